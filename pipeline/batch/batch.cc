@@ -1,0 +1,311 @@
+#include "batch/batch.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "batch/progress.h"
+#include "classify/classify.h"
+#include "core/error.h"
+#include "core/fsutil.h"
+#include "extract/extract.h"
+#include "output/pdf_writer.h"
+#include "output/record_writer.h"
+#include "prepare/prepare.h"
+#include "split/split.h"
+
+namespace sohoa::batch {
+namespace {
+
+namespace stdfs = std::filesystem;
+using json = nlohmann::ordered_json;
+using Clock = std::chrono::steady_clock;
+
+enum Stage { kIngest, kPrepare, kOcr, kSplit, kClassify, kExtract, kOutput, kStageCount };
+const char* kStageNames[kStageCount] = {"ingest", "prepare", "ocr", "split", "classify", "extract", "output"};
+
+struct Timings {
+  std::atomic<int64_t> micros[kStageCount] = {};
+  void add(Stage s, Clock::time_point since) {
+    micros[s] += std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - since).count();
+  }
+};
+
+/// Everything known about one input while its pages are in flight.
+struct InputState {
+  const ingest::InputItem* item = nullptr;
+  std::vector<Page> pages;
+  std::vector<std::string> page_errors;  // per page, empty when fine
+  std::atomic<int> remaining{0};
+  std::mutex mutex;
+  std::string fatal;  // the input could not be opened at all
+  std::vector<std::string> record_ids;
+};
+
+struct Task {
+  int input;
+  int page;
+};
+
+class Runner {
+ public:
+  Runner(const Config& config, const EngineFactory& factory) : config_(config), make_engine_(factory) {}
+
+  Summary run() {
+    prepare_out();
+    auto t0 = Clock::now();
+    discovery_ = ingest::discover(config_.inputs, config_.limits, config_.out);
+    timings_.add(kIngest, t0);
+    states_ = std::vector<InputState>(discovery_.items.size());
+    int total_pages = 0;
+    for (size_t i = 0; i < discovery_.items.size(); ++i) {
+      const auto& item = discovery_.items[i];
+      states_[i].item = &item;
+      states_[i].pages.resize(item.page_count);
+      states_[i].page_errors.resize(item.page_count);
+      states_[i].remaining = item.page_count;
+      for (int p = 0; p < item.page_count; ++p) tasks_.push_back({static_cast<int>(i), p});
+      total_pages += item.page_count;
+    }
+
+    Progress progress(config_.progress_stream, total_pages, config_.progress);
+    const int jobs = std::max(1, std::min<int>(config_.jobs, std::max<size_t>(1, tasks_.size())));
+    std::vector<std::thread> workers;
+    for (int w = 0; w < jobs; ++w) workers.emplace_back([this] { work(); });
+    {
+      std::unique_lock lock(done_mutex_);
+      while (finished_workers_ < jobs) {
+        done_cv_.wait_for(lock, std::chrono::milliseconds(500));
+        lock.unlock();
+        progress.update(pages_done_.load());
+        lock.lock();
+      }
+    }
+    for (auto& t : workers) t.join();
+    if (fatal_) std::rethrow_exception(fatal_);
+    progress.update(pages_done_.load(), true);
+    return finish(total_pages);
+  }
+
+ private:
+  void prepare_out() {
+    std::error_code ec;
+    stdfs::create_directories(config_.out / "records", ec);
+    if (ec) throw Error(ErrorCode::output_io, "cannot create the output folder " + config_.out.string() + ": " + ec.message());
+    const stdfs::path probe = config_.out / ".sohoa-write-test";
+    try {
+      fs::write_atomic(probe, "ok");
+      stdfs::remove(probe, ec);
+    } catch (const Error& e) {
+      throw Error(ErrorCode::output_io, "the output folder " + config_.out.string() + " is not writable");
+    }
+  }
+
+  void work() {
+    try {
+      std::unique_ptr<ocr::Engine> engine = make_engine_();
+      int open_input = -1;
+      std::unique_ptr<ingest::PageSource> source;
+      for (;;) {
+        if (fatal_flag_) break;
+        const size_t n = next_task_++;
+        if (n >= tasks_.size()) break;
+        const Task task = tasks_[n];
+        InputState& st = states_[task.input];
+        if (open_input != task.input) {
+          source.reset();
+          open_input = task.input;
+          auto t0 = Clock::now();
+          try {
+            ingest::Bytes bytes = ingest::load_bytes(*st.item, config_.limits);
+            source = ingest::open_page_source(bytes, st.item->format, config_.limits);
+          } catch (const Error& e) {
+            std::lock_guard lock(st.mutex);
+            st.fatal = e.what();
+          }
+          timings_.add(kIngest, t0);
+        }
+        if (source) process_page(*source, *engine, st, task.page);
+        else st.page_errors[task.page] = st.fatal;
+        ++pages_done_;
+        if (--st.remaining == 0) {
+          source.reset();
+          open_input = -1;
+          finalize(st);
+        }
+      }
+    } catch (...) {
+      std::lock_guard lock(done_mutex_);
+      if (!fatal_) fatal_ = std::current_exception();
+      fatal_flag_ = true;
+    }
+    std::lock_guard lock(done_mutex_);
+    ++finished_workers_;
+    done_cv_.notify_all();
+  }
+
+  void process_page(ingest::PageSource& source, ocr::Engine& engine, InputState& st, int index) {
+    Page& page = st.pages[index];
+    page.info.number = index + 1;
+    try {
+      auto t0 = Clock::now();
+      RawPage raw = source.load(index);
+      timings_.add(kIngest, t0);
+      t0 = Clock::now();
+      prepare::PreparedPage prepared = prepare::prepare_page(std::move(raw), index + 1, engine);
+      timings_.add(kPrepare, t0);
+      page.info = prepared.info;
+
+      if (prepared.text_layer) {
+        page.ocr = std::move(*prepared.text_layer);
+        page.info.text_source = "pdf_text";
+        page.info.ocr_confidence = 100;
+      } else if (!page.info.blank) {
+        t0 = Clock::now();
+        page.ocr = engine.recognize(prepared.ocr, prepared.ocr_dpi);
+        timings_.add(kOcr, t0);
+        if (prepared.ocr_scale != 1) rescale(page.ocr, 1.0 / prepared.ocr_scale);
+        page.info.ocr_confidence = page.ocr.mean_confidence;
+      }
+      t0 = Clock::now();
+      if (!page.info.blank) page.image = output::encode_page_image(prepared.color);
+      timings_.add(kOutput, t0);
+    } catch (const Error& e) {
+      st.page_errors[index] = e.what();
+      page.info.blank = true;  // nothing usable: it must not start or fill a document
+    }
+  }
+
+  static void rescale(OcrResult& ocr, double f) {
+    auto scale_box = [f](Box& b) {
+      b = {static_cast<int>(b.x * f), static_cast<int>(b.y * f), static_cast<int>(b.w * f + 0.5),
+           static_cast<int>(b.h * f + 0.5)};
+    };
+    for (auto& w : ocr.words) scale_box(w.box);
+    for (auto& l : ocr.lines) {
+      scale_box(l.box);
+      l.baseline = static_cast<int>(l.baseline * f);
+    }
+  }
+
+  void finalize(InputState& st) {
+    const ingest::InputItem& item = *st.item;
+    std::vector<ingest::InputError> errors;
+    if (!st.fatal.empty()) {
+      errors.push_back({item.source.path, item.source.member, ErrorCode::unreadable, st.fatal});
+    } else {
+      for (size_t i = 0; i < st.page_errors.size(); ++i)
+        if (!st.page_errors[i].empty())
+          errors.push_back({item.source.path, item.source.member, ErrorCode::damaged,
+                            "page " + std::to_string(i + 1) + ": " + st.page_errors[i]});
+      try {
+        auto t0 = Clock::now();
+        std::vector<Document> docs = split::split_input(item.source, st.pages);
+        timings_.add(kSplit, t0);
+        for (Document& doc : docs) {
+          Record record;
+          record.document = std::move(doc);
+          record.id = output::record_id(record.document.source, record.document.first_page, record.document.last_page);
+          t0 = Clock::now();
+          record.classification = classify::classify(record.document, st.pages);
+          timings_.add(kClassify, t0);
+          t0 = Clock::now();
+          record.metadata = extract::extract(record.document, st.pages, record.classification);
+          timings_.add(kExtract, t0);
+          t0 = Clock::now();
+          output::write_record(config_.out, record, st.pages);
+          timings_.add(kOutput, t0);
+          st.record_ids.push_back(record.id);
+        }
+      } catch (const Error& e) {
+        if (e.code() == ErrorCode::output_io) throw;  // every later input would fail the same way
+        errors.push_back({item.source.path, item.source.member, e.code(), e.what()});
+      }
+    }
+    std::lock_guard lock(results_mutex_);
+    for (auto& e : errors) run_errors_.push_back(std::move(e));
+    read_ok_ += st.fatal.empty() ? 1 : 0;
+    pages_read_ += st.fatal.empty() ? static_cast<int>(st.pages.size()) : 0;
+    records_ += static_cast<int>(st.record_ids.size());
+    st.pages = {};  // memory goes back as soon as the input is written
+  }
+
+  Summary finish(int total_pages) {
+    Summary s;
+    s.inputs = read_ok_;
+    s.pages = pages_read_;
+    s.records = records_;
+    s.errors = discovery_.errors;
+    s.errors.insert(s.errors.end(), run_errors_.begin(), run_errors_.end());
+    std::stable_sort(s.errors.begin(), s.errors.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.path, a.member) < std::tie(b.path, b.member);
+    });
+    json j;
+    j["sohoa_version"] = SOHOA_VERSION;
+    j["inputs"] = s.inputs;
+    j["pages"] = s.pages;
+    j["records"] = s.records;
+    j["pages_found"] = total_pages;
+    json timings = json::object();
+    for (int i = 0; i < kStageCount; ++i) timings[kStageNames[i]] = timings_.micros[i].load() / 1e6;
+    j["timings_s"] = timings;
+    json errors = json::array();
+    for (const auto& e : s.errors) {
+      json entry = {{"path", e.path}};
+      entry["member"] = e.member ? json(*e.member) : json(nullptr);
+      entry["code"] = to_string(e.code);
+      entry["reason"] = e.reason;
+      errors.push_back(entry);
+    }
+    j["errors"] = errors;
+    json items = json::array();
+    for (const InputState& st : states_) {
+      const auto& it = *st.item;
+      items.push_back({{"path", it.source.path},
+                       {"member", it.source.member ? json(*it.source.member) : json(nullptr)},
+                       {"sha256", it.source.sha256},
+                       {"format", ingest::format_name(it.format)},
+                       {"dossier", it.dossier.empty() ? json(nullptr) : json(it.dossier)},
+                       {"pages", it.page_count},
+                       {"records", st.record_ids}});
+    }
+    j["items"] = items;
+    s.batch_json = config_.out / "batch.json";
+    fs::write_atomic(s.batch_json, j.dump(2) + "\n");
+    return s;
+  }
+
+  const Config& config_;
+  const EngineFactory& make_engine_;
+  ingest::Discovery discovery_;
+  std::vector<InputState> states_;
+  std::vector<Task> tasks_;
+  std::atomic<size_t> next_task_{0};
+  std::atomic<int> pages_done_{0};
+  Timings timings_;
+
+  std::mutex done_mutex_;
+  std::condition_variable done_cv_;
+  int finished_workers_ = 0;
+  std::exception_ptr fatal_;
+  std::atomic<bool> fatal_flag_{false};
+
+  std::mutex results_mutex_;
+  std::vector<ingest::InputError> run_errors_;
+  int read_ok_ = 0, pages_read_ = 0, records_ = 0;
+};
+
+}  // namespace
+
+Summary run(const Config& config, const EngineFactory& make_engine) {
+  Runner runner(config, make_engine);
+  return runner.run();
+}
+
+}  // namespace sohoa::batch

@@ -1,0 +1,37 @@
+// The batch: the only place that knows the order of the stages.
+#pragma once
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ingest/ingest.h"
+#include "ocr/engine.h"
+
+namespace sohoa::batch {
+
+struct Config {
+  std::vector<std::filesystem::path> inputs;
+  std::filesystem::path out;
+  int jobs = 2;
+  ingest::Limits limits;
+  bool progress = true;
+  FILE* progress_stream = stdout;
+};
+
+using EngineFactory = std::function<std::unique_ptr<ocr::Engine>()>;
+
+struct Summary {
+  int inputs = 0;  // inputs read (archive members count one each)
+  int pages = 0;
+  int records = 0;
+  std::vector<ingest::InputError> errors;
+  std::filesystem::path batch_json;
+};
+
+/// Runs the whole batch; an input that fails becomes an error entry, never a stop.
+/// Throws sohoa::Error only for what stops every input (OUT unwritable, no OCR model).
+Summary run(const Config& config, const EngineFactory& make_engine);
+
+}  // namespace sohoa::batch

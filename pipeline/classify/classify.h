@@ -1,0 +1,16 @@
+// Which kind of paper a document is, and whether it must be archived with metadata.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/types.h"
+
+namespace sohoa::classify {
+
+/// "single_use" or "reusable" for a doc_type code of the vocabulary.
+std::string class_of(const std::string& doc_type);
+const std::vector<std::string>& vocabulary();
+
+Classification classify(const Document& doc, const std::vector<Page>& pages);
+
+}  // namespace sohoa::classify

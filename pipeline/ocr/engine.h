@@ -1,0 +1,32 @@
+// The OCR engine seen by the batch: one instance per worker thread, never shared.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/types.h"
+
+namespace sohoa::ocr {
+
+struct OrientationGuess {
+  int rotation_cw = 0;      // clockwise degrees that make the page upright
+  double confidence = 0;    // engine-specific; higher is surer
+};
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+  /// A cheap guess of the page's orientation, or nullopt when the engine finds too little text.
+  virtual std::optional<OrientationGuess> detect_orientation(const Image& gray, double dpi) = 0;
+  /// Full recognition: words with boxes and confidences, and the page text (NFC).
+  virtual OcrResult recognize(const Image& img, double dpi) = 0;
+};
+
+struct EngineConfig {
+  std::string lang = "vie";
+  std::string tessdata;  // empty: Tesseract's default
+};
+
+std::unique_ptr<Engine> make_tesseract_engine(const EngineConfig& config);
+
+}  // namespace sohoa::ocr

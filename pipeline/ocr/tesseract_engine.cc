@@ -1,0 +1,110 @@
+#include <tesseract/baseapi.h>
+#include <tesseract/osdetect.h>
+#include <tesseract/resultiterator.h>
+
+#include <cmath>
+
+#include "core/error.h"
+#include "core/text.h"
+#include "ocr/engine.h"
+
+namespace sohoa::ocr {
+namespace {
+
+class TesseractEngine : public Engine {
+ public:
+  explicit TesseractEngine(const EngineConfig& config) : config_(config) {
+    const char* datapath = config_.tessdata.empty() ? nullptr : config_.tessdata.c_str();
+    if (api_.Init(datapath, config_.lang.c_str(), tesseract::OEM_LSTM_ONLY) != 0)
+      throw Error(ErrorCode::internal, "Tesseract cannot load the '" + config_.lang +
+                                           "' model; install tesseract-ocr-" + config_.lang);
+    api_.SetPageSegMode(tesseract::PSM_AUTO);
+    // Inverted-text detection re-recognises every weak line; scans are dark-on-light.
+    api_.SetVariable("tessedit_do_invert", "0");
+    api_.SetVariable("debug_file", "/dev/null");
+  }
+
+  std::optional<OrientationGuess> detect_orientation(const Image& gray, double dpi) override {
+    if (!osd_ready_) {
+      const char* datapath = config_.tessdata.empty() ? nullptr : config_.tessdata.c_str();
+      if (osd_.Init(datapath, "osd", tesseract::OEM_TESSERACT_ONLY) != 0)
+        throw Error(ErrorCode::internal, "Tesseract cannot load the 'osd' model; install tesseract-ocr-osd");
+      osd_.SetPageSegMode(tesseract::PSM_OSD_ONLY);
+      osd_.SetVariable("debug_file", "/dev/null");
+      osd_ready_ = true;
+    }
+    osd_.SetImage(gray.get());
+    osd_.SetSourceResolution(static_cast<int>(dpi));
+    int orient_deg = 0;
+    float orient_conf = 0, script_conf = 0;
+    const char* script = nullptr;
+    const bool ok = osd_.DetectOrientationScript(&orient_deg, &orient_conf, &script, &script_conf);
+    osd_.Clear();
+    if (!ok) return std::nullopt;
+    // Tesseract reports how far the text is turned clockwise; undoing it is the rest of the circle.
+    return OrientationGuess{(360 - orient_deg) % 360, orient_conf};
+  }
+
+  OcrResult recognize(const Image& img, double dpi) override {
+    api_.SetImage(img.get());
+    api_.SetSourceResolution(static_cast<int>(std::lround(dpi)));
+    if (api_.Recognize(nullptr) != 0) {
+      api_.Clear();
+      throw Error(ErrorCode::ocr_failed, "Tesseract could not recognise the page");
+    }
+    OcrResult result;
+    std::unique_ptr<tesseract::ResultIterator> it(api_.GetIterator());
+    std::string text;
+    double conf_sum = 0, weight = 0;
+    if (it) {
+      do {
+        if (it->Empty(tesseract::RIL_WORD)) continue;
+        const bool new_block = it->IsAtBeginningOf(tesseract::RIL_BLOCK);
+        const bool new_line = it->IsAtBeginningOf(tesseract::RIL_TEXTLINE);
+        if (new_line || result.lines.empty()) {
+          OcrLine line;
+          int l, t, r, b;
+          it->BoundingBox(tesseract::RIL_TEXTLINE, &l, &t, &r, &b);
+          line.box = {l, t, r - l, b - t};
+          int x1, y1, x2, y2;
+          line.baseline = it->Baseline(tesseract::RIL_TEXTLINE, &x1, &y1, &x2, &y2) ? (y1 + y2) / 2 : b;
+          if (!result.lines.empty()) text += new_block ? "\n\n" : "\n";
+          result.lines.push_back(line);
+        } else {
+          text += ' ';
+        }
+        std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
+        OcrWord w;
+        w.text = text::nfc(word ? word.get() : "");
+        int l, t, r, b;
+        it->BoundingBox(tesseract::RIL_WORD, &l, &t, &r, &b);
+        w.box = {l, t, r - l, b - t};
+        w.confidence = it->Confidence(tesseract::RIL_WORD);
+        w.line = static_cast<int>(result.lines.size()) - 1;
+        const double len = static_cast<double>(text::length(w.text));
+        conf_sum += w.confidence * len;
+        weight += len;
+        text += w.text;
+        result.words.push_back(std::move(w));
+      } while (it->Next(tesseract::RIL_WORD));
+    }
+    result.text = std::move(text);
+    result.mean_confidence = weight > 0 ? static_cast<float>(conf_sum / weight) : 0.f;
+    api_.Clear();
+    return result;
+  }
+
+ private:
+  EngineConfig config_;
+  tesseract::TessBaseAPI api_;
+  tesseract::TessBaseAPI osd_;
+  bool osd_ready_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Engine> make_tesseract_engine(const EngineConfig& config) {
+  return std::make_unique<TesseractEngine>(config);
+}
+
+}  // namespace sohoa::ocr

@@ -1,0 +1,23 @@
+// A record's folder: record.json, text.txt, document.pdf, written whole or not at all.
+#pragma once
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/types.h"
+
+namespace sohoa::output {
+
+/// Stable folder name: from the input's content hash and the page range.
+std::string record_id(const SourceRef& source, int first_page, int last_page);
+
+nlohmann::ordered_json record_json(const Record& record, const std::vector<Page>& pages);
+/// Pages separated by a form feed; blank pages contribute an empty page.
+std::string document_text(const Document& doc, const std::vector<Page>& pages);
+
+/// Writes OUT/records/<id>/ through a temporary folder renamed into place; returns the folder.
+std::filesystem::path write_record(const std::filesystem::path& out_root, const Record& record,
+                                   const std::vector<Page>& pages);
+
+}  // namespace sohoa::output
