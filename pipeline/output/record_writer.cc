@@ -61,6 +61,7 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
     page_list.push_back({{"number", p.number},
                          {"rotation", p.rotation},
                          {"rotation_confidence", round2(p.rotation_confidence)},
+                         {"rotation_method", p.rotation_method.empty() ? json(nullptr) : json(p.rotation_method)},
                          {"skew_deg", round2(p.skew_deg)},
                          {"dpi", std::round(p.dpi)},
                          {"dpi_assumed", p.dpi_assumed},

@@ -1,5 +1,6 @@
 #include "prepare/prepare.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace sohoa::prepare {
@@ -9,6 +10,8 @@ constexpr double kOcrMinDpi = 250;   // below this Tesseract loses diacritics; u
 constexpr double kBlankInk = 0.0015; // share of dark pixels under which a page holds nothing
 constexpr double kMinSkewConf = 2.5; // Leptonica's own deskew default is in this range
 constexpr double kMinSkewDeg = 0.1;
+// OSD confidences on Vietnamese pages run 10-17 when right; under this we check by recognition.
+constexpr double kSureOsdConfidence = 10;
 
 Image binarize(const Image& gray8) {
   // Local background normalisation first, so yellowed or unevenly lit paper does not turn black.
@@ -18,7 +21,57 @@ Image binarize(const Image& gray8) {
   return Image(bin);
 }
 
+/// How much sense recognition makes of a patch: confident characters count, junk does not.
+double recognition_score(ocr::Engine& engine, const Image& gray, double dpi) {
+  const OcrResult r = engine.recognize(gray, dpi);
+  double score = 0;
+  for (const OcrWord& w : r.words)
+    if (w.confidence > 50) score += (w.confidence - 50) * static_cast<double>(w.text.size());
+  return score;
+}
+
+/// The central part of the page, where body text is; small enough to recognise quickly.
+Image central_patch(const Image& gray8) {
+  const int w = gray8.width(), h = gray8.height();
+  const int side = std::min(w, h) * 6 / 10;
+  BOX* box = boxCreate((w - side) / 2, (h - side) / 2, side, side);
+  Image patch(pixClipRectangle(gray8.get(), box, nullptr));
+  boxDestroy(&box);
+  return patch;
+}
+
 }  // namespace
+
+Orientation decide_orientation(const Image& gray8, double dpi, ocr::Engine& engine) {
+  Orientation out;
+  std::optional<ocr::OrientationGuess> guess = engine.detect_orientation(gray8, dpi);
+  if (guess && guess->confidence >= kSureOsdConfidence) {
+    out.rotation_cw = guess->rotation_cw;
+    out.confidence = 1.0;
+    out.method = "osd";
+    return out;
+  }
+  // Tesseract's OSD is unsure on Vietnamese (its script model knows little of the stacked
+  // diacritics): let recognition judge. Compare the four turns of a central patch.
+  Image patch = central_patch(gray8);
+  double best = -1, second = -1;
+  int best_rotation = guess ? guess->rotation_cw : 0;
+  for (int rotation : {0, 90, 180, 270}) {
+    const double score = recognition_score(engine, rotate_orth(patch, rotation), dpi);
+    if (score > best) {
+      second = best;
+      best = score;
+      best_rotation = rotation;
+    } else if (score > second) {
+      second = score;
+    }
+  }
+  out.rotation_cw = best_rotation;
+  out.method = "recognition";
+  // Share of the winner over the runner-up: 0 = a tie, 1 = only one turn reads at all.
+  out.confidence = best > 0 ? std::clamp(1.0 - std::max(second, 0.0) / best, 0.0, 1.0) : 0.0;
+  return out;
+}
 
 double ink_coverage(const Image& gray8) {
   const int w = gray8.width(), h = gray8.height();
@@ -63,11 +116,10 @@ PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
     return out;
   }
 
-  // Orientation: Tesseract's OSD on the grey page.
-  if (auto guess = engine.detect_orientation(gray, raw.dpi)) {
-    out.info.rotation = guess->rotation_cw;
-    out.info.rotation_confidence = guess->confidence;
-  }
+  const Orientation orientation = decide_orientation(gray, raw.dpi, engine);
+  out.info.rotation = orientation.rotation_cw;
+  out.info.rotation_confidence = orientation.confidence;
+  out.info.rotation_method = orientation.method;
   Image color = std::move(raw.image);
   if (out.info.rotation != 0) {
     color = rotate_orth(color, out.info.rotation);

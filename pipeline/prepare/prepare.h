@@ -1,5 +1,7 @@
 // Page preparation: blank detection, orientation, deskew, and the image that goes to OCR.
 #pragma once
+#include <string>
+
 #include "core/types.h"
 #include "ocr/engine.h"
 
@@ -25,6 +27,14 @@ struct Skew {
 };
 Skew measure_skew(const Image& gray8);
 Image rotate_by(const Image& img, double degrees);
+
+struct Orientation {
+  int rotation_cw = 0;
+  double confidence = 0;  // 0-1
+  std::string method;     // "osd" or "recognition"
+};
+/// Which clockwise turn makes the page upright.
+Orientation decide_orientation(const Image& gray8, double dpi, ocr::Engine& engine);
 
 PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine);
 
