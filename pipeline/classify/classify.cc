@@ -1,6 +1,15 @@
 #include "classify/classify.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <regex>
+
+#include "classify/layout.h"
+#include "classify/model.h"
+#include "classify/titles.h"
+#include "core/text.h"
 
 namespace sohoa::classify {
 
@@ -17,16 +26,172 @@ std::string class_of(const std::string& doc_type) {
   return std::find(single_use.begin(), single_use.end(), doc_type) != single_use.end() ? "single_use" : "reusable";
 }
 
-Classification classify(const Document&, const std::vector<Page>&) {
-  // Not implemented yet: every document is "khac" and kept as reusable, which never loses a
-  // certificate. Flagged so nobody mistakes it for a decision.
+namespace {
+
+constexpr double kReviewBelow = 0.6;
+
+std::string fmt(const char* f, double v) {
+  char b[64];
+  std::snprintf(b, sizeof b, f, v);
+  return b;
+}
+
+/// "Số: 12/QĐ-UBND" in the first lines: the kind abbreviation after the number hints the type.
+std::string number_hint(const std::vector<layout::PageLayout>& pls, std::string* shown) {
+  if (pls.empty()) return {};
+  static const std::regex re(R"((?:^|\s)s[oô0]\s*[:;.]?\s*[0-9oil]{1,5}\s*/\s*(?:[0-9]{4}\s*/\s*)?([a-z]{1,6}))");
+  int n = 0;
+  for (const layout::Seg& s : pls.front().segs) {
+    if (++n > 25) break;
+    std::smatch m;
+    if (!std::regex_search(s.folded, m, re)) continue;
+    std::string k = m[1].str();
+    *shown = s.text;
+    if (k == "qd") return "quyet_dinh";
+    if (k == "tb" || k == "bc" || k == "kh" || k == "ttr" || k == "ct" || k == "cv" || k == "hd" || k == "gm" ||
+        k == "bb")
+      return "van_ban_hanh_chinh";
+    if (k == "gpxd") return "giay_phep_xay_dung";
+    if (k.rfind("tl", 0) == 0) return "trich_luc";
+    if (k == "xntthn") return "giay_xac_nhan_tinh_trang_hon_nhan";
+    if (k == "tnhs") return "bien_nhan";
+    return {};
+  }
+  return {};
+}
+
+bool card_sized(const layout::PageLayout& pl, std::string* why) {
+  if (pl.width <= 0 || pl.height <= 0) return false;
+  double w = pl.width / pl.dpi * 25.4, h = pl.height / pl.dpi * 25.4;
+  double big = std::max(w, h), small = std::min(w, h);
+  if (big > 75 && big < 130 && small > 45 && small < 90 && big / small > 1.3 && big / small < 1.9) {
+    *why = "card-sized page " + fmt("%.0f", w) + "x" + fmt("%.0f", h) + " mm";
+    return true;
+  }
+  return false;
+}
+
+/// Officials' papers without a title of their own (công văn): a "V/v" subject in the top left
+/// and a "Kính gửi" line.
+bool looks_cong_van(const std::vector<layout::PageLayout>& pls) {
+  if (pls.empty()) return false;
+  bool vv = false, kg = false;
+  int n = 0;
+  for (const layout::Seg& s : pls.front().lines) {
+    if (++n > 30) break;
+    std::string c = layout::compact(s.folded);
+    if (s.folded.rfind("v/v", 0) == 0 || s.folded.find(" v/v ") != std::string::npos ||
+        s.folded.rfind("vv ", 0) == 0)
+      vv = true;
+    if (c.rfind("kinhgui", 0) == 0) kg = true;
+  }
+  return vv && kg;
+}
+
+}  // namespace
+
+Classification classify(const Document& doc, const std::vector<Page>& pages) {
   Classification c;
-  c.doc_type = "khac";
+  std::vector<layout::PageLayout> pls = layout::read(doc, pages);
+  std::string all_text;
+  for (int idx : doc.pages) {
+    if (idx < 0 || idx >= static_cast<int>(pages.size()) || pages[idx].info.blank) continue;
+    if (!all_text.empty()) all_text += '\n';
+    all_text += pages[idx].ocr.text;
+  }
+
+  const std::vector<std::string>& voc = vocabulary();
+  std::map<std::string, double> rule;  // type -> rule confidence
+  std::vector<std::string> evidence;
+
+  TitleMatch tm = find_title(pls);
+  if (!tm.doc_type.empty()) {
+    rule[tm.doc_type] = tm.score;
+    evidence.push_back("title: " + tm.line);
+  }
+  std::string shown;
+  std::string hint = number_hint(pls, &shown);
+  if (!hint.empty()) {
+    rule[hint] = std::max(rule[hint], tm.doc_type.empty() ? 0.7 : 0.3);
+    evidence.push_back("number: " + shown);
+  }
+  std::string why;
+  if (!pls.empty() && card_sized(pls.front(), &why)) {
+    std::string f = layout::compact(text::fold(all_text));
+    bool id_words = f.find("cancuoc") != std::string::npos || f.find("chungminh") != std::string::npos ||
+                    f.find("identity") != std::string::npos || f.find("fullname") != std::string::npos;
+    rule["can_cuoc"] = std::max(rule["can_cuoc"], id_words ? 0.9 : 0.6);
+    evidence.push_back(why);
+  }
+  if (tm.doc_type.empty() && hint.empty() && looks_cong_van(pls)) {
+    rule["van_ban_hanh_chinh"] = std::max(rule["van_ban_hanh_chinh"], 0.75);
+    evidence.push_back("layout: V/v subject and Kính gửi, no title (công văn)");
+  }
+
+  const NbModel& m = model();
+  std::vector<double> post = predict(m, all_text);
+  std::map<std::string, double> mp;
+  for (size_t k = 0; k < post.size(); ++k) mp[m.classes[k]] = post[k];
+  std::string model_best;
+  double model_p = 0;
+  for (auto& [t, p] : mp)
+    if (p > model_p) model_p = p, model_best = t;
+  if (!model_best.empty()) evidence.push_back("model: " + model_best + " p=" + fmt("%.2f", model_p));
+
+  // Combine: the strongest rule and the model vote; a rule alone is trusted up to its score.
+  std::map<std::string, double> score;
+  double rmax = 0;
+  for (auto& [t, v] : rule) rmax = std::max(rmax, v);
+  const bool have_model = !mp.empty();
+  for (const std::string& t : voc) {
+    double r = rule.count(t) ? rule[t] : 0;
+    double p = have_model ? mp[t] : 0;
+    if (rmax > 0 && have_model)
+      score[t] = 0.65 * r + 0.35 * p;
+    else if (rmax > 0)
+      score[t] = r;
+    else
+      score[t] = p;
+  }
+  std::string best = "khac";
+  double bs = -1;
+  for (const std::string& t : voc)
+    if (score[t] > bs) bs = score[t], best = t;
+  double conf = bs;
+  if (rmax > 0 && have_model) {
+    // Agreement makes it sure; a lone rule keeps its own confidence.
+    if (rule.count(best) && model_best == best) conf = std::min(0.99, rule[best] + 0.5 * (1 - rule[best]) * model_p);
+    else if (rule.count(best)) conf = rule[best] * (0.75 + 0.25 * (1 - model_p));
+  }
+  c.method = rmax > 0 && have_model ? "rules+model" : rmax > 0 ? "rules" : have_model ? "model" : "none";
+
+  if (bs <= 0) {
+    best = "khac";
+    conf = 0;
+  }
+  c.doc_type = best;
+  c.confidence = std::round(std::clamp(conf, 0.0, 1.0) * 1000) / 1000;
+  if (all_text.find_first_not_of(" \n\f\t") == std::string::npos) {
+    c.doc_type = "khac";
+    c.confidence = 0;
+    c.review = true;
+    c.review_reason = "no text was read";
+  } else if (c.confidence < kReviewBelow) {
+    c.review = true;
+    c.review_reason = "low confidence (" + fmt("%.2f", c.confidence) + ")";
+    if (class_of(c.doc_type) == "single_use") {
+      // Unsure: keep it as the best reusable type, never silently drop a possible certificate.
+      std::string alt = "khac";
+      double as = -1;
+      for (const std::string& t : voc)
+        if (class_of(t) == "reusable" && score[t] > as) as = score[t], alt = t;
+      c.review_reason += "; looked like " + c.doc_type + ", kept as reusable " + alt;
+      c.doc_type = alt;
+    }
+  }
   c.cls = class_of(c.doc_type);
-  c.confidence = 0;
-  c.method = "none";
-  c.review = true;
-  c.review_reason = "classification is not implemented yet";
+  c.evidence = std::move(evidence);
+  if (!m.ok) c.evidence.push_back("model not loaded");
   return c;
 }
 

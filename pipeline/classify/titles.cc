@@ -1,0 +1,185 @@
+#include "classify/titles.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "core/text.h"
+
+namespace sohoa::classify {
+
+namespace {
+
+struct Pat {
+  const char* compact;
+  const char* type;
+};
+
+// Longest match wins, so specific names ("giaychungnhanketh…") beat generic ones.
+const std::vector<Pat>& patterns() {
+  static const std::vector<Pat> p = {
+      {"giaytiepnhanhoso", "bien_nhan"},
+      {"giaytiepnhanhosovahentra", "bien_nhan"},
+      {"phieutiepnhanhoso", "bien_nhan"},
+      {"giaybiennhanhoso", "bien_nhan"},
+      {"biennhanhoso", "bien_nhan"},
+      {"phieuhentrakequa", "bien_nhan"},
+      {"tokhai", "to_khai"},
+      {"bankhai", "to_khai"},
+      {"phieuyeucau", "phieu"},
+      {"phieudenghi", "phieu"},
+      {"phieudangky", "phieu"},
+      {"phieukhai", "phieu"},
+      {"phieuxin", "phieu"},
+      {"phieulylichtuphap", "khac"},
+      {"cancuoccongdan", "can_cuoc"},
+      {"cancuoc", "can_cuoc"},
+      {"thecancuoc", "can_cuoc"},
+      {"giaychungminhnhandan", "can_cuoc"},
+      {"chungminhnhandan", "can_cuoc"},
+      {"giaykhaisinh", "giay_khai_sinh"},
+      {"banchinhgiaykhaisinh", "giay_khai_sinh"},
+      {"giaychungnhanketh", "giay_chung_nhan_ket_hon"},
+      {"giaychungnhandangkyketh", "giay_chung_nhan_ket_hon"},
+      {"giayxacnhantinhtranghonnhan", "giay_xac_nhan_tinh_trang_hon_nhan"},
+      {"xacnhantinhtranghonnhan", "giay_xac_nhan_tinh_trang_hon_nhan"},
+      {"trichluc", "trich_luc"},
+      {"bansaotrichluc", "trich_luc"},
+      {"giaychungnhanquyensudungdat", "giay_chung_nhan_qsdd"},
+      {"giaychungnhanquyensohuunha", "giay_chung_nhan_qsdd"},
+      {"giaychungnhanquyensohuu", "giay_chung_nhan_qsdd"},
+      {"giayphepxaydung", "giay_phep_xay_dung"},
+      {"giaychungnhandangkyhokinhdoanh", "giay_chung_nhan_dkkd"},
+      {"giaychungnhandangkykinhdoanh", "giay_chung_nhan_dkkd"},
+      {"giaychungnhandangkydoanhnghiep", "giay_chung_nhan_dkkd"},
+      {"giaychungnhandangkyhoptacxa", "giay_chung_nhan_dkkd"},
+      {"giaychungnhandangkyhoatdongchinhanh", "giay_chung_nhan_dkkd"},
+      {"quyetdinh", "quyet_dinh"},
+      {"bangtotnghiep", "van_bang"},
+      {"bangcunhan", "van_bang"},
+      {"bangkysu", "van_bang"},
+      {"bangthacsi", "van_bang"},
+      {"bangtiensi", "van_bang"},
+      {"bangcaodang", "van_bang"},
+      {"bangtrungcap", "van_bang"},
+      {"bangdaihoc", "van_bang"},
+      {"chungchi", "van_bang"},
+      {"giaychungnhantotnghiep", "van_bang"},
+      {"congvan", "van_ban_hanh_chinh"},
+      {"baocao", "van_ban_hanh_chinh"},
+      {"kehoach", "van_ban_hanh_chinh"},
+      {"thongbao", "van_ban_hanh_chinh"},
+      {"totrinh", "van_ban_hanh_chinh"},
+      {"chithi", "van_ban_hanh_chinh"},
+      {"huongdan", "van_ban_hanh_chinh"},
+      {"bienban", "van_ban_hanh_chinh"},
+      {"nghiquyet", "van_ban_hanh_chinh"},
+      {"giaymoi", "van_ban_hanh_chinh"},
+      {"giaygioithieu", "van_ban_hanh_chinh"},
+      {"thongcao", "van_ban_hanh_chinh"},
+      {"phuongan", "van_ban_hanh_chinh"},
+      {"chuongtrinh", "van_ban_hanh_chinh"},
+      {"hopdong", "khac"},
+      {"giayuyquyen", "khac"},
+      {"vanbanthoathuan", "khac"},
+      {"giaychungsinh", "khac"},
+      {"giaybaotu", "khac"},
+  };
+  return p;
+}
+
+/// Smallest edit distance between pat and any prefix of s.
+int prefix_distance(std::string_view pat, std::string_view s) {
+  const size_t n = pat.size(), m = std::min(s.size(), pat.size() + 3);
+  std::vector<int> prev(m + 1), cur(m + 1);
+  for (size_t j = 0; j <= m; ++j) prev[j] = static_cast<int>(j);
+  for (size_t i = 1; i <= n; ++i) {
+    cur[0] = static_cast<int>(i);
+    for (size_t j = 1; j <= m; ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (pat[i - 1] == s[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return *std::min_element(prev.begin(), prev.end());
+}
+
+bool national_header(const std::string& c) {
+  return c.find("conghoa") != std::string::npos || c.find("xahoichu") != std::string::npos ||
+         c.find("chunghiavietnam") != std::string::npos || c.find("doclap") != std::string::npos ||
+         c.find("hanhphuc") != std::string::npos || c.find("socialist") != std::string::npos ||
+         c.find("independence") != std::string::npos;
+}
+
+}  // namespace
+
+std::string title_type(std::string_view c, bool* exact) {
+  std::string best;
+  size_t best_len = 0;
+  int best_d = 99;
+  for (const Pat& p : patterns()) {
+    std::string_view pat(p.compact);
+    if (c.size() + 1 < pat.size()) continue;
+    int allowed = static_cast<int>(pat.size()) / 6;
+    int d = c.substr(0, pat.size()) == pat ? 0 : allowed ? prefix_distance(pat, c) : 99;
+    if (d > allowed) continue;
+    // "ĐƠN" is too short to be matched by prefix: the first word must be it.
+    if (pat.size() > best_len || (pat.size() == best_len && d < best_d)) {
+      best = p.type;
+      best_len = pat.size();
+      best_d = d;
+    }
+  }
+  if (exact) *exact = best_d == 0;
+  return best;
+}
+
+TitleMatch find_title(const std::vector<layout::PageLayout>& pls) {
+  TitleMatch best;
+  int pages_seen = 0;
+  for (const layout::PageLayout& pl : pls) {
+    if (pl.segs.empty()) continue;
+    if (++pages_seen > 2) break;
+    bool header_seen = false;
+    const auto& segs = pl.segs;
+    for (size_t i = 0; i < segs.size() && i < 40; ++i) {
+      const layout::Seg& s = segs[i];
+      if (s.has_box && pl.height > 0 && s.box.y > pl.height * 0.6) break;
+      std::string c = layout::compact(s.folded);
+      if (national_header(c)) {
+        header_seen = true;
+        continue;
+      }
+      double up = layout::upper_ratio(s.text);
+      if (up < 0.55 || c.size() < 3) continue;
+      // A title may run over two or three lines ("GIẤY CHỨNG NHẬN" / "QUYỀN SỬ DỤNG ĐẤT").
+      std::string joined = c, shown = s.text;
+      for (size_t k = i + 1; k < segs.size() && k <= i + 2; ++k) {
+        if (layout::upper_ratio(segs[k].text) < 0.55) break;
+        joined += layout::compact(segs[k].folded);
+        shown += " / " + segs[k].text;
+      }
+      bool exact = false;
+      std::string type = title_type(joined, &exact);
+      std::string first_word = s.folded.substr(0, s.folded.find(' '));
+      if (type.empty() && (first_word == "don" || first_word == "dơn")) type = "don", exact = true;
+      if (type.empty()) continue;
+      double score = exact ? 0.9 : 0.8;
+      if (s.has_box && pl.width > 0) {
+        double cx = s.box.x + s.box.w / 2.0;
+        if (std::abs(cx - pl.width / 2.0) < pl.width * 0.15) score += 0.05;
+        else score -= 0.15;
+      }
+      if (header_seen) score += 0.03;
+      if (up < 0.8) score -= 0.1;
+      if (pages_seen > 1) score -= 0.1;
+      if (score > best.score) {
+        best.doc_type = type;
+        best.line = shown;
+        best.score = std::min(0.97, score);
+        best.page_no = pl.page_no;
+      }
+      if (best.score >= 0.9) return best;
+    }
+  }
+  return best;
+}
+
+}  // namespace sohoa::classify
