@@ -1,6 +1,11 @@
 #include "batch/batch.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <fstream>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -70,6 +75,13 @@ class Runner {
       states_[i].pages.resize(item.page_count);
       states_[i].page_errors.resize(item.page_count);
       states_[i].remaining = item.page_count;
+      if (already_done(states_[i])) {
+        ++read_ok_;
+        pages_read_ += item.page_count;
+        records_ += static_cast<int>(states_[i].record_ids.size());
+        ++resumed_;
+        continue;
+      }
       for (int p = 0; p < item.page_count; ++p) tasks_.push_back({static_cast<int>(i), p});
       total_pages += item.page_count;
     }
@@ -98,6 +110,8 @@ class Runner {
     std::error_code ec;
     stdfs::create_directories(config_.out / "records", ec);
     if (ec) throw Error(ErrorCode::output_io, "cannot create the output folder " + config_.out.string() + ": " + ec.message());
+    lock_out();
+    remove_leftovers();
     const stdfs::path probe = config_.out / ".sohoa-write-test";
     try {
       fs::write_atomic(probe, "ok");
@@ -105,6 +119,65 @@ class Runner {
     } catch (const Error& e) {
       throw Error(ErrorCode::output_io, "the output folder " + config_.out.string() + " is not writable");
     }
+  }
+
+  /// One run per OUT at a time: a second one would interleave records and batch.json.
+  void lock_out() {
+    const stdfs::path lock_path = config_.out / ".sohoa.lock";
+    lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock_fd_ < 0) throw Error(ErrorCode::output_io, "the output folder " + config_.out.string() + " is not writable");
+    if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0)
+      throw Error(ErrorCode::busy, "another sohoa run is writing to " + config_.out.string() +
+                                       "; wait for it to finish or choose another -o folder");
+  }
+
+  /// Temporary files of a run that was killed: never a finished record, always safe to drop.
+  void remove_leftovers() {
+    std::error_code ec;
+    for (const stdfs::path dir : {config_.out, config_.out / "records", config_.out / "done"}) {
+      if (!stdfs::is_directory(dir, ec)) continue;
+      for (const auto& e : stdfs::directory_iterator(dir, ec))
+        if (e.path().filename().string().find(".tmp-") != std::string::npos) stdfs::remove_all(e.path(), ec);
+    }
+  }
+
+  stdfs::path done_marker(const ingest::InputItem& item) const {
+    return config_.out / "done" / (item.source.sha256 + ".json");
+  }
+
+  /// An input finished by an earlier run (same content, records all in place) is not redone.
+  bool already_done(InputState& st) {
+    std::error_code ec;
+    const stdfs::path marker = done_marker(*st.item);
+    if (!stdfs::exists(marker, ec)) return false;
+    try {
+      json j = json::parse(std::ifstream(marker));
+      if (j.value("sohoa_version", "") != SOHOA_VERSION) return false;  // a newer sohoa may decide better
+      std::vector<std::string> ids = j.at("records").get<std::vector<std::string>>();
+      for (const auto& id : ids)
+        if (!stdfs::exists(config_.out / "records" / id / "record.json", ec)) return false;
+      st.record_ids = ids;
+      for (const auto& e : j.at("errors"))
+        run_errors_.push_back({st.item->source.path, st.item->source.member, ErrorCode::damaged,
+                               e.get<std::string>()});
+      return true;
+    } catch (const std::exception&) {
+      return false;  // unreadable marker: do the input again
+    }
+  }
+
+  void mark_done(const InputState& st, const std::vector<ingest::InputError>& errors) {
+    json j;
+    j["path"] = st.item->source.path;
+    j["member"] = st.item->source.member ? json(*st.item->source.member) : json(nullptr);
+    j["records"] = st.record_ids;
+    j["sohoa_version"] = SOHOA_VERSION;
+    json errs = json::array();
+    for (const auto& e : errors) errs.push_back(e.reason);
+    j["errors"] = errs;
+    std::error_code ec;
+    stdfs::create_directories(config_.out / "done", ec);
+    fs::write_atomic(done_marker(*st.item), j.dump(1) + "\n");
   }
 
   void work() {
@@ -228,6 +301,7 @@ class Runner {
         errors.push_back({item.source.path, item.source.member, e.code(), e.what()});
       }
     }
+    if (st.fatal.empty()) mark_done(st, errors);
     std::lock_guard lock(results_mutex_);
     for (auto& e : errors) run_errors_.push_back(std::move(e));
     read_ok_ += st.fatal.empty() ? 1 : 0;
@@ -251,7 +325,8 @@ class Runner {
     j["inputs"] = s.inputs;
     j["pages"] = s.pages;
     j["records"] = s.records;
-    j["pages_found"] = total_pages;
+    j["pages_processed"] = total_pages;
+    j["inputs_resumed"] = resumed_;
     json timings = json::object();
     for (int i = 0; i < kStageCount; ++i) timings[kStageNames[i]] = timings_.micros[i].load() / 1e6;
     j["timings_s"] = timings;
@@ -298,7 +373,13 @@ class Runner {
 
   std::mutex results_mutex_;
   std::vector<ingest::InputError> run_errors_;
-  int read_ok_ = 0, pages_read_ = 0, records_ = 0;
+  int read_ok_ = 0, pages_read_ = 0, records_ = 0, resumed_ = 0;
+  int lock_fd_ = -1;
+
+ public:
+  ~Runner() {
+    if (lock_fd_ >= 0) ::close(lock_fd_);
+  }
 };
 
 }  // namespace

@@ -11,12 +11,12 @@
 
 namespace {
 
-enum Exit { kOk = 0, kFatal = 1, kUsage = 2, kSomeInputsUnread = 3 };
+enum Exit { kOk = 0, kFatal = 1, kUsage = 2, kSomeInputsUnread = 3, kBusy = 4 };
 
 constexpr const char* kExitHelp =
     "Exit status: 0 every input was read; 3 the batch finished but some inputs could not be read\n"
     "(listed in OUT/batch.json \"errors\" and on stderr); 2 wrong usage; 1 nothing could be done\n"
-    "(output folder not writable, OCR model missing).";
+    "(output folder not writable, OCR model missing); 4 another sohoa run is writing to the same OUT.";
 
 /// Tesseract's OpenMP runtime reads OMP_THREAD_LIMIT once, when it loads, before main();
 /// left alone it spins threads that fight our own workers. Set it and start again.
@@ -40,7 +40,7 @@ int run_command(const sohoa::batch::Config& config) {
     return summary.errors.empty() ? kOk : kSomeInputsUnread;
   } catch (const sohoa::Error& e) {
     std::fprintf(stderr, "sohoa: %s\n", e.what());
-    return kFatal;
+    return e.code() == sohoa::ErrorCode::busy ? kBusy : kFatal;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "sohoa: internal error: %s\n", e.what());
     return kFatal;

@@ -13,6 +13,7 @@ enum class ErrorCode {
   ocr_failed,
   output_io,       // cannot write OUT
   resource_limit,  // too many pages, pixels, members, bytes
+  busy,            // another run holds the output folder
   internal,
 };
 

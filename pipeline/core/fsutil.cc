@@ -20,6 +20,7 @@ const char* to_string(ErrorCode code) {
     case ErrorCode::ocr_failed: return "ocr_failed";
     case ErrorCode::output_io: return "output_io";
     case ErrorCode::resource_limit: return "resource_limit";
+    case ErrorCode::busy: return "busy";
     case ErrorCode::internal: return "internal";
   }
   return "internal";

@@ -1,0 +1,87 @@
+"""A run killed at random moments and started again finishes the work, losing and duplicating nothing."""
+import json
+import random
+import shutil
+import signal
+import subprocess
+import time
+import unittest
+
+from sohoa_run import BIN, SAMPLES, Output, fresh_dir, remove, run
+
+
+class Resume(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = fresh_dir("resume")
+        cls.inp = cls.tmp / "in"
+        # A few dossiers are enough: each kill lands somewhere inside OCR or writing.
+        dossiers = sorted(p for p in (SAMPLES / "scans").iterdir() if p.is_dir())[:3]
+        for d in dossiers:
+            shutil.copytree(d, cls.inp / d.name)
+        run([cls.inp], cls.tmp / "reference", "-q")
+        cls.reference = Output(cls.tmp / "reference")
+
+    @classmethod
+    def tearDownClass(cls):
+        remove(cls.tmp)
+
+    def assert_no_half_written_files(self, out):
+        for p in out.rglob("*"):
+            self.assertNotIn(".tmp-", p.name, f"left behind: {p}")
+        for rec_dir in (out / "records").iterdir() if (out / "records").exists() else []:
+            rec = json.loads((rec_dir / "record.json").read_text(encoding="utf-8"))
+            self.assertTrue((rec_dir / "text.txt").exists())
+            if not all(p["blank"] for p in rec["pages"]):
+                check = subprocess.run(["qpdf", "--check", str(rec_dir / "document.pdf")], capture_output=True)
+                self.assertEqual(check.returncode, 0, rec_dir)
+
+    def test_killed_runs_finish_without_loss_or_duplicates(self):
+        out = self.tmp / "killed"
+        rng = random.Random(20261128)
+        for _ in range(4):
+            proc = subprocess.Popen([BIN, "run", str(self.inp), "-o", str(out), "-q"],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(0.5, 6.0))
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            if out.exists():
+                # Whatever moment the kill hit, what is in OUT is whole.
+                self.assert_no_half_written_files(out)
+        final = run([self.inp], out, "-q")
+        self.assertEqual(final.returncode, 0, final.stderr)
+        self.assert_no_half_written_files(out)
+        done = Output(out)
+        self.assertEqual(sorted(done.records), sorted(self.reference.records))
+        self.assertEqual(done.batch["records"], self.reference.batch["records"])
+        for name, rec in done.records.items():
+            self.assertEqual(rec["source"], self.reference.records[name]["source"])
+
+    def test_finished_inputs_are_not_redone(self):
+        out = self.tmp / "twice"
+        run([self.inp], out, "-q")
+        again = run([self.inp], out, "-q")
+        self.assertEqual(again.returncode, 0)
+        batch = Output(out).batch
+        self.assertEqual(batch["inputs_resumed"], batch["inputs"])
+        self.assertEqual(batch["pages_processed"], 0)
+
+    def test_second_run_on_the_same_output_stops_at_once(self):
+        out = self.tmp / "busy"
+        first = subprocess.Popen([BIN, "run", str(self.inp), "-o", str(out), "-q"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(1.0)
+            started = time.monotonic()
+            second = subprocess.run([BIN, "run", str(self.inp), "-o", str(out), "-q"], capture_output=True,
+                                    text=True, timeout=60)
+            self.assertLess(time.monotonic() - started, 5)
+            self.assertEqual(second.returncode, 4)
+            self.assertIn("another sohoa run", second.stderr)
+        finally:
+            first.kill()
+            first.wait()
+
+
+if __name__ == "__main__":
+    unittest.main()
