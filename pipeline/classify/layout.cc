@@ -64,13 +64,21 @@ std::vector<PageLayout> read(const Document& doc, const std::vector<Page>& pages
     pl.height = p.image.height;
     pl.dpi = p.info.dpi > 0 ? p.info.dpi : 300;
     const OcrResult& o = p.ocr;
+    // Boxes that run taller than wide for most words do not match the upright text (a page
+    // turned after recognition): read the words in OCR order without geometry then.
+    int tall = 0, counted = 0;
+    for (const OcrWord& w : o.words)
+      if (text::length(w.text) >= 3) {
+        ++counted;
+        if (w.box.h > w.box.w) ++tall;
+      }
+    const bool boxes_ok = counted == 0 || tall * 2 < counted;
     if (!o.words.empty()) {
       std::map<int, std::vector<const OcrWord*>> by_line;
       for (const OcrWord& w : o.words)
         if (!text::trim(w.text).empty()) by_line[w.line].push_back(&w);
       for (auto& [li, ws] : by_line) {
-        std::sort(ws.begin(), ws.end(), [](const OcrWord* a, const OcrWord* b) { return a->box.x < b->box.x; });
-        // Typical word height of the line: a column gap is several of them wide.
+        // Tesseract gives the words of a line in reading order; keep it.
         std::vector<int> hs;
         for (const OcrWord* w : ws) hs.push_back(w->box.h);
         std::nth_element(hs.begin(), hs.begin() + hs.size() / 2, hs.end());
@@ -78,7 +86,8 @@ std::vector<PageLayout> read(const Document& doc, const std::vector<Page>& pages
         std::vector<const OcrWord*> cur;
         int right = -1;
         for (const OcrWord* w : ws) {
-          if (!cur.empty() && w->box.x - right > 3 * h) {
+          // A column gap is several word heights wide.
+          if (boxes_ok && !cur.empty() && w->box.x - right > 3 * h) {
             pl.segs.push_back(make_seg(cur, idx, pl.page_no, li));
             cur.clear();
           }
@@ -87,6 +96,10 @@ std::vector<PageLayout> read(const Document& doc, const std::vector<Page>& pages
         }
         if (!cur.empty()) pl.segs.push_back(make_seg(cur, idx, pl.page_no, li));
         pl.lines.push_back(make_seg(ws, idx, pl.page_no, li));
+      }
+      if (!boxes_ok) {
+        for (Seg& s : pl.segs) s.has_box = false, s.box = {};
+        for (Seg& s : pl.lines) s.has_box = false, s.box = {};
       }
     } else {
       int li = 0;

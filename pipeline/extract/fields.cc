@@ -1,0 +1,631 @@
+#include "extract/fields.h"
+
+#include <unicode/brkiter.h>
+#include <unicode/locid.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <regex>
+#include <set>
+
+#include "core/text.h"
+
+namespace sohoa::extract {
+
+using layout::PageLayout;
+using layout::Seg;
+
+namespace {
+
+std::string orig(const Seg& s, const layout::Folded& fm, size_t fb, size_t fe) {
+  fb = std::min(fb, fm.s.size());
+  fe = std::min(fe, fm.s.size());
+  if (fe <= fb) return {};
+  size_t ob = fm.from[fb];
+  // end: the start of the code point that produced folded byte fe
+  size_t oe = fm.from[fe];
+  return s.text.substr(ob, oe - ob);
+}
+
+std::string strip(std::string s, const std::string& junk = " .,:;|'\"`~-_—–…*•") {
+  auto is_junk = [&](size_t i, size_t len) { return junk.find(s.substr(i, len)) != std::string::npos; };
+  while (!s.empty()) {
+    if (is_junk(0, 1)) s.erase(0, 1);
+    else if (s.size() >= 3 && (s.compare(0, 3, "—") == 0 || s.compare(0, 3, "–") == 0 || s.compare(0, 3, "…") == 0)) s.erase(0, 3);
+    else break;
+  }
+  while (!s.empty()) {
+    if (is_junk(s.size() - 1, 1)) s.pop_back();
+    else if (s.size() >= 3 && (s.compare(s.size() - 3, 3, "—") == 0 || s.compare(s.size() - 3, 3, "…") == 0 ||
+                               s.compare(s.size() - 3, 3, "–") == 0))
+      s.resize(s.size() - 3);
+    else break;
+  }
+  return text::collapse_spaces(s);
+}
+
+int digit_of(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c == 'o' || c == 'O') return 0;
+  if (c == 'l' || c == 'I' || c == 'i' || c == '|') return 1;
+  return -1;
+}
+
+/// A number read with O/0 and l/1 confusions undone; -1 when it is not one.
+int num(const std::string& s) {
+  if (s.empty() || s.size() > 4) return -1;
+  int v = 0;
+  for (char c : s) {
+    int d = digit_of(c);
+    if (d < 0) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+bool upper_line(const Seg& s) { return layout::upper_ratio(s.text) >= 0.75; }
+
+bool national(const std::string& folded) {
+  std::string c = layout::compact(folded);
+  return c.find("conghoa") != std::string::npos || c.find("chunghiaviet") != std::string::npos ||
+         c.find("doclap") != std::string::npos || c.find("hanhphuc") != std::string::npos ||
+         c.find("socialist") != std::string::npos;
+}
+
+const std::set<std::string>& province_codes() {
+  static const std::set<std::string> s = {
+      "001", "002", "004", "006", "008", "010", "011", "012", "014", "015", "017", "019", "020", "022", "024", "025",
+      "026", "027", "030", "031", "033", "034", "035", "036", "037", "038", "040", "042", "044", "045", "046", "048",
+      "049", "051", "052", "054", "056", "058", "060", "062", "064", "066", "067", "068", "070", "072", "074", "075",
+      "077", "079", "080", "082", "083", "084", "086", "087", "089", "091", "092", "093", "094", "095", "096"};
+  return s;
+}
+
+std::vector<const Seg*> all_lines(const std::vector<PageLayout>& pls) {
+  std::vector<const Seg*> v;
+  for (const PageLayout& pl : pls)
+    for (const Seg& s : pl.lines) v.push_back(&s);
+  return v;
+}
+
+}  // namespace
+
+std::string iso_date(int d, int m, int y) {
+  if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1) return {};
+  static const int dim[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (d > dim[m - 1]) return {};
+  if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return {};
+  char b[16];
+  std::snprintf(b, sizeof b, "%04d-%02d-%02d", y, m, d);
+  return b;
+}
+
+bool valid_id12(const std::string& id, const std::string& birth) {
+  if (id.size() != 12 || id.find_first_not_of("0123456789") != std::string::npos) return false;
+  if (!province_codes().count(id.substr(0, 3))) return false;
+  int g = id[3] - '0';
+  if (g > 3) return false;
+  if (birth.size() >= 4) {
+    int y = std::stoi(birth.substr(0, 4));
+    int century = y < 2000 ? 0 : 2;
+    if (y < 1900 || y >= 2100 || (g & 2) != century) return false;
+    if (std::stoi(id.substr(4, 2)) != y % 100) return false;
+  }
+  return true;
+}
+
+std::string proper_name(const std::string& name) {
+  std::string n = text::collapse_spaces(name);
+  if (layout::upper_ratio(n) < 0.9) return n;
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(n);
+  u.toLower(icu::Locale("vi"));
+  icu::UnicodeString o;
+  bool start = true;
+  for (int32_t i = 0; i < u.length();) {
+    UChar32 c = u.char32At(i);
+    i += U16_LENGTH(c);
+    if (start && u_isalpha(c)) c = u_toupper(c);
+    start = c == ' ' || c == '-';
+    o.append(c);
+  }
+  std::string r;
+  o.toUTF8String(r);
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Số, ký hiệu
+// ---------------------------------------------------------------------------------------------
+namespace {
+
+/// Clean a number as printed: no stray spaces, O/0 and l/1 undone where digits belong.
+std::string clean_number(std::string v) {
+  std::string o;
+  for (char c : v)
+    if (c != ' ') o.push_back(c);
+  while (!o.empty() && std::string(".,;:)'\"").find(o.back()) != std::string::npos) o.pop_back();
+  // the running number before the first '/' (and a year after it) is digits
+  size_t slash = o.find('/');
+  size_t end = slash == std::string::npos ? o.size() : slash;
+  bool digits_part = true;
+  for (size_t i = 0; i < end; ++i)
+    if (digit_of(o[i]) < 0) digits_part = false;
+  if (digits_part)
+    for (size_t i = 0; i < end; ++i) o[i] = static_cast<char>('0' + digit_of(o[i]));
+  // in the letters after it, a 0 between letters is an O
+  for (size_t i = end; i < o.size(); ++i) {
+    if (o[i] == '0' && i > 0 && i + 1 < o.size() && std::isupper(static_cast<unsigned char>(o[i - 1])) &&
+        (std::isupper(static_cast<unsigned char>(o[i + 1])) || o[i + 1] == '-'))
+      o[i] = 'O';
+  }
+  return o;
+}
+
+}  // namespace
+
+std::optional<Found> find_so_ky_hieu(const std::vector<PageLayout>& pls, const std::string& doc_type) {
+  // "Số: 123/QĐ-UBND", "So: 12 / TB-BTP", "Sổ 45/2023/TLKS-BS"
+  static const std::regex re_so(R"(^[^a-z0-9]{0,3}s[o0]\s*[:;.,]?\s*([0-9oil|]{1,6}(?:\s*[/\-]\s*[a-z0-9]+(?:\.[a-z0-9]+)?)*))");
+  static const std::regex re_cert(
+      R"((?:ma so (?:ho kinh doanh|doanh nghiep|hop tac xa)|so vao so cap (?:gcn|giay chung nhan)|so hieu)\s*[:;.]?\s*([a-z0-9][a-z0-9\s./\-]{2,20}))");
+  const PageLayout& first = pls.front();
+  int n = 0;
+  for (const Seg& s : first.segs) {
+    if (++n > 40) break;
+    if (s.has_box && first.height > 0 && s.box.y > first.height * 0.45) break;
+    layout::Folded fm = layout::fold_map(s.text);
+    std::smatch m;
+    if (!std::regex_search(fm.s, m, re_so)) continue;
+    size_t b = m.position(1), e = b + m.length(1);
+    std::string v = clean_number(strip(orig(s, fm, b, e)));
+    if (v.empty() || digit_of(v[0]) < 0) continue;
+    return Found{v, s};
+  }
+  if (doc_type == "giay_chung_nhan_dkkd" || doc_type == "giay_chung_nhan_qsdd" || doc_type == "van_bang" ||
+      doc_type == "khac") {
+    for (const Seg* s : all_lines(pls)) {
+      layout::Folded fm = layout::fold_map(s->text);
+      std::smatch m;
+      if (!std::regex_search(fm.s, m, re_cert)) continue;
+      size_t b = m.position(1), e = b + m.length(1);
+      std::string v = strip(orig(*s, fm, b, e));
+      std::string o;
+      for (char c : v)
+        if (c != ' ') o.push_back(c);
+      if (o.size() >= 3) return Found{o, *s};
+    }
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ngày ban hành
+// ---------------------------------------------------------------------------------------------
+std::optional<Found> find_issue_date(const std::vector<PageLayout>& pls, const std::string& doc_type) {
+  static const std::regex re_place(
+      R"((?:ngay|[a-z]{1,2}ay)\s*([0-9oil]{1,2})\s*[,.]?\s*(?:thang|[a-z]{0,2}ang)\s*([0-9oil]{1,2})\s*[,.]?\s*(?:nam|[a-z]am|n[a-z]m)\s*([0-9oil]{4}))");
+  static const std::regex re_label(
+      R"((?:ngay,? thang,? nam|date,? month,? year|ngay cap|cap ngay)[^:0-9]{0,40}[:]?\s*([0-9]{1,2})\s*[/.\-]\s*([0-9]{1,2})\s*[/.\-]\s*([0-9]{4}))");
+  struct Cand {
+    int score;
+    int order;
+    Found f;
+  };
+  std::vector<Cand> cands;
+  int order = 0;
+  for (const PageLayout& pl : pls) {
+    for (const Seg& s : pl.segs) {
+      ++order;
+      layout::Folded fm = layout::fold_map(s.text);
+      const std::string& f = fm.s;
+      if (doc_type != "can_cuoc") {
+        for (std::sregex_iterator it(f.begin(), f.end(), re_place), end; it != end; ++it) {
+          const std::smatch& m = *it;
+          std::string iso = iso_date(num(m[1]), num(m[2]), num(m[3]));
+          if (iso.empty()) continue;
+          std::string before = f.substr(0, m.position(0));
+          int score = 0;
+          // the place-date line: "Nha Trang, ngày …"
+          static const std::regex re_pl(R"([a-z]{2,}\s*,\s*$)");
+          if (std::regex_search(before, re_pl)) score += 3;
+          static const std::regex re_bad(
+              R"((sinh|cap|dang ky|lan dau|tu|den|han|het|chet|ky|hieu luc|vao luc|phut|so|quyet dinh|thong bao|cong van|ke hoach)\s*(vao\s*)?[:,]?\s*$)");
+          if (std::regex_search(before, re_bad)) score -= 4;
+          if (s.has_box && pl.height > 0 && pl.page_no == pls.front().page_no && s.box.y < pl.height * 0.3) score += 1;
+          if (f.find("lam tai") != std::string::npos) score += 1;
+          if (pl.page_no == pls.front().page_no && order <= 8) score += 2;
+          static const std::regex re_cua(R"(^\s*(cua|ve|tai|quy dinh|ban hanh))");
+          if (std::regex_search(f.substr(m.position(0) + m.length(0)), re_cua)) score -= 4;
+          cands.push_back({score, order, {iso, s}});
+        }
+      }
+      std::smatch m;
+      if (std::regex_search(f, m, re_label) && f.find("sinh") == std::string::npos &&
+          f.find("birth") == std::string::npos && f.find("gia tri") == std::string::npos) {
+        std::string iso = iso_date(std::stoi(m[1]), std::stoi(m[2]), std::stoi(m[3]));
+        if (!iso.empty()) cands.push_back({doc_type == "can_cuoc" ? 3 : 0, order, {iso, s}});
+      }
+    }
+  }
+  if (cands.empty()) return std::nullopt;
+  std::stable_sort(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) { return a.score > b.score; });
+  if (cands.front().score < 0) return std::nullopt;
+  return cands.front().f;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cơ quan ban hành
+// ---------------------------------------------------------------------------------------------
+namespace {
+
+std::string clean_body(const std::string& s) {
+  std::string v = strip(s);
+  // "BỘ TƯ PHÁP. CỘNG HÒA …" when the columns ran together
+  layout::Folded fm = layout::fold_map(v);
+  size_t p = fm.s.find("cong hoa");
+  if (p == std::string::npos) p = fm.s.find("cong hoà");
+  if (p != std::string::npos && p > 0) v = strip(v.substr(0, fm.from[p]));
+  return v;
+}
+
+bool continuation(const std::string& folded) {
+  // the second line of a two-line name: "ỦY BAN NHÂN DÂN" / "PHƯỜNG VĨNH HẢI"
+  static const std::regex re(
+      R"(^(phuong|xa|thi tran|thi xa|quan|huyen|thanh pho|tinh|ve |va |quan ly|hanh chinh|trat tu|dan so|dat dai|nha nuoc))");
+  return std::regex_search(folded, re);
+}
+
+bool bare_council(const std::string& folded) {
+  std::string c = layout::compact(folded);
+  return c == "uybannhandan" || c == "hoidongnhandan" || c == "ubnd" || c == "bophan" || c == "cuccanhsat";
+}
+
+std::string drop_person_title(const std::string& s) {
+  layout::Folded fm = layout::fold_map(s);
+  static const std::regex re(R"(^(cuc truong|giam doc|hieu truong|chu tich|truong phong|vien truong|bo truong)\s+)");
+  std::smatch m;
+  if (std::regex_search(fm.s, m, re)) {
+    std::string rest = fm.s.substr(m.length(0));
+    // keep "GIÁM ĐỐC" when nothing follows
+    if (!rest.empty()) return strip(s.substr(fm.from[m.length(0)]));
+  }
+  return s;
+}
+
+}  // namespace
+
+std::optional<Found> find_issuer(const std::vector<PageLayout>& pls, const std::string& doc_type) {
+  const PageLayout& first = pls.front();
+  // 1. Diplomas: the line above "cấp".
+  if (doc_type == "van_bang") {
+    for (const PageLayout& pl : pls)
+      for (size_t i = 1; i < pl.segs.size(); ++i)
+        if (layout::compact(pl.segs[i].folded) == "cap" && upper_line(pl.segs[i - 1]))
+          return Found{drop_person_title(clean_body(pl.segs[i - 1].text)), pl.segs[i - 1]};
+  }
+  // 2. ID cards: "CỤC TRƯỞNG CỤC CẢNH SÁT / QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI".
+  if (doc_type == "can_cuoc") {
+    for (const PageLayout& pl : pls)
+      for (size_t i = 0; i < pl.segs.size(); ++i) {
+        const Seg& s = pl.segs[i];
+        if (layout::compact(s.folded).rfind("cuctruong", 0) != 0 || !upper_line(s)) continue;
+        std::string v = drop_person_title(clean_body(s.text));
+        if (i + 1 < pl.segs.size() && upper_line(pl.segs[i + 1]) && continuation(pl.segs[i + 1].folded))
+          v += " " + clean_body(pl.segs[i + 1].text);
+        return Found{v, s};
+      }
+    return std::nullopt;
+  }
+  // 3. The authority block at top left, above the number line and the title.
+  std::vector<Seg> block;
+  int n = 0;
+  for (const Seg& s : first.segs) {
+    if (++n > 30) break;
+    if (s.has_box && first.height > 0 && s.box.y > first.height * 0.3) break;
+    std::string c = layout::compact(s.folded);
+    bool left = !s.has_box || first.width <= 0 || s.box.x + s.box.w / 2 < first.width * 0.45;
+    if (c.rfind("so", 0) == 0 && c.size() > 2 && std::isdigit(static_cast<unsigned char>(c[2]))) break;
+    if (!left) continue;
+    if (national(s.folded)) {
+      std::string v = clean_body(s.text);
+      if (!v.empty() && !national(layout::fold_map(v).s) && upper_line(s)) {
+        Seg t = s;
+        t.text = v;
+        t.folded = text::fold(v);
+        block.push_back(t);
+      }
+      if (!s.has_box) break;  // without boxes the header marks the end of the block
+      continue;
+    }
+    if (!upper_line(s) || c.size() < 3) {
+      if (!block.empty()) break;
+      continue;
+    }
+    block.push_back(s);
+  }
+  std::optional<Found> res;
+  if (!block.empty()) {
+    size_t last = block.size() - 1;
+    std::string v = clean_body(block[last].text);
+    const Seg* where = &block[last];
+    if (last > 0 && (continuation(block[last].folded) || bare_council(block[last - 1].folded))) {
+      v = clean_body(block[last - 1].text) + " " + v;
+      where = &block[last - 1];
+    }
+    if (layout::compact(layout::fold_map(v).s).size() >= 3) res = Found{v, *where};
+  }
+  if (res) return res;
+  // 4. Certificates signed without a header block: the body named under the place-date line.
+  static const std::regex re_date(R"(ngay\s*[0-9oil]{1,2}\s*thang\s*[0-9oil]{1,2}\s*nam\s*[0-9oil]{4})");
+  for (const PageLayout& pl : pls)
+    for (size_t i = 0; i + 1 < pl.segs.size(); ++i) {
+      if (!std::regex_search(pl.segs[i].folded, re_date)) continue;
+      for (size_t k = i + 1; k < pl.segs.size() && k <= i + 2; ++k) {
+        const Seg& s = pl.segs[k];
+        static const std::regex re_sig(R"(^(tm|kt|tl|q|tuq)\s*[.:])");
+        if (std::regex_search(s.folded, re_sig)) break;
+        if (upper_line(s) && layout::compact(s.folded).size() >= 6 && !national(s.folded))
+          return Found{drop_person_title(clean_body(s.text)), s};
+      }
+    }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trích yếu
+// ---------------------------------------------------------------------------------------------
+std::optional<Found> find_trich_yeu(const std::vector<PageLayout>& pls, const std::string& doc_type) {
+  (void)doc_type;
+  const PageLayout& first = pls.front();
+  const auto& segs = first.segs;
+  static const std::regex re_vv(R"(^[^a-z]{0,3}(v\s*/\s*[vyu]|ve viec)\s*[:.]?\s*)");
+  static const std::regex re_stop(R"(^[^a-z]{0,3}(kinh gui|can cu|thuc hien|xet|theo|quyet dinh|chu tich|uy ban|ubnd|giam doc|so\s*[:0-9]|noi nhan|i\.|1\.))");
+  auto gather = [&](size_t i, size_t b_folded) -> std::optional<Found> {
+    const Seg& s = segs[i];
+    layout::Folded fm = layout::fold_map(s.text);
+    std::string v = strip(orig(s, fm, b_folded, fm.s.size()), " .,:;|'\"`~-_");
+    bool left = s.has_box && first.width > 0 && s.box.x + s.box.w < first.width * 0.55;
+    for (size_t k = i + 1; k < segs.size() && k <= i + 3; ++k) {
+      const Seg& t = segs[k];
+      if (std::regex_search(t.folded, re_stop) || upper_line(t) || national(t.folded)) break;
+      if (s.has_box && t.has_box) {
+        if (left && t.box.x > first.width * 0.5) continue;  // the other column
+        if (t.box.y - (s.box.y + s.box.h) > 4 * std::max(10, s.box.h) * (k - i)) break;
+        if (!left && std::abs((t.box.x + t.box.w / 2) - first.width / 2) > first.width * 0.2) break;
+      }
+      if (layout::compact(t.folded).rfind("ngay", 0) == 0) break;
+      v += " " + strip(t.text, " |'\"`~_");
+    }
+    v = strip(v, " .,:;|'\"`~-_");
+    if (layout::compact(layout::fold_map(v).s).size() < 6) return std::nullopt;
+    return Found{v, s};
+  };
+  // "V/v …" / "Về việc …"
+  for (size_t i = 0; i < segs.size() && i < 40; ++i) {
+    layout::Folded fm = layout::fold_map(segs[i].text);
+    std::smatch m;
+    if (std::regex_search(fm.s, m, re_vv)) {
+      if (auto f = gather(i, m.length(0))) return f;
+    }
+  }
+  // Otherwise the line right under the title (báo cáo, kế hoạch: "Kết quả …").
+  static const std::regex re_title(R"(^[^a-z]{0,3}(quyet dinh|bao cao|ke hoach|thong bao|to trinh|chi thi|huong dan|nghi quyet|cong van|bien ban|phuong an|chuong trinh)\s*$)");
+  for (size_t i = 0; i + 1 < segs.size() && i < 40; ++i) {
+    if (!upper_line(segs[i]) || !std::regex_search(segs[i].folded, re_title)) continue;
+    size_t k = i + 1;
+    if (upper_line(segs[k]) || std::regex_search(segs[k].folded, re_stop)) return std::nullopt;
+    return gather(k, 0);
+  }
+  return std::nullopt;
+}
+
+std::optional<Found> person_in_subject(const std::string& subject, const Seg& where) {
+  layout::Folded fm = layout::fold_map(subject);
+  static const std::regex re(R"((?:^|\s)(ong|ba)\s+)");
+  std::smatch m;
+  if (!std::regex_search(fm.s, m, re)) return std::nullopt;
+  std::string rest = subject.substr(fm.from[m.position(0) + m.length(0)]);
+  // capitalised words make the name
+  std::string name;
+  size_t i = 0;
+  int words = 0;
+  while (i < rest.size()) {
+    size_t e = rest.find(' ', i);
+    std::string w = rest.substr(i, e == std::string::npos ? std::string::npos : e - i);
+    std::string wc = strip(w);
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(wc);
+    if (u.isEmpty() || !u_isupper(u.char32At(0))) break;
+    name += (name.empty() ? "" : " ") + wc;
+    ++words;
+    if (w != wc) break;  // a comma ends the name
+    if (e == std::string::npos) break;
+    i = e + 1;
+  }
+  if (words < 2 || words > 6) return std::nullopt;
+  return Found{proper_name(name), where};
+}
+
+// ---------------------------------------------------------------------------------------------
+// The person: họ tên, ngày sinh, số định danh
+// ---------------------------------------------------------------------------------------------
+namespace {
+
+enum class Rank { none, subject, applicant, other };
+
+struct Label {
+  Rank rank = Rank::none;
+  size_t value_at = 0;  // folded offset where the value starts (after ':')
+};
+
+Label person_label(const std::string& f) {
+  Label l;
+  static const std::regex re_name(
+      R"(^[^a-z]{0,8}(?:[0-9.]+\s*)?(ho,?\s*chu dem,?\s*(?:va\s*)?ten|ho\s*va\s*ten|ho\s*,?\s*ten|ho ten)\s*([^:]{0,50}):\s*)");
+  static const std::regex re_app(
+      R"(^[^a-z]{0,8}(?:[0-9.]+\s*)?(toi ten la|ong\s*/\s*ba|ong\s*\(\s*ba\s*\)|ong|ba|cho|cap cho:?\s*ong\s*\(\s*ba\s*\)|cap cho|ten chu dau tu[^:]*|ten to chuc, ca nhan[^:]*|ten|nguoi yeu cau|nguoi de nghi)\s*[:]\s*)");
+  std::smatch m;
+  if (std::regex_search(f, m, re_name)) {
+    std::string q = text::trim(m[2].str());
+    static const std::regex re_other(R"(me|cha|chu ho|di khai|ky|tiep nhan|phung duong|cham soc|lam chung|bi kien|nguoi co quyen|giam ho|nguoi dai dien theo)");
+    static const std::regex re_appq(R"(yeu cau|de nghi|khai|lam don|dai dien|khoi kien|nop)");
+    if (q.empty() || q.rfind("/", 0) == 0 || q.rfind("(", 0) == 0 || q == "chong" || q == "vo" ||
+        q.find("full name") != std::string::npos)
+      l.rank = Rank::subject;
+    else if (std::regex_search(q, re_other))
+      l.rank = Rank::other;
+    else if (std::regex_search(q, re_appq))
+      l.rank = Rank::applicant;
+    else
+      l.rank = Rank::other;
+    l.value_at = m.length(0);
+    return l;
+  }
+  if (std::regex_search(f, m, re_app)) {
+    l.rank = Rank::applicant;
+    l.value_at = m.length(0);
+  }
+  return l;
+}
+
+bool is_name(const std::string& v) {
+  if (v.empty() || text::length(v) > 40) return false;
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(v);
+  int words = 1;
+  bool start = true;
+  for (int32_t i = 0; i < u.length();) {
+    UChar32 c = u.char32At(i);
+    i += U16_LENGTH(c);
+    if (c == ' ') {
+      ++words;
+      start = true;
+      continue;
+    }
+    if (!u_isalpha(c)) return false;
+    if (start && !u_isupper(c)) return false;
+    start = false;
+  }
+  return words >= 2 && words <= 6;
+}
+
+/// The name after a label: up to a comma or the next label, without dotted leaders.
+std::string name_value(const std::string& after) {
+  std::string v = after;
+  layout::Folded fm = layout::fold_map(v);
+  static const std::regex re_end(R"((,|;|\s+(sinh|ngay|nam sinh|gioi tinh|cccd|cmnd|so dinh|dan toc|quoc tich|dia chi)\b))");
+  std::smatch m;
+  if (std::regex_search(fm.s, m, re_end)) v = v.substr(0, fm.from[m.position(0)]);
+  std::string o;
+  for (char c : v)
+    if (c != '.' && c != '_' && c != ':' && c != '|') o.push_back(c);
+  return strip(o);
+}
+
+std::optional<std::string> date_in(const std::string& f, bool labelled_only) {
+  static const std::regex re_lab(
+      R"((?:ngay,?\s*thang,?\s*nam sinh|ngay sinh|sinh ngay|date of birth)[^0-9]{0,30}([0-9oil]{1,2})\s*[/.\-]\s*([0-9oil]{1,2})\s*[/.\-]\s*([0-9oil]{4}))");
+  std::smatch m;
+  if (std::regex_search(f, m, re_lab)) return iso_date(num(m[1]), num(m[2]), num(m[3]));
+  (void)labelled_only;
+  return std::nullopt;
+}
+
+std::vector<std::string> ids_in(const std::string& text) {
+  // 12 digits, possibly with O/l confusions or split in groups by stray spaces
+  std::vector<std::string> out;
+  std::string cur;
+  auto flush = [&] {
+    if (cur.size() == 12) out.push_back(cur);
+    cur.clear();
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    int d = digit_of(c);
+    bool letter_ctx = d >= 0 && !std::isdigit(static_cast<unsigned char>(c)) &&
+                      ((i > 0 && std::isalpha(static_cast<unsigned char>(text[i - 1]))) ||
+                       (i + 1 < text.size() && std::isalpha(static_cast<unsigned char>(text[i + 1]))));
+    if (d >= 0 && !letter_ctx) {
+      cur.push_back(static_cast<char>('0' + d));
+    } else if (c == ' ' && !cur.empty() && i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 1])) &&
+               cur.size() < 12) {
+      continue;
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return out;
+}
+
+}  // namespace
+
+PersonFields find_person(const std::vector<PageLayout>& pls, const std::string& doc_type) {
+  PersonFields pf;
+  std::vector<const Seg*> lines = all_lines(pls);
+  struct Hit {
+    Rank rank;
+    size_t line;
+    std::string name;
+  };
+  std::vector<Hit> hits;
+  std::vector<size_t> label_lines;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const Seg& s = *lines[i];
+    layout::Folded fm = layout::fold_map(s.text);
+    Label l = person_label(fm.s);
+    if (l.rank == Rank::none) continue;
+    label_lines.push_back(i);
+    std::string v = name_value(s.text.substr(fm.from[std::min(l.value_at, fm.s.size())]));
+    if (v.empty() && i + 1 < lines.size()) {
+      // the value on the next line (ID cards: "Họ và tên / Full name:" then the name)
+      const Seg& nx = *lines[i + 1];
+      if (person_label(layout::fold_map(nx.text).s).rank == Rank::none) v = name_value(nx.text);
+    }
+    if (!is_name(v)) continue;
+    hits.push_back({l.rank, i, v});
+  }
+  // Old ID cards print "Họ tên: X" too; birth papers name the child first, forms the applicant.
+  const Hit* best = nullptr;
+  for (const Hit& h : hits)
+    if (h.rank == Rank::subject) { best = &h; break; }
+  if (!best)
+    for (const Hit& h : hits)
+      if (h.rank == Rank::applicant) { best = &h; break; }
+  if (!best) return pf;
+  pf.ho_ten = Found{proper_name(best->name), *lines[best->line]};
+  // Until the next person's label: their birth date and ID number.
+  size_t stop = lines.size();
+  for (size_t li : label_lines)
+    if (li > best->line) { stop = li; break; }
+  stop = std::min(stop, best->line + 12);
+  std::string birth;
+  for (size_t i = best->line; i < stop; ++i) {
+    layout::Folded fm = layout::fold_map(lines[i]->text);
+    if (auto d = date_in(fm.s, true); d && !d->empty()) {
+      birth = *d;
+      pf.ngay_sinh = Found{birth, *lines[i]};
+      break;
+    }
+  }
+  for (size_t i = best->line; i < stop; ++i) {
+    for (const std::string& id : ids_in(lines[i]->text)) {
+      if (valid_id12(id, birth)) {
+        pf.so_dinh_danh = Found{id, *lines[i]};
+        break;
+      }
+    }
+    if (pf.so_dinh_danh) break;
+  }
+  // ID cards print the number above the name.
+  if (!pf.so_dinh_danh && doc_type == "can_cuoc") {
+    for (size_t i = 0; i < best->line; ++i)
+      for (const std::string& id : ids_in(lines[i]->text))
+        if (valid_id12(id, birth)) {
+          pf.so_dinh_danh = Found{id, *lines[i]};
+          return pf;
+        }
+  }
+  return pf;
+}
+
+}  // namespace sohoa::extract

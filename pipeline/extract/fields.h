@@ -1,0 +1,36 @@
+// The single metadata fields, read from a document's lines (exposed for unit tests).
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "classify/layout.h"
+
+namespace sohoa::extract {
+
+struct Found {
+  std::string value;
+  layout::Seg seg;  // where it was read
+};
+
+std::optional<Found> find_so_ky_hieu(const std::vector<layout::PageLayout>& pls, const std::string& doc_type);
+std::optional<Found> find_issue_date(const std::vector<layout::PageLayout>& pls, const std::string& doc_type);
+std::optional<Found> find_issuer(const std::vector<layout::PageLayout>& pls, const std::string& doc_type);
+std::optional<Found> find_trich_yeu(const std::vector<layout::PageLayout>& pls, const std::string& doc_type);
+/// "… cho hộ gia đình ông Nguyễn Văn An" in a decision's subject.
+std::optional<Found> person_in_subject(const std::string& subject, const layout::Seg& where);
+
+struct PersonFields {
+  std::optional<Found> ho_ten, ngay_sinh, so_dinh_danh;
+};
+PersonFields find_person(const std::vector<layout::PageLayout>& pls, const std::string& doc_type);
+
+/// 12 digits, a real province code, a century/sex digit 0-3 that fits the birth year (ISO
+/// date, may be empty).
+bool valid_id12(const std::string& id, const std::string& birth_iso);
+/// "NGUYỄN VĂN AN" -> "Nguyễn Văn An"; mixed-case names stay as printed.
+std::string proper_name(const std::string& name);
+/// "14", "6", "2023" -> "2023-06-14"; empty when not a real date.
+std::string iso_date(int d, int m, int y);
+
+}  // namespace sohoa::extract
