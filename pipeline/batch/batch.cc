@@ -385,6 +385,7 @@ class Runner {
 }  // namespace
 
 Summary run(const Config& config, const EngineFactory& make_engine) {
+  setMsgSeverity(L_SEVERITY_NONE);  // Leptonica's own stderr chatter; failures reach us as errors
   Runner runner(config, make_engine);
   return runner.run();
 }

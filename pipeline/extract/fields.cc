@@ -29,7 +29,9 @@ std::string orig(const Seg& s, const layout::Folded& fm, size_t fb, size_t fe) {
 }
 
 std::string strip(std::string s, const std::string& junk = " .,:;|'\"`~-_—–…*•") {
-  auto is_junk = [&](size_t i, size_t len) { return junk.find(s.substr(i, len)) != std::string::npos; };
+  auto is_junk = [&](size_t i, size_t len) {
+    return static_cast<unsigned char>(s[i]) < 0x80 && junk.find(s.substr(i, len)) != std::string::npos;
+  };
   while (!s.empty()) {
     if (is_junk(0, 1)) s.erase(0, 1);
     else if (s.size() >= 3 && (s.compare(0, 3, "—") == 0 || s.compare(0, 3, "–") == 0 || s.compare(0, 3, "…") == 0)) s.erase(0, 3);

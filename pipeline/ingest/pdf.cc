@@ -55,7 +55,8 @@ Image poppler_to_pix(const poppler::image& img) {
 }
 
 /// Wraps raw CCITT data in a one-strip TIFF so Leptonica (libtiff) can decode it.
-std::vector<uint8_t> ccitt_as_tiff(const std::string& data, int width, int height, int k) {
+/// With /BlackIs1 true the PDF shows the code's black runs as white, so the TIFF says MinIsBlack.
+std::vector<uint8_t> ccitt_as_tiff(const std::string& data, int width, int height, int k, bool black_is_1) {
   std::vector<uint8_t> t;
   auto u16 = [&](uint16_t v) { t.push_back(v & 0xFF); t.push_back(v >> 8); };
   auto u32 = [&](uint32_t v) { for (int i = 0; i < 4; ++i) t.push_back((v >> (8 * i)) & 0xFF); };
@@ -63,7 +64,7 @@ std::vector<uint8_t> ccitt_as_tiff(const std::string& data, int width, int heigh
   struct Entry { uint16_t tag, type; uint32_t value; };
   std::vector<Entry> entries = {
       {256, 4, static_cast<uint32_t>(width)}, {257, 4, static_cast<uint32_t>(height)},
-      {258, 3, 1}, {259, 3, compression}, {262, 3, 0}, {273, 4, 0 /* patched */},
+      {258, 3, 1}, {259, 3, compression}, {262, 3, black_is_1 ? 1u : 0u}, {273, 4, 0 /* patched */},
       {277, 3, 1}, {278, 4, static_cast<uint32_t>(height)},
       {279, 4, static_cast<uint32_t>(data.size())},
       {static_cast<uint16_t>(compression == 4 ? 293 : 292), 4, static_cast<uint32_t>(k > 0 ? 1 : 0)},
@@ -256,10 +257,12 @@ class PdfSource : public PageSource {
         QPDFObjectHandle parms = dict.getKey("/DecodeParms");
         if (parms.isArray() && parms.getArrayNItems() == 1) parms = parms.getArrayItem(0);
         int k = 0;
+        bool black_is_1 = false;
         if (parms.isDictionary() && parms.getKey("/K").isInteger()) k = parms.getKey("/K").getIntValueAsInt();
+        if (parms.isDictionary() && parms.getKey("/BlackIs1").isBool()) black_is_1 = parms.getKey("/BlackIs1").getBoolValue();
         std::shared_ptr<Buffer> raw = img.getRawStreamData();
         std::string data(reinterpret_cast<const char*>(raw->getBuffer()), raw->getSize());
-        std::vector<uint8_t> tiff = ccitt_as_tiff(data, w, h, k);
+        std::vector<uint8_t> tiff = ccitt_as_tiff(data, w, h, k, black_is_1);
         pix = pixReadMemTiff(tiff.data(), tiff.size(), 0);
       } else if (filter == "/FlateDecode" || filter.empty()) {
         pix = decode_flate(img, dict, w, h);

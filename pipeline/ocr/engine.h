@@ -19,7 +19,9 @@ class Engine {
   /// A cheap guess of the page's orientation, or nullopt when the engine finds too little text.
   virtual std::optional<OrientationGuess> detect_orientation(const Image& gray, double dpi) = 0;
   /// Full recognition: words with boxes and confidences, and the page text (NFC).
-  virtual OcrResult recognize(const Image& img, double dpi) = 0;
+  /// single_block: read the image as one block of horizontal lines, with no layout analysis
+  /// (which would otherwise find sideways text and turn it for us).
+  virtual OcrResult recognize(const Image& img, double dpi, bool single_block = false) = 0;
 };
 
 struct EngineConfig {

@@ -45,7 +45,8 @@ class TesseractEngine : public Engine {
     return OrientationGuess{(360 - orient_deg) % 360, orient_conf};
   }
 
-  OcrResult recognize(const Image& img, double dpi) override {
+  OcrResult recognize(const Image& img, double dpi, bool single_block) override {
+    api_.SetPageSegMode(single_block ? tesseract::PSM_SINGLE_BLOCK : tesseract::PSM_AUTO);
     api_.SetImage(img.get());
     api_.SetSourceResolution(static_cast<int>(std::lround(dpi)));
     if (api_.Recognize(nullptr) != 0) {

@@ -10,8 +10,10 @@ constexpr double kOcrMinDpi = 250;   // below this Tesseract loses diacritics; u
 constexpr double kBlankInk = 0.0015; // share of dark pixels under which a page holds nothing
 constexpr double kMinSkewConf = 2.5; // Leptonica's own deskew default is in this range
 constexpr double kMinSkewDeg = 0.1;
-// OSD confidences on Vietnamese pages run 10-17 when right; under this we check by recognition.
-constexpr double kSureOsdConfidence = 10;
+// Leptonica's orientation confidences on printed A4 pages run 8-20; under 5 it is guessing.
+constexpr double kSureLeptConfidence = 5;
+// Tesseract's OSD confidences on Vietnamese pages run 5-17 even when right.
+constexpr double kSureOsdConfidence = 8;
 
 Image binarize(const Image& gray8) {
   // Local background normalisation first, so yellowed or unevenly lit paper does not turn black.
@@ -23,7 +25,7 @@ Image binarize(const Image& gray8) {
 
 /// How much sense recognition makes of a patch: confident characters count, junk does not.
 double recognition_score(ocr::Engine& engine, const Image& gray, double dpi) {
-  const OcrResult r = engine.recognize(gray, dpi);
+  const OcrResult r = engine.recognize(gray, dpi, /*single_block=*/true);
   double score = 0;
   for (const OcrWord& w : r.words)
     if (w.confidence > 50) score += (w.confidence - 50) * static_cast<double>(w.text.size());
@@ -33,7 +35,7 @@ double recognition_score(ocr::Engine& engine, const Image& gray, double dpi) {
 /// The central part of the page, where body text is; small enough to recognise quickly.
 Image central_patch(const Image& gray8) {
   const int w = gray8.width(), h = gray8.height();
-  const int side = std::min(w, h) * 6 / 10;
+  const int side = std::min(w, h) * 45 / 100;
   BOX* box = boxCreate((w - side) / 2, (h - side) / 2, side, side);
   Image patch(pixClipRectangle(gray8.get(), box, nullptr));
   boxDestroy(&box);
@@ -44,15 +46,36 @@ Image central_patch(const Image& gray8) {
 
 Orientation decide_orientation(const Image& gray8, double dpi, ocr::Engine& engine) {
   Orientation out;
+  // 1. Leptonica's ascender/descender statistics at 150 dpi: ~70 ms, and decisive on most
+  //    printed pages, where Vietnamese diacritics make the top of the x-height band heavy.
+  const double f = std::min(1.0, 150.0 / dpi);
+  Image small(f < 1 ? pixScaleGrayLI(gray8.get(), static_cast<float>(f), static_cast<float>(f)) : pixClone(gray8.get()));
+  Image bin = binarize(small);
+  l_float32 up = 0, left = 0;
+  if (bin && pixOrientDetect(bin.get(), &up, &left, 0, 0) == 0) {
+    const double a_up = std::fabs(up), a_left = std::fabs(left);
+    if (a_up >= kSureLeptConfidence && a_up >= 1.5 * a_left) {
+      out.rotation_cw = up > 0 ? 0 : 180;
+      out.confidence = std::min(1.0, a_up / (2 * kSureLeptConfidence));
+      out.method = "text_statistics";
+      return out;
+    }
+    if (a_left >= kSureLeptConfidence && a_left >= 1.5 * a_up) {
+      out.rotation_cw = left > 0 ? 90 : 270;  // positive: the text is turned a quarter counter-clockwise
+      out.confidence = std::min(1.0, a_left / (2 * kSureLeptConfidence));
+      out.method = "text_statistics";
+      return out;
+    }
+  }
+  // 2. Tesseract's OSD (about 1.5 s a page), trusted only when it is sure.
   std::optional<ocr::OrientationGuess> guess = engine.detect_orientation(gray8, dpi);
   if (guess && guess->confidence >= kSureOsdConfidence) {
     out.rotation_cw = guess->rotation_cw;
-    out.confidence = 1.0;
+    out.confidence = std::min(1.0, guess->confidence / (2 * kSureOsdConfidence));
     out.method = "osd";
     return out;
   }
-  // Tesseract's OSD is unsure on Vietnamese (its script model knows little of the stacked
-  // diacritics): let recognition judge. Compare the four turns of a central patch.
+  // 3. Both unsure (cards, small or noisy text): let recognition judge the four turns of a patch.
   Image patch = central_patch(gray8);
   double best = -1, second = -1;
   int best_rotation = guess ? guess->rotation_cw : 0;

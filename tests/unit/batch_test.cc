@@ -16,7 +16,7 @@ class FakeEngine : public ocr::Engine {
   std::optional<ocr::OrientationGuess> detect_orientation(const Image&, double) override {
     return ocr::OrientationGuess{0, 20};
   }
-  OcrResult recognize(const Image& img, double) override {
+  OcrResult recognize(const Image& img, double, bool) override {
     OcrResult r;
     r.lines = {{{10, 10, img.width() / 2, 40}, 50}};
     r.words = {{"Giấy", {10, 10, 100, 40}, 90, 0}, {"phép", {120, 10, 100, 40}, 90, 0}};
