@@ -20,6 +20,7 @@
 #include "core/error.h"
 #include "core/fsutil.h"
 #include "extract/extract.h"
+#include "ocr/reading_order.h"
 #include "output/pdf_writer.h"
 #include "output/record_writer.h"
 #include "prepare/prepare.h"
@@ -244,6 +245,7 @@ class Runner {
         page.ocr = engine.recognize(prepared.ocr, prepared.ocr_dpi);
         timings_.add(kOcr, t0);
         if (prepared.ocr_scale != 1) rescale(page.ocr, 1.0 / prepared.ocr_scale);
+        page.ocr.text = ocr::reading_order_text(page.ocr, prepared.color.width());
         page.info.ocr_confidence = page.ocr.mean_confidence;
       }
       t0 = Clock::now();

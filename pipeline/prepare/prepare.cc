@@ -1,5 +1,9 @@
 #include "prepare/prepare.h"
 
+#include <cstdlib>
+
+#include "prepare/clean.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -155,6 +159,13 @@ PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
     color = rotate_by(color, skew.degrees);
     gray = rotate_by(gray, skew.degrees);
   }
+
+  // The OCR image: coloured ink out, paper flattened, form furniture out. The PDF keeps `color`.
+  static const char* knobs = std::getenv("SOHOA_CLEAN");  // measuring aid: which cleaning steps run
+  const std::string steps = knobs ? knobs : "color,background,furniture";
+  if (steps.find("color") != std::string::npos) gray = gray_without_color_ink(color);
+  if (steps.find("background") != std::string::npos) gray = normalize_background(gray);
+  if (steps.find("furniture") != std::string::npos) gray = remove_form_furniture(gray, raw.dpi);
 
   out.ocr_dpi = raw.dpi;
   if (raw.dpi < kOcrMinDpi) {

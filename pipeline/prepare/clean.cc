@@ -1,0 +1,191 @@
+#include "prepare/clean.h"
+
+#include <algorithm>
+#include <cmath>
+#include <opencv2/imgproc.hpp>
+#include <vector>
+
+namespace sohoa::prepare {
+
+Image gray_without_color_ink(const Image& page, CleanStats* stats) {
+  if (page.depth() != 32) return to_gray8(page);
+  const int w = page.width(), h = page.height();
+  PIX* out = pixCreate(w, h, 8);
+  pixCopyResolution(out, page.get());
+  const l_uint32* src = pixGetData(page.get());
+  l_uint32* dst = pixGetData(out);
+  const int swpl = pixGetWpl(page.get()), dwpl = pixGetWpl(out);
+  int removed = 0;
+  for (int y = 0; y < h; ++y) {
+    const l_uint32* sl = src + y * swpl;
+    l_uint32* dl = dst + y * dwpl;
+    for (int x = 0; x < w; ++x) {
+      l_int32 r, g, b;
+      extractRGBValues(sl[x], &r, &g, &b);
+      const int mx = std::max({r, g, b}), mn = std::min({r, g, b});
+      // Strongly coloured and red- or blue-dominant: seal or pen ink, not the black print.
+      // Yellowed paper is red+green, so "red" needs red well above green too.
+      const bool red = r == mx && r - g > 60 && r - b > 40;
+      const bool blue = b == mx && b - r > 50 && b - g > 20;
+      if ((red || blue) && mx - mn > 60) {
+        SET_DATA_BYTE(dl, x, 255);
+        ++removed;
+      } else {
+        SET_DATA_BYTE(dl, x, (r * 77 + g * 151 + b * 28) >> 8);
+      }
+    }
+  }
+  if (stats) stats->color_pixels = removed;
+  return Image(out);
+}
+
+Image normalize_background(const Image& gray8) {
+  // Leptonica's background normalisation maps the local paper tone to 200; stretch it back to white.
+  PIX* norm = pixBackgroundNormSimple(gray8.get(), nullptr, nullptr);
+  if (!norm) return gray8.clone();
+  PIX* stretched = pixGammaTRC(nullptr, norm, 1.0f, 0, 200);
+  pixDestroy(&norm);
+  pixCopyResolution(stretched, gray8.get());
+  return Image(stretched);
+}
+
+namespace {
+
+struct Blob {
+  int x, y, w, h, area, label;
+  double cx() const { return x + w / 2.0; }
+  double cy() const { return y + h / 2.0; }
+};
+
+/// Sets to white every pixel of the listed components.
+void erase_labels(cv::Mat& gray, const cv::Mat& labels, const std::vector<uint8_t>& erase) {
+  for (int y = 0; y < gray.rows; ++y) {
+    const int* lr = labels.ptr<int>(y);
+    uchar* gr = gray.ptr<uchar>(y);
+    for (int x = 0; x < gray.cols; ++x)
+      if (lr[x] > 0 && erase[lr[x]]) gr[x] = 255;
+  }
+}
+
+}  // namespace
+
+Image remove_form_furniture(const Image& gray8, double dpi, CleanStats* stats) {
+  cv::Mat gray = gray_to_mat(gray8);
+  cv::Mat ink;  // 255 where there is ink
+  cv::adaptiveThreshold(gray, ink, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY_INV,
+                        (static_cast<int>(dpi / 6) | 1), 15);
+  const double mm = dpi / 25.4;
+  CleanStats local;
+
+  // 1. Long rules: anything that survives an opening with a 12 mm line is a line, not a letter.
+  {
+    const int len = std::max(10, static_cast<int>(12 * mm));
+    cv::Mat horiz, vert, lines;
+    cv::morphologyEx(ink, horiz, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {len, 1}));
+    cv::morphologyEx(ink, vert, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {1, len}));
+    cv::bitwise_or(horiz, vert, lines);
+    cv::dilate(lines, lines, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
+    local.rule_pixels = cv::countNonZero(lines);
+    gray.setTo(255, lines);
+    ink.setTo(0, lines);
+  }
+
+  cv::Mat labels, st, centroids;
+  const int n = cv::connectedComponentsWithStats(ink, labels, st, centroids, 8, CV_32S);
+  std::vector<Blob> blobs(n);
+  for (int i = 1; i < n; ++i)
+    blobs[i] = {st.at<int>(i, cv::CC_STAT_LEFT), st.at<int>(i, cv::CC_STAT_TOP), st.at<int>(i, cv::CC_STAT_WIDTH),
+                st.at<int>(i, cv::CC_STAT_HEIGHT), st.at<int>(i, cv::CC_STAT_AREA), i};
+  std::vector<uint8_t> erase(n, 0);
+
+  // 2. Dark scanner borders: big ink regions touching the image edge.
+  for (int i = 1; i < n; ++i) {
+    const Blob& b = blobs[i];
+    const bool touches = b.x == 0 || b.y == 0 || b.x + b.w == gray.cols || b.y + b.h == gray.rows;
+    if (touches && (b.w > gray.cols / 5 || b.h > gray.rows / 5)) {
+      erase[i] = 1;
+      local.border_pixels += b.area;
+    }
+  }
+
+  // 3. Dotted (or dashed) leaders: runs of at least five small marks on one baseline,
+  //    evenly spaced. A lone full stop or the dot of an "i" is never in such a run.
+  const double max_dot = 1.0 * mm, max_dash = 2.5 * mm, max_gap = 3.0 * mm, same_line = 0.5 * mm;
+  std::vector<int> small;
+  for (int i = 1; i < n; ++i) {
+    const Blob& b = blobs[i];
+    if (erase[i]) continue;
+    const bool dot = b.w <= max_dot && b.h <= max_dot;
+    const bool dash = b.w <= max_dash && b.h <= 0.5 * mm && b.w >= 2 * b.h;
+    if (dot || dash) small.push_back(i);
+  }
+  std::sort(small.begin(), small.end(), [&](int a, int b) {
+    return std::make_pair(std::lround(blobs[a].cy() / same_line), blobs[a].x) <
+           std::make_pair(std::lround(blobs[b].cy() / same_line), blobs[b].x);
+  });
+  std::vector<uint8_t> used(n, 0);
+  for (size_t s = 0; s < small.size(); ++s) {
+    const int start = small[s];
+    if (used[start]) continue;
+    std::vector<int> run = {start};
+    used[start] = 1;
+    // Greedy chain to the right: the nearest unused mark on the same baseline.
+    for (;;) {
+      const Blob& last = blobs[run.back()];
+      int next = -1;
+      double best_gap = max_gap;
+      for (size_t t = s + 1; t < small.size(); ++t) {
+        const Blob& c = blobs[small[t]];
+        if (used[small[t]]) continue;
+        if (std::fabs(c.cy() - last.cy()) > same_line) {
+          if (c.cy() - last.cy() > 2 * same_line + mm) break;
+          continue;
+        }
+        const double gap = c.x - (last.x + last.w);
+        if (gap >= 0 && gap < best_gap) {
+          best_gap = gap;
+          next = small[t];
+        }
+      }
+      if (next < 0) break;
+      used[next] = 1;
+      run.push_back(next);
+    }
+    if (run.size() >= 5) {
+      for (int i : run) erase[i] = 1;
+      local.leader_dots += static_cast<int>(run.size());
+    } else {
+      for (size_t k = 1; k < run.size(); ++k) used[run[k]] = 0;  // let them start their own runs
+    }
+  }
+
+  // 4. Check boxes: square outlines 2.5-6 mm with straight, dense edges and an empty middle.
+  for (int i = 1; i < n; ++i) {
+    const Blob& b = blobs[i];
+    if (erase[i] || b.w < 2.5 * mm || b.w > 6 * mm || b.h < 2.5 * mm || b.h > 6 * mm) continue;
+    if (std::abs(b.w - b.h) > 0.15 * std::max(b.w, b.h)) continue;
+    const cv::Mat box = ink(cv::Rect(b.x, b.y, b.w, b.h));
+    auto dense = [](const cv::Mat& strip) { return cv::countNonZero(strip) >= 0.8 * strip.total(); };
+    const int t = std::max(1, b.w / 10);
+    bool top = false, bottom = false, left = false, right = false;
+    for (int k = 0; k < t; ++k) {
+      top = top || dense(box.row(k));
+      bottom = bottom || dense(box.row(b.h - 1 - k));
+      left = left || dense(box.col(k));
+      right = right || dense(box.col(b.w - 1 - k));
+    }
+    const cv::Mat inner = box(cv::Rect(b.w / 4, b.h / 4, b.w / 2, b.h / 2));
+    if (top && bottom && left && right && cv::countNonZero(inner) < 0.1 * inner.total()) {
+      erase[i] = 1;
+      ++local.check_boxes;
+    }
+  }
+
+  erase_labels(gray, labels, erase);
+  if (stats) *stats = local;
+  Image out = mat_to_gray(gray);
+  pixCopyResolution(out.get(), gray8.get());
+  return out;
+}
+
+}  // namespace sohoa::prepare

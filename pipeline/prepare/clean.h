@@ -1,0 +1,26 @@
+// Cleaning the image that goes to OCR (never the one the PDF shows): what Tesseract would
+// otherwise read as junk characters or let swallow the text.
+#pragma once
+#include "core/image.h"
+
+namespace sohoa::prepare {
+
+struct CleanStats {
+  int leader_dots = 0;   // components removed as dotted leaders
+  int rule_pixels = 0;   // pixels of long horizontal/vertical lines removed
+  int check_boxes = 0;
+  int border_pixels = 0; // dark scanner border removed
+  int color_pixels = 0;  // red/blue ink (seals, signatures) removed
+};
+
+/// Grey image for OCR from any page: coloured ink (red seals, blue signatures) turned white.
+Image gray_without_color_ink(const Image& page, CleanStats* stats = nullptr);
+
+/// Removes dotted leaders, rule lines, check boxes and dark scanner borders from an 8-bit grey
+/// page in place of a copy, returning the cleaned copy.
+Image remove_form_furniture(const Image& gray8, double dpi, CleanStats* stats = nullptr);
+
+/// Flattens uneven or yellowed background to white, keeping ink dark.
+Image normalize_background(const Image& gray8);
+
+}  // namespace sohoa::prepare
