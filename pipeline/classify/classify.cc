@@ -128,6 +128,8 @@ Classification classify(const Document& doc, const std::vector<Page>& pages) {
     evidence.push_back("layout: V/v subject and Kính gửi, no title (công văn)");
   }
 
+  for (auto& [t, v] : rule) evidence.push_back("rule: " + t + " " + fmt("%.2f", v));
+
   const NbModel& m = model();
   std::vector<double> post = predict(m, all_text);
   std::map<std::string, double> mp;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include "core/text.h"
 
@@ -84,6 +85,12 @@ const std::set<std::string>& province_codes() {
   return s;
 }
 
+/// Dotted leaders ("Họ và tên:......... An") become one space.
+std::string deleader(const std::string& s) {
+  static const std::regex re(R"((?:[._]|…)(?:\s*(?:[._]|…)){2,})");
+  return text::collapse_spaces(std::regex_replace(s, re, " "));
+}
+
 std::vector<const Seg*> all_lines(const std::vector<PageLayout>& pls) {
   std::vector<const Seg*> v;
   for (const PageLayout& pl : pls)
@@ -119,7 +126,6 @@ bool valid_id12(const std::string& id, const std::string& birth) {
 
 std::string proper_name(const std::string& name) {
   std::string n = text::collapse_spaces(name);
-  if (layout::upper_ratio(n) < 0.9) return n;
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(n);
   u.toLower(icu::Locale("vi"));
   icu::UnicodeString o;
@@ -463,7 +469,7 @@ struct Label {
 Label person_label(const std::string& f) {
   Label l;
   static const std::regex re_name(
-      R"(^[^a-z]{0,8}(?:[0-9.]+\s*)?(ho,?\s*chu dem,?\s*(?:va\s*)?ten|ho\s*va\s*ten|ho\s*,?\s*ten|ho ten)\s*([^:]{0,50}):\s*)");
+      R"(^[^a-z]{0,8}(?:[0-9.]+\s*)?(?:[a-z0-9]{1,3}[,.]?\s*)?(c[a-z]{1,2}\s*d[a-z]m,?\s*(?:va\s*)?ten|ho\s*va\s*ten|ho\s*,?\s*ten)\s*([^:]{0,50}):\s*)");
   static const std::regex re_app(
       R"(^[^a-z]{0,8}(?:[0-9.]+\s*)?(toi ten la|ong\s*/\s*ba|ong\s*\(\s*ba\s*\)|ong|ba|cho|cap cho:?\s*ong\s*\(\s*ba\s*\)|cap cho|ten chu dau tu[^:]*|ten to chuc, ca nhan[^:]*|ten|nguoi yeu cau|nguoi de nghi)\s*[:]\s*)");
   std::smatch m;
@@ -510,22 +516,42 @@ bool is_name(const std::string& v) {
   return words >= 2 && words <= 6;
 }
 
-/// The name after a label: up to a comma or the next label, without dotted leaders.
+/// The name after a label: up to a comma, a dotted leader or the next label.
 std::string name_value(const std::string& after) {
   std::string v = after;
   layout::Folded fm = layout::fold_map(v);
   static const std::regex re_end(R"((,|;|\s+(sinh|ngay|nam sinh|gioi tinh|cccd|cmnd|so dinh|dan toc|quoc tich|dia chi)\b))");
   std::smatch m;
   if (std::regex_search(fm.s, m, re_end)) v = v.substr(0, fm.from[m.position(0)]);
-  std::string o;
-  for (char c : v)
-    if (c != '.' && c != '_' && c != ':' && c != '|') o.push_back(c);
-  return strip(o);
+  // the longest run of name-like words
+  std::string name;
+  std::istringstream in(v);
+  std::string w;
+  int words = 0;
+  while (in >> w) {
+    std::string c = strip(w, " .,:;|'\"`~-_*");
+    if (c.empty()) {
+      if (words) break;
+      continue;
+    }
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(c);
+    bool ok = u.length() > 0 && u_isupper(u.char32At(0));
+    for (int32_t i = 0; ok && i < u.length();) {
+      UChar32 ch = u.char32At(i);
+      i += U16_LENGTH(ch);
+      if (!u_isalpha(ch)) ok = false;
+    }
+    if (!ok) break;
+    name += (name.empty() ? "" : " ") + c;
+    ++words;
+    if (c != strip(w, " ")) break;  // leader dots glued to the last word
+  }
+  return name;
 }
 
 std::optional<std::string> date_in(const std::string& f, bool labelled_only) {
   static const std::regex re_lab(
-      R"((?:ngay,?\s*thang,?\s*nam sinh|ngay sinh|sinh ngay|date of birth)[^0-9]{0,30}([0-9oil]{1,2})\s*[/.\-]\s*([0-9oil]{1,2})\s*[/.\-]\s*([0-9oil]{4}))");
+      R"((?:ngay,?\s*thang,?\s*nam sinh|ngay sinh|sinh ngay|date of birth)[^0-9]{0,40}([0-9oil]{1,2})\s*[/.\-]\s*([0-9oil]{1,2})\s*[/.\-]\s*([0-9oil]{4}))");
   std::smatch m;
   if (std::regex_search(f, m, re_lab)) return iso_date(num(m[1]), num(m[2]), num(m[3]));
   (void)labelled_only;
@@ -563,7 +589,13 @@ std::vector<std::string> ids_in(const std::string& text) {
 
 PersonFields find_person(const std::vector<PageLayout>& pls, const std::string& doc_type) {
   PersonFields pf;
-  std::vector<const Seg*> lines = all_lines(pls);
+  std::vector<Seg> clean;
+  for (const Seg* s : all_lines(pls)) {
+    clean.push_back(*s);
+    clean.back().text = deleader(s->text);
+  }
+  std::vector<const Seg*> lines;
+  for (const Seg& s : clean) lines.push_back(&s);
   struct Hit {
     Rank rank;
     size_t line;

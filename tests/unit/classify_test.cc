@@ -1,5 +1,104 @@
 #include <gtest/gtest.h>
 
 #include "classify/classify.h"
+#include "classify/titles.h"
+#include "cls_test_util.h"
+#include "extract/extract.h"
+#include "extract/fields.h"
 
-TEST(Classify, ClassOf) { EXPECT_EQ(sohoa::classify::class_of("don"), "single_use"); }
+using namespace sohoa;
+using testutil::doc_of;
+using testutil::make_page;
+
+namespace {
+Classification cls(const std::vector<std::string>& lines, bool card = false) {
+  std::vector<Page> pages = {make_page(lines, card)};
+  return classify::classify(doc_of(pages), pages);
+}
+const std::vector<std::string> kHeader = {"^CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "^Độc lập - Tự do - Hạnh phúc"};
+std::vector<std::string> with_header(std::vector<std::string> body) {
+  body.insert(body.begin(), kHeader.begin(), kHeader.end());
+  return body;
+}
+}  // namespace
+
+TEST(Classify, ClassOf) {
+  EXPECT_EQ(classify::class_of("don"), "single_use");
+  EXPECT_EQ(classify::class_of("bien_nhan"), "single_use");
+  EXPECT_EQ(classify::class_of("van_ban_hanh_chinh"), "reusable");
+  EXPECT_EQ(classify::class_of("khac"), "reusable");
+}
+
+TEST(Classify, TitleTypesTolerateOcrErrors) {
+  EXPECT_EQ(classify::title_type("tokhaidangkykhaisinh"), "to_khai");
+  EXPECT_EQ(classify::title_type("totrinhvevieedenghi"), "van_ban_hanh_chinh");  // a tờ trình is not a tờ khai
+  EXPECT_EQ(classify::title_type("giaychungnhanketbon"), "giay_chung_nhan_ket_hon");
+  EXPECT_EQ(classify::title_type("giayxacnhantinhtranghonnban"), "giay_xac_nhan_tinh_trang_hon_nhan");
+  EXPECT_EQ(classify::title_type("giaytiepnhanhosovahentraketqua"), "bien_nhan");
+  EXPECT_EQ(classify::title_type("giaychungnhanquyensudungdat"), "giay_chung_nhan_qsdd");
+  EXPECT_EQ(classify::title_type("giaychungnhandangkyhokinhdoanh"), "giay_chung_nhan_dkkd");
+  EXPECT_EQ(classify::title_type("quyetdjnh"), "quyet_dinh");
+  EXPECT_EQ(classify::title_type("bangtotnghieptrunghocphothong"), "van_bang");
+  EXPECT_EQ(classify::title_type("nguyenvanan"), "");
+}
+
+TEST(Classify, FormsAreSingleUse) {
+  Classification c = cls(with_header({"^TỜ KHAI ĐĂNG KÝ KHAI SINH", "Kính gửi: Ủy ban nhân dân phường Vĩnh Hải",
+                                      "Họ, chữ đệm, tên người yêu cầu: Lý Trọng Đạt"}));
+  EXPECT_EQ(c.doc_type, "to_khai");
+  EXPECT_EQ(c.cls, "single_use");
+  EXPECT_FALSE(c.review);
+  EXPECT_FALSE(c.evidence.empty());
+  // OCR lost the diacritics and split a word
+  c = cls(with_header({"^DON DE NGH I CAP GIAY PHEP XAY DUNG", "Kinh gui: Uy ban nhan dan huyen Dien Khanh"}));
+  EXPECT_EQ(c.doc_type, "don");
+  EXPECT_EQ(cls(with_header({"^PHIẾU YÊU CẦU CHỨNG THỰC"})).doc_type, "phieu");
+  EXPECT_EQ(cls({"UBND PHƯỜNG VĨNH HẢI || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                 "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ || Độc lập - Tự do - Hạnh phúc",
+                 "^GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"})
+                .doc_type,
+            "bien_nhan");
+}
+
+TEST(Classify, CertificatesAndOfficialPapersAreReusable) {
+  EXPECT_EQ(cls(with_header({"^GIẤY KHAI SINH", "Họ, chữ đệm, tên: NGUYỄN AN"})).doc_type, "giay_khai_sinh");
+  EXPECT_EQ(cls(with_header({"^GIAY CHUNG NHAN KET HON"})).doc_type, "giay_chung_nhan_ket_hon");
+  EXPECT_EQ(cls(with_header({"^TRÍCH LỤC KHAI TỬ", "(BẢN SAO)"})).doc_type, "trich_luc");
+  EXPECT_EQ(cls(with_header({"^GIẤY CHỨNG NHẬN", "^QUYỀN SỬ DỤNG ĐẤT", "^QUYỀN SỞ HỮU NHÀ Ở VÀ TÀI SẢN KHÁC"})).doc_type,
+            "giay_chung_nhan_qsdd");
+  Classification tt = cls({"UBND HUYỆN DIÊN KHÁNH || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                           "PHÒNG TƯ PHÁP || Độc lập - Tự do - Hạnh phúc",
+                           "Số: 12/TTr-TP || Diên Khánh, ngày 3 tháng 5 năm 2022", "^TỜ TRÌNH",
+                           "^Về việc đề nghị phê duyệt kế hoạch kiểm tra năm 2022"});
+  EXPECT_EQ(tt.doc_type, "van_ban_hanh_chinh");
+  EXPECT_EQ(tt.cls, "reusable");
+  // a công văn has no title: "V/v" under the number and "Kính gửi"
+  Classification cv = cls({"UBND TỈNH KHÁNH HÒA || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                           "SỞ TƯ PHÁP || Độc lập - Tự do - Hạnh phúc",
+                           "Số: 245/STP-HCTP || Khánh Hòa, ngày 14 tháng 6 năm 2023",
+                           "V/v tăng cường công tác tiếp nhận hồ sơ", "Kính gửi: Ủy ban nhân dân các xã, phường"});
+  EXPECT_EQ(cv.doc_type, "van_ban_hanh_chinh");
+}
+
+TEST(Classify, CardSizedPageIsAnIdCard) {
+  Classification c = cls({"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CĂN CƯỚC CÔNG DÂN", "Số / No.: 056090001234",
+                          "Họ và tên / Full name:", "TRẦN THỊ LAN"},
+                         true);
+  EXPECT_EQ(c.doc_type, "can_cuoc");
+  EXPECT_EQ(c.cls, "reusable");
+  bool card = false;
+  for (auto& e : c.evidence) card |= e.find("card-sized") != std::string::npos;
+  EXPECT_TRUE(card);
+}
+
+TEST(Classify, UnsureNeverSilentlySingleUse) {
+  Classification c = cls({"lorem ipsum 12 34", "xyz"});
+  EXPECT_EQ(c.cls, "reusable");
+  EXPECT_TRUE(c.review);
+  EXPECT_FALSE(c.review_reason.empty());
+  std::vector<Page> empty = {make_page({})};
+  Classification e = classify::classify(doc_of(empty), empty);
+  EXPECT_EQ(e.doc_type, "khac");
+  EXPECT_EQ(e.cls, "reusable");
+  EXPECT_TRUE(e.review);
+}

@@ -9,6 +9,7 @@
 #include "cls_test_util.h"
 #include "extract/extract.h"
 #include "extract/fields.h"
+#include "classify/qr.h"
 
 using namespace sohoa;
 using testutil::doc_of;
@@ -63,4 +64,143 @@ TEST(Extract, DebugTextFile) {
   std::cout << c.doc_type << " " << c.confidence << " " << c.method << "\n";
   for (auto& e : c.evidence) std::cout << "  " << e << "\n";
   for (auto& [k, v] : extract::extract(d, pages, c)) std::cout << k << " = " << v.value << "\n";
+}
+
+// Evaluation helper: SOHOA_REEVAL_DIR=OUT re-runs classify+extract on every OUT/records/*/text.txt
+// (text only, no word boxes) and writes reeval.json beside each record.json.
+#include <filesystem>
+#include <nlohmann/json.hpp>
+TEST(Extract, ReevalRecords) {
+  const char* dir = std::getenv("SOHOA_REEVAL_DIR");
+  if (!dir) GTEST_SKIP();
+  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(dir) / "records")) {
+    std::ifstream in(e.path() / "text.txt");
+    if (!in) continue;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string all = ss.str();
+    std::vector<Page> pages;
+    size_t start = 0;
+    int n = 0;
+    while (start <= all.size()) {
+      size_t f = all.find('\f', start);
+      if (f == std::string::npos) f = all.size();
+      Page p;
+      p.info.number = ++n;
+      p.ocr.text = all.substr(start, f - start);
+      pages.push_back(p);
+      start = f + 1;
+    }
+    Document d = doc_of(pages);
+    Classification c = classify::classify(d, pages);
+    nlohmann::json j;
+    j["doc_type"] = c.doc_type;
+    j["class"] = c.cls;
+    j["classification"] = {{"confidence", c.confidence}, {"evidence", c.evidence}, {"review", c.review}};
+    nlohmann::json meta = nlohmann::json::object();
+    for (auto& [k, v] : extract::extract(d, pages, c)) meta[k] = v.value;
+    j["metadata"] = meta;
+    std::ofstream(e.path() / "reeval.json") << j.dump(1);
+  }
+}
+
+namespace {
+std::vector<Page> one(const std::vector<std::string>& l, bool card = false) { return {make_page(l, card)}; }
+}  // namespace
+
+TEST(Extract, QuyetDinhOfADistrict) {
+  auto m = run(one({"UBND TỈNH KHÁNH HÒA || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                    "UBND THÀNH PHỐ NHA TRANG || Độc lập - Tự do - Hạnh phúc",
+                    "Sổ: 2O5 / QĐ-UBND || Nha Trang, ngày 14 tháng 6 năm 2023", "^QUYẾT ĐỊNH",
+                    "^Về việc hỗ trợ kinh phí sửa chữa nhà ở cho hộ gia đình",
+                    "^ông Nguyễn Văn An", "^CHỦ TỊCH ỦY BAN NHÂN DÂN THÀNH PHỐ NHA TRANG",
+                    "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;"}));
+  EXPECT_EQ(m["so_ky_hieu"], "205/QĐ-UBND");
+  EXPECT_EQ(m["ngay_ban_hanh"], "2023-06-14");
+  EXPECT_EQ(m["co_quan_ban_hanh"], "UBND THÀNH PHỐ NHA TRANG");  // not the parent line
+  EXPECT_EQ(m["trich_yeu"], "hỗ trợ kinh phí sửa chữa nhà ở cho hộ gia đình ông Nguyễn Văn An");
+  EXPECT_EQ(m["ho_ten"], "Nguyễn Văn An");
+}
+
+TEST(Extract, TwoLineAuthorityIsJoined) {
+  auto m = run(one({"ỦY BAN NHÂN DÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                    "PHƯỜNG VĨNH HẢI || Độc lập - Tự do - Hạnh phúc",
+                    "So: 88/UBND-TP || Vĩnh Hải, ngày 02 tháng 01 năm 2024",
+                    "^GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN",
+                    "Họ, chữ đệm, tên:......... TRẦN THỊ MAI............",
+                    "Ngày, tháng, năm sinh:....... 05/11/1990.......",
+                    "Giấy tờ tùy thân: CCCD số 056190012345, cấp ngày 01/02/2021"}));
+  EXPECT_EQ(m["co_quan_ban_hanh"], "ỦY BAN NHÂN DÂN PHƯỜNG VĨNH HẢI");
+  EXPECT_EQ(m["so_ky_hieu"], "88/UBND-TP");
+  EXPECT_EQ(m["ngay_ban_hanh"], "2024-01-02");
+  EXPECT_EQ(m["ho_ten"], "Trần Thị Mai");
+  EXPECT_EQ(m["ngay_sinh"], "1990-11-05");
+  EXPECT_EQ(m["so_dinh_danh"], "056190012345");
+}
+
+TEST(Extract, BirthCertificateIsAboutTheChild) {
+  auto m = run(one({"UBND PHƯỜNG AN HÒA || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                    "Số: 123 || Độc lập - Tự do - Hạnh phúc", "Quyển số: 01/2021 || An Hòa, ngày 9 tháng 3 năm 2021",
+                    "^GIẤY KHAI SINH", "Họ, chữ đệm, tên: LÊ MINH KHANG", "Ngày, tháng, năm sinh: 01/03/2021",
+                    "Số định danh cá nhân: 092221001122",
+                    "Họ, chữ đệm, tên người mẹ: PHẠM THỊ HOA", "Năm sinh: 1990",
+                    "Người đi khai sinh: Lê Văn Tám", "Giấy tờ tùy thân: CCCD số 092090123456"}));
+  EXPECT_EQ(m["ho_ten"], "Lê Minh Khang");
+  EXPECT_EQ(m["ngay_sinh"], "2021-03-01");
+  EXPECT_EQ(m["so_dinh_danh"], "092221001122");
+  EXPECT_EQ(m["so_ky_hieu"], "123");
+  EXPECT_EQ(m["co_quan_ban_hanh"], "UBND PHƯỜNG AN HÒA");
+}
+
+TEST(Extract, FormsNameTheSubjectNotTheApplicant) {
+  auto m = run(one({"^CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "^Độc lập - Tự do - Hạnh phúc", "^TỜ KHAI ĐĂNG KÝ KHAI TỬ",
+                    "Họ, chữ đệm, tên người yêu cầu: Nguyễn Văn Bình", "Giấy tờ tùy thân: CCCD số 056085001111",
+                    "Họ, chữ đệm, tên: NGUYỄN VĂN CHÍNH", "Ngày, tháng, năm sinh: 12/12/1940",
+                    "Số định danh cá nhân: 056040009999", "Diên Khánh, ngày 20 tháng 10 năm 2023"}));
+  EXPECT_EQ(m["ho_ten"], "Nguyễn Văn Chính");
+  EXPECT_EQ(m["ngay_sinh"], "1940-12-12");
+  EXPECT_EQ(m["so_dinh_danh"], "056040009999");
+  EXPECT_EQ(m["ngay_ban_hanh"], "2023-10-20");
+  EXPECT_EQ(m.count("co_quan_ban_hanh"), 0u);  // citizens' forms have no issuing body
+  EXPECT_EQ(m.count("so_ky_hieu"), 0u);
+}
+
+TEST(Extract, EmptyFormInventsNothing) {
+  std::string type;
+  auto m = run(one({"^CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "^Độc lập - Tự do - Hạnh phúc",
+                    "^ĐƠN KHỞI KIỆN VỤ ÁN HÀNH CHÍNH", "Kính gửi: Tòa án nhân dân (1)..........",
+                    "Họ và tên người khởi kiện (3)....................................",
+                    "Địa chỉ (4)...............................", "Ngày ..... tháng ..... năm ......"}),
+               &type);
+  EXPECT_EQ(type, "don");
+  EXPECT_TRUE(m.empty()) << m.begin()->first << "=" << m.begin()->second;
+}
+
+TEST(Extract, IdNumbersAreValidated) {
+  EXPECT_TRUE(extract::valid_id12("056190012345", "1990-11-05"));
+  EXPECT_FALSE(extract::valid_id12("056190012345", "2001-11-05"));  // century digit says 1900s
+  EXPECT_FALSE(extract::valid_id12("003190012345", ""));            // 003 is no province
+  EXPECT_FALSE(extract::valid_id12("056590012345", ""));            // sex/century digit 5
+  EXPECT_FALSE(extract::valid_id12("05619001234", ""));
+  EXPECT_EQ(extract::iso_date(29, 2, 2023), "");
+  EXPECT_EQ(extract::proper_name("ĐẶNG MỸ KIM HẠNH"), "Đặng Mỹ Kim Hạnh");
+}
+
+TEST(Extract, CardFieldsFromOcr) {
+  auto m = run(one({"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CĂN CƯỚC CÔNG DÂN", "Số / No.: 056O90001234",
+                    "Họ và tên / Full name:", "TRẦN THỊ LAN", "Ngày sinh / Date of birth: 15/11/1990"},
+                   true));
+  EXPECT_EQ(m["ho_ten"], "Trần Thị Lan");
+  EXPECT_EQ(m["ngay_sinh"], "1990-11-15");
+  EXPECT_EQ(m["so_dinh_danh"], "056090001234");  // O read for 0
+  EXPECT_EQ(m.count("so_ky_hieu"), 0u);
+}
+
+TEST(Extract, CccdQrText) {
+  auto d = qr::parse_cccd("056090001234|215000111|Trần Thị Lan|15111990|Nữ|Vĩnh Hải, Nha Trang, Khánh Hòa|01022021");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->so_dinh_danh, "056090001234");
+  EXPECT_EQ(d->ngay_sinh, "1990-11-15");
+  EXPECT_EQ(d->ngay_cap, "2021-02-01");
+  EXPECT_FALSE(qr::parse_cccd("PATCHT"));
 }
