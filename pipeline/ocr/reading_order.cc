@@ -87,6 +87,7 @@ std::string reading_order_text(const OcrResult& ocr, int page_width) {
     std::vector<int> splits;
     for (size_t k = 1; k < row.segs.size(); ++k) splits.push_back((row.segs[k - 1].right + row.segs[k].left) / 2);
     std::vector<std::vector<std::string>> columns(splits.size() + 1);
+    std::vector<std::vector<const Segment*>> members(splits.size() + 1);
     size_t j = i;
     for (; j < rows.size(); ++j) {
       if (j > i && rows[j].segs.empty()) continue;
@@ -94,12 +95,34 @@ std::string reading_order_text(const OcrResult& ocr, int page_width) {
       for (const auto& s : rows[j].segs) fits = fits && column_of(s, splits) >= 0;
       // A line that crosses a gutter (a centred title, a full-width paragraph) ends the zone.
       if (!fits) break;
-      for (const auto& s : rows[j].segs) columns[column_of(s, splits)].push_back(s.text);
+      for (const auto& s : rows[j].segs) {
+        columns[column_of(s, splits)].push_back(s.text);
+        members[column_of(s, splits)].push_back(&s);
+      }
     }
     // Many rows that fill every column are a table: those are read row by row.
     int full_rows = 0;
     for (size_t r = i; r < j; ++r) full_rows += rows[r].segs.size() == columns.size();
-    if (full_rows >= 5) {
+    // Blocks set side by side (authority block, national header, signatures) are centred in
+    // their column; fields on a form row ("Ngày sinh: ...   Giới tính: ...") are left-aligned
+    // and read across the row.
+    double left_spread = 0, centre_spread = 0;
+    for (const auto& col : members) {
+      if (col.size() < 2) continue;
+      double left_mean = 0, centre_mean = 0;
+      for (const Segment* s : col) {
+        left_mean += s->left;
+        centre_mean += (s->left + s->right) / 2.0;
+      }
+      left_mean /= col.size();
+      centre_mean /= col.size();
+      for (const Segment* s : col) {
+        left_spread += std::fabs(s->left - left_mean);
+        centre_spread += std::fabs((s->left + s->right) / 2.0 - centre_mean);
+      }
+    }
+    const bool centred_blocks = centre_spread < left_spread;
+    if (full_rows >= 5 || !centred_blocks) {
       for (size_t r = i; r < j; ++r) {
         std::string joined;
         for (const auto& s : rows[r].segs) joined += (joined.empty() ? "" : " ") + s.text;

@@ -5,26 +5,28 @@ import unittest
 from collections import defaultdict
 
 from sohoa_run import SAMPLES, Output, fresh_dir, remove, run
-from textmetrics import cer_counts
+from textmetrics import cer_counts, word_recall_counts
 
-# Character error rate each degradation profile must stay under (share of reference characters).
-# Measured on the committed set; each bound leaves room for run-to-run noise but fails on a real
-# regression (a wrong rotation or a lost text layer costs far more than the margin).
+# Character error rate each degradation profile must stay under (share of reference characters,
+# reading order included). Measured on the committed set (see the closing notes): each bound
+# leaves some margin but fails on a real regression: a page left sideways or upside down costs
+# ~100%, OCR without the cleaning step costs 19% on clean forms and 31% overall.
+
 CER_LIMITS = {
-    "clean": 0.03,
-    "dpi200_gray": 0.04,
-    "jpeg_heavy": 0.06,
-    "skew": 0.04,
-    "upside_down": 0.04,
-    "sideways": 0.04,
-    "noise": 0.06,
-    "dark_borders": 0.05,
-    "yellowed": 0.06,
-    "seal": 0.08,
-    "fax": 0.12,
+    "clean": 0.04,
+    "dpi200_gray": 0.03,
+    "upside_down": 0.03,
+    "sideways": 0.03,
+    "skew": 0.06,
+    "jpeg_heavy": 0.07,
+    "noise": 0.07,
+    "dark_borders": 0.08,
+    "yellowed": 0.10,
+    "seal": 0.12,
+    "fax": 0.13,
 }
-CER_LIMIT_DEFAULT = 0.08
-CER_LIMIT_OVERALL = 0.05
+CER_LIMIT_DEFAULT = 0.10
+CER_LIMIT_OVERALL = 0.07
 
 
 def profiles_of(entry):
@@ -122,8 +124,9 @@ class Samples(unittest.TestCase):
                 layer = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
                                        text=True, check=True).stdout
                 text = "".join(t for t, p in zip(self.output.page_texts(rec), rec["pages"]) if not p["blank"])
-                e, c = cer_counts(layer, text)
-                self.assertLess(e / max(c, 1), 0.03)
+                # pdftotext orders columns its own way; what matters is that every word is there.
+                found, total = word_recall_counts(layer, text)
+                self.assertGreater(found / max(total, 1), 0.97)
 
     def test_record_names_are_stable(self):
         import hashlib
@@ -142,7 +145,7 @@ class Samples(unittest.TestCase):
 
     def test_missing_dpi_is_assumed_and_said(self):
         for entry in self.truth["inputs"]:
-            if entry.get("dpi") is None:
+            if entry.get("dpi") is None and entry["format"] != "pdf":
                 for rec in self.output.records_of(entry["path"], entry["member"]):
                     self.assertTrue(all(p["dpi_assumed"] and p["dpi"] == 300 for p in rec["pages"]))
 
