@@ -341,6 +341,9 @@ def parse_time(path):
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
     if m:
         out["max_rss_mib"] = round(int(m.group(1)) / 1024, 1)
+    m = re.search(r"Percent of CPU this job got: (\d+)%", text)
+    if m:
+        out["cpu_percent"] = int(m.group(1))
     m = re.search(r"Exit status: (\d+)", text)
     if m:
         out["exit_status"] = int(m.group(1))
@@ -436,6 +439,8 @@ def cmd_score(a):
             "wall_s": wall,
             "pages_per_min": round(total_pages * 60 / wall, 2) if wall else None,
             "max_rss_mib": t["max_rss_mib"],
+            "cpu_percent": t.get("cpu_percent"),
+            "load_at_start": read_first(os.path.join(rund, f"{c}.load")),
             "exit_status": t["exit_status"],
             "cer": round(tot_e / tot_r, 4) if tot_r else None,
             "edits": tot_e,
@@ -455,10 +460,11 @@ def cmd_score(a):
         "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         "label": a.label,
         "machine": {"cpus": os.cpu_count(), "kernel": platform.release(),
-                    "cpu": cpu_model(), "versions": tool_versions(a.sohoa)},
+                    "cpu": cpu_model(), "versions": tool_versions(a.sohoa, a.source)},
         "set": {"pages": total_pages, "inputs": len(truth),
                 "pages_scored_rule": "pages marked blank or separator in the truth are not scored"},
         "notes": manifest.get("notes", []),
+        "remarks": a.note,
         "contenders": results,
     }
     os.makedirs(a.results, exist_ok=True)
@@ -469,6 +475,14 @@ def cmd_score(a):
     with open(os.path.join(a.results, "latest.md"), "w", encoding="utf-8") as f:
         f.write(md)
     print(md)
+
+
+def read_first(path):
+    try:
+        with open(path) as f:
+            return f.read().strip() or None
+    except OSError:
+        return None
 
 
 def cpu_model():
@@ -482,9 +496,13 @@ def cpu_model():
     return platform.machine()
 
 
-def tool_versions(sohoa):
+def tool_versions(sohoa, source=""):
     v = {}
+    if source:
+        v["source"] = source
     try:
+        if source:
+            raise OSError
         head = run(["git", "-C", os.path.join(HERE, ".."), "rev-parse", "--short", "HEAD"]).stdout.strip()
         dirty = run(["git", "-C", os.path.join(HERE, ".."), "status", "--porcelain", "--", "pipeline", "CMakeLists.txt"]).stdout.strip()
         v["source"] = f"git {head}" + (" + uncommitted pipeline/ changes" if dirty else "")
@@ -512,13 +530,19 @@ def render_md(out):
                  + ", ".join(f"{k} {v}" for k, v in m["versions"].items()) + ".")
     if out.get("label"):
         lines.append(f"Set: {out['label']}.")
-    lines += ["", "| contender | pages | wall s | pages/min | time vs sohoa | peak RSS MiB | CER overall | word recall | scored pages |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines += ["", "| contender | pages | wall s | pages/min | time vs sohoa | peak RSS MiB | CPU % | CER overall | word recall | scored pages |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for c, r in res.items():
         lines.append(f"| {c} | {r['pages']} | {fmt(r['wall_s'])} | {fmt(r['pages_per_min'])} | "
-                     f"{fmt(r['wall_ratio_to_sohoa'], 2)}× | {fmt(r['max_rss_mib'], 0)} | {fmt(r['cer'], 2, True)} | "
+                     f"{fmt(r['wall_ratio_to_sohoa'], 2)}× | {fmt(r['max_rss_mib'], 0)} | "
+                     f"{r.get('cpu_percent') if r.get('cpu_percent') is not None else '-'} | {fmt(r['cer'], 2, True)} | "
                      f"{fmt(r['word_recall'], 1, True)} | "
                      f"{r['pages_scored']} |")
+    for c, r in res.items():
+        if r.get("load_at_start"):
+            lines.append(f"Load average when {c} started: {r['load_at_start']}.")
+    for rem in out.get("remarks", []):
+        lines += ["", rem]
     lines += ["", "CER by degradation profile (a page whose profile is `a+b` counts under both a and b; "
               "pages in parentheses):", ""]
     lines.append("| profile | " + " | ".join(res) + " |")
@@ -552,7 +576,8 @@ def render_md(out):
 # --------------------------------------------------------------------------- memory set
 def cmd_memset(a):
     inputs = textmetrics.truth_inputs(a.truth)
-    files = group_by_file(inputs)
+    excluded = set(x for x in a.exclude.split(",") if x)
+    files = [(p, e) for p, e in group_by_file(inputs) if p not in excluded]
     if os.path.isdir(a.out):
         shutil.rmtree(a.out)
     os.makedirs(a.out)
@@ -639,11 +664,14 @@ def main():
     s.add_argument("--contenders", default="sohoa,ocrmypdf,tesseract")
     s.add_argument("--label", default="")
     s.add_argument("--sohoa", default="")
+    s.add_argument("--source", default="", help="what sohoa was built from")
+    s.add_argument("--note", action="append", default=[], help="extra line for the report")
     s = sub.add_parser("memset")
     s.add_argument("--src", required=True)
     s.add_argument("--truth", required=True)
     s.add_argument("--out", required=True)
     s.add_argument("--pages", type=int, required=True)
+    s.add_argument("--exclude", default="")
     s = sub.add_parser("memreport")
     s.add_argument("--dir", required=True)
     s.add_argument("--results", required=True)
