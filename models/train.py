@@ -94,7 +94,7 @@ def noisy(text, rnd, level):
     return "\n".join(lines)
 
 
-def train(samples, alpha=0.5, keep=6000):
+def train(samples, alpha=0.5, keep=3000):
     ndoc = collections.Counter()
     cnt = {c: collections.Counter() for c in CLASSES}
     df = collections.Counter()

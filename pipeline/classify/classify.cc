@@ -140,16 +140,39 @@ Classification classify(const Document& doc, const std::vector<Page>& pages) {
     if (p > model_p) model_p = p, model_best = t;
   if (!model_best.empty()) evidence.push_back("model: " + model_best + " p=" + fmt("%.2f", model_p));
 
+  // How much of the text is words at all: garbage from a page read the wrong way round makes
+  // the model sure of anything.
+  double quality = 1;
+  if (m.ok) {
+    size_t known = 0, total = 0;
+    std::string cur;
+    std::string f = text::fold(all_text) + " ";
+    for (char ch : f) {
+      if (ch >= 'a' && ch <= 'z') {
+        cur.push_back(ch);
+        continue;
+      }
+      if (cur.size() >= 2) {
+        ++total;
+        known += m.loglik.count("w:" + cur) > 0;
+      }
+      cur.clear();
+    }
+    quality = total ? std::min(1.0, (static_cast<double>(known) / total) / 0.7) : 0;
+    evidence.push_back("known words " + fmt("%.0f%%", total ? 100.0 * known / total : 0));
+  }
+
   // Combine: the strongest rule and the model vote; a rule alone is trusted up to its score.
   std::map<std::string, double> score;
   double rmax = 0;
   for (auto& [t, v] : rule) rmax = std::max(rmax, v);
   const bool have_model = !mp.empty();
+  const double wr = rmax >= 0.88 ? 0.65 : 0.45;  // an inexact title read counts less
   for (const std::string& t : voc) {
     double r = rule.count(t) ? rule[t] : 0;
-    double p = have_model ? mp[t] : 0;
+    double p = have_model ? mp[t] * quality : 0;
     if (rmax > 0 && have_model)
-      score[t] = 0.65 * r + 0.35 * p;
+      score[t] = wr * r + (1 - wr) * p;
     else if (rmax > 0)
       score[t] = r;
     else
@@ -162,8 +185,13 @@ Classification classify(const Document& doc, const std::vector<Page>& pages) {
   double conf = bs;
   if (rmax > 0 && have_model) {
     // Agreement makes it sure; a lone rule keeps its own confidence.
-    if (rule.count(best) && model_best == best) conf = std::min(0.99, rule[best] + 0.5 * (1 - rule[best]) * model_p);
+    if (rule.count(best) && model_best == best) conf = std::min(0.99, rule[best] + 0.5 * (1 - rule[best]) * model_p * quality);
     else if (rule.count(best)) conf = rule[best] * (0.75 + 0.25 * (1 - model_p));
+    else conf = bs;
+  } else if (have_model) {
+    // The model alone: never more than 0.9 sure, and a form needs a title to be believed.
+    conf = std::min(0.9, bs);
+    if (class_of(best) == "single_use") conf = std::min(conf, 0.55);
   }
   c.method = rmax > 0 && have_model ? "rules+model" : rmax > 0 ? "rules" : have_model ? "model" : "none";
 
