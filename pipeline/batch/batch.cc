@@ -178,7 +178,7 @@ class Runner {
     j["errors"] = errs;
     std::error_code ec;
     stdfs::create_directories(config_.out / "done", ec);
-    fs::write_atomic(done_marker(*st.item), j.dump(1) + "\n");
+    fs::write_atomic(done_marker(*st.item), j.dump(1, ' ', false, json::error_handler_t::replace) + "\n");
   }
 
   void work() {
@@ -254,6 +254,9 @@ class Runner {
     } catch (const Error& e) {
       st.page_errors[index] = e.what();
       page.info.blank = true;  // nothing usable: it must not start or fill a document
+    } catch (const std::exception& e) {
+      st.page_errors[index] = std::string("internal error (please report): ") + e.what();
+      page.info.blank = true;
     }
   }
 
@@ -272,6 +275,7 @@ class Runner {
   void finalize(InputState& st) {
     const ingest::InputItem& item = *st.item;
     std::vector<ingest::InputError> errors;
+    bool internal_failure = false;
     if (!st.fatal.empty()) {
       errors.push_back({item.source.path, item.source.member, ErrorCode::unreadable, st.fatal});
     } else {
@@ -301,9 +305,14 @@ class Runner {
       } catch (const Error& e) {
         if (e.code() == ErrorCode::output_io) throw;  // every later input would fail the same way
         errors.push_back({item.source.path, item.source.member, e.code(), e.what()});
+      } catch (const std::exception& e) {
+        // A bug in one stage costs this input, never the batch; no done marker, so a rerun retries.
+        errors.push_back({item.source.path, item.source.member, ErrorCode::internal,
+                          std::string("internal error (please report): ") + e.what()});
+        internal_failure = true;
       }
     }
-    if (st.fatal.empty()) mark_done(st, errors);
+    if (st.fatal.empty() && !internal_failure) mark_done(st, errors);
     std::lock_guard lock(results_mutex_);
     for (auto& e : errors) run_errors_.push_back(std::move(e));
     read_ok_ += st.fatal.empty() ? 1 : 0;
@@ -354,7 +363,7 @@ class Runner {
     }
     j["items"] = items;
     s.batch_json = config_.out / "batch.json";
-    fs::write_atomic(s.batch_json, j.dump(2) + "\n");
+    fs::write_atomic(s.batch_json, j.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
     return s;
   }
 

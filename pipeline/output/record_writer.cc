@@ -112,7 +112,7 @@ stdfs::path write_record(const stdfs::path& out_root, const Record& r, const std
     info.producer = std::string("sohoa ") + SOHOA_VERSION;
     if (!pdf_pages.empty()) fs::write_atomic(tmp_dir / "document.pdf", write_pdf(pdf_pages, info));
     fs::write_atomic(tmp_dir / "text.txt", document_text(r.document, pages));
-    fs::write_atomic(tmp_dir / "record.json", record_json(r, pages).dump(2) + "\n");
+    fs::write_atomic(tmp_dir / "record.json", record_json(r, pages).dump(2, ' ', false, json::error_handler_t::replace) + "\n");
     fs::sync_dir(tmp_dir);
   } catch (...) {
     remove_quietly(tmp_dir);
