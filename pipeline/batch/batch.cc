@@ -52,6 +52,7 @@ struct InputState {
   std::mutex mutex;
   std::string fatal;  // the input could not be opened at all
   std::vector<std::string> record_ids;
+  std::vector<int> separators;  // 1-based pages that were PATCHT separator sheets
 };
 
 struct Task {
@@ -235,12 +236,13 @@ class Runner {
       prepare::PreparedPage prepared = prepare::prepare_page(std::move(raw), index + 1, engine);
       timings_.add(kPrepare, t0);
       page.info = prepared.info;
+      page.barcodes = std::move(prepared.barcodes);
 
       if (prepared.text_layer) {
         page.ocr = std::move(*prepared.text_layer);
         page.info.text_source = "pdf_text";
         page.info.ocr_confidence = 100;
-      } else if (!page.info.blank) {
+      } else if (!page.info.blank && !page.info.separator) {
         t0 = Clock::now();
         page.ocr = engine.recognize(prepared.ocr, prepared.ocr_dpi);
         timings_.add(kOcr, t0);
@@ -249,7 +251,7 @@ class Runner {
         page.info.ocr_confidence = page.ocr.mean_confidence;
       }
       t0 = Clock::now();
-      if (!page.info.blank) page.image = output::encode_page_image(prepared.color);
+      if (!page.info.blank && !page.info.separator) page.image = output::encode_page_image(prepared.color);
       timings_.add(kOutput, t0);
     } catch (const Error& e) {
       st.page_errors[index] = e.what();
@@ -284,6 +286,8 @@ class Runner {
           errors.push_back({item.source.path, item.source.member, ErrorCode::damaged,
                             "page " + std::to_string(i + 1) + ": " + st.page_errors[i]});
       try {
+        for (const Page& p : st.pages)
+          if (p.info.separator) st.separators.push_back(p.info.number);
         auto t0 = Clock::now();
         std::vector<Document> docs = split::split_input(item.source, st.pages);
         timings_.add(kSplit, t0);
@@ -359,7 +363,8 @@ class Runner {
                        {"format", ingest::format_name(it.format)},
                        {"dossier", it.dossier.empty() ? json(nullptr) : json(it.dossier)},
                        {"pages", it.page_count},
-                       {"records", st.record_ids}});
+                       {"records", st.record_ids},
+                       {"separator_pages", st.separators}});
     }
     j["items"] = items;
     s.batch_json = config_.out / "batch.json";

@@ -68,6 +68,7 @@ struct PageInfo {
   double dpi = 300;
   bool dpi_assumed = false;
   bool blank = false;
+  bool separator = false;  // a PATCHT separator sheet: ends a document, belongs to none
   double ocr_confidence = 0;
   std::string text_source = "ocr";  // "ocr" | "pdf_text"
 };
@@ -76,6 +77,7 @@ struct Page {
   PageInfo info;
   OcrResult ocr;
   EncodedImage image;  // the prepared (upright, deskewed) colour page, for document.pdf
+  std::vector<std::string> barcodes;  // texts of barcodes and QR codes found on the page
   double width_pt = 0, height_pt = 0;  // physical size, from pixels and dpi
 };
 

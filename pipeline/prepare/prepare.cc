@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "prepare/barcodes.h"
 #include "prepare/clean.h"
 
 #include <algorithm>
@@ -159,6 +160,9 @@ PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
     color = rotate_by(color, skew.degrees);
     gray = rotate_by(gray, skew.degrees);
   }
+
+  out.barcodes = read_barcodes(gray, raw.dpi);
+  out.info.separator = std::any_of(out.barcodes.begin(), out.barcodes.end(), is_separator_code);
 
   // The OCR image: coloured ink out, paper flattened, form furniture out. The PDF keeps `color`.
   static const char* knobs = std::getenv("SOHOA_CLEAN");  // measuring aid: which cleaning steps run

@@ -14,6 +14,7 @@ struct PreparedPage {
   double ocr_scale = 1;   // ocr pixels per colour pixel
   PageInfo info;
   std::optional<OcrResult> text_layer;  // carried over from a PDF page with real text
+  std::vector<std::string> barcodes;
 };
 
 /// Share of dark pixels on the page (0-1), ignoring a margin where scanner borders live.

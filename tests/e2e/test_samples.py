@@ -63,16 +63,29 @@ class Samples(unittest.TestCase):
         self.assertEqual(self.output.batch["inputs"], len(self.truth["inputs"]))
         self.assertEqual(self.output.batch["pages"], sum(e["page_count"] for e in self.truth["inputs"]))
 
-    def test_single_document_inputs_make_one_record_with_their_page_range(self):
-        for entry in self.entries():
+    def test_records_have_exactly_the_page_ranges_of_the_documents(self):
+        for entry in self.truth["inputs"]:
             with self.subTest(path=entry["path"], member=entry["member"]):
                 recs = self.output.records_of(entry["path"], entry["member"])
-                self.assertEqual(len(recs), 1)
-                self.assertEqual(recs[0]["source"]["pages"], [1, entry["page_count"]])
-                self.assertEqual(len(recs[0]["pages"]), entry["page_count"])
+                self.assertEqual([r["source"]["pages"] for r in recs], [d["pages"] for d in entry["documents"]])
+                for rec in recs:
+                    first, last = rec["source"]["pages"]
+                    self.assertEqual([p["number"] for p in rec["pages"]], list(range(first, last + 1)))
+                    for p in rec["pages"]:
+                        self.assertEqual(p["blank"], entry["pages"][p["number"] - 1]["blank"])
+
+    def test_stack_cuts_say_why(self):
+        for entry in self.entries(stacks=True):
+            recs = self.output.records_of(entry["path"], entry["member"])
+            cues = [r["split"]["cue"] for r in recs]
+            self.assertEqual(cues[0], "first_page")
+            after_separator = [d["pages"][0] - 1 for d in entry["documents"][1:]]
+            for rec, prev in zip(recs[1:], after_separator):
+                expected = "separator_sheet" if entry["pages"][prev - 1]["separator"] else "national_header"
+                self.assertEqual(rec["split"]["cue"], expected)
 
     def test_pages_come_out_upright(self):
-        for entry in self.entries():
+        for entry in self.truth["inputs"]:
             recs = self.output.records_of(entry["path"], entry["member"])
             for rec in recs:
                 for page in rec["pages"]:
@@ -95,7 +108,7 @@ class Samples(unittest.TestCase):
 
     def test_character_error_rate_per_profile(self):
         edits, chars = defaultdict(int), defaultdict(int)
-        for entry in self.entries():
+        for entry in self.truth["inputs"]:
             pages = self.ocr_pages(entry)
             for n, truth_page in enumerate(entry["pages"], start=1):
                 if truth_page["blank"] or truth_page.get("separator"):
