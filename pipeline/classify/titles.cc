@@ -98,7 +98,10 @@ int prefix_distance(std::string_view pat, std::string_view s) {
       cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (pat[i - 1] == s[j - 1] ? 0 : 1)});
     std::swap(prev, cur);
   }
-  return *std::min_element(prev.begin(), prev.end());
+  // only prefixes about as long as the pattern: a short tail must not be deleted away
+  int best = 99;
+  for (size_t j = n > 0 ? n - 1 : 0; j <= std::min(m, n + 1); ++j) best = std::min(best, prev[j]);
+  return best;
 }
 
 bool national_header(const std::string& c) {

@@ -170,13 +170,49 @@ std::string clean_number(std::string v) {
   return o;
 }
 
+/// Abbreviations are Latin capitals and Đ: an accented letter there is an OCR error ("TNHŠ").
+std::string ascii_abbrev(const std::string& v) {
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(v);
+  icu::UnicodeString o;
+  for (int32_t i = 0; i < u.length();) {
+    UChar32 c = u.char32At(i);
+    i += U16_LENGTH(c);
+    if (c >= 0x80 && c != 0x110 && c != 0x111) {
+      icu::UnicodeString one(c);
+      std::string tmp, f;
+      one.toUTF8String(tmp);
+      f = text::fold(tmp);
+      if (f.size() == 1 && std::isalpha(static_cast<unsigned char>(f[0])))
+        c = u_isupper(c) ? std::toupper(f[0]) : f[0];
+    }
+    o.append(c);
+  }
+  std::string r;
+  o.toUTF8String(r);
+  return r;
+}
+
 }  // namespace
 
 std::optional<Found> find_so_ky_hieu(const std::vector<PageLayout>& pls, const std::string& doc_type) {
   // "Số: 123/QĐ-UBND", "So: 12 / TB-BTP", "Sổ 45/2023/TLKS-BS"
   static const std::regex re_so(R"(^[^a-z0-9]{0,3}s[o0]\s*[:;.,]?\s*([0-9oil|]{1,6}(?:\s*[/\-]\s*[a-z0-9]+(?:\.[a-z0-9]+)?)*))");
   static const std::regex re_cert(
-      R"((?:ma so (?:ho kinh doanh|doanh nghiep|hop tac xa)|so vao so cap (?:gcn|giay chung nhan)|so hieu)\s*[:;.]?\s*([a-z0-9][a-z0-9\s./\-]{2,20}))");
+      R"((?:ma so (?:ho kinh doanh|doanh nghiep|hop tac xa)|so vao so cap (?:gcn|giay chung nhan)|so hieu)\s*[:;.]?\s*([a-z]{0,3}\s?[0-9][0-9./\-]*[0-9]))");
+  const bool cert = doc_type == "giay_chung_nhan_dkkd" || doc_type == "giay_chung_nhan_qsdd" ||
+                    doc_type == "van_bang" || doc_type == "khac";
+  if (cert) {
+    for (const Seg* s : all_lines(pls)) {
+      layout::Folded fm = layout::fold_map(s->text);
+      std::smatch m;
+      if (!std::regex_search(fm.s, m, re_cert)) continue;
+      size_t b = m.position(1), e = b + m.length(1);
+      std::string o;
+      for (char c : strip(orig(*s, fm, b, e)))
+        if (c != ' ') o.push_back(c);
+      if (o.size() >= 3) return Found{ascii_abbrev(o), *s};
+    }
+  }
   const PageLayout& first = pls.front();
   int n = 0;
   for (const Seg& s : first.segs) {
@@ -186,23 +222,9 @@ std::optional<Found> find_so_ky_hieu(const std::vector<PageLayout>& pls, const s
     std::smatch m;
     if (!std::regex_search(fm.s, m, re_so)) continue;
     size_t b = m.position(1), e = b + m.length(1);
-    std::string v = clean_number(strip(orig(s, fm, b, e)));
+    std::string v = ascii_abbrev(clean_number(strip(orig(s, fm, b, e))));
     if (v.empty() || digit_of(v[0]) < 0) continue;
     return Found{v, s};
-  }
-  if (doc_type == "giay_chung_nhan_dkkd" || doc_type == "giay_chung_nhan_qsdd" || doc_type == "van_bang" ||
-      doc_type == "khac") {
-    for (const Seg* s : all_lines(pls)) {
-      layout::Folded fm = layout::fold_map(s->text);
-      std::smatch m;
-      if (!std::regex_search(fm.s, m, re_cert)) continue;
-      size_t b = m.position(1), e = b + m.length(1);
-      std::string v = strip(orig(*s, fm, b, e));
-      std::string o;
-      for (char c : v)
-        if (c != ' ') o.push_back(c);
-      if (o.size() >= 3) return Found{o, *s};
-    }
   }
   return std::nullopt;
 }
@@ -361,7 +383,7 @@ std::optional<Found> find_issuer(const std::vector<PageLayout>& pls, const std::
       v = clean_body(block[last - 1].text) + " " + v;
       where = &block[last - 1];
     }
-    if (layout::compact(layout::fold_map(v).s).size() >= 3) res = Found{v, *where};
+    if (layout::compact(layout::fold_map(v).s).size() >= 5 && v.find(' ') != std::string::npos) res = Found{v, *where};
   }
   if (res) return res;
   // 4. Certificates signed without a header block: the body named under the place-date line.
