@@ -12,6 +12,7 @@
 
 #include "core/error.h"
 #include "core/hash.h"
+#include "output/xml.h"
 
 namespace sohoa::output {
 namespace {
@@ -63,6 +64,55 @@ std::string utf16be_hex(const std::string& s) {
 std::string pdf_string_literal(const std::string& s) {
   // Info dictionary strings as UTF-16BE with BOM, so Vietnamese titles survive.
   return "<FEFF" + utf16be_hex(s) + ">";
+}
+
+std::string read_whole(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+/// "2025-03-01T08:00:00Z" -> "D:20250301080000Z" (PDF date); empty stays empty.
+std::string pdf_date(const std::string& iso) {
+  if (iso.size() < 19) return "";
+  return "D:" + iso.substr(0, 4) + iso.substr(5, 2) + iso.substr(8, 2) + iso.substr(11, 2) + iso.substr(14, 2) +
+         iso.substr(17, 2) + "Z";
+}
+
+/// Info /Subject and XMP dc:description: the type, then the trích yếu when known.
+std::string subject_line(const PdfInfo& info) {
+  return info.description.empty() ? info.subject : info.subject + ": " + info.description;
+}
+
+/// XMP packet for PDF/A-2b; every Info entry has its XMP twin with the same value.
+std::string xmp_packet(const PdfInfo& info) {
+  std::string x =
+      "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+      "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+      "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+      "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">"
+      "<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance></rdf:Description>\n"
+      "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
+      "<dc:format>application/pdf</dc:format>"
+      "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">" +
+      xml_escape(info.title) + "</rdf:li></rdf:Alt></dc:title>";
+  if (!info.subject.empty())
+    x += "<dc:type><rdf:Bag><rdf:li>" + xml_escape(info.subject) + "</rdf:li></rdf:Bag></dc:type>"
+         "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xml_escape(subject_line(info)) +
+         "</rdf:li></rdf:Alt></dc:description>";
+  if (!info.lang.empty()) x += "<dc:language><rdf:Bag><rdf:li>" + xml_escape(info.lang) + "</rdf:li></rdf:Bag></dc:language>";
+  x += "</rdf:Description>\n"
+       "<rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">"
+       "<pdf:Producer>" + xml_escape(info.producer) + "</pdf:Producer></rdf:Description>\n";
+  if (!info.created.empty())
+    x += "<rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">"
+         "<xmp:CreatorTool>" + xml_escape(info.producer) + "</xmp:CreatorTool>"
+         "<xmp:CreateDate>" + info.created + "</xmp:CreateDate><xmp:ModifyDate>" + info.created +
+         "</xmp:ModifyDate><xmp:MetadataDate>" + info.created + "</xmp:MetadataDate></rdf:Description>\n";
+  x += "</rdf:RDF>\n</x:xmpmeta>\n";
+  // Padding lets an editor update the packet in place, as XMP recommends.
+  for (int i = 0; i < 20; ++i) x += std::string(99, ' ') + "\n";
+  x += "<?xpacket end=\"w\"?>";
+  return x;
 }
 
 class PdfBuilder {
@@ -138,6 +188,13 @@ std::string text_layer(const OcrResult& ocr, double scale, double page_h) {
 
 }  // namespace
 
+std::string find_srgb_profile() {
+  for (const char* c : {"/usr/share/color/icc/sRGB.icc", "/usr/share/color/icc/colord/sRGB.icc",
+                        "/usr/share/color/icc/ghostscript/srgb.icc"})
+    if (std::filesystem::exists(c)) return c;
+  throw Error(ErrorCode::internal, "no sRGB ICC profile found; install icc-profiles-free");
+}
+
 std::string find_glyphless_font() {
   std::vector<std::string> candidates;
   if (const char* prefix = std::getenv("TESSDATA_PREFIX")) {
@@ -170,15 +227,14 @@ EncodedImage encode_page_image(const Image& img, int jpeg_quality) {
 }
 
 std::string write_pdf(const std::vector<PdfPage>& pages, const PdfInfo& info) {
-  static const std::string font_bytes = [] {
-    std::ifstream f(find_glyphless_font(), std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(f), {});
-  }();
+  static const std::string font_bytes = read_whole(find_glyphless_font());
+  static const std::string icc_bytes = read_whole(find_srgb_profile());
   PdfBuilder b;
   b.header();
   const int catalog = b.reserve(), page_tree = b.reserve(), info_id = b.reserve();
   const int type0 = b.reserve(), cidfont = b.reserve(), descriptor = b.reserve(), fontfile = b.reserve(),
             cidmap = b.reserve(), tounicode = b.reserve();
+  const int metadata = b.reserve(), icc = b.reserve();
 
   std::vector<int> page_ids;
   for (const PdfPage& p : pages) {
@@ -205,10 +261,23 @@ std::string write_pdf(const std::vector<PdfPage>& pages, const PdfInfo& info) {
 
   std::string kids;
   for (int id : page_ids) kids += std::to_string(id) + " 0 R ";
-  b.object(catalog, "<< /Type /Catalog /Pages " + std::to_string(page_tree) + " 0 R >>");
+  b.object(catalog, "<< /Type /Catalog /Pages " + std::to_string(page_tree) + " 0 R /Metadata " +
+                        std::to_string(metadata) + " 0 R /Lang " + pdf_string_literal(info.lang) +
+                        " /OutputIntents [<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier "
+                        "(sRGB IEC61966-2.1) /Info (sRGB IEC61966-2.1) /RegistryName (http://www.color.org) "
+                        "/DestOutputProfile " +
+                        std::to_string(icc) + " 0 R >>] >>");
+  b.stream(metadata, "/Type /Metadata /Subtype /XML", xmp_packet(info));
+  b.stream(icc, "/N 3 /Filter /FlateDecode", deflate(icc_bytes));
   b.object(page_tree, "<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(page_ids.size()) + " >>");
-  b.object(info_id, "<< /Title " + pdf_string_literal(info.title) + " /Producer " +
-                        pdf_string_literal(info.producer) + " >>");
+  std::string info_dict = "<< /Title " + pdf_string_literal(info.title) + " /Producer " +
+                          pdf_string_literal(info.producer);
+  if (!info.subject.empty()) info_dict += " /Subject " + pdf_string_literal(subject_line(info));
+  if (!info.created.empty()) {
+    info_dict += " /Creator " + pdf_string_literal(info.producer) + " /CreationDate (" + pdf_date(info.created) +
+                 ") /ModDate (" + pdf_date(info.created) + ")";
+  }
+  b.object(info_id, info_dict + " >>");
   b.object(type0, "<< /Type /Font /Subtype /Type0 /BaseFont /GlyphLessFont /Encoding /Identity-H /DescendantFonts [" +
                       std::to_string(cidfont) + " 0 R] /ToUnicode " + std::to_string(tounicode) + " 0 R >>");
   b.object(cidfont, "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /GlyphLessFont /CIDSystemInfo << /Registry "

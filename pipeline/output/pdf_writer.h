@@ -19,10 +19,19 @@ struct PdfPage {
 struct PdfInfo {
   std::string title;
   std::string producer;
+  std::string subject;      // the document type, e.g. "Giấy khai sinh (giay_khai_sinh)"
+  std::string description;  // trích yếu, when known
+  std::string created;      // ISO 8601 UTC "2025-03-01T08:00:00Z"; empty: no dates written
+  std::string lang = "vi";
 };
 
-/// The whole PDF as bytes; deterministic for the same input (no clock, fixed ID).
+/// The whole PDF as bytes, PDF/A-2b: sRGB OutputIntent with an embedded ICC profile, XMP metadata
+/// (pdfaid part 2, conformance B) matching the Info dictionary, embedded font, no encryption.
+/// Deterministic for the same input (no clock: dates come from info.created; fixed ID).
 std::string write_pdf(const std::vector<PdfPage>& pages, const PdfInfo& info);
+
+/// Path of an sRGB ICC profile from a Debian package (icc-profiles-free, colord or Ghostscript).
+std::string find_srgb_profile();
 
 /// Path of the glyph-less font Tesseract ships for its own PDF output.
 std::string find_glyphless_font();

@@ -10,6 +10,8 @@
 
 #include "core/error.h"
 #include "core/fsutil.h"
+#include "output/alto_writer.h"
+#include "output/archive_terms.h"
 #include "output/pdf_writer.h"
 
 namespace sohoa::output {
@@ -71,7 +73,11 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
   }
   j["pages"] = page_list;
   j["split"] = {{"cue", d.split_cue}};
-  j["files"] = {{"pdf", "document.pdf"}, {"text", "text.txt"}};
+  int pdf_pages = 0;
+  for (int idx : d.pages) pdf_pages += pages[idx].info.blank ? 0 : 1;
+  j["pdf_pages"] = pdf_pages;
+  j["files"] = {{"pdf", pdf_pages ? json("document.pdf") : json(nullptr)}, {"text", "text.txt"}, {"alto", "alto.xml"}};
+  j["created"] = iso_utc(output_epoch());
   j["sohoa_version"] = SOHOA_VERSION;
   return j;
 }
@@ -101,18 +107,26 @@ stdfs::path write_record(const stdfs::path& out_root, const Record& r, const std
   stdfs::create_directories(tmp_dir, ec);
   if (ec) throw Error(ErrorCode::output_io, "cannot create " + tmp_dir.string() + ": " + ec.message());
   try {
+    const json rec = record_json(r, pages);
     std::vector<PdfPage> pdf_pages;
+    std::vector<AltoPage> alto_pages;
     for (int idx : r.document.pages) {
       const Page& p = pages[idx];
       if (p.info.blank) continue;  // the back of a sheet adds nothing to read
       pdf_pages.push_back({&p.image, &p.ocr, p.info.dpi});
+      alto_pages.push_back({&p.ocr, p.image.width, p.image.height, p.info.number});
     }
     PdfInfo info;
-    info.title = r.document.source.display();
+    const std::string type_name = doc_type_name(r.classification.doc_type);
+    info.title = type_name + " - " + r.document.source.display();
     info.producer = std::string("sohoa ") + SOHOA_VERSION;
+    info.subject = type_name + " (" + r.classification.doc_type + ")";
+    if (auto it = r.metadata.find("trich_yeu"); it != r.metadata.end()) info.description = it->second.value;
+    info.created = rec["created"].get<std::string>();
     if (!pdf_pages.empty()) fs::write_atomic(tmp_dir / "document.pdf", write_pdf(pdf_pages, info));
     fs::write_atomic(tmp_dir / "text.txt", document_text(r.document, pages));
-    fs::write_atomic(tmp_dir / "record.json", record_json(r, pages).dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+    fs::write_atomic(tmp_dir / "alto.xml", write_alto(alto_pages, "document.pdf", SOHOA_VERSION));
+    fs::write_atomic(tmp_dir / "record.json", rec.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
     fs::sync_dir(tmp_dir);
   } catch (...) {
     remove_quietly(tmp_dir);
