@@ -289,8 +289,47 @@ std::optional<Found> find_issue_date(const std::vector<PageLayout>& pls, const s
 // ---------------------------------------------------------------------------------------------
 namespace {
 
+/// The words every authority name is built from, restored when OCR lost their marks
+/// ("UY BAN NHAN DAN PHƯƠNG X" -> "ỦY BAN NHÂN DÂN PHƯỜNG X"); place names are left as read.
+std::string restore_keywords(const std::string& v) {
+  static const std::vector<std::pair<std::vector<std::string>, std::string>> lex = {
+      {{"uy", "ban", "nhan", "dan"}, "ỦY BAN NHÂN DÂN"}, {{"uybannhandan"}, "ỦY BAN NHÂN DÂN"},
+      {{"hoi", "dong", "nhan", "dan"}, "HỘI ĐỒNG NHÂN DÂN"}, {{"thanh", "pho"}, "THÀNH PHỐ"},
+      {{"thi", "tran"}, "THỊ TRẤN"}, {{"thi", "xa"}, "THỊ XÃ"}, {{"phuong"}, "PHƯỜNG"}, {{"xa"}, "XÃ"},
+      {{"huyen"}, "HUYỆN"}, {{"quan"}, "QUẬN"}, {{"tinh"}, "TỈNH"}, {{"so"}, "SỞ"}, {{"phong"}, "PHÒNG"},
+      {{"bo"}, "BỘ"}, {{"cuc"}, "CỤC"}, {{"chi", "cuc"}, "CHI CỤC"}};
+  std::vector<std::string> w;
+  std::istringstream in(v);
+  for (std::string x; in >> x;) w.push_back(x);
+  std::vector<std::string> f;
+  for (const std::string& x : w) f.push_back(layout::compact(text::fold(x)));
+  std::string out;
+  bool unit_next = true;  // keywords only where a unit name starts, never inside a place name
+  for (size_t i = 0; i < w.size();) {
+    size_t used = 0;
+    std::string rep;
+    if (unit_next)
+      for (const auto& [ks, r] : lex) {
+        if (i + ks.size() > w.size()) continue;
+        bool ok = true;
+        for (size_t k = 0; k < ks.size() && ok; ++k) ok = f[i + k] == ks[k];
+        if (ok && ks.size() > used) used = ks.size(), rep = r;
+      }
+    if (used && layout::upper_ratio(w[i]) >= 0.5) {
+      out += (out.empty() ? "" : " ") + rep;
+      i += used;
+      unit_next = rep == "ỦY BAN NHÂN DÂN" || rep == "HỘI ĐỒNG NHÂN DÂN" || rep == "CHI CỤC";
+    } else {
+      out += (out.empty() ? "" : " ") + w[i];
+      unit_next = f[i] == "ubnd";
+      ++i;
+    }
+  }
+  return out;
+}
+
 std::string clean_body(const std::string& s) {
-  std::string v = strip(s);
+  std::string v = restore_keywords(strip(s));
   // "BỘ TƯ PHÁP. CỘNG HÒA …" when the columns ran together
   layout::Folded fm = layout::fold_map(v);
   size_t p = fm.s.find("cong hoa");
