@@ -8,6 +8,7 @@
 
 #include "batch/batch.h"
 #include "core/error.h"
+#include "package/package.h"
 
 namespace {
 
@@ -27,7 +28,15 @@ void ensure_single_threaded_openmp(char** argv) {
   // exec failed (no /proc): carry on, only slower.
 }
 
-int run_command(const sohoa::batch::Config& config) {
+/// After the batch: one archive package per dossier, the catalog, the report.
+void archive_outputs(const sohoa::batch::Config& config, const std::string& dossier) {
+  sohoa::package::Options po;
+  po.default_dossier = dossier;
+  const auto packages = sohoa::package::write_packages(config.out, po);
+  std::printf("sohoa: %zu packages written to %s\n", packages.size(), (config.out / "packages").c_str());
+}
+
+int run_command(const sohoa::batch::Config& config, const std::string& dossier) {
   try {
     sohoa::ocr::EngineConfig ec;
     ec.lang = "vie";
@@ -37,6 +46,7 @@ int run_command(const sohoa::batch::Config& config) {
                    e.member ? e.member->c_str() : "", e.reason.c_str());
     std::printf("sohoa: %d inputs, %d pages, %d records written to %s; %zu could not be read\n", summary.inputs,
                 summary.pages, summary.records, (config.out / "records").c_str(), summary.errors.size());
+    archive_outputs(config, dossier);
     return summary.errors.empty() ? kOk : kSomeInputsUnread;
   } catch (const sohoa::Error& e) {
     std::fprintf(stderr, "sohoa: %s\n", e.what());
@@ -81,6 +91,13 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
   run->add_flag("-q,--quiet", quiet, "No progress output");
+  std::string dossier;
+  run->add_option("--dossier", dossier,
+                  "Mã hồ sơ for inputs that are not inside a dossier sub-folder (default: they get no package)")
+      ->check([](const std::string& v) {
+        return v.empty() || v.find_first_of("/\\") != std::string::npos || v[0] == '.' ? "not a dossier code: " + v
+                                                                                     : std::string();
+      });
   run->footer(
       "Example:\n  sohoa run scans/ -o out/\n\n"
       "Writes OUT/batch.json with counts, per-stage timings and every input that could not be read.\n" +
@@ -96,5 +113,5 @@ int main(int argc, char** argv) {
   for (const auto& in : inputs) config.inputs.emplace_back(in);
   config.out = out;
   config.progress = !quiet;
-  return run_command(config);
+  return run_command(config, dossier);
 }

@@ -1,0 +1,337 @@
+#include "package/package.h"
+
+#include <tesseract/baseapi.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <tuple>
+
+#include "core/error.h"
+#include "core/fsutil.h"
+#include "output/archive_terms.h"
+#include "output/xml.h"
+#include "package/zip.h"
+
+namespace sohoa::package {
+namespace stdfs = std::filesystem;
+using json = nlohmann::json;
+using output::xml_escape;
+
+namespace {
+
+std::string slurp(const stdfs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  if (!f) throw Error(ErrorCode::unreadable, "cannot read " + p.string());
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+struct Payload {
+  std::string path;  // relative to data/
+  std::string bytes;
+  std::string mime;
+};
+
+std::string jstr(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+/// One record's metadata under the archive's names (Thông tư 05/2025/TT-BNV field names).
+std::string descriptive_xml(const std::string& code, const Member& m, const json& rec) {
+  const json& md = rec.contains("metadata") ? rec["metadata"] : json::object();
+  auto field = [](const char* key, const char* name, const std::string& value) {
+    if (value.empty()) return std::string("  <truong ma=\"") + key + "\" ten=\"" + name + "\"/>\n";
+    return std::string("  <truong ma=\"") + key + "\" ten=\"" + name + "\">" + xml_escape(value) + "</truong>\n";
+  };
+  const std::string type = jstr(rec, "doc_type");
+  int pages = 0;
+  if (rec.contains("pages")) pages = static_cast<int>(rec["pages"].size());
+  std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<vanBan xmlns=\"urn:sohoa:vanban:1\" maDinhDanh=\"" +
+                  xml_escape(m.name) + "\">\n";
+  x += field("ma_ho_so", "Mã hồ sơ", code);
+  x += field("ma_dinh_danh_van_ban", "Mã định danh văn bản", m.name);
+  x += field("so_va_ky_hieu", "Số và ký hiệu văn bản", jstr(md, "so_ky_hieu"));
+  x += field("ngay_thang_nam_van_ban", "Ngày tháng năm văn bản", jstr(md, "ngay_ban_hanh"));
+  x += field("ten_loai_van_ban", "Tên loại văn bản", output::doc_type_name(type));
+  x += field("ma_loai_van_ban", "Mã loại văn bản (sohoa)", type);
+  x += field("ten_co_quan_ban_hanh", "Tên cơ quan, tổ chức ban hành văn bản", jstr(md, "co_quan_ban_hanh"));
+  x += field("trich_yeu_noi_dung", "Trích yếu nội dung", jstr(md, "trich_yeu"));
+  x += field("ho_ten", "Họ và tên", jstr(md, "ho_ten"));
+  x += field("so_dinh_danh", "Số định danh cá nhân", jstr(md, "so_dinh_danh"));
+  x += field("ngay_sinh", "Ngày sinh", jstr(md, "ngay_sinh"));
+  x += field("so_luong_trang", "Số lượng trang", std::to_string(pages));
+  x += field("ngon_ngu", "Ngôn ngữ", "Tiếng Việt");
+  x += field("loai_su_dung", "Loại (dùng một lần / tái sử dụng)",
+             jstr(rec, "class") == "reusable" ? "Tái sử dụng" : "Dùng một lần");
+  x += field("ban_ghi_sohoa", "Mã bản ghi sohoa", m.record_id);
+  x += "</vanBan>\n";
+  return x;
+}
+
+std::string premis_xml(const std::string& code, const std::vector<std::pair<Member, json>>& records,
+                       const std::map<std::string, const Payload*>& pdfs, const std::string& now) {
+  const std::string tess = tesseract::TessBaseAPI::Version();
+  auto id = [](const std::string& type, const std::string& value) {
+    return "<premis:" + type + "IdentifierType>local</premis:" + type + "IdentifierType><premis:" + type +
+           "IdentifierValue>" + xml_escape(value) + "</premis:" + type + "IdentifierValue>";
+  };
+  std::string x =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<premis:premis xmlns:premis=\"http://www.loc.gov/premis/v3\" "
+      "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" version=\"3.0\">\n";
+  for (const auto& [m, rec] : records) {
+    auto it = pdfs.find(m.name);
+    if (it == pdfs.end()) continue;
+    x += "  <premis:object xsi:type=\"premis:file\"><premis:objectIdentifier>" + id("object", m.name + ".pdf") +
+         "</premis:objectIdentifier><premis:objectCharacteristics><premis:compositionLevel>0</premis:compositionLevel>"
+         "<premis:fixity><premis:messageDigestAlgorithm>SHA-256</premis:messageDigestAlgorithm><premis:messageDigest>" +
+         sha256_of(it->second->bytes) + "</premis:messageDigest></premis:fixity><premis:size>" +
+         std::to_string(it->second->bytes.size()) +
+         "</premis:size><premis:format><premis:formatDesignation><premis:formatName>PDF/A-2b</premis:formatName>"
+         "</premis:formatDesignation></premis:format></premis:objectCharacteristics><premis:originalName>" +
+         xml_escape(jstr(rec["source"], "path")) + "</premis:originalName></premis:object>\n";
+  }
+  auto event = [&](const std::string& ev_id, const std::string& type, const std::string& date,
+                   const std::string& detail, const std::string& agent, const std::string& object) {
+    x += "  <premis:event><premis:eventIdentifier>" + id("event", ev_id) + "</premis:eventIdentifier><premis:eventType>" +
+         type + "</premis:eventType><premis:eventDateTime>" + date +
+         "</premis:eventDateTime><premis:eventDetailInformation><premis:eventDetail>" + xml_escape(detail) +
+         "</premis:eventDetail></premis:eventDetailInformation><premis:eventOutcomeInformation><premis:eventOutcome>"
+         "success</premis:eventOutcome></premis:eventOutcomeInformation><premis:linkingAgentIdentifier>" +
+         id("linkingAgent", agent) + "</premis:linkingAgentIdentifier>";
+    if (!object.empty())
+      x += "<premis:linkingObjectIdentifier>" + id("linkingObject", object) + "</premis:linkingObjectIdentifier>";
+    x += "</premis:event>\n";
+  };
+  const std::string sohoa_agent = std::string("sohoa ") + SOHOA_VERSION;
+  for (const auto& [m, rec] : records) {
+    const std::string date = rec.contains("created") && rec["created"].is_string() ? rec["created"].get<std::string>() : now;
+    const json& src = rec["source"];
+    std::string where = jstr(src, "path");
+    if (src.contains("member") && src["member"].is_string()) where += "!" + src["member"].get<std::string>();
+    const json& pg = src.contains("pages") ? src["pages"] : json::array();
+    const std::string range = pg.size() == 2 ? " pages " + pg[0].dump() + "-" + pg[1].dump() : "";
+    event(m.name + "-ingestion", "ingestion", date,
+          "read " + where + range + " (sha256 " + jstr(src, "sha256") + ")", sohoa_agent, m.name + ".pdf");
+    double conf = 0;
+    int n = 0;
+    for (const auto& p : rec.value("pages", json::array()))
+      if (!p.value("blank", false)) conf += p.value("ocr_confidence", 0.0), ++n;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.1f", n ? conf / n : 0.0);
+    event(m.name + "-ocr", "text recognition", date,
+          "Tesseract " + tess + ", language vie; mean word confidence " + buf + "/100; ALTO and text written",
+          "tesseract " + tess, m.name + ".pdf");
+    const json& cl = rec.value("classification", json::object());
+    std::snprintf(buf, sizeof buf, "%.2f", cl.value("confidence", 0.0));
+    event(m.name + "-classification", "classification", date,
+          "class " + jstr(rec, "class") + ", doc_type " + jstr(rec, "doc_type") + ", confidence " + buf + ", method " +
+              jstr(cl, "method") + (rec.value("review", false) ? ", needs review" : ""),
+          sohoa_agent, m.name + ".pdf");
+  }
+  event(code + "-packaging", "information package creation", now,
+        "BagIt 1.0 bag holding an E-ARK CSIP package of dossier " + code, sohoa_agent, "");
+  x += "  <premis:agent><premis:agentIdentifier>" + id("agent", sohoa_agent) +
+       "</premis:agentIdentifier><premis:agentName>sohoa</premis:agentName><premis:agentType>software</premis:agentType>"
+       "<premis:agentVersion>" SOHOA_VERSION "</premis:agentVersion></premis:agent>\n";
+  x += "  <premis:agent><premis:agentIdentifier>" + id("agent", "tesseract " + tess) +
+       "</premis:agentIdentifier><premis:agentName>Tesseract OCR</premis:agentName><premis:agentType>software"
+       "</premis:agentType><premis:agentVersion>" + xml_escape(tess) + "</premis:agentVersion></premis:agent>\n";
+  x += "</premis:premis>\n";
+  return x;
+}
+
+std::string checksum_attrs(const Payload& p, const std::string& created) {
+  return " MIMETYPE=\"" + p.mime + "\" SIZE=\"" + std::to_string(p.bytes.size()) + "\" CREATED=\"" + created +
+         "\" CHECKSUM=\"" + sha256_of(p.bytes) + "\" CHECKSUMTYPE=\"SHA-256\"";
+}
+
+std::string href(const std::string& path) {
+  return " LOCTYPE=\"URL\" xlink:type=\"simple\" xlink:href=\"" + xml_escape(path) + "\"";
+}
+
+std::string mets_xml(const std::string& code, const std::vector<Payload>& payload, const std::string& now) {
+  std::string x =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<mets:mets xmlns:mets=\"http://www.loc.gov/METS/\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
+      "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+      "xmlns:csip=\"https://DILCIS.eu/XML/METS/CSIPExtensionMETS\" "
+      "xsi:schemaLocation=\"http://www.loc.gov/METS/ http://www.loc.gov/standards/mets/mets.xsd\" "
+      "OBJID=\"" + xml_escape(code) + "\" LABEL=\"Hồ sơ " + xml_escape(code) +
+      "\" TYPE=\"Other\" csip:OTHERTYPE=\"Hồ sơ thủ tục hành chính (một cửa)\" csip:CONTENTINFORMATIONTYPE=\"MIXED\" "
+      "PROFILE=\"https://earkcsip.dilcis.eu/profile/E-ARK-CSIP.xml\">\n"
+      "  <mets:metsHdr CREATEDATE=\"" + now + "\" RECORDSTATUS=\"NEW\" csip:OAISPACKAGETYPE=\"SIP\">\n"
+      "    <mets:agent ROLE=\"CREATOR\" TYPE=\"OTHER\" OTHERTYPE=\"SOFTWARE\"><mets:name>sohoa</mets:name>"
+      "<mets:note csip:NOTETYPE=\"SOFTWARE VERSION\">" SOHOA_VERSION "</mets:note></mets:agent>\n"
+      "  </mets:metsHdr>\n";
+  // Descriptive metadata, one dmdSec per file of metadata/descriptive/.
+  std::map<std::string, std::vector<std::string>> dmd_of;  // record name -> dmdSec ids
+  std::vector<std::string> all_dmd, all_amd;
+  int n = 0;
+  for (const Payload& p : payload) {
+    if (p.path.rfind("metadata/descriptive/", 0) != 0) continue;
+    const std::string file = p.path.substr(21);
+    const std::string rec = file.substr(0, file.rfind('.'));
+    const std::string dmd_id = "dmd-" + std::to_string(++n);
+    dmd_of[rec].push_back(dmd_id);
+    all_dmd.push_back(dmd_id);
+    const bool is_json = p.mime == "application/json";
+    x += "  <mets:dmdSec ID=\"" + dmd_id + "\" CREATED=\"" + now + "\" STATUS=\"CURRENT\"><mets:mdRef" + href(p.path) +
+         " MDTYPE=\"OTHER\" OTHERMDTYPE=\"" + (is_json ? "SOHOA-RECORD-JSON" : "TT05-2025-BNV") + "\"" +
+         checksum_attrs(p, now) + "/></mets:dmdSec>\n";
+  }
+  x += "  <mets:amdSec>\n";
+  n = 0;
+  for (const Payload& p : payload) {
+    if (p.path.rfind("metadata/preservation/", 0) != 0) continue;
+    const std::string amd_id = "premis-" + std::to_string(++n);
+    all_amd.push_back(amd_id);
+    x += "    <mets:digiprovMD ID=\"" + amd_id + "\" STATUS=\"CURRENT\"><mets:mdRef" + href(p.path) +
+         " MDTYPE=\"PREMIS\"" + checksum_attrs(p, now) + "/></mets:digiprovMD>\n";
+  }
+  x += "  </mets:amdSec>\n  <mets:fileSec ID=\"filesec\">\n"
+       "    <mets:fileGrp ID=\"grp-rep1\" USE=\"Representations/rep1/Data\">\n";
+  std::map<std::string, std::vector<std::string>> files_of;  // record name -> file ids
+  std::vector<std::string> record_order;
+  n = 0;
+  for (const Payload& p : payload) {
+    if (p.path.rfind(kRepData, 0) != 0) continue;
+    const std::string file = p.path.substr(std::string(kRepData).size());
+    // "HS-1.3.pdf", "HS-1.3.txt", "HS-1.3.alto.xml" -> "HS-1.3"
+    std::string rec = file.substr(0, file.find('.', code.size() + 1));
+    const std::string fid = "file-" + std::to_string(++n);
+    if (!files_of.count(rec)) record_order.push_back(rec);
+    files_of[rec].push_back(fid);
+    x += "      <mets:file ID=\"" + fid + "\"" + checksum_attrs(p, now) + "><mets:FLocat" + href(p.path) +
+         "/></mets:file>\n";
+  }
+  x += "    </mets:fileGrp>\n  </mets:fileSec>\n";
+  auto join = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& e : v) s += (s.empty() ? "" : " ") + e;
+    return s;
+  };
+  x += "  <mets:structMap ID=\"structmap-csip\" TYPE=\"PHYSICAL\" LABEL=\"CSIP\">\n    <mets:div ID=\"root\" LABEL=\"" +
+       xml_escape(code) + "\">\n      <mets:div ID=\"div-metadata\" LABEL=\"Metadata\"" +
+       (all_dmd.empty() ? "" : " DMDID=\"" + join(all_dmd) + "\"") +
+       (all_amd.empty() ? "" : " ADMID=\"" + join(all_amd) + "\"") +
+       "/>\n      <mets:div ID=\"div-rep1\" LABEL=\"Representations/rep1\">\n";
+  n = 0;
+  for (const std::string& rec : record_order) {
+    x += "        <mets:div ID=\"div-rec-" + std::to_string(++n) + "\" LABEL=\"" + xml_escape(rec) + "\"" +
+         (dmd_of.count(rec) ? " DMDID=\"" + join(dmd_of[rec]) + "\"" : "") + ">";
+    for (const auto& fid : files_of[rec]) x += "<mets:fptr FILEID=\"" + fid + "\"/>";
+    x += "</mets:div>\n";
+  }
+  x += "      </mets:div>\n    </mets:div>\n  </mets:structMap>\n</mets:mets>\n";
+  return x;
+}
+
+std::string manifest(const std::vector<ZipEntry>& files, const std::string& prefix, bool sha512) {
+  std::string m;
+  for (const ZipEntry& f : files) m += (sha512 ? sha512_hex(f.bytes) : sha256_of(f.bytes)) + "  " + prefix + f.path + "\n";
+  return m;
+}
+
+}  // namespace
+
+std::vector<Dossier> dossiers_of(const stdfs::path& out_root, const std::string& default_code) {
+  const json batch = json::parse(slurp(out_root / "batch.json"));
+  struct Item {
+    std::string dossier, path, member;
+    std::vector<std::string> records;
+  };
+  std::vector<Item> items;
+  for (const auto& it : batch.value("items", json::array())) {
+    Item item;
+    item.dossier = it.contains("dossier") && it["dossier"].is_string() ? it["dossier"].get<std::string>() : default_code;
+    if (item.dossier.empty()) continue;
+    item.path = jstr(it, "path");
+    item.member = it.contains("member") && it["member"].is_string() ? it["member"].get<std::string>() : "";
+    for (const auto& r : it.value("records", json::array())) item.records.push_back(r.get<std::string>());
+    items.push_back(std::move(item));
+  }
+  std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+    return std::tie(a.dossier, a.path, a.member) < std::tie(b.dossier, b.path, b.member);
+  });
+  std::vector<Dossier> out;
+  for (const Item& item : items) {
+    if (out.empty() || out.back().code != item.dossier) out.push_back({item.dossier, {}});
+    std::vector<std::string> recs = item.records;
+    std::sort(recs.begin(), recs.end());  // "<hash>-pNNN-NNN": page order
+    for (const auto& r : recs) {
+      Dossier& d = out.back();
+      const int seq = static_cast<int>(d.members.size()) + 1;
+      d.members.push_back({r, seq, d.code + "." + std::to_string(seq)});
+    }
+  }
+  return out;
+}
+
+std::vector<Written> write_packages(const stdfs::path& out_root, const Options& options) {
+  const long long epoch = options.epoch ? options.epoch : output::output_epoch();
+  const std::string now = output::iso_utc(epoch);
+  const stdfs::path dir = out_root / "packages";
+  std::error_code ec;
+  stdfs::create_directories(dir, ec);
+  if (ec) throw Error(ErrorCode::output_io, "cannot create " + dir.string() + ": " + ec.message());
+  std::vector<Written> written;
+  for (const Dossier& d : dossiers_of(out_root, options.default_dossier)) {
+    std::vector<Payload> desc, rep;
+    std::vector<std::pair<Member, json>> records;
+    for (const Member& m : d.members) {
+      const stdfs::path rdir = out_root / "records" / m.record_id;
+      const std::string rec_bytes = slurp(rdir / "record.json");
+      json rec = json::parse(rec_bytes);
+      desc.push_back({"metadata/descriptive/" + m.name + ".xml", descriptive_xml(d.code, m, rec), "application/xml"});
+      desc.push_back({"metadata/descriptive/" + m.name + ".json", rec_bytes, "application/json"});
+      const std::string base = std::string(kRepData) + m.name;
+      if (stdfs::exists(rdir / "document.pdf")) rep.push_back({base + ".pdf", slurp(rdir / "document.pdf"), "application/pdf"});
+      rep.push_back({base + ".txt", slurp(rdir / "text.txt"), "text/plain"});
+      if (stdfs::exists(rdir / "alto.xml")) rep.push_back({base + ".alto.xml", slurp(rdir / "alto.xml"), "application/xml"});
+      records.emplace_back(m, std::move(rec));
+    }
+    std::map<std::string, const Payload*> pdfs;
+    for (const Payload& p : rep)
+      if (p.mime == "application/pdf") {
+        const std::string file = p.path.substr(std::string(kRepData).size());
+        pdfs[file.substr(0, file.size() - 4)] = &p;
+      }
+    std::vector<Payload> payload = desc;
+    payload.push_back({"metadata/preservation/premis.xml", premis_xml(d.code, records, pdfs, now), "application/xml"});
+    payload.insert(payload.end(), rep.begin(), rep.end());
+    const std::string mets = mets_xml(d.code, payload, now);
+
+    // The bag: payload under data/, the METS first.
+    std::vector<ZipEntry> data;
+    data.push_back({"data/METS.xml", mets});
+    for (Payload& p : payload) data.push_back({"data/" + p.path, std::move(p.bytes)});
+    uint64_t octets = 0;
+    for (const auto& f : data) octets += f.bytes.size();
+    std::vector<ZipEntry> tags;
+    tags.push_back({"bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"});
+    tags.push_back({"bag-info.txt", "External-Identifier: " + d.code + "\nExternal-Description: Hồ sơ " + d.code +
+                                        ", " + std::to_string(d.members.size()) +
+                                        " văn bản số hóa (E-ARK CSIP in data/)\nBagging-Date: " + now.substr(0, 10) +
+                                        "\nBag-Software-Agent: sohoa " SOHOA_VERSION "\nPayload-Oxum: " +
+                                        std::to_string(octets) + "." + std::to_string(data.size()) + "\n"});
+    tags.push_back({"manifest-sha256.txt", manifest(data, "", false)});
+    tags.push_back({"manifest-sha512.txt", manifest(data, "", true)});
+    const std::string tagmanifest = manifest(tags, "", false);
+    tags.push_back({"tagmanifest-sha256.txt", tagmanifest});
+
+    std::vector<ZipEntry> zip;
+    const std::string top = d.code + "/";
+    for (auto& t : tags) zip.push_back({top + t.path, std::move(t.bytes)});
+    for (auto& f : data) zip.push_back({top + f.path, std::move(f.bytes)});
+    const stdfs::path zip_path = dir / (d.code + ".zip");
+    write_zip(zip_path, zip, epoch);
+    written.push_back({d.code, zip_path, static_cast<int>(d.members.size()), static_cast<int>(data.size())});
+  }
+  return written;
+}
+
+}  // namespace sohoa::package
