@@ -34,6 +34,12 @@ bool ignorable_member(const std::string& name) {
          base == "desktop.ini";
 }
 
+/// libarchive's message for the last error; it has none for some damage (then NULL).
+std::string error_text(archive* a) {
+  const char* text = archive_error_string(a);
+  return text ? text : "damaged data";
+}
+
 }  // namespace
 
 std::vector<ArchiveMember> read_archive(const std::vector<uint8_t>& bytes, const Limits& limits,
@@ -45,7 +51,7 @@ std::vector<ArchiveMember> read_archive(const std::vector<uint8_t>& bytes, const
   archive_read_support_format_gnutar(a.get());
   archive_read_support_format_7zip(a.get());
   if (archive_read_open_memory(a.get(), bytes.data(), bytes.size()) != ARCHIVE_OK)
-    throw Error(ErrorCode::damaged, std::string("the archive cannot be opened: ") + archive_error_string(a.get()));
+    throw Error(ErrorCode::damaged, std::string("the archive cannot be opened: ") + error_text(a.get()));
 
   std::vector<ArchiveMember> members;
   uint64_t expanded = 0, count = 0;
@@ -56,10 +62,10 @@ std::vector<ArchiveMember> read_archive(const std::vector<uint8_t>& bytes, const
     if (rc == ARCHIVE_EOF) break;
     if (rc < ARCHIVE_WARN) {
       if (members.empty() && count == 0)
-        throw Error(ErrorCode::damaged, std::string("the archive cannot be read: ") + archive_error_string(a.get()));
+        throw Error(ErrorCode::damaged, std::string("the archive cannot be read: ") + error_text(a.get()));
       errors.push_back({display_path, std::nullopt, ErrorCode::damaged,
                         std::string("the archive is damaged after member ") + std::to_string(count) +
-                            "; the members before it were read: " + archive_error_string(a.get())});
+                            "; the members before it were read: " + error_text(a.get())});
       break;
     }
     if (++count > limits.max_archive_members)
@@ -74,6 +80,11 @@ std::vector<ArchiveMember> read_archive(const std::vector<uint8_t>& bytes, const
     if (unsafe_member_path(name)) {
       errors.push_back({display_path, name, ErrorCode::unsupported,
                         "the member path points outside the archive; it was not extracted"});
+      continue;
+    }
+    if (archive_entry_hardlink(entry)) {  // tar gives these no file type, or "regular" with no data
+      errors.push_back({display_path, name, ErrorCode::unsupported,
+                        "the member is a hard link to another member; links are not followed"});
       continue;
     }
     if (type != AE_IFREG) {
@@ -92,7 +103,7 @@ std::vector<ArchiveMember> read_archive(const std::vector<uint8_t>& bytes, const
       if (n == 0) break;
       if (n < 0) {
         errors.push_back({display_path, name, ErrorCode::damaged,
-                          std::string("the member cannot be extracted: ") + archive_error_string(a.get())});
+                          std::string("the member cannot be extracted: ") + error_text(a.get())});
         failed = true;
         break;
       }
