@@ -100,8 +100,12 @@ Discovery discover(const std::vector<stdfs::path>& roots, const Limits& limits, 
       out.errors.push_back({fs::generic(root), std::nullopt, ErrorCode::unreadable, "no such file or folder"});
       continue;
     }
-    if (!stdfs::is_directory(status)) {
+    if (stdfs::is_regular_file(status)) {
       add_input(out, root, root.filename().generic_string(), "", limits);
+      continue;
+    }
+    if (!stdfs::is_directory(status)) {  // reading a pipe would hang, /dev/zero fill memory
+      out.errors.push_back({fs::generic(root), std::nullopt, ErrorCode::unsupported, "not a regular file"});
       continue;
     }
     std::vector<stdfs::path> files;
