@@ -422,7 +422,16 @@ std::optional<Found> find_issuer(const std::vector<PageLayout>& pls, const std::
       v = clean_body(block[last - 1].text) + " " + v;
       where = &block[last - 1];
     }
-    if (layout::compact(layout::fold_map(v).s).size() >= 5 && v.find(' ') != std::string::npos) res = Found{v, *where};
+    // OCR junk ("1y EN l NI ĐẠN") is no name: no single letters, no digits glued to letters
+    bool plausible = true;
+    std::istringstream ws(layout::fold_map(v).s);
+    for (std::string w; ws >> w;) {
+      bool has_d = w.find_first_of("0123456789") != std::string::npos;
+      bool has_a = w.find_first_not_of("0123456789") != std::string::npos;
+      if ((has_d && has_a) || (w.size() == 1 && !has_d)) plausible = false;
+    }
+    if (plausible && layout::compact(layout::fold_map(v).s).size() >= 5 && v.find(' ') != std::string::npos)
+      res = Found{v, *where};
   }
   if (res) return res;
   // 4. Certificates signed without a header block: the body named under the place-date line.
