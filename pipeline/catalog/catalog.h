@@ -1,0 +1,39 @@
+// OUT/catalog.sqlite: dossiers, records, pages, files, flags and a diacritic-insensitive
+// full-text index over the OCR text and metadata. Several batches may feed one catalog.
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "package/package.h"
+
+namespace sohoa::catalog {
+
+/// Adds or replaces every record of OUT/batch.json (and its dossier and package) in OUT/catalog.sqlite.
+/// Returns the number of records written. Throws sohoa::Error(output_io).
+int update(const std::filesystem::path& out_root, const std::vector<package::Dossier>& dossiers);
+
+struct Query {
+  std::string text;                  // words; matched without diacritics or case, all must occur
+  std::optional<std::string> doc_type;
+  bool reusable_only = false;
+  int limit = 50;
+};
+
+struct Hit {
+  std::string record_id, name, dossier, package, doc_type, cls, source;
+  int first_page = 0, last_page = 0, pages = 0;
+  double confidence = 0;
+  bool review = false;
+  std::string metadata_json;  // the record's metadata object
+  std::string snippet;        // folded text around the match
+};
+
+/// catalog: OUT or the catalog.sqlite file itself. Throws sohoa::Error(unreadable) when absent.
+std::vector<Hit> search(const std::filesystem::path& catalog, const Query& query);
+
+/// Path of the catalog for OUT (or the file given).
+std::filesystem::path catalog_path(const std::filesystem::path& out_or_file);
+
+}  // namespace sohoa::catalog
