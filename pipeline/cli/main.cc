@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "catalog/catalog.h"
 #include "package/package.h"
+#include "report/report.h"
 #include "verify/verify.h"
 
 namespace {
@@ -39,8 +40,11 @@ void archive_outputs(const sohoa::batch::Config& config, const std::string& doss
   po.default_dossier = dossier;
   const auto packages = sohoa::package::write_packages(config.out, po);
   std::printf("sohoa: %zu packages written to %s\n", packages.size(), (config.out / "packages").c_str());
-  const int catalogued = sohoa::catalog::update(config.out, sohoa::package::dossiers_of(config.out, dossier));
+  const auto dossiers = sohoa::package::dossiers_of(config.out, dossier);
+  const int catalogued = sohoa::catalog::update(config.out, dossiers);
   std::printf("sohoa: %d records in %s\n", catalogued, (config.out / "catalog.sqlite").c_str());
+  sohoa::report::write_report(config.out, dossiers);
+  std::printf("sohoa: report in %s\n", (config.out / "report.html").c_str());
 }
 
 std::string json_str(const std::string& s) { return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }

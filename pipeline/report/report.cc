@@ -1,0 +1,179 @@
+#include "report/report.h"
+
+#include <leptonica/allheaders.h>
+#include <poppler/cpp/poppler-document.h>
+#include <poppler/cpp/poppler-image.h>
+#include <poppler/cpp/poppler-page-renderer.h>
+#include <poppler/cpp/poppler-page.h>
+
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "catalog/flags.h"
+#include "core/fsutil.h"
+#include "output/archive_terms.h"
+#include "output/xml.h"
+
+namespace sohoa::report {
+namespace stdfs = std::filesystem;
+using json = nlohmann::json;
+using output::xml_escape;
+
+namespace {
+
+std::string slurp(const stdfs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+std::string base64(const unsigned char* d, size_t n) {
+  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (size_t i = 0; i < n; i += 3) {
+    const unsigned v = (d[i] << 16) | (i + 1 < n ? d[i + 1] << 8 : 0) | (i + 2 < n ? d[i + 2] : 0);
+    out += t[(v >> 18) & 63];
+    out += t[(v >> 12) & 63];
+    out += i + 1 < n ? t[(v >> 6) & 63] : '=';
+    out += i + 2 < n ? t[v & 63] : '=';
+  }
+  return out;
+}
+
+/// JPEG data URLs of the PDF's pages, about 160 pixels wide.
+std::vector<std::string> thumbnails(const stdfs::path& pdf) {
+  std::vector<std::string> out;
+  if (!stdfs::exists(pdf)) return out;
+  std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(pdf.string()));
+  if (!doc) return out;
+  poppler::page_renderer renderer;
+  renderer.set_image_format(poppler::image::format_rgb24);
+  for (int i = 0; i < doc->pages(); ++i) {
+    std::unique_ptr<poppler::page> page(doc->create_page(i));
+    if (!page) continue;
+    const double dpi = 160.0 / std::max(1.0, page->page_rect().width()) * 72.0;
+    poppler::image img = renderer.render_page(page.get(), dpi, dpi);
+    if (!img.is_valid()) continue;
+    const int w = img.width(), h = img.height();
+    PIX* pix = pixCreate(w, h, 32);
+    const char* data = img.const_data();
+    for (int y = 0; y < h; ++y) {
+      const unsigned char* row = reinterpret_cast<const unsigned char*>(data + y * img.bytes_per_row());
+      for (int x = 0; x < w; ++x) pixSetRGBPixel(pix, x, y, row[3 * x], row[3 * x + 1], row[3 * x + 2]);
+    }
+    l_uint8* jpeg = nullptr;
+    size_t size = 0;
+    if (pixWriteMemJpeg(&jpeg, &size, pix, 70, 0) == 0) {
+      out.push_back("data:image/jpeg;base64," + base64(jpeg, size));
+      lept_free(jpeg);
+    }
+    pixDestroy(&pix);
+  }
+  return out;
+}
+
+const char* kStyle = R"(
+body{font-family:system-ui,sans-serif;margin:1em 2em;color:#222}
+h1{font-size:1.4em} h2{border-bottom:2px solid #246;padding-bottom:.2em;margin-top:2em}
+.record{border:1px solid #ccc;border-radius:6px;margin:1em 0;padding:.8em;display:grid;grid-template-columns:180px 1fr 1fr;gap:1em}
+.record.review{border-color:#c60;background:#fff8f0}
+.thumbs img{width:160px;border:1px solid #999;display:block;margin-bottom:.4em}
+pre{white-space:pre-wrap;max-height:24em;overflow:auto;background:#f6f6f6;padding:.5em;font-size:.85em}
+table{border-collapse:collapse;font-size:.9em} td{padding:.15em .5em;vertical-align:top} td:first-child{color:#555}
+.flags li{color:#a40} .ok{color:#070} .hidden{display:none}
+#bar{position:sticky;top:0;background:#fff;padding:.5em 0;border-bottom:1px solid #ddd}
+)";
+
+const char* kScript = R"(
+(function(){
+  var box=document.getElementById('only-review');
+  function apply(){
+    var only=box.checked, shown=0;
+    document.querySelectorAll('.record').forEach(function(r){
+      var hide=only && r.getAttribute('data-review')!=='1';
+      r.classList.toggle('hidden',hide); if(!hide) shown++;
+    });
+    document.querySelectorAll('section.dossier').forEach(function(s){
+      s.classList.toggle('hidden', s.querySelectorAll('.record:not(.hidden)').length===0);
+    });
+    document.getElementById('shown').textContent=shown;
+  }
+  box.addEventListener('change',apply);
+  apply();
+})();
+)";
+
+std::string fmt2(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.2f", v);
+  return b;
+}
+
+}  // namespace
+
+void write_report(const stdfs::path& out_root, const std::vector<package::Dossier>& dossiers_in) {
+  const json batch = json::parse(slurp(out_root / "batch.json"), nullptr, false);
+  // Records outside any dossier get a section of their own.
+  std::vector<package::Dossier> dossiers = dossiers_in;
+  std::set<std::string> placed;
+  for (const auto& d : dossiers)
+    for (const auto& m : d.members) placed.insert(m.record_id);
+  package::Dossier loose{"", {}};
+  if (batch.is_object())
+    for (const auto& item : batch.value("items", json::array()))
+      for (const auto& r : item.value("records", json::array()))
+        if (!placed.count(r.get<std::string>())) loose.members.push_back({r.get<std::string>(), 0, ""});
+  if (!loose.members.empty()) dossiers.push_back(loose);
+
+  int total = 0, review = 0;
+  std::string body;
+  for (const auto& d : dossiers) {
+    body += "<section class=\"dossier\"><h2>" + (d.code.empty() ? std::string("Ngoài hồ sơ (no dossier)") : "Hồ sơ " + xml_escape(d.code)) +
+            " <small>(" + std::to_string(d.members.size()) + " văn bản" +
+            (d.code.empty() ? "" : ", packages/" + xml_escape(d.code) + ".zip") + ")</small></h2>\n";
+    for (const auto& m : d.members) {
+      const stdfs::path dir = out_root / "records" / m.record_id;
+      const json rec = json::parse(slurp(dir / "record.json"), nullptr, false);
+      if (!rec.is_object()) continue;
+      const auto flags = catalog::review_flags(rec);
+      ++total;
+      review += flags.empty() ? 0 : 1;
+      const std::string type = rec.value("doc_type", "");
+      const auto& cls = rec.value("classification", json::object());
+      body += "<article class=\"record" + std::string(flags.empty() ? "" : " review") + "\" id=\"" + m.record_id +
+              "\" data-review=\"" + (flags.empty() ? "0" : "1") + "\">\n<div class=\"thumbs\">";
+      for (const auto& t : thumbnails(dir / "document.pdf")) body += "<img alt=\"page\" src=\"" + t + "\">";
+      body += "</div>\n<div><h3>" + xml_escape(m.name.empty() ? m.record_id : m.name) + " — " +
+              xml_escape(output::doc_type_name(type)) + "</h3><table>";
+      auto row = [&](const std::string& k, const std::string& v) { body += "<tr><td>" + k + "</td><td>" + xml_escape(v) + "</td></tr>"; };
+      row("record", m.record_id);
+      const auto& src = rec.value("source", json::object());
+      row("source", src.value("path", "") + (src.contains("member") && src["member"].is_string() ? "!" + src["member"].get<std::string>() : "") +
+                        (src.contains("pages") ? " pages " + src["pages"][0].dump() + "-" + src["pages"][1].dump() : ""));
+      row("class / type", rec.value("class", "") + " / " + type);
+      row("confidence", fmt2(cls.value("confidence", 0.0)) + " (" + cls.value("method", "") + ")");
+      const json md = rec.value("metadata", json::object());
+      for (const auto& [k, v] : md.items()) row(k, v.is_string() ? v.get<std::string>() : "—");
+      body += "</table>";
+      if (flags.empty()) body += "<p class=\"ok\">Nothing to review</p>";
+      else {
+        body += "<ul class=\"flags\">";
+        for (const auto& f : flags) body += "<li><b>" + f.code + "</b>: " + xml_escape(f.detail) + "</li>";
+        body += "</ul>";
+      }
+      body += "</div>\n<pre>" + xml_escape(slurp(dir / "text.txt")) + "</pre>\n</article>\n";
+    }
+    body += "</section>\n";
+  }
+  std::string html = "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"><title>sohoa report</title><style>" +
+                     std::string(kStyle) + "</style></head><body>\n<h1>sohoa — báo cáo số hóa</h1>\n<div id=\"bar\">" +
+                     std::to_string(total) + " records, " + std::to_string(review) +
+                     " need review. <label><input type=\"checkbox\" id=\"only-review\"> Only records that need review</label> — "
+                     "showing <span id=\"shown\">" + std::to_string(total) + "</span></div>\n" + body + "<script>" + kScript +
+                     "</script>\n</body></html>\n";
+  fs::write_atomic(out_root / "report.html", html);
+}
+
+}  // namespace sohoa::report
