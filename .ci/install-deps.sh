@@ -15,4 +15,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libsqlite3-dev libgtest-dev libgmock-dev libssl-dev \
   python3 python3-pil python3-numpy python3-reportlab python3-qrcode fonts-noto-core fonts-dejavu-core \
   libjpeg-dev libpng-dev libtiff-dev zlib1g-dev \
-  zip unzip tar file
+  zip unzip tar file \
+  libxml2-dev libxml2-utils icc-profiles-free python3-jsonschema chromium

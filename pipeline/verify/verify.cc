@@ -185,7 +185,8 @@ Report verify_package(const stdfs::path& zip) {
     for (const auto& [p, digest] : parse_manifest(*tm)) {
       const std::string* b = get(p);
       if (!b) r.problems.push_back({at(p), "listed in tagmanifest-sha256.txt but missing"});
-      else if (package::sha256_of(*b) != digest) r.problems.push_back({at(p), "SHA-256 differs from tagmanifest-sha256.txt"});
+      else if (package::sha256_of(*b) != digest)
+        r.problems.push_back({at(p), "SHA-256 differs from " + top + "tagmanifest-sha256.txt (one of the two is damaged)"});
     }
   } else {
     r.problems.push_back({at("tagmanifest-sha256.txt"), "missing"});
