@@ -49,6 +49,25 @@ Image normalize_background(const Image& gray8) {
   return Image(stretched);
 }
 
+double median_glyph_height(const Image& gray8) {
+  cv::Mat gray = gray_to_mat(gray8);
+  cv::Mat ink, labels, st, centroids;
+  cv::threshold(gray, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  const int n = cv::connectedComponentsWithStats(ink, labels, st, centroids, 8, CV_32S);
+  std::vector<int> heights;
+  for (int i = 1; i < n; ++i) {
+    const int w = st.at<int>(i, cv::CC_STAT_WIDTH), h = st.at<int>(i, cv::CC_STAT_HEIGHT);
+    // Letters: taller than specks, not lines, not huge blocks.
+    if (h >= 4 && h <= gray.rows / 10 && w <= 3 * h && w >= 2) heights.push_back(h);
+  }
+  if (heights.size() < 30) return 0;
+  // The upper quartile: diacritics, dots and leaders are separate small components (in
+  // Vietnamese up to half of them) and pull the median far under the letter height.
+  const size_t q = heights.size() * 3 / 4;
+  std::nth_element(heights.begin(), heights.begin() + q, heights.end());
+  return heights[q];
+}
+
 namespace {
 
 struct Blob {
@@ -69,7 +88,7 @@ void erase_labels(cv::Mat& gray, const cv::Mat& labels, const std::vector<uint8_
 
 }  // namespace
 
-Image remove_form_furniture(const Image& gray8, double dpi, CleanStats* stats) {
+Image remove_form_furniture(const Image& gray8, double dpi, double glyph_px, CleanStats* stats) {
   cv::Mat gray = gray_to_mat(gray8);
   cv::Mat ink;  // 255 where there is ink
   cv::adaptiveThreshold(gray, ink, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY_INV,
@@ -110,14 +129,32 @@ Image remove_form_furniture(const Image& gray8, double dpi, CleanStats* stats) {
 
   // 3. Dotted (or dashed) leaders: runs of at least five small marks on one baseline,
   //    evenly spaced. A lone full stop or the dot of an "i" is never in such a run.
-  const double max_dot = 1.0 * mm, max_dash = 2.5 * mm, max_gap = 3.0 * mm, same_line = 0.5 * mm;
+  //    Sizes follow the text when we know how tall it is, else the resolution.
+  // Letters with ascenders stand ~0.7 em: 3 mm at 12 pt, the size the mm thresholds were set for.
+  const double unit = glyph_px > 0 ? glyph_px / 3.0 : mm;
+  const double max_dot = 1.0 * unit, max_dash = 2.5 * unit, max_gap = 3.0 * unit, same_line = 0.5 * unit;
+  // Marks sit within half a letter of their letter; the next line is further away.
+  const int reach = static_cast<int>(std::max(2.0, 0.5 * (glyph_px > 0 ? glyph_px : 2.2 * mm)));
+  // A leader dot stands alone in its column; a diacritic or the dot of an "i" has a letter
+  // right below or above it. Only letter-sized neighbours count, so noise specks do not.
+  const int letter_h = std::max(3, reach);
+  auto alone = [&](const Blob& b) {
+    const int x0 = b.x, x1 = std::min(gray.cols, b.x + b.w);
+    for (int y = std::max(0, b.y - reach); y < std::min(gray.rows, b.y + b.h + reach); ++y) {
+      if (y >= b.y && y < b.y + b.h) continue;
+      const int* lr = labels.ptr<int>(y);
+      for (int x = x0; x < x1; ++x)
+        if (lr[x] > 0 && lr[x] != b.label && blobs[lr[x]].h >= letter_h) return false;
+    }
+    return true;
+  };
   std::vector<int> small;
   for (int i = 1; i < n; ++i) {
     const Blob& b = blobs[i];
     if (erase[i]) continue;
     const bool dot = b.w <= max_dot && b.h <= max_dot;
-    const bool dash = b.w <= max_dash && b.h <= 0.5 * mm && b.w >= 2 * b.h;
-    if (dot || dash) small.push_back(i);
+    const bool dash = b.w <= max_dash && b.h <= 0.5 * unit && b.w >= 2 * b.h;
+    if ((dot || dash) && alone(b)) small.push_back(i);  // a tilde is dash-shaped too
   }
   std::sort(small.begin(), small.end(), [&](int a, int b) {
     return std::make_pair(std::lround(blobs[a].cy() / same_line), blobs[a].x) <
@@ -151,7 +188,19 @@ Image remove_form_furniture(const Image& gray8, double dpi, CleanStats* stats) {
       used[next] = 1;
       run.push_back(next);
     }
-    if (run.size() >= 5) {
+    // Leaders are printed evenly: the gaps of a real run hardly vary.
+    bool even = run.size() >= 5;
+    if (even) {
+      std::vector<double> gaps;
+      for (size_t k = 1; k < run.size(); ++k)
+        gaps.push_back(blobs[run[k]].x - (blobs[run[k - 1]].x + blobs[run[k - 1]].w));
+      std::sort(gaps.begin(), gaps.end());
+      const double median = gaps[gaps.size() / 2];
+      int odd = 0;
+      for (double g : gaps) odd += std::fabs(g - median) > std::max(2.0, 0.5 * median);
+      even = odd * 3 <= static_cast<int>(gaps.size());  // a few specks of noise may sit in a run
+    }
+    if (even) {
       for (int i : run) erase[i] = 1;
       local.leader_dots += static_cast<int>(run.size());
     } else {

@@ -18,7 +18,12 @@ Image gray_without_color_ink(const Image& page, CleanStats* stats = nullptr);
 
 /// Removes dotted leaders, rule lines, check boxes and dark scanner borders from an 8-bit grey
 /// page in place of a copy, returning the cleaned copy.
-Image remove_form_furniture(const Image& gray8, double dpi, CleanStats* stats = nullptr);
+/// glyph_px: median glyph height (median_glyph_height), which sizes the leader dots; 0 = unknown.
+Image remove_form_furniture(const Image& gray8, double dpi, double glyph_px = 0, CleanStats* stats = nullptr);
+
+/// Typical letter height in pixels (upper quartile of glyph-like ink components; 0 when too few):
+/// how large the text really is, whatever resolution the file claims.
+double median_glyph_height(const Image& gray8);
 
 /// Flattens uneven or yellowed background to white, keeping ink dark.
 Image normalize_background(const Image& gray8);

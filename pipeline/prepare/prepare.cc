@@ -12,6 +12,10 @@ namespace sohoa::prepare {
 namespace {
 
 constexpr double kOcrMinDpi = 250;   // below this Tesseract loses diacritics; upsample to 300
+constexpr double kMinGlyphPx = 16;    // letter height under which a page is upsampled...
+constexpr double kTargetGlyphPx = 28; // ...to this height
+constexpr double kMaxUpsample = 4;
+constexpr double kMaxOcrPixels = 60e6;  // cap on the upsampled OCR image
 constexpr double kBlankInk = 0.0015; // share of dark pixels under which a page holds nothing
 constexpr double kMinSkewConf = 2.5; // Leptonica's own deskew default is in this range
 constexpr double kMinSkewDeg = 0.1;
@@ -169,13 +173,24 @@ PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
   const std::string steps = knobs ? knobs : "color,background,furniture";
   if (steps.find("color") != std::string::npos) gray = gray_without_color_ink(color);
   if (steps.find("background") != std::string::npos) gray = normalize_background(gray);
-  if (steps.find("furniture") != std::string::npos) gray = remove_form_furniture(gray, raw.dpi);
 
+  // Tesseract reads best with letters ~25-35 px tall. Upsample pages under 250 dpi to 300, and
+  // any page whose letters are small whatever its resolution claims (screenshots, photos,
+  // ID cards, images with no or a wrong resolution).
+  const double glyph = median_glyph_height(gray);
+  // Cleaning at the scan's own resolution: cheaper, and lines and dots are crisper than after
+  // interpolation. Its sizes follow the letters, so a wrong or missing resolution does no harm.
+  if (steps.find("furniture") != std::string::npos) gray = remove_form_furniture(gray, raw.dpi, glyph);
+  double factor = raw.dpi < kOcrMinDpi ? 300.0 / raw.dpi : 1.0;
+  if (glyph > 0 && glyph * factor < kMinGlyphPx) factor = kTargetGlyphPx / glyph;
+  factor = std::min(factor, kMaxUpsample);
+  const double max_factor = std::sqrt(kMaxOcrPixels / (static_cast<double>(gray.width()) * gray.height()));
+  factor = std::min(factor, std::max(1.0, max_factor));
   out.ocr_dpi = raw.dpi;
-  if (raw.dpi < kOcrMinDpi) {
-    const float factor = static_cast<float>(300.0 / raw.dpi);
-    gray = Image(pixScaleGrayLI(gray.get(), factor, factor));
-    out.ocr_dpi = 300;
+  if (factor > 1.05) {
+    const float f = static_cast<float>(factor);
+    gray = Image(pixScaleGrayLI(gray.get(), f, f));
+    out.ocr_dpi = raw.dpi * factor;
     out.ocr_scale = factor;
   }
   out.color = std::move(color);
