@@ -9,7 +9,7 @@ cmake --build build
 ctest --test-dir build --output-on-failure
 
 # Sanitizer stage (issue 6): the unit tests again under AddressSanitizer + UBSan (only sohoa_core
-# and unit_tests are built: the e2e suite above already ran the real binary), then a 30-second
+# and unit_tests are built: the e2e suite above already ran the real binary), then a 10-second
 # libFuzzer smoke run of each ingest target from its seed corpus. SOHOA_SKIP_SANITIZE=1 skips it.
 if [ "${SOHOA_SKIP_SANITIZE:-0}" != 1 ]; then
   # Leaks are checked; the few one-time allocations system libraries keep until exit are listed in
@@ -28,7 +28,7 @@ if [ "${SOHOA_SKIP_SANITIZE:-0}" != 1 ]; then
   cmake --build build-fuzz --target fuzz_raster fuzz_pdf fuzz_archive
   for target in raster pdf archive; do
     work=$(mktemp -d)  # new inputs go here; the committed corpus stays as it is
-    build-fuzz/fuzz/fuzz_$target -max_total_time=30 -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
+    build-fuzz/fuzz/fuzz_$target -max_total_time=10 -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix=build-fuzz/ "$work" tests/fuzz/corpus/$target tests/fuzz/regressions \
       2> build-fuzz/fuzz_$target.log || { tail -n 60 build-fuzz/fuzz_$target.log; exit 1; }
     rm -rf "$work"

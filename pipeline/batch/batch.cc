@@ -255,10 +255,13 @@ class Runner {
       timings_.add(kOutput, t0);
     } catch (const Error& e) {
       st.page_errors[index] = e.what();
-      page.info.blank = true;  // nothing usable: it must not start or fill a document
     } catch (const std::exception& e) {
       st.page_errors[index] = std::string("internal error (please report): ") + e.what();
-      page.info.blank = true;
+    }
+    if (!st.page_errors[index].empty()) {
+      page.info.error = st.page_errors[index];  // kept in its record, never starts one
+      page.ocr = {};
+      page.image = {};
     }
   }
 
@@ -316,7 +319,9 @@ class Runner {
         internal_failure = true;
       }
     }
-    if (st.fatal.empty() && !internal_failure) mark_done(st, errors);
+    // Only a clean input is done: a page that failed (a full disk, a damaged page) is tried again
+    // by the next run, so a passing fault never loses a page for good.
+    if (st.fatal.empty() && !internal_failure && errors.empty()) mark_done(st, errors);
     std::lock_guard lock(results_mutex_);
     for (auto& e : errors) run_errors_.push_back(std::move(e));
     read_ok_ += st.fatal.empty() ? 1 : 0;

@@ -69,6 +69,8 @@ struct PageInfo {
   bool dpi_assumed = false;
   bool blank = false;
   bool separator = false;  // a PATCHT separator sheet: ends a document, belongs to none
+  std::string error;       // why the page could not be read; such a page has no image or text
+  bool unusable() const { return blank || !error.empty(); }
   double ocr_confidence = 0;
   std::string text_source = "ocr";  // "ocr" | "pdf_text"
 };

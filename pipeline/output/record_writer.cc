@@ -68,13 +68,14 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
                          {"dpi", std::round(p.dpi)},
                          {"dpi_assumed", p.dpi_assumed},
                          {"blank", p.blank},
+                         {"error", p.error.empty() ? json(nullptr) : json(p.error)},
                          {"ocr_confidence", round2(p.ocr_confidence)},
                          {"text_source", p.text_source}});
   }
   j["pages"] = page_list;
   j["split"] = {{"cue", d.split_cue}};
   int pdf_pages = 0;
-  for (int idx : d.pages) pdf_pages += pages[idx].info.blank ? 0 : 1;
+  for (int idx : d.pages) pdf_pages += pages[idx].info.unusable() ? 0 : 1;
   j["pdf_pages"] = pdf_pages;
   j["files"] = {{"pdf", pdf_pages ? json("document.pdf") : json(nullptr)}, {"text", "text.txt"}, {"alto", "alto.xml"}};
   j["created"] = iso_utc(output_epoch());
@@ -112,7 +113,7 @@ stdfs::path write_record(const stdfs::path& out_root, const Record& r, const std
     std::vector<AltoPage> alto_pages;
     for (int idx : r.document.pages) {
       const Page& p = pages[idx];
-      if (p.info.blank) continue;  // the back of a sheet adds nothing to read
+      if (p.info.unusable()) continue;  // the back of a sheet adds nothing to read
       pdf_pages.push_back({&p.image, &p.ocr, p.info.dpi});
       alto_pages.push_back({&p.ocr, p.image.width, p.image.height, p.info.number});
     }

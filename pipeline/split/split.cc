@@ -71,7 +71,7 @@ std::vector<Document> split_input(const SourceRef& source, const std::vector<Pag
       pending_blanks.clear();  // blanks before a separator close nothing and belong to no one
       continue;
     }
-    if (info.blank) {
+    if (info.unusable()) {
       if (open) docs.back().pages.push_back(i);
       else pending_blanks.push_back(i);
       continue;
@@ -87,6 +87,9 @@ std::vector<Document> split_input(const SourceRef& source, const std::vector<Pag
   for (Document& d : docs) {
     d.first_page = d.pages.front() + 1;
     d.last_page = d.pages.back() + 1;
+  }
+  if (docs.empty() && std::any_of(pages.begin(), pages.end(), [](const Page& p) { return !p.info.error.empty(); })) {
+    // Every readable page was blank but some failed: keep the failed pages on record.
   }
   if (docs.size() == 1 && docs[0].first_page == 1 && docs[0].last_page == static_cast<int>(pages.size()))
     docs[0].split_cue = "whole_input";
