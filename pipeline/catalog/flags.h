@@ -19,6 +19,10 @@ inline std::vector<Flag> review_flags(const nlohmann::json& rec) {
   int blank = 0;
   for (const auto& p : rec.value("pages", nlohmann::json::array())) {
     const std::string page = "page " + std::to_string(p.value("number", 0));
+    if (p.contains("error") && p["error"].is_string()) {
+      flags.push_back({"page_error", page + ": " + p["error"].get<std::string>()});
+      continue;
+    }
     if (p.value("blank", false)) {
       ++blank;
       continue;

@@ -12,6 +12,7 @@
 #include "core/fsutil.h"
 #include "output/alto_writer.h"
 #include "output/archive_terms.h"
+#include "catalog/flags.h"
 #include "output/pdf_writer.h"
 
 namespace sohoa::output {
@@ -78,6 +79,10 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
   for (int idx : d.pages) pdf_pages += pages[idx].info.unusable() ? 0 : 1;
   j["pdf_pages"] = pdf_pages;
   j["files"] = {{"pdf", pdf_pages ? json("document.pdf") : json(nullptr)}, {"text", "text.txt"}, {"alto", "alto.xml"}};
+  // What needs a human, in the record itself (the catalog and the report read the same list).
+  json flags = json::array();
+  for (const auto& f : catalog::review_flags(j)) flags.push_back({{"code", f.code}, {"detail", f.detail}});
+  j["flags"] = flags;
   j["created"] = iso_utc(output_epoch());
   j["sohoa_version"] = SOHOA_VERSION;
   return j;
