@@ -467,7 +467,9 @@ TEST(HostileFiles, DevicesAndPipesGivenAsInputAreRefusedWithoutReadingThem) {
 // --- inputs the fuzzers found ---------------------------------------------------------------
 
 std::string regression(const char* name) {
-  return slurp(std::filesystem::path(SOHOA_TESTDATA_DIR) / ".." / "fuzz" / "regressions" / name);
+  const std::string data = slurp(std::filesystem::path(SOHOA_TESTS_DIR) / "fuzz" / "regressions" / name);
+  if (data.empty()) throw std::runtime_error(std::string("missing regression input ") + name);
+  return data;
 }
 
 TEST(FuzzRegression, ArchiveDamageWithoutAMessageIsReportedNotACrash) {
