@@ -1,4 +1,5 @@
 #include "catalog/catalog.h"
+#include "core/fsutil.h"
 
 #include <sqlite3.h>
 
@@ -100,10 +101,7 @@ CREATE INDEX IF NOT EXISTS flags_record ON flags(record_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS record_text USING fts5(record_id UNINDEXED, body, tokenize='unicode61');
 )";
 
-std::string slurp(const stdfs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), {});
-}
+std::string slurp(const stdfs::path& p) { return fs::read_text_or_empty(p); }
 
 /// FTS5 query from free words: each folded word quoted, all required.
 std::string fts_query(const std::string& q) {

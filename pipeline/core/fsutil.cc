@@ -53,6 +53,15 @@ std::vector<uint8_t> read_file(const std::filesystem::path& path, uint64_t max_b
   return data;
 }
 
+std::string read_text_or_empty(const std::filesystem::path& path) {
+  try {
+    const std::vector<uint8_t> data = read_file(path, 4ull << 30);
+    return std::string(data.begin(), data.end());
+  } catch (const Error&) {
+    return {};
+  }
+}
+
 static void write_all(int fd, std::string_view content, const std::filesystem::path& path) {
   const char* p = content.data();
   size_t left = content.size();

@@ -23,9 +23,12 @@ using output::xml_escape;
 namespace {
 
 std::string slurp(const stdfs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  if (!f) throw Error(ErrorCode::unreadable, "cannot read " + p.string());
-  return std::string(std::istreambuf_iterator<char>(f), {});
+  try {
+    const std::vector<uint8_t> data = fs::read_file(p, 4ull << 30);
+    return std::string(data.begin(), data.end());
+  } catch (const Error& e) {
+    throw Error(e.code(), p.string() + ": " + e.what());
+  }
 }
 
 struct Payload {

@@ -24,10 +24,7 @@ using output::xml_escape;
 
 namespace {
 
-std::string slurp(const stdfs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), {});
-}
+std::string slurp(const stdfs::path& p) { return fs::read_text_or_empty(p); }
 
 std::string base64(const unsigned char* d, size_t n) {
   static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

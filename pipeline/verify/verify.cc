@@ -1,4 +1,5 @@
 #include "verify/verify.h"
+#include "core/fsutil.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -51,10 +52,7 @@ void walk(xmlNode* n, F&& f) {
   }
 }
 
-std::string slurp(const stdfs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), {});
-}
+std::string slurp(const stdfs::path& p) { return fs::read_text_or_empty(p); }
 
 /// -1 when the PDF cannot be read.
 int pdf_page_count(const std::string& bytes, std::string* err) {
