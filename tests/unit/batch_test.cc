@@ -10,22 +10,6 @@ using namespace sohoa;
 
 namespace {
 
-/// Recognises every page as the same two words, so the batch can be tested without Tesseract.
-class FakeEngine : public ocr::Engine {
- public:
-  std::optional<ocr::OrientationGuess> detect_orientation(const Image&, double) override {
-    return ocr::OrientationGuess{0, 20};
-  }
-  OcrResult recognize(const Image& img, double, bool) override {
-    OcrResult r;
-    r.lines = {{{10, 10, img.width() / 2, 40}, 50}};
-    r.words = {{"Giấy", {10, 10, 100, 40}, 90, 0}, {"phép", {120, 10, 100, 40}, 90, 0}};
-    r.text = "Giấy phép";
-    r.mean_confidence = 90;
-    return r;
-  }
-};
-
 void write_png(const std::filesystem::path& path, const Image& img) {
   pixWrite(path.c_str(), img.get(), IFF_PNG);
 }
@@ -44,7 +28,7 @@ TEST(Batch, OneBadInputNeverStopsTheBatch) {
   config.out = out;
   config.jobs = 2;
   config.progress = false;
-  auto summary = batch::run(config, [] { return std::make_unique<FakeEngine>(); });
+  auto summary = batch::run(config, [] { return std::make_unique<fixtures::FakeEngine>(); });
   EXPECT_EQ(summary.records, 2);
   ASSERT_EQ(summary.errors.size(), 1u);
   EXPECT_EQ(summary.errors[0].path, "HS-1/broken.jpg");
@@ -71,7 +55,7 @@ TEST(Batch, UnwritableOutputStopsWithAClearError) {
   config.out = dir / "file" / "out";  // a folder below a file cannot exist
   config.progress = false;
   try {
-    batch::run(config, [] { return std::make_unique<FakeEngine>(); });
+    batch::run(config, [] { return std::make_unique<fixtures::FakeEngine>(); });
     FAIL() << "the batch ran without an output folder";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::output_io);

@@ -182,21 +182,6 @@ Error error_of(F&& f) {
   return Error(ErrorCode::internal, "");
 }
 
-/// Recognises every page as two words, so the batch runs without Tesseract.
-class FakeEngine : public ocr::Engine {
- public:
-  std::optional<ocr::OrientationGuess> detect_orientation(const Image&, double) override {
-    return ocr::OrientationGuess{0, 20};
-  }
-  OcrResult recognize(const Image& img, double, bool) override {
-    OcrResult r;
-    r.lines = {{{10, 10, img.width() / 2, 40}, 50}};
-    r.words = {{"Giấy", {10, 10, 100, 40}, 90, 0}, {"phép", {120, 10, 100, 40}, 90, 0}};
-    r.text = "Giấy phép";
-    r.mean_confidence = 90;
-    return r;
-  }
-};
 
 }  // namespace
 
@@ -350,7 +335,7 @@ TEST(HostileImage, BatchKeepsTheGoodTiffPagesAndReportsTheBadOne) {
   config.out = dir / "out";
   config.jobs = 2;
   config.progress = false;
-  auto summary = batch::run(config, [] { return std::make_unique<FakeEngine>(); });
+  auto summary = batch::run(config, [] { return std::make_unique<fixtures::FakeEngine>(); });
   ASSERT_EQ(summary.errors.size(), 1u);
   EXPECT_EQ(summary.errors[0].path, "stack.tif");
   EXPECT_NE(summary.errors[0].reason.find("page 2"), std::string::npos) << summary.errors[0].reason;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/image.h"
+#include "ocr/engine.h"
 
 namespace sohoa::fixtures {
 
@@ -34,5 +35,21 @@ inline std::filesystem::path temp_dir(const std::string& name) {
   std::filesystem::create_directories(dir);
   return dir;
 }
+
+/// Recognises every page as the same two words, so the batch can be tested without Tesseract.
+class FakeEngine : public ocr::Engine {
+ public:
+  std::optional<ocr::OrientationGuess> detect_orientation(const Image&, double) override {
+    return ocr::OrientationGuess{0, 20};
+  }
+  OcrResult recognize(const Image& img, double, bool) override {
+    OcrResult r;
+    r.lines = {{{10, 10, img.width() / 2, 40}, 50}};
+    r.words = {{"Giấy", {10, 10, 100, 40}, 90, 0}, {"phép", {120, 10, 100, 40}, 90, 0}};
+    r.text = "Giấy phép";
+    r.mean_confidence = 90;
+    return r;
+  }
+};
 
 }  // namespace sohoa::fixtures
