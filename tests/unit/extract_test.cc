@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -66,32 +67,99 @@ TEST(Extract, DebugTextFile) {
   for (auto& [k, v] : extract::extract(d, pages, c)) std::cout << k << " = " << v.value << "\n";
 }
 
-// Evaluation helper: SOHOA_REEVAL_DIR=OUT re-runs classify+extract on every OUT/records/*/text.txt
-// (text only, no word boxes) and writes reeval.json beside each record.json.
+// Evaluation helper: SOHOA_REEVAL_DIR=OUT re-runs classify+extract on every OUT/records/*/ and
+// writes reeval.json beside each record.json, so extraction can be iterated on without OCR. It
+// reads the words with their boxes from alto.xml (page sizes and dpi from record.json) and falls
+// back to text.txt (no boxes). Page images are not kept, so the ID card QR code is not read.
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <regex>
+namespace {
+std::string xml_unescape(std::string s) {
+  static const std::pair<const char*, const char*> ents[] = {
+      {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&amp;", "&"}};
+  for (auto [e, c] : ents)
+    for (size_t i = 0; (i = s.find(e, i)) != std::string::npos; i += std::string(c).size())
+      s.replace(i, std::string(e).size(), c);
+  return s;
+}
+
+std::vector<Page> pages_from_alto(const std::string& alto, const nlohmann::json& rec) {
+  std::vector<Page> pages;
+  static const std::regex re_page(R"re(<Page ID="[^"]*" PHYSICAL_IMG_NR="\d+" PRINTED_IMG_NR="(\d+)" WIDTH="(\d+)" HEIGHT="(\d+)")re");
+  static const std::regex re_line(R"re(<TextLine )re");
+  static const std::regex re_word(
+      R"re(<String ID="[^"]*" HPOS="(-?\d+)" VPOS="(-?\d+)" WIDTH="(\d+)" HEIGHT="(\d+)" CONTENT="([^"]*)" WC="([0-9.]+)"/>)re");
+  std::istringstream in(alto);
+  int line = -1;
+  for (std::string l; std::getline(in, l);) {
+    std::smatch m;
+    if (std::regex_search(l, m, re_page)) {
+      Page p;
+      p.info.number = std::stoi(m[1]);
+      p.image.width = std::stoi(m[2]);
+      p.image.height = std::stoi(m[3]);
+      for (const auto& pj : rec["pages"])
+        if (pj["number"] == p.info.number) {
+          p.info.dpi = pj.value("dpi", 300.0);
+          p.info.blank = pj.value("blank", false);
+          p.info.text_source = pj.value("text_source", "ocr");
+          p.info.ocr_confidence = pj.value("ocr_confidence", 0.0);
+        }
+      pages.push_back(p);
+      line = -1;
+      continue;
+    }
+    if (pages.empty() || !std::regex_search(l, re_line)) continue;
+    ++line;
+    Page& p = pages.back();
+    p.ocr.lines.push_back({});
+    std::string text_line;
+    for (std::sregex_iterator it(l.begin(), l.end(), re_word), end; it != end; ++it) {
+      const std::smatch& w = *it;
+      OcrWord ow{xml_unescape(w[5]), {std::stoi(w[1]), std::stoi(w[2]), std::stoi(w[3]), std::stoi(w[4])},
+                 static_cast<float>(std::stod(w[6]) * 100), line};
+      text_line += (text_line.empty() ? "" : " ") + ow.text;
+      p.ocr.words.push_back(ow);
+    }
+    p.ocr.text += (p.ocr.text.empty() ? "" : "\n") + text_line;
+  }
+  return pages;
+}
+}  // namespace
+
 TEST(Extract, ReevalRecords) {
   const char* dir = std::getenv("SOHOA_REEVAL_DIR");
   if (!dir) GTEST_SKIP();
   for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(dir) / "records")) {
-    std::ifstream in(e.path() / "text.txt");
-    if (!in) continue;
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string all = ss.str();
     std::vector<Page> pages;
-    size_t start = 0;
-    int n = 0;
-    while (start <= all.size()) {
-      size_t f = all.find('\f', start);
-      if (f == std::string::npos) f = all.size();
-      Page p;
-      p.info.number = ++n;
-      p.ocr.text = all.substr(start, f - start);
-      pages.push_back(p);
-      start = f + 1;
+    std::ifstream alto_in(e.path() / "alto.xml"), rec_in(e.path() / "record.json");
+    if (alto_in && rec_in) {
+      std::stringstream as;
+      as << alto_in.rdbuf();
+      nlohmann::json rec = nlohmann::json::parse(rec_in);
+      pages = pages_from_alto(as.str(), rec);
+    } else {
+      std::ifstream in(e.path() / "text.txt");
+      if (!in) continue;
+      std::stringstream ss;
+      ss << in.rdbuf();
+      std::string all = ss.str();
+      size_t start = 0;
+      int n = 0;
+      while (start <= all.size()) {
+        size_t f = all.find('\f', start);
+        if (f == std::string::npos) f = all.size();
+        Page p;
+        p.info.number = ++n;
+        p.ocr.text = all.substr(start, f - start);
+        pages.push_back(p);
+        start = f + 1;
+      }
     }
     Document d = doc_of(pages);
+    for (size_t i = 0; i < pages.size(); ++i)
+      if (pages[i].info.blank) d.pages.erase(std::find(d.pages.begin(), d.pages.end(), static_cast<int>(i)));
     Classification c = classify::classify(d, pages);
     nlohmann::json j;
     j["doc_type"] = c.doc_type;
