@@ -28,6 +28,7 @@ import json
 import math
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -2224,6 +2225,35 @@ class Spec:
         self.dpi, self.store_dpi, self.color, self.quality, self.stack = dpi, store_dpi, color, quality, stack
 
 
+def _flat(s):
+    return re.sub(r"\s+", " ", nfc(s)).strip()
+
+
+def printed_meta(meta, page_texts):
+    """Truth lists a field only where the document prints it: a KẾ HOẠCH without a header has no
+    number, date or authority block; a form that asks only for the ID number has no birth date."""
+    text = _flat(" ".join(page_texts))
+    low = text.lower()
+    squeezed = re.sub(r"[\s.]", "", text)
+    out = dict(meta)
+    for k, v in meta.items():
+        if v is None:
+            continue
+        if k in ("ngay_ban_hanh", "ngay_sinh"):
+            y, m, d = (int(x) for x in v.split("-"))
+            ok = bool(re.search(rf"(?<!\d)0?{d}\s*[/.\-]\s*0?{m}\s*[/.\-]\s*{y}(?!\d)", text) or
+                      re.search(rf"ngày\s+0?{d}\s+tháng\s+0?{m}\s+năm\s+{y}", low))
+        elif k == "so_dinh_danh":
+            ok = v in squeezed
+        elif k == "co_quan_ban_hanh":
+            ok = _flat(v) in text           # as printed in a header: capitals, not a mention in the body
+        else:
+            ok = _flat(v).lower() in low
+        if not ok:
+            out[k] = None
+    return out
+
+
 def render_input(spec):
     """Render every page of the spec; returns (images, page_truth, doc_truth)."""
     images, pages_t, docs_t = [], [], []
@@ -2256,7 +2286,8 @@ def render_input(spec):
     for d in spec.docs:
         if isinstance(d, Doc):
             a, b_ = start[id(d)]
-            docs_t.append({"pages": [a, b_], "class": d.cls, "doc_type": d.doc_type, "title": d.title, "metadata": d.meta})
+            docs_t.append({"pages": [a, b_], "class": d.cls, "doc_type": d.doc_type, "title": d.title,
+                           "metadata": printed_meta(d.meta, [p["text"] for p in pages_t[a - 1:b_]])})
     for d in spec.docs:
         if isinstance(d, Page) and d.blank:
             pass
@@ -2334,7 +2365,8 @@ def write_input(outdir, folder, spec, truth):
         pages_t = [{"rotation": 0, "skew_deg": 0.0, "blank": False, "separator": False, "text": "\n".join(pg.lines)} for pg in pages]
         docs_t, n = [], 1
         for d in spec.docs:
-            docs_t.append({"pages": [n, n + len(d.pages) - 1], "class": d.cls, "doc_type": d.doc_type, "title": d.title, "metadata": d.meta})
+            docs_t.append({"pages": [n, n + len(d.pages) - 1], "class": d.cls, "doc_type": d.doc_type, "title": d.title,
+                           "metadata": printed_meta(d.meta, [p["text"] for p in pages_t[n - 1:n - 1 + len(d.pages)]])})
             n += len(d.pages)
         spec.fmt = "pdf"
         truth.append(truth_entry(rel, None, spec, pages_t, docs_t, born_digital=True))
