@@ -533,35 +533,72 @@ enum class Rank { none, subject, applicant, other };
 
 struct Label {
   Rank rank = Rank::none;
-  size_t value_at = 0;  // folded offset where the value starts (after ':')
+  size_t value_at = 0;  // offset into the original text where the value starts
 };
 
-Label person_label(const std::string& f) {
+/// The role a name label's qualifier gives ("Họ và tên người mẹ" -> other).
+Rank qualifier_rank(const std::string& q) {
+  static const std::regex re_other(R"(me|cha|chu ho|di khai|ky|tiep nhan|phung duong|cham soc|lam chung|bi kien|nguoi co quyen|giam ho|nguoi dai dien theo)");
+  static const std::regex re_appq(R"(yeu cau|de nghi|khai|lam don|dai dien|khoi kien|nop)");
+  std::string c = layout::compact(q);
+  if (c.empty() || c == "chong" || c == "vo" || c.find("fullname") != std::string::npos) return Rank::subject;
+  if (std::regex_search(q, re_other)) return Rank::other;
+  if (std::regex_search(q, re_appq)) return Rank::applicant;
+  return Rank::other;
+}
+
+/// Where the value starts after a label whose colon OCR may have lost: the qualifier is
+/// lower-case words ("người đề nghị", "/ Full name"), leaders and junk; the value starts after a
+/// colon or at the first word with a capital. `rest` is the original text after the label.
+size_t value_start(const std::string& rest, std::string* qualifier) {
+  size_t i = 0;
+  int words = 0;
+  while (i < rest.size() && words < 8) {
+    while (i < rest.size() && rest[i] == ' ') ++i;
+    size_t e = rest.find(' ', i);
+    if (e == std::string::npos) e = rest.size();
+    std::string tok = rest.substr(i, e - i);
+    size_t colon = tok.find(':');
+    std::string before = colon == std::string::npos ? tok : tok.substr(0, colon);
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(before);
+    UChar32 first = 0;
+    for (int32_t k = 0; k < u.length();) {
+      UChar32 c = u.char32At(k);
+      k += U16_LENGTH(c);
+      if (u_isalpha(c)) { first = c; break; }
+    }
+    std::string ft = text::fold(before);
+    bool english = ft.find("full") != std::string::npos || ft.find("name") != std::string::npos;
+    if (first && u_isupper(first) && !english && colon == std::string::npos) return i;  // the value
+    if (qualifier) *qualifier += (qualifier->empty() ? "" : " ") + before;
+    if (colon != std::string::npos) return i + colon + 1;
+    ++words;
+    i = e;
+  }
+  return std::string::npos;
+}
+
+Label person_label(const std::string& f, const std::string& text, const layout::Folded& fm) {
   Label l;
+  // up to two short junk tokens before it (a photo's edge on ID cards)
   static const std::regex re_name(
-      R"(^[^a-z]{0,8}(?:[0-9.]+\s*)?(?:[a-z0-9]{1,3}[,.]?\s*)?(c[a-z]{1,2}\s*d[a-z]m,?\s*(?:va\s*)?ten|ho\s*va\s*ten|ho\s*,?\s*ten)\s*([^:]{0,50}):\s*)");
+      R"(^[^a-z]{0,8}(?:[0-9.]+\s*)?(?:[a-z0-9]{1,3}[,.]?\s*[^a-z\s]{0,3}\s*)?(?:[a-z0-9]{1,2}[,.]?\s*[^a-z\s]{0,3}\s*)?(c[a-z]{1,2}\s*d[a-z]m,?\s*(?:va\s*)?ten|ho\s*va\s*ten|ho\s*,?\s*ten)\b)");
+  static const std::regex re_hint(R"(ghi ro|ky,)");  // "(Ký, ghi rõ họ tên)" under a signature
   static const std::regex re_app(
-      R"(^[^a-z]{0,8}(?:[0-9.]+\s*)?(toi ten la|ong\s*/\s*ba|ong\s*\(\s*ba\s*\)|ong|ba|cho|cap cho:?\s*ong\s*\(\s*ba\s*\)|cap cho|ten chu dau tu[^:]*|ten to chuc, ca nhan[^:]*|ten|nguoi yeu cau|nguoi de nghi)\s*[:]\s*)");
+      R"(^[^a-z]{0,8}(?:[0-9.]+\s*)?(?:(toi ten la|ong\s*/\s*ba|ong\s*\(\s*ba\s*\)|cap cho:?\s*ong\s*\(\s*ba\s*\)|nguoi yeu cau|nguoi de nghi)[^a-z0-9]{0,4}|(ong|ba|cho|cap cho|ten chu dau tu[^:]*|ten to chuc, ca nhan[^:]*|ten)\s*[:]\s*))");
   std::smatch m;
-  if (std::regex_search(f, m, re_name)) {
-    std::string q = text::trim(m[2].str());
-    static const std::regex re_other(R"(me|cha|chu ho|di khai|ky|tiep nhan|phung duong|cham soc|lam chung|bi kien|nguoi co quyen|giam ho|nguoi dai dien theo)");
-    static const std::regex re_appq(R"(yeu cau|de nghi|khai|lam don|dai dien|khoi kien|nop)");
-    if (q.empty() || q.rfind("/", 0) == 0 || q.rfind("(", 0) == 0 || q == "chong" || q == "vo" ||
-        q.find("full name") != std::string::npos)
-      l.rank = Rank::subject;
-    else if (std::regex_search(q, re_other))
-      l.rank = Rank::other;
-    else if (std::regex_search(q, re_appq))
-      l.rank = Rank::applicant;
-    else
-      l.rank = Rank::other;
-    l.value_at = m.length(0);
+  if (std::regex_search(f, m, re_name) && !std::regex_search(f, re_hint)) {
+    size_t at = m.position(1) + m.length(1);
+    std::string rest = text.substr(fm.from[std::min(at, fm.s.size())]);
+    std::string q;
+    size_t vs = value_start(rest, &q);
+    l.rank = qualifier_rank(text::collapse_spaces(text::fold(q)));
+    l.value_at = vs == std::string::npos ? text.size() : text.size() - rest.size() + vs;
     return l;
   }
   if (std::regex_search(f, m, re_app)) {
     l.rank = Rank::applicant;
-    l.value_at = m.length(0);
+    l.value_at = fm.from[std::min<size_t>(m.length(0), fm.s.size())];
   }
   return l;
 }
@@ -600,11 +637,17 @@ std::string name_value(const std::string& after) {
   int words = 0;
   while (in >> w) {
     std::string c = strip(w, " .,:;|'\"`~-_*");
-    if (c.empty()) {
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(c);
+    bool letters = false;
+    for (int32_t i = 0; i < u.length();) {
+      UChar32 ch = u.char32At(i);
+      i += U16_LENGTH(ch);
+      if (u_isalpha(ch)) letters = true;
+    }
+    if (!letters) {  // leaders, a photo's edge ("ˆ", ":§") before the name
       if (words) break;
       continue;
     }
-    icu::UnicodeString u = icu::UnicodeString::fromUTF8(c);
     bool ok = u.length() > 0 && u_isupper(u.char32At(0));
     for (int32_t i = 0; ok && i < u.length();) {
       UChar32 ch = u.char32At(i);
@@ -673,30 +716,32 @@ PersonFields find_person(const std::vector<PageLayout>& pls, const std::string& 
   };
   std::vector<Hit> hits;
   std::vector<size_t> label_lines;
+  std::vector<Label> labels(lines.size());
+  for (size_t i = 0; i < lines.size(); ++i) labels[i] = person_label(layout::fold_map(lines[i]->text).s, lines[i]->text, layout::fold_map(lines[i]->text));
   for (size_t i = 0; i < lines.size(); ++i) {
     const Seg& s = *lines[i];
-    layout::Folded fm = layout::fold_map(s.text);
-    Label l = person_label(fm.s);
+    const Label& l = labels[i];
     if (l.rank == Rank::none) continue;
     label_lines.push_back(i);
-    std::string v = name_value(s.text.substr(fm.from[std::min(l.value_at, fm.s.size())]));
-    if (v.empty() && i + 1 < lines.size()) {
-      // the value on the next line (ID cards: "Họ và tên / Full name:" then the name)
-      const Seg& nx = *lines[i + 1];
-      if (person_label(layout::fold_map(nx.text).s).rank == Rank::none) v = name_value(nx.text);
-    }
-    if (!is_name(v)) continue;
-    hits.push_back({l.rank, i, v});
+    std::string v = name_value(s.text.substr(std::min(l.value_at, s.text.size())));
+    // the value on a following line (ID cards: "Họ và tên / Full name:", a photo's edge, the name)
+    for (size_t k = i + 1; v.empty() && k < lines.size() && k <= i + 3 && labels[k].rank == Rank::none; ++k)
+      v = name_value(lines[k]->text);
+    // A label whose value is unreadable still marks where the person's fields are.
+    hits.push_back({l.rank, i, is_name(v) ? v : std::string()});
   }
   // Old ID cards print "Họ tên: X" too; birth papers name the child first, forms the applicant.
   const Hit* best = nullptr;
-  for (const Hit& h : hits)
-    if (h.rank == Rank::subject) { best = &h; break; }
-  if (!best)
+  for (Rank r : {Rank::subject, Rank::applicant}) {
     for (const Hit& h : hits)
-      if (h.rank == Rank::applicant) { best = &h; break; }
+      if (h.rank == r && !h.name.empty()) { best = &h; break; }
+    if (best) break;
+    for (const Hit& h : hits)
+      if (h.rank == r) { best = &h; break; }
+    if (best) break;
+  }
   if (!best) return pf;
-  pf.ho_ten = Found{proper_name(best->name), *lines[best->line]};
+  if (!best->name.empty()) pf.ho_ten = Found{proper_name(best->name), *lines[best->line]};
   // Until the next person's label: their birth date and ID number.
   size_t stop = lines.size();
   for (size_t li : label_lines)

@@ -272,3 +272,35 @@ TEST(Extract, CccdQrText) {
   EXPECT_EQ(d->ngay_cap, "2021-02-01");
   EXPECT_FALSE(qr::parse_cccd("PATCHT"));
 }
+
+// OCR often loses the colon after a label or leaves leader and photo-edge junk before the value.
+TEST(Extract, LabelsWithoutColons) {
+  auto ks = run(one({"UBND HUYỆN GIA LÂM || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "UBND XÃ ĐA TỐN || Độc lập - Tự do - Hạnh phúc",
+                     "_ SỐ: 40 || Đa Tốn, ngày 01 tháng 3 năm 2020", "^GIẤY KHAI SINH",
+                     "Họ, chữ đệm, tên NGUYỄN KIM PHƯƠNG", "Ngày, tháng, năm sinh: 23/02/2020",
+                     "Số định danh cá nhân: 001320613186", "Họ, chữ đệm, tên người mẹ- BÙI KHÁNH PHƯƠNG",
+                     "Năm sinh: 1994"}));
+  EXPECT_EQ(ks["ho_ten"], "Nguyễn Kim Phương");
+  EXPECT_EQ(ks["ngay_sinh"], "2020-02-23");
+  EXPECT_EQ(ks["so_dinh_danh"], "001320613186");
+
+  auto don = run(one({"^CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "^Độc lập - Tự do - Hạnh phúc",
+                      "^ĐƠN ĐỀ NGHỊ CẤP LẠI GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT",
+                      "Kính gửi: Văn phòng đăng ký đất đai thành phố Hải Phòng",
+                      "Họ và tên người đề nghị . Ngô Khánh Trâm..", "Số định danh cá nhân: 031164353399",
+                      "Thủy Nguyên, ngày 05 tháng 05 năm 2024", "Người làm đơn", "(Ký, ghi rõ họ tên)", "Ngô Khánh Trâm"}));
+  EXPECT_EQ(don["ho_ten"], "Ngô Khánh Trâm");
+  EXPECT_EQ(don["so_dinh_danh"], "031164353399");
+
+  auto card = run(one({"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CĂN CƯỚC CÔNG DÂN", "sö/No: 031195434032",
+                       "lạ À Họ và tên / Full name:", "( . _ VŨ THỊ MAI", "Ngày sinh / Date of birth: 24/06/1995"},
+                      true));
+  EXPECT_EQ(card["ho_ten"], "Vũ Thị Mai");
+  EXPECT_EQ(card["ngay_sinh"], "1995-06-24");
+  EXPECT_EQ(card["so_dinh_danh"], "031195434032");
+
+  auto gp = run(one({"UBND THÀNH PHỐ ĐÀ NẴNG || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SỞ XÂY DỰNG || Độc lập - Tự do - Hạnh phúc",
+                     "Số: 776/GPXD || Đà Nẵng, ngày 17 tháng 3 năm 2022", "^GIẤY PHÉP XÂY DỰNG",
+                     "1. Cấp cho: Ông (bà) HỒ VĂN NAM", "- Địa chỉ: Số 190A đường Lê Hồng Phong, Phường An Hải Bắc"}));
+  EXPECT_EQ(gp["ho_ten"], "Hồ Văn Nam");
+}
