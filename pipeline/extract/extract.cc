@@ -60,6 +60,11 @@ std::map<std::string, MetadataValue> extract(const Document& doc, const std::vec
     put("so_dinh_danh", pf.so_dinh_danh);
   }
 
+  // Accents damaged in one place are read right in others: the document votes.
+  for (const char* key : {"co_quan_ban_hanh", "ho_ten"})
+    if (auto it = out.find(key); it != out.end())
+      it->second.value = respell(it->second.value, pls, std::string(key) == "ho_ten");
+
   // Chip ID cards: the QR code's data beats OCR.
   bool card_like = t == "can_cuoc";
   for (const PageLayout& pl : pls) {

@@ -143,6 +143,104 @@ std::string proper_name(const std::string& name) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Spelling by the document's own votes
+// ---------------------------------------------------------------------------------------------
+namespace {
+
+std::vector<std::string> split_words(const std::string& s) {
+  std::vector<std::string> w;
+  std::istringstream in(s);
+  for (std::string x; in >> x;) w.push_back(x);
+  return w;
+}
+
+std::string upper_vi(const std::string& s) {
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(s);
+  u.toUpper(icu::Locale("vi"));
+  std::string r;
+  u.toUTF8String(r);
+  return r;
+}
+
+bool has_upper(const std::string& w) {
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(w);
+  return u.length() > 0 && u_isupper(u.char32At(0));
+}
+
+}  // namespace
+
+std::string respell(const std::string& value, const std::vector<PageLayout>& pls, bool person) {
+  std::vector<std::string> w = split_words(value);
+  if (w.empty()) return value;
+  // which words are voted on: the whole name, or the place name after the last unit word
+  size_t from = 0;
+  if (!person) {
+    static const std::set<std::string> units = {"xa", "phuong", "huyen", "quan", "tinh", "pho", "tran", "ubnd"};
+    for (size_t i = 0; i < w.size(); ++i)
+      if (units.count(layout::compact(text::fold(w[i])))) from = i + 1;
+    if (from == 0 || from >= w.size()) return value;
+  }
+  std::vector<std::string> key;
+  for (size_t i = from; i < w.size(); ++i) key.push_back(layout::compact(text::fold(w[i])));
+  for (const std::string& k : key)
+    if (k.empty()) return value;
+  // every occurrence of the folded word sequence, capitalised, in any line
+  std::vector<std::map<std::string, int>> votes(key.size());
+  for (const PageLayout& pl : pls)
+    for (const Seg& s : pl.lines) {
+      std::vector<std::string> lw = split_words(s.text);
+      std::vector<std::string> lf;
+      for (const std::string& x : lw) lf.push_back(layout::compact(text::fold(x)));
+      for (size_t i = 0; i + key.size() <= lw.size(); ++i) {
+        bool ok = true;
+        for (size_t k = 0; k < key.size() && ok; ++k) ok = lf[i + k] == key[k];
+        // a name is capitalised wherever it is written
+        for (size_t k = 0; k < key.size() && ok; ++k) ok = has_upper(strip(lw[i + k]));
+        if (!ok) continue;
+        for (size_t k = 0; k < key.size(); ++k) {
+          std::string x = upper_vi(strip(lw[i + k]));
+          if (layout::compact(text::fold(x)) == key[k]) votes[k][x]++;
+        }
+      }
+    }
+  std::string out;
+  for (size_t i = 0; i < w.size(); ++i) {
+    std::string word = w[i];
+    if (i >= from) {
+      const auto& v = votes[i - from];
+      std::string mine = upper_vi(word);
+      int best = v.count(mine) ? v.at(mine) : 0;
+      std::string pick = mine;
+      for (const auto& [x, n] : v)
+        if (n > best) best = n, pick = x;  // a strict majority over the value's own spelling
+      if (pick != mine) word = person ? proper_name(pick) : pick;
+    }
+    out += (out.empty() ? "" : " ") + word;
+  }
+  if (person) {
+    // the usual spelling of a surname or middle name whose accents were lost or garbled
+    static const std::map<std::string, std::string> common = {
+        {"nguyen", "Nguyễn"}, {"tran", "Trần"},   {"le", "Lê"},       {"pham", "Phạm"},   {"hoang", "Hoàng"},
+        {"huynh", "Huỳnh"},   {"phan", "Phan"},   {"vu", "Vũ"},       {"vo", "Võ"},       {"dang", "Đặng"},
+        {"bui", "Bùi"},       {"do", "Đỗ"},       {"ho", "Hồ"},       {"ngo", "Ngô"},     {"duong", "Dương"},
+        {"ly", "Lý"},         {"dinh", "Đinh"},   {"dao", "Đào"},     {"trinh", "Trịnh"}, {"truong", "Trương"},
+        {"lam", "Lâm"},       {"luong", "Lương"}, {"ta", "Tạ"},       {"chau", "Châu"},   {"quach", "Quách"},
+        {"luu", "Lưu"},       {"kieu", "Kiều"},   {"thai", "Thái"}};
+    std::vector<std::string> ow = split_words(out);
+    auto fix = [&](size_t i, const std::map<std::string, std::string>& lex) {
+      auto it = lex.find(layout::compact(text::fold(ow[i])));
+      if (it != lex.end()) ow[i] = layout::upper_ratio(ow[i]) > 0.5 ? upper_vi(it->second) : it->second;
+    };
+    if (ow.size() >= 2) fix(0, common);
+    static const std::map<std::string, std::string> middle = {{"thi", "Thị"}, {"van", "Văn"}};
+    if (ow.size() >= 3) fix(1, middle);
+    out.clear();
+    for (const std::string& x : ow) out += (out.empty() ? "" : " ") + x;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Số, ký hiệu
 // ---------------------------------------------------------------------------------------------
 namespace {
@@ -332,8 +430,9 @@ std::string clean_body(const std::string& s) {
   std::string v = restore_keywords(strip(s));
   // "BỘ TƯ PHÁP. CỘNG HÒA …" when the columns ran together
   layout::Folded fm = layout::fold_map(v);
-  size_t p = fm.s.find("cong hoa");
-  if (p == std::string::npos) p = fm.s.find("cong hoà");
+  // (or "UBND HUYỆN X Độc lập - Tự do - Hạnh phúc" on the second line)
+  size_t p = std::string::npos;
+  for (const char* h : {"cong hoa", "doc lap"}) p = std::min(p, fm.s.find(h));
   if (p != std::string::npos && p > 0) v = strip(v.substr(0, fm.from[p]));
   return v;
 }
@@ -352,7 +451,7 @@ bool bare_council(const std::string& folded) {
 
 std::string drop_person_title(const std::string& s) {
   layout::Folded fm = layout::fold_map(s);
-  static const std::regex re(R"(^(cuc truong|giam doc|hieu truong|chu tich|truong phong|vien truong|bo truong)\s+)");
+  static const std::regex re(R"(^(cuc truong|giam doc|hieu truong|chu tich|truong phong|vien truong|bo truong)[.,:]?\s+)");
   std::smatch m;
   if (std::regex_search(fm.s, m, re)) {
     std::string rest = fm.s.substr(m.length(0));
@@ -360,6 +459,35 @@ std::string drop_person_title(const std::string& s) {
     if (!rest.empty()) return strip(s.substr(fm.from[m.length(0)]));
   }
   return s;
+}
+
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> d(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) d[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t prev = d[0];
+    d[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cur = d[j];
+      d[j] = std::min({d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      prev = cur;
+    }
+  }
+  return d[b.size()];
+}
+
+/// ID cards are issued by a few national bodies: a name read close to one of them is that one
+/// ("CỤC | CẢNH SÁT QUẬN LÝ … VỆ TRẬT TỰ" -> the real spelling).
+std::string national_card_issuer(const std::string& v) {
+  static const std::vector<std::string> bodies = {
+      "CỤC CẢNH SÁT QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI",
+      "CỤC CẢNH SÁT ĐĂNG KÝ QUẢN LÝ CƯ TRÚ VÀ DỮ LIỆU QUỐC GIA VỀ DÂN CƯ", "BỘ CÔNG AN"};
+  std::string c = layout::compact(text::fold(v));
+  for (const std::string& b : bodies) {
+    std::string cb = layout::compact(text::fold(b));
+    if (edit_distance(c, cb) * 5 <= cb.size()) return b;
+  }
+  return v;
 }
 
 }  // namespace
@@ -382,7 +510,7 @@ std::optional<Found> find_issuer(const std::vector<PageLayout>& pls, const std::
         std::string v = drop_person_title(clean_body(s.text));
         if (i + 1 < pl.segs.size() && upper_line(pl.segs[i + 1]) && continuation(pl.segs[i + 1].folded))
           v += " " + clean_body(pl.segs[i + 1].text);
-        return Found{v, s};
+        return Found{national_card_issuer(v), s};
       }
     return std::nullopt;
   }
@@ -395,10 +523,15 @@ std::optional<Found> find_issuer(const std::vector<PageLayout>& pls, const std::
     std::string c = layout::compact(s.folded);
     bool left = !s.has_box || first.width <= 0 || s.box.x + s.box.w / 2 < first.width * 0.45;
     if (c.rfind("so", 0) == 0 && c.size() > 2 && std::isdigit(static_cast<unsigned char>(c[2]))) break;
-    if (!left) continue;
+    // the number line with "Số" misread ("20: 9010/TNHS"): an authority name has no "123/"
+    static const std::regex re_number(R"([0-9oil]{1,6}\s*/\s*[a-z0-9])");
+    if (std::regex_search(s.folded, re_number)) break;
+    // "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI …": the two columns read as one segment still start left
+    bool left_start = !s.has_box || first.width <= 0 || s.box.x < first.width * 0.3;
+    if (!left && !(left_start && national(s.folded))) continue;
     if (national(s.folded)) {
       std::string v = clean_body(s.text);
-      if (!v.empty() && !national(layout::fold_map(v).s) && upper_line(s)) {
+      if (!v.empty() && !national(layout::fold_map(v).s) && layout::upper_ratio(v) >= 0.75) {
         Seg t = s;
         t.text = v;
         t.folded = text::fold(v);
@@ -426,6 +559,7 @@ std::optional<Found> find_issuer(const std::vector<PageLayout>& pls, const std::
     bool plausible = true;
     std::istringstream ws(layout::fold_map(v).s);
     for (std::string w; ws >> w;) {
+      if (layout::compact(w).empty()) continue;  // "PHÒNG TÀI CHÍNH - KẾ HOẠCH": a dash is no word
       bool has_d = w.find_first_of("0123456789") != std::string::npos;
       bool has_a = w.find_first_not_of("0123456789") != std::string::npos;
       if ((has_d && has_a) || (w.size() == 1 && !has_d)) plausible = false;

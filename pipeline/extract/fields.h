@@ -28,6 +28,11 @@ PersonFields find_person(const std::vector<layout::PageLayout>& pls, const std::
 /// 12 digits, a real province code, a century/sex digit 0-3 that fits the birth year (ISO
 /// date, may be empty).
 bool valid_id12(const std::string& id, const std::string& birth_iso);
+/// A name whose accents OCR may have damaged, spelt as most of its occurrences in the document
+/// spell it ("ĐA TỒN" in a bold header, "Đa Tốn" four times in the text); a person's surname
+/// and the common middle names Thị/Văn take their usual spelling. `person`: a name in proper
+/// case; otherwise an authority name in capitals whose place-name tail is voted on.
+std::string respell(const std::string& value, const std::vector<layout::PageLayout>& pls, bool person);
 /// "NGUYỄN VĂN AN" -> "Nguyễn Văn An"; mixed-case names stay as printed.
 std::string proper_name(const std::string& name);
 /// "14", "6", "2023" -> "2023-06-14"; empty when not a real date.

@@ -304,3 +304,44 @@ TEST(Extract, LabelsWithoutColons) {
                      "1. Cấp cho: Ông (bà) HỒ VĂN NAM", "- Địa chỉ: Số 190A đường Lê Hồng Phong, Phường An Hải Bắc"}));
   EXPECT_EQ(gp["ho_ten"], "Hồ Văn Nam");
 }
+
+// The authority and national header read as one segment, a dash inside the name, "Số" misread.
+TEST(Extract, AuthorityBlockAsOcrReadsIt) {
+  auto qd = run(one({"ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "TỈNH KHÁNH HÒA || Độc lập - Tự do - Hạnh phúc",
+                     "Số: 1619/QĐ-UBND || Khánh Hòa, ngày 05 tháng 12 năm 2024", "^QUYẾT ĐỊNH",
+                     "^Phê duyệt danh sách hộ nghèo, hộ cận nghèo năm 2024"}));
+  EXPECT_EQ(qd["co_quan_ban_hanh"], "ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA");
+  auto tl = run(one({"UBND THÀNH PHỐ HẢI PHÒNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                     "UBND HUYỆN THỦY NGUYÊN Độc lập - Tự do - Hạnh phúc",
+                     "Số: 735/TLKT-BS || Thủy Nguyên, ngày 30 tháng 9 năm 2024", "^TRÍCH LỤC KHAI TỬ"}));
+  EXPECT_EQ(tl["co_quan_ban_hanh"], "UBND HUYỆN THỦY NGUYÊN");
+  auto bn = run(one({"UBND HUYỆN THỦY NGUYÊN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                     "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ || Độc lập - Tự do - Hạnh phúc",
+                     "20: 9010/TNHS || Thủy Nguyên, ngày 18 tháng 11 năm 2019", "^GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"}));
+  EXPECT_EQ(bn["co_quan_ban_hanh"], "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ");
+  auto kd = run(one({"UBND QUẬN LÊ CHÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                     "PHÒNG TÀI CHÍNH - KẾ HOẠCH || Độc lập - Tự do - Hạnh phúc", "|| Lê Chân, ngày 09 tháng 12 năm 2021",
+                     "^GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH DOANH", "^Mã số hộ kinh doanh: 31B9346078"}));
+  EXPECT_EQ(kd["co_quan_ban_hanh"], "PHÒNG TÀI CHÍNH - KẾ HOẠCH");
+}
+
+TEST(Extract, CardIssuerIsTheNationalBody) {
+  auto m = run(one({"CĂN CƯỚC CÔNG DÂN", "Đặc điểm nhân dạng / Personal identification:",
+                    "Ngày, tháng, năm / Date, month, year: 19/04/2018", "CỤC TRƯỞNG. CỤC | CẢNH SÁT",
+                    "QUẢN LÝ HÀNH CHÍNH VỆ TRẠT TỰ XÃ HỘI"},
+                   true));
+  EXPECT_EQ(m["co_quan_ban_hanh"], "CỤC CẢNH SÁT QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI");
+}
+
+// Accents lost in one place are read right elsewhere in the same document.
+TEST(Extract, SpellingByTheDocumentsVotes) {
+  auto m = run(one({"UBND HUYỆN GIA LÂM || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "UBND XÃ ĐA TỒN || Độc lập - Tự do - Hạnh phúc",
+                    "Số: 40 || Đa Tốn, ngày 01 tháng 3 năm 2020", "^GIẤY KHAI SINH", "Họ, chữ đệm, tên: NGUYÊN KIM PHƯỢNG",
+                    "Nơi cư trú: Ấp Bình Lợi, Xã Đa Tốn, huyện Gia Lâm", "Nơi đăng ký khai sinh: Ủy ban nhân dân xã Đa Tốn",
+                    "Người ký: Nguyễn Kim Phương"}));
+  EXPECT_EQ(m["co_quan_ban_hanh"], "UBND XÃ ĐA TỐN");
+  // the surname takes its usual spelling; the given name keeps what was read (one vote each)
+  EXPECT_EQ(m["ho_ten"], "Nguyễn Kim Phượng");
+  EXPECT_EQ(extract::respell("Lễ Kim Trâm", {}, true), "Lê Kim Trâm");
+  EXPECT_EQ(extract::respell("Trần Thi Mai", {}, true), "Trần Thị Mai");
+}
