@@ -296,11 +296,16 @@ std::optional<Found> find_so_ky_hieu(const std::vector<PageLayout>& pls, const s
   // "Số: 123/QĐ-UBND", "So: 12 / TB-BTP", "Sổ 45/2023/TLKS-BS"
   static const std::regex re_so(R"(^[^a-z0-9]{0,3}s[o0]\s*[:;.,]?\s*([0-9oil|]{1,6}(?:\s*[/\-]\s*[a-z0-9]+(?:\.[a-z0-9]+)?)*))");
   static const std::regex re_cert(
-      R"((?:ma so (?:ho kinh doanh|doanh nghiep|hop tac xa)|so vao so cap (?:gcn|giay chung nhan)|so hieu)\s*[:;.]?\s*([a-z]{0,3}\s?[0-9][0-9./\-]*[0-9]))");
+      R"((?:ma so (?:ho kinh doanh|doanh nghiep|hop tac xa)|so vao so cap (?:gcn|giay chung nhan)|so hieu)\s*[:;.]?\s*([a-z]{0,3}\s?[0-9][0-9a-z./\-]*[0-9]))");
   const bool cert = doc_type == "giay_chung_nhan_dkkd" || doc_type == "giay_chung_nhan_qsdd" ||
                     doc_type == "van_bang" || doc_type == "khac";
   if (cert) {
-    for (const Seg* s : all_lines(pls)) {
+    for (const Seg* line : all_lines(pls)) {
+      // "C§45604": § and $ are how OCR reads a small S
+      Seg fixed = *line;
+      for (const char* sym : {"§", "$"})
+        for (size_t at; (at = fixed.text.find(sym)) != std::string::npos;) fixed.text.replace(at, std::string(sym).size(), "S");
+      const Seg* s = &fixed;
       layout::Folded fm = layout::fold_map(s->text);
       std::smatch m;
       if (!std::regex_search(fm.s, m, re_cert)) continue;
@@ -323,6 +328,21 @@ std::optional<Found> find_so_ky_hieu(const std::vector<PageLayout>& pls, const s
     std::string v = ascii_abbrev(clean_number(strip(orig(s, fm, b, e))));
     if (v.empty() || digit_of(v[0]) < 0) continue;
     return Found{v, s};
+  }
+  // "Số" misread ("S6: 6042/TNHŠ", "20: 9010/TNHS"): a label of two characters and a colon, then
+  // a whole "number/ABBREVIATION" and nothing else, in the left half above the title
+  static const std::regex re_loose(R"(^[^a-z0-9]{0,3}[a-z0-9]{2}\s*[:;]\s*([0-9oil]{1,6}\s*/\s*[a-z]{2,}(?:[\-/][a-z0-9]+)*)\s*[.,]?$)");
+  n = 0;
+  for (const Seg& s : first.segs) {
+    if (++n > 40) break;
+    if (s.has_box && first.height > 0 && s.box.y > first.height * 0.45) break;
+    if (s.has_box && first.width > 0 && s.box.x + s.box.w / 2 > first.width / 2) continue;
+    layout::Folded fm = layout::fold_map(s.text);
+    std::smatch m;
+    if (!std::regex_search(fm.s, m, re_loose)) continue;
+    size_t b = m.position(1), e = b + m.length(1);
+    std::string v = ascii_abbrev(clean_number(strip(orig(s, fm, b, e))));
+    if (!v.empty() && digit_of(v[0]) >= 0) return Found{v, s};
   }
   return std::nullopt;
 }
@@ -363,7 +383,10 @@ std::optional<Found> find_issue_date(const std::vector<PageLayout>& pls, const s
           if (s.has_box && pl.height > 0 && pl.page_no == pls.front().page_no && s.box.y < pl.height * 0.3) score += 1;
           if (f.find("lam tai") != std::string::npos) score += 1;
           if (pl.page_no == pls.front().page_no && order <= 8) score += 2;
-          static const std::regex re_cua(R"(^\s*(cua|ve|tai|quy dinh|ban hanh))");
+          // a date of another document cited in the text ("Căn cứ Luật … ngày …", "Công văn số 19/KH ngày …")
+          static const std::regex re_cite(R"((^[^a-z]{0,3}(can cu|thuc hien|theo)\b)|so\s*[0-9]+\s*/\s*[a-z])");
+          if (std::regex_search(before, re_cite)) score -= 4;
+          static const std::regex re_cua(R"(^\s*(cua|ve|tai|quy dinh|ban hanh|;))");  // ";" ends a "Căn cứ" item
           if (std::regex_search(f.substr(m.position(0) + m.length(0)), re_cua)) score -= 4;
           cands.push_back({score, order, {iso, s}});
         }

@@ -345,3 +345,29 @@ TEST(Extract, SpellingByTheDocumentsVotes) {
   EXPECT_EQ(extract::respell("Lễ Kim Trâm", {}, true), "Lê Kim Trâm");
   EXPECT_EQ(extract::respell("Trần Thi Mai", {}, true), "Trần Thị Mai");
 }
+
+TEST(Extract, NumbersAsOcrReadsThem) {
+  auto bn = run(one({"UBND THÀNH PHỐ ĐÀ LẠT || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                     "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ || Độc lập - Tự do - Hạnh phúc",
+                     "S6: 6042/TNHŠ || Đà Lạt, ngày 26 tháng 10 năm 2022", "^GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"}));
+  EXPECT_EQ(bn["so_ky_hieu"], "6042/TNHS");
+  auto kd = run(one({"UBND QUẬN LÊ CHÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                     "PHÒNG TÀI CHÍNH - KẾ HOẠCH || Độc lập - Tự do - Hạnh phúc", "|| Lê Chân, ngày 09 tháng 12 năm 2021",
+                     "^GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH DOANH", "^Mã số hộ kinh doanh: 31B9346078"}));
+  EXPECT_EQ(kd["so_ky_hieu"], "31B9346078");
+  EXPECT_EQ(kd["ngay_ban_hanh"], "2021-12-09");
+  auto gcn = run(one({"^GIẤY CHỨNG NHẬN", "^QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU NHÀ Ở VÀ TÀI SẢN KHÁC GẮN LIỀN VỚI ĐẤT",
+                      "Số vào sổ cấp GCN: C§45604"}));
+  EXPECT_EQ(gcn["so_ky_hieu"], "CS45604");
+}
+
+// A decision whose header OCR lost: the dates of the laws it cites are not its date.
+TEST(Extract, CitedDatesAreNotTheIssueDate) {
+  auto m = run(one({"^QUYẾT ĐỊNH", "^Về việc giao đất tái định cư cho hộ gia đình ông Lê Hữu Nghĩa",
+                    "^CHỦ TỊCH ỦY BAN NHÂN DÂN THỊ XÃ BỈM SƠN",
+                    "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
+                    "Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức",
+                    "chính quyền địa phương ngày 22 tháng 11 năm 2019;",
+                    "Thực hiện Công văn số 19/KH-UBND ngày 18 tháng 10 năm 2023 của Sở Nội vụ"}));
+  EXPECT_EQ(m.count("ngay_ban_hanh"), 0u) << m["ngay_ban_hanh"];
+}
