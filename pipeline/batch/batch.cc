@@ -240,6 +240,8 @@ class Runner {
 
       if (prepared.text_layer) {
         page.ocr = std::move(*prepared.text_layer);
+        // A text layer lists words in the order they were drawn: read it like a scan.
+        page.ocr.text = ocr::reading_order_text(page.ocr, prepared.color.width());
         page.info.text_source = "pdf_text";
         page.info.ocr_confidence = 100;
       } else if (!page.info.blank && !page.info.separator) {

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <optional>
+#include <utility>
 #include <vector>
 
 namespace sohoa::ocr {
@@ -10,42 +13,241 @@ namespace {
 struct Segment {
   int left = 0, right = 0;
   std::string text;
+  int column = -1;  // set when the line was cut at known gutters
 };
 
 struct Row {
   std::vector<Segment> segs;
-  bool new_block = false;  // Tesseract started a new block here: keep a blank line before it
+  std::vector<Segment> words;  // left to right
+  int height = 0;              // line height in pixels
+  int top = 0, bottom = 0;
 };
+
+/// A speck or a stray mark recognised as one or two characters (photo texture on an ID card, a
+/// dot left of a leader): it neither makes nor fills a column.
+bool is_minor(const Segment& s) {
+  int chars = 0;
+  for (unsigned char c : s.text) chars += (c & 0xC0) != 0x80 && c != ' ';
+  return chars <= 2;
+}
+
+int major_count(const Row& row) {
+  return static_cast<int>(std::count_if(row.segs.begin(), row.segs.end(), [](const Segment& s) { return !is_minor(s); }));
+}
 
 /// Splits each line into segments at gaps wider than a column gutter.
 std::vector<Row> rows_of(const OcrResult& ocr, int page_width) {
   std::vector<Row> rows(ocr.lines.size());
-  for (size_t i = 0; i < ocr.words.size(); ++i) {
-    const OcrWord& w = ocr.words[i];
+  for (const OcrWord& w : ocr.words) {
     if (w.line < 0 || w.line >= static_cast<int>(rows.size())) continue;
-    const OcrLine& line = ocr.lines[w.line];
-    const int gutter = std::max(static_cast<int>(2.5 * line.box.h), page_width / 20);
-    Row& row = rows[w.line];
     if (w.text.find_first_not_of(' ') == std::string::npos) continue;
-    if (row.segs.empty() || w.box.x - row.segs.back().right > gutter) {
-      row.segs.push_back({w.box.x, w.box.x + w.box.w, w.text});
-    } else {
-      row.segs.back().text += ' ' + w.text;
-      row.segs.back().right = std::max(row.segs.back().right, w.box.x + w.box.w);
+    rows[w.line].words.push_back({w.box.x, w.box.x + w.box.w, w.text});
+  }
+  for (size_t i = 0; i < rows.size(); ++i) {
+    Row& row = rows[i];
+    row.height = ocr.lines[i].box.h;
+    row.top = ocr.lines[i].box.y;
+    row.bottom = row.top + row.height;
+    // A text layer lists words in drawing order, not always left to right.
+    std::stable_sort(row.words.begin(), row.words.end(),
+                     [](const Segment& a, const Segment& b) { return a.left < b.left; });
+    const int gutter = std::max(static_cast<int>(2.5 * row.height), page_width / 20);
+    for (const Segment& w : row.words) {
+      if (row.segs.empty() || w.left - row.segs.back().right > gutter) {
+        row.segs.push_back(w);
+      } else {
+        row.segs.back().text += ' ' + w.text;
+        row.segs.back().right = std::max(row.segs.back().right, w.right);
+      }
     }
   }
   return rows;
 }
 
-/// Column of a segment among the split points, or -1 when it straddles one.
+/// The row cut at the given gutters (x ranges between columns), when at each gutter the row
+/// either lies wholly on one side or has a gap between words at least half a line height wide
+/// (an ordinary word space is about a fifth of the line height) that overlaps the gutter. A title
+/// or a paragraph that runs across the gutter is not cut. Each piece knows its column.
+std::optional<std::vector<Segment>> cut_at(const Row& row, const std::vector<std::pair<int, int>>& gutters) {
+  const std::vector<Segment>& words = row.words;
+  if (words.empty()) return std::nullopt;
+  std::vector<Segment> segs;
+  std::vector<size_t> cut_before;
+  for (auto [lo, hi] : gutters) {
+    const int mid = (lo + hi) / 2;
+    size_t first_right = 0;
+    while (first_right < words.size() && (words[first_right].left + words[first_right].right) / 2 <= mid) ++first_right;
+    if (first_right == 0) {
+      if (words.front().left < lo) return std::nullopt;  // runs across the gutter
+    } else if (first_right == words.size()) {
+      if (words.back().right > hi) return std::nullopt;
+    } else {
+      const Segment& a = words[first_right - 1];
+      const Segment& b = words[first_right];
+      if (2 * (b.left - a.right) < row.height) return std::nullopt;
+      if (std::max(a.right, lo) > std::min(b.left, hi)) return std::nullopt;  // gap beside the gutter
+    }
+    cut_before.push_back(first_right);
+  }
+  size_t column = 0;
+  for (size_t k = 0; k < words.size(); ++k) {
+    size_t col = 0;
+    while (col < cut_before.size() && cut_before[col] <= k) ++col;
+    if (segs.empty() || col != column) {
+      segs.push_back(words[k]);
+      segs.back().column = static_cast<int>(col);
+      column = col;
+    } else {
+      segs.back().text += ' ' + words[k].text;
+      segs.back().right = std::max(segs.back().right, words[k].right);
+    }
+  }
+  return segs;
+}
+
+/// The gutters between a row's segments, as x ranges.
+std::vector<std::pair<int, int>> gutters_of(const Row& row) {
+  std::vector<std::pair<int, int>> gutters;
+  const Segment* prev = nullptr;
+  for (const Segment& s : row.segs) {
+    if (is_minor(s)) continue;
+    if (prev) gutters.emplace_back(prev->right, s.left);
+    prev = &s;
+  }
+  return gutters;
+}
+
+std::vector<int> splits_of(const std::vector<std::pair<int, int>>& gutters) {
+  std::vector<int> splits;
+  for (auto [lo, hi] : gutters) splits.push_back((lo + hi) / 2);
+  return splits;
+}
+
+/// Column of a segment among the split points, or -1 when it straddles one (a speck goes where
+/// its centre is).
 int column_of(const Segment& s, const std::vector<int>& splits) {
+  if (s.column >= 0) return s.column;
+  const bool minor = is_minor(s);
   int col = 0;
   for (int split : splits) {
-    if (s.right <= split) return col;
-    if (s.left < split) return -1;
+    if (s.right <= split || (minor && (s.left + s.right) / 2 <= split)) return col;
+    if (s.left < split && !minor) return -1;
     ++col;
   }
   return col;
+}
+
+double median_centre(const std::vector<const Segment*>& segs) {
+  std::vector<double> centres;
+  for (const Segment* s : segs) centres.push_back((s->left + s->right) / 2.0);
+  std::nth_element(centres.begin(), centres.begin() + centres.size() / 2, centres.end());
+  return centres[centres.size() / 2];
+}
+
+/// Whether most of a column's lines share a centre, and more of them than share a left edge
+/// (median ± tolerance; on a tie, whichever spreads less).
+bool centred_column(const std::vector<const Segment*>& segs, int tolerance) {
+  if (segs.size() < 2) return false;
+  // How many lines agree with the median position, and how far they are from it in all.
+  auto agreement = [&](auto position) {
+    std::vector<double> v;
+    for (const Segment* s : segs) v.push_back(position(*s));
+    std::vector<double> sorted = v;
+    std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+    const double median = sorted[sorted.size() / 2];
+    double spread = 0;
+    for (double x : v) spread += std::fabs(x - median);
+    return std::make_pair(std::count_if(v.begin(), v.end(), [&](double x) { return std::fabs(x - median) <= tolerance; }), spread);
+  };
+  const auto [centred, centre_spread] = agreement([](const Segment& s) { return (s.left + s.right) / 2.0; });
+  const auto [left, left_spread] = agreement([](const Segment& s) { return static_cast<double>(s.left); });
+  return centred >= 2 && 2 * static_cast<size_t>(centred) > segs.size() &&
+         (centred > left || (centred == left && centre_spread < left_spread));
+}
+
+/// Reads rows [begin, end) of a zone of side-by-side columns.
+void emit_part(const std::vector<Row>& rows, size_t begin, size_t end, const std::vector<int>& splits,
+               bool row_by_row, const std::function<void(const std::string&)>& emit) {
+  const size_t ncols = splits.size() + 1;
+  std::vector<std::vector<const Segment*>> columns(ncols);
+  int full_rows = 0;
+  for (size_t r = begin; r < end; ++r) {
+    for (const auto& s : rows[r].segs) columns[column_of(s, splits)].push_back(&s);
+    full_rows += major_count(rows[r]) == static_cast<int>(ncols);
+  }
+  // Many rows that fill every column are a table, read across. Blocks set side by side
+  // (authority block and national header, signatures, the recipient list beside the signature)
+  // have a column whose lines share a centre: each column is read down. Left-aligned text in
+  // every column (a checkbox row, a label and its value) is read across.
+  bool any_centred = false;
+  for (const auto& col : columns) {
+    std::vector<const Segment*> major;
+    for (const Segment* s : col)
+      if (!is_minor(*s)) major.push_back(s);
+    any_centred = any_centred || centred_column(major, std::max(3, rows[begin].height / 4));
+  }
+  row_by_row = row_by_row || full_rows >= 5 || !any_centred;
+  if (row_by_row) {
+    for (size_t r = begin; r < end; ++r) {
+      std::string joined;
+      for (const auto& s : rows[r].segs) joined += (joined.empty() ? "" : " ") + s.text;
+      if (!joined.empty()) emit(joined);
+    }
+    return;
+  }
+  for (const auto& col : columns)
+    for (const Segment* s : col) emit(s->text);
+}
+
+/// A form's field grid inside a zone ("Ngày sinh: …   Giới tính: …" on one row, "Nơi sinh: …
+/// Dân tộc: …" on the next; "Nơi sinh:" with its value far to the right): consecutive rows whose
+/// first-column text starts at the same x, with labelled fields or values beside it. Returns the end of the run of rows whose first
+/// column starts where the first row's does, and whether that run is a grid.
+std::pair<size_t, bool> left_aligned_run(const std::vector<Row>& rows, size_t begin, size_t end, const std::vector<int>& splits) {
+  auto first_column_left = [&](const Row& row) -> std::optional<int> {
+    for (const Segment& s : row.segs)
+      if (!is_minor(s)) return column_of(s, splits) == 0 ? std::optional<int>(s.left) : std::nullopt;
+    return std::nullopt;
+  };
+  const auto left0 = first_column_left(rows[begin]);
+  if (!left0) return {begin + 1, false};
+  const int tolerance = std::max(3, rows[begin].height / 4);  // left-aligned, not merely centred
+  size_t r = begin;
+  bool paired = false;  // a row that reads across: a label and its value, or two fields
+  for (; r < end; ++r) {
+    const auto left = first_column_left(rows[r]);
+    if (!left || std::abs(*left - *left0) > tolerance) break;
+    if (major_count(rows[r]) < 2) continue;
+    for (const Segment& s : rows[r].segs) {
+      if (is_minor(s)) continue;
+      const bool first = column_of(s, splits) == 0;
+      const size_t colon = s.text.rfind(':');
+      paired = paired || (first ? colon != std::string::npos && colon + 1 == s.text.size()
+                                : s.text.find(':') != std::string::npos);
+    }
+  }
+  if (r - begin < 2 || !paired) return {r, false};
+  // A centred block beside a left-aligned list ("Nơi nhận: - Như trên; …" beside the signature
+  // block) is not a grid: its lines share a centre, not a left edge. The block can run on below
+  // the list (the signer's name).
+  size_t block_end = r;
+  while (block_end < end && !first_column_left(rows[block_end])) ++block_end;
+  for (size_t col = 1; col <= splits.size(); ++col) {
+    std::vector<const Segment*> in_run, in_block;
+    for (size_t k = begin; k < block_end; ++k)
+      for (const auto& s : rows[k].segs)
+        if (!is_minor(s) && column_of(s, splits) == static_cast<int>(col)) (k < r ? in_run : in_block).push_back(&s);
+    in_block.insert(in_block.end(), in_run.begin(), in_run.end());
+    if (!centred_column(in_block, tolerance)) continue;
+    // Values beside the labels that merely sit above a centred block (the signature under a
+    // form) do not make the run a list beside that block.
+    const double centre = median_centre(in_block);
+    const auto on_centre = std::count_if(in_run.begin(), in_run.end(), [&](const Segment* s) {
+      return std::fabs((s->left + s->right) / 2.0 - centre) <= tolerance;
+    });
+    if (2 * static_cast<size_t>(on_centre) >= in_run.size()) return {r, false};
+  }
+  return {r, true};
 }
 
 }  // namespace
@@ -75,68 +277,63 @@ std::string reading_order_text(const OcrResult& ocr, int page_width) {
   };
   size_t i = 0;
   while (i < rows.size()) {
-    const Row& row = rows[i];
-    if (row.segs.size() < 2) {
+    Row& row = rows[i];
+    std::vector<std::pair<int, int>> gutters = gutters_of(row);
+    if (gutters.empty()) {
+      // The gutter beside a long line (the national motto beside the authority block) can be
+      // narrower than a column gap elsewhere: take the columns of the next line and cut this one
+      // there if it has a wide enough gap.
+      size_t next = i + 1;
+      while (next < rows.size() && rows[next].segs.empty()) ++next;
+      if (next < rows.size() && major_count(rows[next]) >= 2) {
+        if (auto cut = cut_at(row, gutters_of(rows[next])); cut && std::count_if(cut->begin(), cut->end(), [](const Segment& s) { return !is_minor(s); }) >= 2) {
+          row.segs = std::move(*cut);
+          gutters = gutters_of(rows[next]);
+        }
+      }
+    }
+    if (gutters.empty()) {
       std::string joined;
       for (const auto& s : row.segs) joined += (joined.empty() ? "" : " ") + s.text;
       if (!joined.empty()) emit(joined, block_start[i]);
       ++i;
       continue;
     }
-    // A zone of side-by-side columns starts here: split points at the gutters of this row.
-    std::vector<int> splits;
-    for (size_t k = 1; k < row.segs.size(); ++k) splits.push_back((row.segs[k - 1].right + row.segs[k].left) / 2);
-    std::vector<std::vector<std::string>> columns(splits.size() + 1);
-    std::vector<std::vector<const Segment*>> members(splits.size() + 1);
+    // A zone of side-by-side columns starts here, split at the gutters of this row.
+    const std::vector<int> splits = splits_of(gutters);
     size_t j = i;
     for (; j < rows.size(); ++j) {
       if (j > i && rows[j].segs.empty()) continue;
       bool fits = true;
       for (const auto& s : rows[j].segs) fits = fits && column_of(s, splits) >= 0;
+      if (!fits) {
+        if (auto cut = cut_at(rows[j], gutters)) {
+          rows[j].segs = std::move(*cut);
+          fits = true;
+        }
+      }
       // A line that crosses a gutter (a centred title, a full-width paragraph) ends the zone.
       if (!fits) break;
-      for (const auto& s : rows[j].segs) {
-        columns[column_of(s, splits)].push_back(s.text);
-        members[column_of(s, splits)].push_back(&s);
-      }
     }
-    // Many rows that fill every column are a table: those are read row by row.
-    int full_rows = 0;
-    for (size_t r = i; r < j; ++r) full_rows += rows[r].segs.size() == columns.size();
-    // Blocks set side by side (authority block, national header, signatures) are centred in
-    // their column; fields on a form row ("Ngày sinh: ...   Giới tính: ...") are left-aligned
-    // and read across the row.
-    double left_spread = 0, centre_spread = 0;
-    for (const auto& col : members) {
-      if (col.size() < 2) continue;
-      double left_mean = 0, centre_mean = 0;
-      for (const Segment* s : col) {
-        left_mean += s->left;
-        centre_mean += (s->left + s->right) / 2.0;
-      }
-      left_mean /= col.size();
-      centre_mean /= col.size();
-      for (const Segment* s : col) {
-        left_spread += std::fabs(s->left - left_mean);
-        centre_spread += std::fabs((s->left + s->right) / 2.0 - centre_mean);
-      }
-    }
-    const bool centred_blocks = centre_spread < left_spread;
-    if (full_rows >= 5 || !centred_blocks) {
-      for (size_t r = i; r < j; ++r) {
-        std::string joined;
-        for (const auto& s : rows[r].segs) joined += (joined.empty() ? "" : " ") + s.text;
-        if (!joined.empty()) emit(joined, r == i && block_start[i]);
-      }
-      i = j;
-      continue;
-    }
+    // A zone can hold a form's field grid (read across) followed or preceded by blocks set side
+    // by side (read down), as on a diploma: cut it into those parts.
     bool first = true;
-    for (const auto& col : columns)
-      for (const auto& text : col) {
-        emit(text, first && block_start[i]);
-        first = false;
+    auto emit_line = [&](const std::string& text) {
+      emit(text, first && block_start[i]);
+      first = false;
+    };
+    size_t part = i;
+    for (size_t r = i; r < j;) {
+      const auto [run_end, grid] = left_aligned_run(rows, r, j, splits);
+      if (!grid) {
+        r = run_end;
+        continue;
       }
+      if (part < r) emit_part(rows, part, r, splits, false, emit_line);
+      emit_part(rows, r, run_end, splits, true, emit_line);
+      part = r = run_end;
+    }
+    if (part < j) emit_part(rows, part, j, splits, false, emit_line);
     i = j;
   }
   return out;

@@ -1,0 +1,208 @@
+// Reading order: what a reader of text.txt sees for the layouts of Vietnamese administrative papers.
+#include "ocr/reading_order.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sohoa::ocr {
+namespace {
+
+constexpr int kPageWidth = 1654;  // A4 at 200 dpi
+constexpr int kCharWidth = 26;  // bold capitals of a header at 200 dpi
+constexpr int kSpace = 10;  // an ordinary word space at this size
+constexpr int kLineHeight = 34;
+
+/// One printed line: runs of words, each run starting at its own x (a run is what a typesetter
+/// placed at one position: a column's text, a field value).
+using TextRun = std::pair<int, std::string>;
+
+int width_of(const std::string& text) {
+  int chars = 0, words = 1;
+  for (unsigned char c : text) {
+    chars += (c & 0xC0) != 0x80 && c != ' ';
+    words += c == ' ';
+  }
+  return chars * kCharWidth + (words - 1) * kSpace;
+}
+
+/// A run centred on x = centre, as the blocks of a header or a signature are printed.
+TextRun centred(int centre, const std::string& text) { return {centre - width_of(text) / 2, text}; }
+
+/// Words with boxes, one Tesseract line per printed line, as the engine returns them: merged
+/// across columns when the columns share a baseline.
+OcrResult page_of(const std::vector<std::vector<TextRun>>& lines) {
+  OcrResult ocr;
+  int y = 100;
+  for (const auto& runs : lines) {
+    OcrLine line;
+    int left = kPageWidth, right = 0;
+    for (const auto& [x0, text] : runs) {
+      int x = x0;
+      size_t start = 0;
+      while (start < text.size()) {
+        size_t end = text.find(' ', start);
+        if (end == std::string::npos) end = text.size();
+        const std::string word = text.substr(start, end - start);
+        // Vietnamese letters are 1–3 bytes: count code points for the width.
+        int chars = 0;
+        for (unsigned char c : word) chars += (c & 0xC0) != 0x80;
+        OcrWord w;
+        w.text = word;
+        w.box = {x, y, chars * kCharWidth, kLineHeight};
+        w.confidence = 95;
+        w.line = static_cast<int>(ocr.lines.size());
+        ocr.words.push_back(w);
+        left = std::min(left, x);
+        x += chars * kCharWidth + kSpace;
+        right = std::max(right, x - kSpace);
+        start = end + 1;
+      }
+    }
+    line.box = {left, y, right - left, kLineHeight};
+    line.baseline = y + kLineHeight;
+    ocr.lines.push_back(line);
+    y += 50;
+  }
+  for (const auto& w : ocr.words) {
+    if (!ocr.text.empty()) ocr.text += (w.line == ocr.words[&w - &ocr.words[0] - 1].line) ? " " : "\n";
+    ocr.text += w.text;
+  }
+  return ocr;
+}
+
+TEST(ReadingOrder, HeaderWithNarrowGutterIsReadBlockByBlock) {
+  // The national motto runs close to the authority block on the first line (a gap of ~2.5 word
+  // spaces), wider below: both lines belong to the two blocks.
+  const OcrResult ocr = page_of({
+      {centred(477, "UBND TỈNH KHÁNH HÒA"), centred(1137, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")},
+      {centred(477, "UBND THÀNH PHỐ"), centred(1137, "Độc lập - Tự do - Hạnh phúc")},
+      {centred(477, "Số: 2644/QĐ-UBND"), centred(1137, "Nha Trang, ngày 08 tháng 4 năm 2021")},
+      {centred(827, "QUYẾT ĐỊNH")},
+  });
+  // Sanity: the first line's gap is narrow (below the ordinary column gutter), the second's wide.
+  const int gap = (1137 - width_of("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") / 2) - (477 + width_of("UBND TỈNH KHÁNH HÒA") / 2);
+  ASSERT_GT(gap, kLineHeight / 2);
+  ASSERT_LT(gap, kPageWidth / 20);
+  EXPECT_EQ(reading_order_text(ocr, kPageWidth),
+            "UBND TỈNH KHÁNH HÒA\nUBND THÀNH PHỐ\nSố: 2644/QĐ-UBND\n"
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Nha Trang, ngày 08 tháng 4 năm 2021\nQUYẾT ĐỊNH");
+}
+
+TEST(ReadingOrder, CentredTitleUnderTheHeaderIsNotPulledIntoAColumn) {
+  const OcrResult ocr = page_of({
+      {centred(420, "UBND TỈNH"), centred(1100, "CỘNG HÒA XÃ HỘI")},
+      {centred(420, "UBND HUYỆN"), centred(1100, "Độc lập - Tự do")},
+      {centred(827, "QUYẾT ĐỊNH VỀ VIỆC")},
+  });
+  EXPECT_EQ(reading_order_text(ocr, kPageWidth),
+            "UBND TỈNH\nUBND HUYỆN\nCỘNG HÒA XÃ HỘI\nĐộc lập - Tự do\nQUYẾT ĐỊNH VỀ VIỆC");
+}
+
+TEST(ReadingOrder, FieldGridIsReadAcrossThenSignatureBlocksDown) {
+  // A diploma: a grid of left-aligned fields, then the registry numbers at the left beside the
+  // centred signature block at the right.
+  const OcrResult ocr = page_of({
+      {{640, "Ngày sinh: 15/10/1973"}, {1330, "Giới tính: Nữ"}},
+      {{640, "Nơi sinh: Nghệ An"}, {1220, "Dân tộc: Kinh"}},
+      {{640, "Ngành: Quản trị"}},
+      {{640, "Hình thức: Chính quy"}, {1300, "Xếp loại: Khá"}},
+      {centred(1450, "Khánh Hòa, ngày 26")},
+      {{260, "Số hiệu: B3164780"}, centred(1450, "HIỆU TRƯỞNG")},
+      {{260, "Số vào sổ: 3453/2019"}},
+      {centred(1450, "Vũ Duy Tùng")},
+  });
+  EXPECT_EQ(reading_order_text(ocr, kPageWidth),
+            "Ngày sinh: 15/10/1973 Giới tính: Nữ\nNơi sinh: Nghệ An Dân tộc: Kinh\nNgành: Quản trị\n"
+            "Hình thức: Chính quy Xếp loại: Khá\n"
+            "Số hiệu: B3164780\nSố vào sổ: 3453/2019\nKhánh Hòa, ngày 26\nHIỆU TRƯỞNG\nVũ Duy Tùng");
+}
+
+TEST(ReadingOrder, RecipientListBesideTheSignatureIsReadBlockByBlock) {
+  // "Nơi nhận" is left-aligned, the signature block is centred: two blocks, not a grid, even
+  // with a speck recognised as "2" beside the list.
+  const OcrResult ocr = page_of({
+      {{252, "Nơi nhận:"}, centred(1210, "TM. ỦY BAN NHÂN DÂN")},
+      {{253, "- Như trên;"}, centred(1210, "KT. CHỦ TỊCH")},
+      {{253, "- Lưu: VT."}, {1226, "2"}},
+      {centred(1210, "PHÓ CHỦ TỊCH")},
+  });
+  EXPECT_EQ(reading_order_text(ocr, kPageWidth),
+            "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\n2\nPHÓ CHỦ TỊCH");
+}
+
+TEST(ReadingOrder, SignatureBlockRunningOnBelowTheRecipientListIsReadDown) {
+  const OcrResult ocr = page_of({
+      {{228, "Nơi nhận:"}, centred(1215, "GIÁM ĐỐC")},
+      {{229, "- Như trên;"}},
+      {{229, "- Lưu: VT."}},
+      {centred(1215, "Châu Diệu Hà")},
+  });
+  EXPECT_EQ(reading_order_text(ocr, kPageWidth), "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nGIÁM ĐỐC\nChâu Diệu Hà");
+}
+
+TEST(ReadingOrder, LabelsWithValuesFarRightAreReadAcross) {
+  const OcrResult ocr = page_of({
+      {{387, "Họ, chữ đệm, tên:"}, {1363, "Lý Trọng Đạt"}},
+      {{387, "Nơi sinh:"}, {985, "Trung tâm Y tế tỉnh Khánh Hòa"}},
+      {{387, "Quê quán:"}, {800, "Phường An Hòa, Cần Thơ"}},
+  });
+  EXPECT_EQ(reading_order_text(ocr, kPageWidth),
+            "Họ, chữ đệm, tên: Lý Trọng Đạt\nNơi sinh: Trung tâm Y tế tỉnh Khánh Hòa\nQuê quán: Phường An Hòa, Cần Thơ");
+}
+
+TEST(ReadingOrder, FieldsAboveTheApplicantSignatureAreReadAcross) {
+  const OcrResult ocr = page_of({
+      {{233, "4. Hợp đồng số:"}, {730, "137/2024/HĐTC"}},
+      {{233, "5. Phương thức nhận:"}, {760, "Trực tiếp"}},
+      {centred(1185, "Nha Trang, ngày 13 tháng 09 năm 2024")},
+      {centred(1185, "NGƯỜI YÊU CẦU")},
+      {centred(1185, "Châu Hồng Ngọc")},
+  });
+  EXPECT_EQ(reading_order_text(ocr, kPageWidth),
+            "4. Hợp đồng số: 137/2024/HĐTC\n5. Phương thức nhận: Trực tiếp\n"
+            "Nha Trang, ngày 13 tháng 09 năm 2024\nNGƯỜI YÊU CẦU\nChâu Hồng Ngọc");
+}
+
+TEST(ReadingOrder, PhotoSpecksBesideCardFieldsDoNotMakeColumns) {
+  // A chip ID card: specks of the photo recognised as one or two letters left of the fields,
+  // the expiry date under the photo below them.
+  const OcrResult ocr = page_of({
+      {{735, "-"}, {904, "Giới tính / Sex: Nam Quốc tịch: Việt Nam"}},
+      {{694, "“£"}, {903, "Quê quán: Phường An Hòa,"}},
+      {{680, "Ạ"}, {904, "Ninh Kiều, Cần Thơ"}},
+      {centred(766, "Có giá trị đến:")},
+      {centred(766, "23/08/2022")},
+  });
+  EXPECT_EQ(reading_order_text(ocr, kPageWidth),
+            "- Giới tính / Sex: Nam Quốc tịch: Việt Nam\n“£ Quê quán: Phường An Hòa,\nẠ Ninh Kiều, Cần Thơ\n"
+            "Có giá trị đến:\n23/08/2022");
+}
+
+TEST(ReadingOrder, ParagraphUnderColumnsIsNotCut) {
+  // A justified body line after a two-column zone: its word spaces are stretched but far from a
+  // gutter, so the zone ends there and the line stays whole.
+  const OcrResult ocr = page_of({
+      {centred(420, "UBND XÃ"), centred(1100, "CỘNG HÒA")},
+      {centred(420, "Số: 12/UBND"), centred(1100, "Độc lập")},
+      {{200, "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015"}},
+  });
+  EXPECT_EQ(reading_order_text(ocr, kPageWidth),
+            "UBND XÃ\nSố: 12/UBND\nCỘNG HÒA\nĐộc lập\n"
+            "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015");
+}
+
+TEST(ReadingOrder, TableRowsAreReadAcross) {
+  std::vector<std::vector<TextRun>> lines;
+  for (int i = 1; i <= 6; ++i)
+    lines.push_back({{270, std::to_string(i) + " Nguyễn Văn An"}, {830, "1983 Phường Vĩnh Hải"}});
+  const std::string text = reading_order_text(page_of(lines), kPageWidth);
+  EXPECT_EQ(text.substr(0, text.find('\n', text.find('\n') + 1)),
+            "1 Nguyễn Văn An 1983 Phường Vĩnh Hải\n2 Nguyễn Văn An 1983 Phường Vĩnh Hải");
+}
+
+}  // namespace
+}  // namespace sohoa::ocr
