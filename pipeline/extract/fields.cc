@@ -185,7 +185,8 @@ std::string respell(const std::string& value, const std::vector<PageLayout>& pls
   for (const std::string& k : key)
     if (k.empty()) return value;
   // every occurrence of the folded word sequence, capitalised, in any line
-  std::vector<std::map<std::string, int>> votes(key.size());
+  // each occurrence weighs what OCR was sure of its line (bold header capitals lose accents first)
+  std::vector<std::map<std::string, double>> votes(key.size());
   for (const PageLayout& pl : pls)
     for (const Seg& s : pl.lines) {
       std::vector<std::string> lw = split_words(s.text);
@@ -198,8 +199,8 @@ std::string respell(const std::string& value, const std::vector<PageLayout>& pls
         for (size_t k = 0; k < key.size() && ok; ++k) ok = has_upper(strip(lw[i + k]));
         if (!ok) continue;
         for (size_t k = 0; k < key.size(); ++k) {
-          std::string x = upper_vi(strip(lw[i + k]));
-          if (layout::compact(text::fold(x)) == key[k]) votes[k][x]++;
+          std::string x = upper_vi(strip(lw[i + k], " .,:;|'\"`~-_()[]"));
+          if (layout::compact(text::fold(x)) == key[k]) votes[k][x] += std::max(1.0, s.conf);
         }
       }
     }
@@ -209,7 +210,7 @@ std::string respell(const std::string& value, const std::vector<PageLayout>& pls
     if (i >= from) {
       const auto& v = votes[i - from];
       std::string mine = upper_vi(word);
-      int best = v.count(mine) ? v.at(mine) : 0;
+      double best = v.count(mine) ? v.at(mine) : 0;
       std::string pick = mine;
       for (const auto& [x, n] : v)
         if (n > best) best = n, pick = x;  // a strict majority over the value's own spelling
@@ -419,6 +420,14 @@ std::string restore_keywords(const std::string& v) {
       {{"thi", "tran"}, "THỊ TRẤN"}, {{"thi", "xa"}, "THỊ XÃ"}, {{"phuong"}, "PHƯỜNG"}, {{"xa"}, "XÃ"},
       {{"huyen"}, "HUYỆN"}, {{"quan"}, "QUẬN"}, {{"tinh"}, "TỈNH"}, {{"so"}, "SỞ"}, {{"phong"}, "PHÒNG"},
       {{"bo"}, "BỘ"}, {{"cuc"}, "CỤC"}, {{"chi", "cuc"}, "CHI CỤC"}};
+  // phrases of agency names, unambiguous wherever they stand ("PHÒNG ĐANG KY KINHDOANH")
+  static const std::vector<std::pair<std::vector<std::string>, std::string>> phrases = {
+      {{"dang", "ky", "kinh", "doanh"}, "ĐĂNG KÝ KINH DOANH"}, {{"dang", "ky", "kinhdoanh"}, "ĐĂNG KÝ KINH DOANH"},
+      {{"tai", "chinh", "", "ke", "hoach"}, "TÀI CHÍNH - KẾ HOẠCH"}, {{"tu", "phap"}, "TƯ PHÁP"},
+      {{"tai", "nguyen", "va", "moi", "truong"}, "TÀI NGUYÊN VÀ MÔI TRƯỜNG"}, {{"noi", "vu"}, "NỘI VỤ"},
+      {{"quan", "ly", "do", "thi"}, "QUẢN LÝ ĐÔ THỊ"}, {{"xay", "dung"}, "XÂY DỰNG"},
+      {{"tiep", "nhan", "va", "tra", "ket", "qua"}, "TIẾP NHẬN VÀ TRẢ KẾT QUẢ"},
+      {{"dang", "ky", "dat", "dai"}, "ĐĂNG KÝ ĐẤT ĐAI"}, {{"van", "phong"}, "VĂN PHÒNG"}};
   std::vector<std::string> w;
   std::istringstream in(v);
   for (std::string x; in >> x;) w.push_back(x);
@@ -436,10 +445,18 @@ std::string restore_keywords(const std::string& v) {
         for (size_t k = 0; k < ks.size() && ok; ++k) ok = f[i + k] == ks[k];
         if (ok && ks.size() > used) used = ks.size(), rep = r;
       }
+    bool phrase = false;
+    if (!used)
+      for (const auto& [ks, r] : phrases) {
+        if (i + ks.size() > w.size()) continue;
+        bool ok = true;
+        for (size_t k = 0; k < ks.size() && ok; ++k) ok = f[i + k] == ks[k];
+        if (ok && ks.size() > used) used = ks.size(), rep = r, phrase = true;
+      }
     if (used && layout::upper_ratio(w[i]) >= 0.5) {
       out += (out.empty() ? "" : " ") + rep;
       i += used;
-      unit_next = rep == "ỦY BAN NHÂN DÂN" || rep == "HỘI ĐỒNG NHÂN DÂN" || rep == "CHI CỤC";
+      unit_next = !phrase && (rep == "ỦY BAN NHÂN DÂN" || rep == "HỘI ĐỒNG NHÂN DÂN" || rep == "CHI CỤC");
     } else {
       out += (out.empty() ? "" : " ") + w[i];
       unit_next = f[i] == "ubnd";
@@ -451,6 +468,19 @@ std::string restore_keywords(const std::string& v) {
 
 std::string clean_body(const std::string& s) {
   std::string v = restore_keywords(strip(s));
+  // trailing junk after the name ("THỊ XÃ HƯƠNG THỦY ˆ si)"): words with neither a capital letter
+  // nor a digit ("UBND QUẬN 3" keeps its number)
+  {
+    std::vector<std::string> w = split_words(v);
+    auto junk = [](const std::string& x) {
+      double u = layout::upper_ratio(x);
+      return u < 0 ? x.find_first_of("0123456789") == std::string::npos : u <= 0.5;
+    };
+    while (w.size() > 1 && junk(w.back())) w.pop_back();
+    std::string j;
+    for (const std::string& x : w) j += (j.empty() ? "" : " ") + x;
+    v = strip(j, " .,:;|'\"`~-_()");
+  }
   // "BỘ TƯ PHÁP. CỘNG HÒA …" when the columns ran together
   layout::Folded fm = layout::fold_map(v);
   // (or "UBND HUYỆN X Độc lập - Tự do - Hạnh phúc" on the second line)
@@ -570,6 +600,22 @@ std::optional<Found> find_issuer(const std::vector<PageLayout>& pls, const std::
     block.push_back(s);
   }
   std::optional<Found> res;
+  // OCR junk ("1y EN l NI ĐẠN", "SHed ĐAU DUNŠ") is no name: no single letters, no digits glued
+  // to letters, no lower case inside a word of capitals
+  auto plausible = [](const std::string& v) {
+    std::istringstream ws(v);
+    for (std::string w; ws >> w;) {
+      std::string f = layout::fold_map(w).s;
+      if (layout::compact(f).empty()) continue;  // "PHÒNG TÀI CHÍNH - KẾ HOẠCH": a dash is no word
+      bool has_d = f.find_first_of("0123456789") != std::string::npos;
+      bool has_a = f.find_first_not_of("0123456789") != std::string::npos;
+      if ((has_d && has_a) || (f.size() == 1 && !has_d)) return false;
+      if (layout::upper_ratio(w) > 0 && layout::upper_ratio(w) < 1) return false;
+    }
+    return layout::compact(layout::fold_map(v).s).size() >= 5 && v.find(' ') != std::string::npos;
+  };
+  // the last plausible line of the block (a garbled number line may trail it)
+  while (!block.empty() && !plausible(clean_body(block.back().text))) block.pop_back();
   if (!block.empty()) {
     size_t last = block.size() - 1;
     std::string v = clean_body(block[last].text);
@@ -578,17 +624,7 @@ std::optional<Found> find_issuer(const std::vector<PageLayout>& pls, const std::
       v = clean_body(block[last - 1].text) + " " + v;
       where = &block[last - 1];
     }
-    // OCR junk ("1y EN l NI ĐẠN") is no name: no single letters, no digits glued to letters
-    bool plausible = true;
-    std::istringstream ws(layout::fold_map(v).s);
-    for (std::string w; ws >> w;) {
-      if (layout::compact(w).empty()) continue;  // "PHÒNG TÀI CHÍNH - KẾ HOẠCH": a dash is no word
-      bool has_d = w.find_first_of("0123456789") != std::string::npos;
-      bool has_a = w.find_first_not_of("0123456789") != std::string::npos;
-      if ((has_d && has_a) || (w.size() == 1 && !has_d)) plausible = false;
-    }
-    if (plausible && layout::compact(layout::fold_map(v).s).size() >= 5 && v.find(' ') != std::string::npos)
-      res = Found{v, *where};
+    if (plausible(v)) res = Found{v, *where};
   }
   if (res) return res;
   // 4. Certificates signed without a header block: the body named under the place-date line.

@@ -371,3 +371,21 @@ TEST(Extract, CitedDatesAreNotTheIssueDate) {
                     "Thực hiện Công văn số 19/KH-UBND ngày 18 tháng 10 năm 2023 của Sở Nội vụ"}));
   EXPECT_EQ(m.count("ngay_ban_hanh"), 0u) << m["ngay_ban_hanh"];
 }
+
+TEST(Extract, AuthorityJunkAndAgencyWords) {
+  auto bn = run(one({"UBND PHƯỜNG VĨNH NINH. CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                     "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ || Độc lập - Tự do - Hạnh phúc",
+                     "SHed ĐAU DUNŠ || Vĩnh Ninh, ngày 06 tháng 9 năm 2023", "^GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"}));
+  EXPECT_EQ(bn["co_quan_ban_hanh"], "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ");
+  auto qd = run(one({"ỦY BAN NHÂN DÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                     "THỊ XÃ HƯƠNG THỦY ˆ si || Độc lập - Tự do - Hạnh phúc", "Số: 12/QĐ-UBND || Hương Thủy, ngày 2 tháng 3 năm 2023",
+                     "^QUYẾT ĐỊNH"}));
+  EXPECT_EQ(qd["co_quan_ban_hanh"], "ỦY BAN NHÂN DÂN THỊ XÃ HƯƠNG THỦY");
+  auto q3 = run(one({"UBND QUẬN 3 || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "|| Độc lập - Tự do - Hạnh phúc",
+                     "Số: 12/QĐ-UBND || Quận 3, ngày 2 tháng 3 năm 2023", "^QUYẾT ĐỊNH"}));
+  EXPECT_EQ(q3["co_quan_ban_hanh"], "UBND QUẬN 3");
+  auto kd = run(one({"UBND TỈNH KHÁNH HÒA || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                     "PHÒNG ĐANG KY KINHDOANH || Độc lập - Tự do - Hạnh phúc", "|| Nha Trang, ngày 09 tháng 12 năm 2021",
+                     "^GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP"}));
+  EXPECT_EQ(kd["co_quan_ban_hanh"], "PHÒNG ĐĂNG KÝ KINH DOANH");
+}
