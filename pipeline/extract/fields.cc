@@ -835,12 +835,14 @@ std::string name_value(const std::string& after) {
     for (int32_t i = 0; i < u.length();) {
       UChar32 ch = u.char32At(i);
       i += U16_LENGTH(ch);
-      if (u_isalpha(ch)) letters = true;
+      if (u_isupper(ch) || u_islower(ch)) letters = true;  // "ˆ" is a letter to ICU, not to a name
     }
     if (!letters) {  // leaders, a photo's edge ("ˆ", ":§") before the name
-      if (words) break;
+      bool ascii = c.empty() || std::all_of(c.begin(), c.end(), [](char x) { return static_cast<unsigned char>(x) < 0x80; });
+      if (words && ascii) break;  // punctuation ends the name; a stray symbol ("Dương € Gia Sơn") does not
       continue;
     }
+    if (!words && text::length(c) == 1) continue;  // a lone letter before the name is junk (a photo's edge)
     bool ok = u.length() > 0 && u_isupper(u.char32At(0));
     for (int32_t i = 0; ok && i < u.length();) {
       UChar32 ch = u.char32At(i);

@@ -389,3 +389,22 @@ TEST(Extract, AuthorityJunkAndAgencyWords) {
                      "^GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP"}));
   EXPECT_EQ(kd["co_quan_ban_hanh"], "PHÒNG ĐĂNG KÝ KINH DOANH");
 }
+
+TEST(Extract, NamesAmidOcrJunk) {
+  auto kd = run(one({"UBND QUẬN LÊ CHÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                     "PHÒNG TÀI CHÍNH - KẾ HOẠCH || Độc lập - Tự do - Hạnh phúc", "|| Lê Chân, ngày 09 tháng 12 năm 2021",
+                     "^GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH DOANH", "6. Họ và tên đại diện hộ kinh doanh:. ˆ VÕ QUANG HIẾU",
+                     "Giới tính: Nam Sinh ngày: ... 18/02/1968 Dân tộc: .. Kinh",
+                     "Số giấy tờ pháp lý của cá nhân:. .... 068068138476..."}));
+  EXPECT_EQ(kd["ho_ten"], "Võ Quang Hiếu");
+  EXPECT_EQ(kd["ngay_sinh"], "1968-02-18");
+  EXPECT_EQ(kd["so_dinh_danh"], "068068138476");
+  auto vb = run(one({"^CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "^TRUNG TÂM NGOẠI NGỮ - TIN HỌC KHÁNH HÒA", "^cấp",
+                     "^CHỨNG CHỈ ỨNG DỤNG CÔNG NGHỆ THÔNG TIN CƠ BẢN", "Cho: - Dương € Gia Sơn",
+                     "Ngày sinh: 19/06/1988 - Giới tính: - Nam"}));
+  EXPECT_EQ(vb["ho_ten"], "Dương Gia Sơn");
+  auto card = run(one({"CĂN CƯỚC CÔNG DÂN", "Số / No.: 038087321311", "Họ và tên / Full name:", "Ầ TẠ ĐÌNH TÙNG",
+                       "Ngày sinh / Date of birth: 21/03/1987"},
+                      true));
+  EXPECT_EQ(card["ho_ten"], "Tạ Đình Tùng");
+}
