@@ -35,7 +35,22 @@ int major_count(const Row& row) {
   return static_cast<int>(std::count_if(row.segs.begin(), row.segs.end(), [](const Segment& s) { return !is_minor(s); }));
 }
 
-/// Splits each line into segments at gaps wider than a column gutter.
+/// Groups a row's words into segments at gaps wider than a column gutter.
+void segment(Row& row, int page_width) {
+  std::stable_sort(row.words.begin(), row.words.end(), [](const Segment& a, const Segment& b) { return a.left < b.left; });
+  const int gutter = std::max(static_cast<int>(2.5 * row.height), page_width / 20);
+  row.segs.clear();
+  for (const Segment& w : row.words) {
+    if (row.segs.empty() || w.left - row.segs.back().right > gutter) {
+      row.segs.push_back(w);
+    } else {
+      row.segs.back().text += ' ' + w.text;
+      row.segs.back().right = std::max(row.segs.back().right, w.right);
+    }
+  }
+}
+
+/// One row per OCR line, split into segments at gaps wider than a column gutter.
 std::vector<Row> rows_of(const OcrResult& ocr, int page_width) {
   std::vector<Row> rows(ocr.lines.size());
   for (const OcrWord& w : ocr.words) {
@@ -48,20 +63,55 @@ std::vector<Row> rows_of(const OcrResult& ocr, int page_width) {
     row.height = ocr.lines[i].box.h;
     row.top = ocr.lines[i].box.y;
     row.bottom = row.top + row.height;
-    // A text layer lists words in drawing order, not always left to right.
-    std::stable_sort(row.words.begin(), row.words.end(),
-                     [](const Segment& a, const Segment& b) { return a.left < b.left; });
-    const int gutter = std::max(static_cast<int>(2.5 * row.height), page_width / 20);
-    for (const Segment& w : row.words) {
-      if (row.segs.empty() || w.left - row.segs.back().right > gutter) {
-        row.segs.push_back(w);
-      } else {
-        row.segs.back().text += ' ' + w.text;
-        row.segs.back().right = std::max(row.segs.back().right, w.right);
-      }
-    }
+    segment(row, page_width);  // a text layer lists words in drawing order: sort them
   }
   return rows;
+}
+
+/// Tesseract reads blocks set side by side (a table whose rules were removed, a header) one
+/// block at a time. Lines of different blocks that share a baseline and do not overlap
+/// horizontally are put back into one row, where the first of them stood, so that the zones
+/// below see the page's rows; they then decide between reading across and reading down.
+std::vector<Row> merge_side_by_side(std::vector<Row> rows, const std::vector<bool>& block_start,
+                                    std::vector<bool>& merged_start, int page_width) {
+  std::vector<Row> merged;
+  std::vector<std::vector<int>> blocks;  // blocks that make up each merged row
+  merged_start.clear();
+  int block = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (block_start[i]) ++block;
+    Row& row = rows[i];
+    int target = -1;
+    for (int t = static_cast<int>(merged.size()) - 1; t >= 0 && !row.words.empty(); --t) {
+      const Row& m = merged[t];
+      if (m.words.empty() || std::find(blocks[t].begin(), blocks[t].end(), block) != blocks[t].end()) continue;
+      const int overlap = std::min(m.bottom, row.bottom) - std::max(m.top, row.top);
+      if (2 * overlap < std::min(m.height, row.height)) continue;
+      // A "line" as tall as several rows (specks, a stamp read as text) is no row-mate.
+      if (2 * std::min(m.height, row.height) < std::max(m.height, row.height)) continue;
+      bool disjoint = true;
+      for (const Segment& a : m.words)
+        for (const Segment& b : row.words) disjoint = disjoint && (b.right <= a.left || b.left >= a.right);
+      if (disjoint) {
+        target = t;
+        break;
+      }
+    }
+    if (target < 0) {
+      merged.push_back(std::move(row));
+      blocks.push_back({block});
+      merged_start.push_back(block_start[i]);
+      continue;
+    }
+    Row& m = merged[target];
+    m.words.insert(m.words.end(), row.words.begin(), row.words.end());
+    m.top = std::min(m.top, row.top);
+    m.bottom = std::max(m.bottom, row.bottom);
+    m.height = std::max(m.height, row.height);
+    blocks[target].push_back(block);
+    segment(m, page_width);
+  }
+  return merged;
 }
 
 /// The row cut at the given gutters (x ranges between columns), when at each gutter the row
@@ -268,6 +318,12 @@ std::string reading_order_text(const OcrResult& ocr, int page_width) {
           ++i;
         }
       }
+  }
+
+  {
+    std::vector<bool> merged_start;
+    rows = merge_side_by_side(std::move(rows), block_start, merged_start, page_width);
+    block_start = std::move(merged_start);
   }
 
   std::string out;

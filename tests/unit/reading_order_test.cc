@@ -195,6 +195,35 @@ TEST(ReadingOrder, ParagraphUnderColumnsIsNotCut) {
             "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015");
 }
 
+TEST(ReadingOrder, TableThatTesseractReadColumnByColumnIsReadRowByRow) {
+  // A borderless table: Tesseract makes one block per column, so its lines come column by
+  // column, each block after a blank line.
+  const std::vector<std::string> names = {"Hoàng Khánh Thư", "Đỗ Hữu Quang Kiên", "Lý Ngọc Hạnh",
+                                          "Tạ Thành Thắng", "Vũ Anh Việt", "Lâm Diệu Thư"};
+  const std::vector<std::string> years = {"1967", "1950", "1962", "1994", "1965", "1996"};
+  OcrResult ocr;
+  auto add_block = [&](int x, const std::vector<std::string>& cells) {
+    for (size_t r = 0; r < cells.size(); ++r) {
+      OcrLine line;
+      line.box = {x, 500 + 60 * static_cast<int>(r), static_cast<int>(cells[r].size()) * 14, kLineHeight};
+      OcrWord w;
+      w.text = cells[r];
+      w.box = line.box;
+      w.confidence = 95;
+      w.line = static_cast<int>(ocr.lines.size());
+      ocr.lines.push_back(line);
+      ocr.words.push_back(w);
+      if (!ocr.text.empty()) ocr.text += r == 0 ? "\n\n" : "\n";
+      ocr.text += cells[r];
+    }
+  };
+  add_block(320, names);
+  add_block(780, years);
+  const std::string text = reading_order_text(ocr, kPageWidth);
+  EXPECT_EQ(text.substr(0, text.find('\n', text.find('\n') + 1)), "Hoàng Khánh Thư 1967\nĐỗ Hữu Quang Kiên 1950");
+  EXPECT_NE(text.find("Lâm Diệu Thư 1996"), std::string::npos) << text;
+}
+
 TEST(ReadingOrder, TableRowsAreReadAcross) {
   std::vector<std::vector<TextRun>> lines;
   for (int i = 1; i <= 6; ++i)
