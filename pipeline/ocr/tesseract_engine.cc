@@ -58,10 +58,22 @@ class TesseractEngine : public Engine {
     std::string text;
     double conf_sum = 0, weight = 0;
     if (it) {
+      bool pending_block = false, pending_line = false;  // carried over a dropped word
       do {
         if (it->Empty(tesseract::RIL_WORD)) continue;
-        const bool new_block = it->IsAtBeginningOf(tesseract::RIL_BLOCK);
-        const bool new_line = it->IsAtBeginningOf(tesseract::RIL_TEXTLINE);
+        const bool new_block = pending_block || it->IsAtBeginningOf(tesseract::RIL_BLOCK);
+        const bool new_line = pending_line || it->IsAtBeginningOf(tesseract::RIL_TEXTLINE);
+        std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
+        // A table's vertical rule is read as '|' on or beside a word; Vietnamese text has no '|'.
+        std::string word_text = text::nfc(word ? word.get() : "");
+        const size_t first = word_text.find_first_not_of('|'), last = word_text.find_last_not_of('|');
+        word_text = first == std::string::npos ? "" : word_text.substr(first, last - first + 1);
+        if (word_text.empty()) {
+          pending_block = new_block;
+          pending_line = new_line;
+          continue;
+        }
+        pending_block = pending_line = false;
         if (new_line || result.lines.empty()) {
           OcrLine line;
           int l, t, r, b;
@@ -74,9 +86,8 @@ class TesseractEngine : public Engine {
         } else {
           text += ' ';
         }
-        std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
         OcrWord w;
-        w.text = text::nfc(word ? word.get() : "");
+        w.text = std::move(word_text);
         int l, t, r, b;
         it->BoundingBox(tesseract::RIL_WORD, &l, &t, &r, &b);
         w.box = {l, t, r - l, b - t};

@@ -96,13 +96,14 @@ Image remove_form_furniture(const Image& gray8, double dpi, double glyph_px, Cle
   const double mm = dpi / 25.4;
   CleanStats local;
 
-  // 1. Long rules: anything that survives an opening with a 12 mm line is a line, not a letter.
+  // 1. Long horizontal rules: anything that survives an opening with a 12 mm line is a line,
+  //    not a letter. Vertical rules stay: without them Tesseract takes a ruled table for
+  //    columns of text and reads it column by column; with them it reads each row across,
+  //    and the '|' it makes of a rule is dropped after recognition.
   {
     const int len = std::max(10, static_cast<int>(12 * mm));
-    cv::Mat horiz, vert, lines;
-    cv::morphologyEx(ink, horiz, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {len, 1}));
-    cv::morphologyEx(ink, vert, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {1, len}));
-    cv::bitwise_or(horiz, vert, lines);
+    cv::Mat lines;
+    cv::morphologyEx(ink, lines, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {len, 1}));
     cv::dilate(lines, lines, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
     local.rule_pixels = cv::countNonZero(lines);
     gray.setTo(255, lines);
