@@ -21,6 +21,7 @@ constexpr double kMinSkewConf = 2.5; // Leptonica's own deskew default is in thi
 constexpr double kMinSkewDeg = 0.1;
 // Leptonica's orientation confidences on printed A4 pages run 8-20; under 5 it is guessing.
 constexpr double kSureLeptConfidence = 5;
+constexpr double kOverwhelmingLeptConfidence = 15;
 // Tesseract's OSD confidences on Vietnamese pages run 5-17 even when right.
 constexpr double kSureOsdConfidence = 8;
 
@@ -61,16 +62,24 @@ Orientation decide_orientation(const Image& gray8, double dpi, ocr::Engine& engi
   Image small(f < 1 ? pixScaleGrayLI(gray8.get(), static_cast<float>(f), static_cast<float>(f)) : pixClone(gray8.get()));
   Image bin = binarize(small);
   l_float32 up = 0, left = 0;
+  // A turned page is rare, and a wrong turn ruins the page: unless the statistics are
+  // overwhelming, a turn they propose must also read better than the page as it is.
+  auto confirmed = [&](int rotation, double strength) {
+    if (rotation == 0 || strength >= kOverwhelmingLeptConfidence) return true;
+    const Image patch = central_patch(gray8);
+    return recognition_score(engine, rotate_orth(patch, rotation), dpi) > recognition_score(engine, patch, dpi);
+  };
   if (bin && pixOrientDetect(bin.get(), &up, &left, 0, 0) == 0) {
     const double a_up = std::fabs(up), a_left = std::fabs(left);
-    if (a_up >= kSureLeptConfidence && a_up >= 1.5 * a_left) {
+    if (a_up >= kSureLeptConfidence && a_up >= 1.5 * a_left && confirmed(up > 0 ? 0 : 180, a_up)) {
       out.rotation_cw = up > 0 ? 0 : 180;
       out.confidence = std::min(1.0, a_up / (2 * kSureLeptConfidence));
       out.method = "text_statistics";
       return out;
     }
-    if (a_left >= kSureLeptConfidence && a_left >= 1.5 * a_up) {
-      out.rotation_cw = left > 0 ? 90 : 270;  // positive: the text is turned a quarter counter-clockwise
+    // positive: the text is turned a quarter counter-clockwise
+    if (a_left >= kSureLeptConfidence && a_left >= 1.5 * a_up && confirmed(left > 0 ? 90 : 270, a_left)) {
+      out.rotation_cw = left > 0 ? 90 : 270;
       out.confidence = std::min(1.0, a_left / (2 * kSureLeptConfidence));
       out.method = "text_statistics";
       return out;
