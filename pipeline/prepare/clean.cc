@@ -15,10 +15,15 @@ Image gray_without_color_ink(const Image& page, CleanStats* stats) {
   const l_uint32* src = pixGetData(page.get());
   l_uint32* dst = pixGetData(out);
   const int swpl = pixGetWpl(page.get()), dwpl = pixGetWpl(out);
-  int removed = 0;
+  // Strong: clearly seal or pen ink. Weak: the pale or dark fringe of such ink, where it blends
+  // with the paper or JPEG smears it (pink, purple, grey-blue); removed only next to strong ink,
+  // so faintly tinted black print elsewhere stays.
+  cv::Mat strong(h, w, CV_8U, cv::Scalar(0)), weak(h, w, CV_8U, cv::Scalar(0));
   for (int y = 0; y < h; ++y) {
     const l_uint32* sl = src + y * swpl;
     l_uint32* dl = dst + y * dwpl;
+    uchar* sr = strong.ptr<uchar>(y);
+    uchar* wr = weak.ptr<uchar>(y);
     for (int x = 0; x < w; ++x) {
       l_int32 r, g, b;
       extractRGBValues(sl[x], &r, &g, &b);
@@ -27,13 +32,27 @@ Image gray_without_color_ink(const Image& page, CleanStats* stats) {
       // Yellowed paper is red+green, so "red" needs red well above green too.
       const bool red = r == mx && r - g > 60 && r - b > 40;
       const bool blue = b == mx && b - r > 50 && b - g > 20;
-      if ((red || blue) && mx - mn > 60) {
+      sr[x] = (red || blue) && mx - mn > 60;
+      // Black print stays dark and nearly grey even under a seal; yellowed paper has g ≈ r.
+      wr[x] = mx - mn >= 25 && mx >= 90 && (r - g >= 15 || b - g >= 15);
+      SET_DATA_BYTE(dl, x, (r * 77 + g * 151 + b * 28) >> 8);
+    }
+  }
+  const double dpi = pixGetXRes(page.get()) > 0 ? pixGetXRes(page.get()) : 300;
+  const int reach = std::max(1, static_cast<int>(std::lround(dpi / 100)));  // ~0.25 mm
+  cv::Mat near;
+  cv::dilate(strong, near, cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * reach + 1, 2 * reach + 1}));
+  int removed = 0;
+  for (int y = 0; y < h; ++y) {
+    l_uint32* dl = dst + y * dwpl;
+    const uchar* sr = strong.ptr<uchar>(y);
+    const uchar* nr = near.ptr<uchar>(y);
+    const uchar* wr = weak.ptr<uchar>(y);
+    for (int x = 0; x < w; ++x)
+      if (sr[x] || (nr[x] && wr[x])) {
         SET_DATA_BYTE(dl, x, 255);
         ++removed;
-      } else {
-        SET_DATA_BYTE(dl, x, (r * 77 + g * 151 + b * 28) >> 8);
       }
-    }
   }
   if (stats) stats->color_pixels = removed;
   return Image(out);
