@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "prepare/clean.h"
 #include "prepare/prepare.h"
 #include "test_helpers.h"
 
@@ -34,4 +35,38 @@ TEST(Prepare, BlankPageIsBlankEvenWithSpecksAndBorders) {
   Image blank(pix);
   EXPECT_TRUE(prepare::is_blank(blank));
   EXPECT_FALSE(prepare::is_blank(fixtures::text_like_page()));
+}
+
+namespace {
+void fill_rgb(PIX* pix, int x0, int y0, int w, int h, int r, int g, int b) {
+  for (int y = y0; y < y0 + h; ++y)
+    for (int x = x0; x < x0 + w; ++x) pixSetRGBPixel(pix, x, y, r, g, b);
+}
+int gray_at(const Image& g, int x, int y) {
+  l_uint32 v = 0;
+  pixGetPixel(g.get(), x, y, &v);
+  return static_cast<int>(v);
+}
+}  // namespace
+
+TEST(Clean, SealInkAndItsFringeGoButBlackPrintAndTintedPrintElsewhereStay) {
+  PIX* pix = pixCreate(600, 300, 32);
+  pixSetResolution(pix, 300, 300);
+  fill_rgb(pix, 0, 0, 600, 300, 250, 250, 248);
+  fill_rgb(pix, 100, 100, 60, 6, 200, 40, 50);    // a red seal stroke
+  fill_rgb(pix, 100, 106, 60, 2, 216, 171, 176);  // its pale pink edge (JPEG blend with paper)
+  fill_rgb(pix, 100, 98, 60, 2, 116, 40, 76);     // its dark magenta edge
+  fill_rgb(pix, 300, 100, 60, 6, 40, 40, 60);     // dark, nearly grey ink (print, not pen)
+  fill_rgb(pix, 100, 120, 60, 4, 20, 20, 20);     // black print under the seal's edge
+  fill_rgb(pix, 450, 100, 60, 6, 216, 171, 176);  // the same pink far from any seal: print tint
+  Image page(pix);
+  prepare::CleanStats stats;
+  const Image gray = prepare::gray_without_color_ink(page, &stats);
+  EXPECT_EQ(gray_at(gray, 130, 103), 255);  // seal
+  EXPECT_EQ(gray_at(gray, 130, 107), 255);  // pale fringe
+  EXPECT_EQ(gray_at(gray, 130, 99), 255);   // dark fringe
+  EXPECT_LT(gray_at(gray, 130, 121), 60);   // black print kept
+  EXPECT_LT(gray_at(gray, 330, 103), 80);   // dark near-grey ink kept
+  EXPECT_LT(gray_at(gray, 480, 103), 230);  // tinted print far from colour ink kept
+  EXPECT_EQ(stats.color_pixels, 60 * 10);  // the seal and both fringes, nothing else
 }
