@@ -8,6 +8,9 @@
         Untimed preparation for the other contenders: archive members extracted, one image
         per page for plain tesseract (tiffsplit / pdfimages / pdftoppm), and job lists
         DIR/ocrmypdf.jobs and DIR/tesseract.jobs (NUL-separated) + DIR/manifest.json.
+    bench.py prepared-jobs --run DIR
+        Job list DIR/tesseract-prepared.jobs from DIR/prepared/index.jsonl, the images a separate
+        (untimed) `sohoa run --dump-ocr-images DIR/prepared` handed to recognition.
     bench.py score   --run DIR --results DIR [--contenders a,b,c] [--label TEXT]
         CER of every contender against the truth, timings from /usr/bin/time -v,
         prints the table, writes RESULTS/latest.json and RESULTS/latest.md.
@@ -251,6 +254,29 @@ def cmd_prepare(a):
     log(f"prepared {len(units)} inputs, {len(tess_jobs)} page images")
 
 
+def cmd_prepared_jobs(a):
+    rund = os.path.abspath(a.run)
+    pdir = os.path.join(rund, "prepared")
+    outd = os.path.join(rund, "tesseract-prepared-out")
+    jobs, pages = [], []
+    with open(os.path.join(pdir, "index.jsonl"), encoding="utf-8") as f:
+        for ln in f:
+            if not ln.strip():
+                continue
+            e = json.loads(ln)
+            base = os.path.join(outd, os.path.splitext(e["image"])[0])
+            jobs.append((os.path.join(pdir, e["image"]), base, str(e["dpi"])))
+            pages.append({"path": e["path"], "member": e["member"], "page": e["page"], "txt": base + ".txt"})
+    jobs.sort()
+    with open(os.path.join(rund, "tesseract-prepared.jobs"), "w") as f:
+        for job in jobs:
+            f.write("\0".join(job) + "\0")
+    with open(os.path.join(pdir, "pages.json"), "w", encoding="utf-8") as f:
+        json.dump(pages, f, ensure_ascii=False, indent=1)
+    log(f"{len(jobs)} prepared page images for tesseract-prepared")
+    print(len(jobs))
+
+
 # --------------------------------------------------------------------------- hypotheses per contender
 def split_pages(text, n):
     parts = text.split("\f")
@@ -323,6 +349,24 @@ def hyp_tesseract(rund, units, errors):
     return hyp
 
 
+def hyp_tesseract_prepared(rund, errors):
+    """Pages sohoa did not recognise (blank, separator, PDF text layer) have no image: empty text."""
+    hyp = {}
+    try:
+        with open(os.path.join(rund, "prepared", "pages.json"), encoding="utf-8") as f:
+            pages = json.load(f)
+    except (OSError, ValueError) as ex:
+        errors.append(f"tesseract-prepared: no prepared pages ({ex})")
+        return hyp
+    for p in pages:
+        try:
+            with open(p["txt"], encoding="utf-8") as f:
+                hyp.setdefault((p["path"], p["member"]), {})[p["page"]] = f.read()
+        except OSError:
+            errors.append(f"tesseract-prepared: no output {p['txt']}")
+    return hyp
+
+
 # --------------------------------------------------------------------------- timing
 def parse_time(path):
     out = {"wall_s": None, "max_rss_mib": None, "exit_status": None}
@@ -341,6 +385,10 @@ def parse_time(path):
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
     if m:
         out["max_rss_mib"] = round(int(m.group(1)) / 1024, 1)
+    m = re.search(r"User time \(seconds\): ([\d.]+)", text)
+    m2 = re.search(r"System time \(seconds\): ([\d.]+)", text)
+    if m and m2:
+        out["cpu_s"] = round(float(m.group(1)) + float(m2.group(1)), 2)
     m = re.search(r"Percent of CPU this job got: (\d+)%", text)
     if m:
         out["cpu_percent"] = int(m.group(1))
@@ -359,6 +407,8 @@ CONTENDERS = {
     "ocrmypdf": "ocrmypdf -l vie --rotate-pages --deskew --jobs 2 --output-type pdf --force-ocr (one file at a time)",
     "ocrmypdf-clean": "ocrmypdf ... same + --clean (unpaper)",
     "tesseract": "tesseract PAGE - -l vie, 2 pages at a time (xargs -P2, OMP_THREAD_LIMIT=1)",
+    "tesseract-prepared": "tesseract IMG - -l vie --oem 1 --psm 3 --dpi N -c tessedit_do_invert=0 over the images sohoa "
+                          "hands to recognition (dumped by an untimed sohoa run), 2 at a time (xargs -P2, OMP_THREAD_LIMIT=1)",
 }
 
 
@@ -401,6 +451,8 @@ def cmd_score(a):
                 pass
         elif c == "tesseract":
             hyp = hyp_tesseract(rund, units, errors)
+        elif c == "tesseract-prepared":
+            hyp = hyp_tesseract_prepared(rund, errors)
         else:
             sys.exit(f"unknown contender {c}")
         tot_e = tot_r = scored = 0
@@ -440,6 +492,7 @@ def cmd_score(a):
             "pages_per_min": round(total_pages * 60 / wall, 2) if wall else None,
             "max_rss_mib": t["max_rss_mib"],
             "cpu_percent": t.get("cpu_percent"),
+            "cpu_s": t.get("cpu_s"),
             "load_at_start": read_first(os.path.join(rund, f"{c}.load")),
             "exit_status": t["exit_status"],
             "cer": round(tot_e / tot_r, 4) if tot_r else None,
@@ -454,8 +507,10 @@ def cmd_score(a):
             **extra,
         }
     base = results.get("sohoa", {}).get("wall_s")
+    base_cpu = results.get("sohoa", {}).get("cpu_s")
     for c, r in results.items():
         r["wall_ratio_to_sohoa"] = round(r["wall_s"] / base, 2) if base and r["wall_s"] else None
+        r["cpu_ratio_to_sohoa"] = round(r["cpu_s"] / base_cpu, 2) if base_cpu and r.get("cpu_s") else None
     out = {
         "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         "label": a.label,
@@ -530,14 +585,24 @@ def render_md(out):
                  + ", ".join(f"{k} {v}" for k, v in m["versions"].items()) + ".")
     if out.get("label"):
         lines.append(f"Set: {out['label']}.")
-    lines += ["", "| contender | pages | wall s | pages/min | time vs sohoa | peak RSS MiB | CPU % | CER overall | word recall | scored pages |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines += ["", "| contender | pages | wall s | pages/min | time vs sohoa | CPU s (user+sys) | CPU vs sohoa | peak RSS MiB | CPU % | CER overall | word recall | scored pages |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for c, r in res.items():
         lines.append(f"| {c} | {r['pages']} | {fmt(r['wall_s'])} | {fmt(r['pages_per_min'])} | "
-                     f"{fmt(r['wall_ratio_to_sohoa'], 2)}× | {fmt(r['max_rss_mib'], 0)} | "
+                     f"{fmt(r['wall_ratio_to_sohoa'], 2)}× | {fmt(r.get('cpu_s'))} | {fmt(r.get('cpu_ratio_to_sohoa'), 2)}× | "
+                     f"{fmt(r['max_rss_mib'], 0)} | "
                      f"{r.get('cpu_percent') if r.get('cpu_percent') is not None else '-'} | {fmt(r['cer'], 2, True)} | "
                      f"{fmt(r['word_recall'], 1, True)} | "
                      f"{r['pages_scored']} |")
+    so, tp, om = res.get("sohoa"), res.get("tesseract-prepared"), res.get("ocrmypdf")
+    if so and so.get("wall_s"):
+        lines.append("")
+        if tp and tp.get("wall_s"):
+            cpu = (f"; by CPU time {so['cpu_s'] / tp['cpu_s']:.2f}×" if so.get("cpu_s") and tp.get("cpu_s") else "")
+            lines.append(f"**Floor ratio** (sohoa wall / tesseract-prepared wall, target ≤ 1.30): "
+                         f"**{so['wall_s'] / tp['wall_s']:.2f}×**{cpu}.")
+        if om and om.get("wall_s"):
+            lines.append(f"**OCRmyPDF ratio** (sohoa wall / ocrmypdf wall, target ≤ 0.25): {so['wall_s'] / om['wall_s']:.2f}×.")
     for c, r in res.items():
         if r.get("load_at_start"):
             lines.append(f"Load average when {c} started: {r['load_at_start']}.")
@@ -658,6 +723,8 @@ def main():
     s.add_argument("--exclude", default="", help="comma-separated input paths to leave out")
     s = sub.add_parser("prepare")
     s.add_argument("--run", required=True)
+    s = sub.add_parser("prepared-jobs")
+    s.add_argument("--run", required=True)
     s = sub.add_parser("score")
     s.add_argument("--run", required=True)
     s.add_argument("--results", required=True)
@@ -676,7 +743,7 @@ def main():
     s.add_argument("--dir", required=True)
     s.add_argument("--results", required=True)
     a = ap.parse_args()
-    {"select": cmd_select, "prepare": cmd_prepare, "score": cmd_score, "memset": cmd_memset,
+    {"select": cmd_select, "prepare": cmd_prepare, "prepared-jobs": cmd_prepared_jobs, "score": cmd_score, "memset": cmd_memset,
      "memreport": cmd_memreport}[a.cmd](a)
 
 

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <atomic>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <condition_variable>
 #include <exception>
 #include <map>
@@ -88,6 +90,11 @@ class Runner {
       total_pages += item.page_count;
     }
 
+    if (!config_.dump_ocr_images.empty()) {
+      std::error_code ec;
+      stdfs::create_directories(config_.dump_ocr_images, ec);
+      std::ofstream(config_.dump_ocr_images / "index.jsonl", std::ios::trunc);  // this run's pages only
+    }
     Progress progress(config_.progress_stream, total_pages, config_.progress);
     const int jobs = std::max(1, std::min<int>(config_.jobs, std::max<size_t>(1, tasks_.size())));
     std::vector<std::thread> workers;
@@ -245,6 +252,7 @@ class Runner {
         page.info.text_source = "pdf_text";
         page.info.ocr_confidence = 100;
       } else if (!page.info.blank && !page.info.separator) {
+        if (!config_.dump_ocr_images.empty()) dump_ocr_image(st, index, prepared);
         t0 = Clock::now();
         page.ocr = engine.recognize(prepared.ocr, prepared.ocr_dpi);
         timings_.add(kOcr, t0);
@@ -265,6 +273,23 @@ class Runner {
       page.ocr = {};
       page.image = {};
     }
+  }
+
+  void dump_ocr_image(const InputState& st, int index, const prepare::PreparedPage& prepared) {
+    const auto input = &st - states_.data();
+    char name[48];
+    std::snprintf(name, sizeof name, "i%04d-p%03d.png", static_cast<int>(input), index + 1);
+    const int dpi = static_cast<int>(std::lround(prepared.ocr_dpi));  // what recognize() tells Tesseract
+    Image copy = prepared.ocr.copy();
+    pixSetResolution(copy.get(), dpi, dpi);
+    if (pixWrite((config_.dump_ocr_images / name).c_str(), copy.get(), IFF_PNG) != 0)
+      throw Error(ErrorCode::output_io, "cannot write " + (config_.dump_ocr_images / name).string());
+    json line = {{"path", st.item->source.path},
+                 {"member", st.item->source.member ? json(*st.item->source.member) : json(nullptr)},
+                 {"page", index + 1}, {"image", name}, {"dpi", dpi}};
+    std::lock_guard lock(dump_mutex_);
+    std::ofstream(config_.dump_ocr_images / "index.jsonl", std::ios::app)
+        << line.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
   }
 
   static void rescale(OcrResult& ocr, double f) {
@@ -394,6 +419,7 @@ class Runner {
   std::exception_ptr fatal_;
   std::atomic<bool> fatal_flag_{false};
 
+  std::mutex dump_mutex_;
   std::mutex results_mutex_;
   std::vector<ingest::InputError> run_errors_;
   int read_ok_ = 0, pages_read_ = 0, records_ = 0, resumed_ = 0;

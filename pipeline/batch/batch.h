@@ -18,6 +18,9 @@ struct Config {
   ingest::Limits limits;
   bool progress = true;
   FILE* progress_stream = stdout;
+  /// Measuring aid (bench/): when set, every image handed to full-page recognition is also
+  /// written here as PNG at the resolution Tesseract is told, listed in index.jsonl.
+  std::filesystem::path dump_ocr_images;
 };
 
 using EngineFactory = std::function<std::unique_ptr<ocr::Engine>()>;

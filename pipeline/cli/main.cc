@@ -159,6 +159,10 @@ int main(int argc, char** argv) {
         return v.empty() || v.find_first_of("/\\") != std::string::npos || v[0] == '.' ? "not a dossier code: " + v
                                                                                      : std::string();
       });
+  std::string dump_ocr_images;
+  run->add_option("--dump-ocr-images", dump_ocr_images,
+                  "Measuring aid: also write each image given to recognition (PNG, at the DPI Tesseract is told)")
+      ->group("");  // hidden: for bench/, not for users
   run->footer(
       "Example:\n  sohoa run scans/ -o out/\n\n"
       "Writes OUT/batch.json with counts, per-stage timings and every input that could not be read.\n" +
@@ -195,5 +199,6 @@ int main(int argc, char** argv) {
   for (const auto& in : inputs) config.inputs.emplace_back(in);
   config.out = out;
   config.progress = !quiet;
+  config.dump_ocr_images = dump_ocr_images;
   return run_command(config, dossier);
 }
