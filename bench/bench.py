@@ -287,7 +287,7 @@ def split_pages(text, n):
     return parts
 
 
-def hyp_sohoa(rund, units, errors):
+def hyp_sohoa(rund, units, errors, rotations):
     out = os.path.join(rund, "sohoa-out")
     hyp = {}
     try:
@@ -312,6 +312,8 @@ def hyp_sohoa(rund, units, errors):
                 errors.append(f"sohoa: record {rid} of {key}: {ex}")
                 continue
             first, last = rec["source"]["pages"]
+            for pg in rec.get("pages", []):
+                rotations[(key, pg["number"])] = pg.get("rotation")
             for i, t in enumerate(split_pages(text, last - first + 1)):
                 pages[first + i] = pages.get(first + i, "") + t
         hyp[key] = pages
@@ -437,9 +439,24 @@ def cmd_score(a):
         errors = []
         extra = {}
         if c == "sohoa":
-            hyp, batch = hyp_sohoa(rund, units, errors)
+            rotations = {}
+            hyp, batch = hyp_sohoa(rund, units, errors, rotations)
+            # Orientation must be right on every page, whatever the CER: truth says how far the
+            # scan is turned clockwise, sohoa the turn that undoes it.
+            wrong, checked = [], 0
+            for e in truth:
+                for i, tp in enumerate(e["pages"]):
+                    if tp.get("blank") or tp.get("separator"):  # neither is in a record's pages
+                        continue
+                    got = rotations.get(((e["path"], e.get("member")), i + 1))
+                    checked += 1
+                    if got is None or (got + tp.get("rotation", 0)) % 360 != 0:
+                        wrong.append(f"{e['path']}{'!' + e['member'] if e.get('member') else ''} p{i + 1}: "
+                                     f"scan turned {tp.get('rotation', 0)}, sohoa turned {got}")
+            extra["orientation"] = {"pages_checked": checked, "wrong": wrong}
             if batch:
                 extra["timings_s"] = batch.get("timings_s")
+                extra["cpu_timings_s"] = batch.get("cpu_timings_s")
                 extra["pages_reported"] = batch.get("pages")
                 extra["records"] = batch.get("records")
         elif c.startswith("ocrmypdf"):
@@ -603,6 +620,15 @@ def render_md(out):
                          f"**{so['wall_s'] / tp['wall_s']:.2f}×**{cpu}.")
         if om and om.get("wall_s"):
             lines.append(f"**OCRmyPDF ratio** (sohoa wall / ocrmypdf wall, target ≤ 0.25): {so['wall_s'] / om['wall_s']:.2f}×.")
+    if so and so.get("orientation"):
+        o = so["orientation"]
+        lines.append(f"sohoa orientation: {o['pages_checked'] - len(o['wrong'])} of {o['pages_checked']} pages "
+                     "upright (blank and separator pages not counted)" + (": wrong on " + "; ".join(o["wrong"]) if o["wrong"] else "") + ".")
+    if so and so.get("cpu_timings_s"):
+        n = so["pages"]
+        lines.append("sohoa CPU seconds per page by stage (batch.json cpu_timings_s / pages): "
+                     + ", ".join(f"{k} {v / n:.3f}" for k, v in so["cpu_timings_s"].items() if v / n >= 0.0005)
+                     + f"; whole process {so['cpu_s'] / n:.3f}.")
     for c, r in res.items():
         if r.get("load_at_start"):
             lines.append(f"Load average when {c} started: {r['load_at_start']}.")

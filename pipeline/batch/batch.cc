@@ -1,6 +1,7 @@
 #include "batch/batch.h"
 
 #include <fcntl.h>
+#include <time.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -38,10 +39,25 @@ using Clock = std::chrono::steady_clock;
 enum Stage { kIngest, kPrepare, kOcr, kSplit, kClassify, kExtract, kOutput, kStageCount };
 const char* kStageNames[kStageCount] = {"ingest", "prepare", "ocr", "split", "classify", "extract", "output"};
 
+/// When a stage started, by the wall clock and by this thread's CPU clock.
+struct Mark {
+  Clock::time_point wall;
+  int64_t cpu_ns;
+  static int64_t thread_cpu_ns() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+  }
+  static Mark now() { return {Clock::now(), thread_cpu_ns()}; }
+};
+
 struct Timings {
   std::atomic<int64_t> micros[kStageCount] = {};
-  void add(Stage s, Clock::time_point since) {
-    micros[s] += std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - since).count();
+  // CPU time as well: on a shared machine wall time per stage includes waiting for a core.
+  std::atomic<int64_t> cpu_micros[kStageCount] = {};
+  void add(Stage s, const Mark& since) {
+    micros[s] += std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - since.wall).count();
+    cpu_micros[s] += (Mark::thread_cpu_ns() - since.cpu_ns) / 1000;
   }
 };
 
@@ -68,7 +84,7 @@ class Runner {
 
   Summary run() {
     prepare_out();
-    auto t0 = Clock::now();
+    auto t0 = Mark::now();
     discovery_ = ingest::discover(config_.inputs, config_.limits, config_.out);
     timings_.add(kIngest, t0);
     states_ = std::vector<InputState>(discovery_.items.size());
@@ -203,7 +219,7 @@ class Runner {
         if (open_input != task.input) {
           source.reset();
           open_input = task.input;
-          auto t0 = Clock::now();
+          auto t0 = Mark::now();
           try {
             ingest::Bytes bytes = ingest::load_bytes(*st.item, config_.limits);
             source = ingest::open_page_source(bytes, st.item->format, config_.limits);
@@ -236,10 +252,10 @@ class Runner {
     Page& page = st.pages[index];
     page.info.number = index + 1;
     try {
-      auto t0 = Clock::now();
+      auto t0 = Mark::now();
       RawPage raw = source.load(index);
       timings_.add(kIngest, t0);
-      t0 = Clock::now();
+      t0 = Mark::now();
       prepare::PreparedPage prepared = prepare::prepare_page(std::move(raw), index + 1, engine);
       timings_.add(kPrepare, t0);
       page.info = prepared.info;
@@ -253,14 +269,14 @@ class Runner {
         page.info.ocr_confidence = 100;
       } else if (!page.info.blank && !page.info.separator) {
         if (!config_.dump_ocr_images.empty()) dump_ocr_image(st, index, prepared);
-        t0 = Clock::now();
+        t0 = Mark::now();
         page.ocr = engine.recognize(prepared.ocr, prepared.ocr_dpi);
         timings_.add(kOcr, t0);
         if (prepared.ocr_scale != 1) rescale(page.ocr, 1.0 / prepared.ocr_scale);
         page.ocr.text = ocr::reading_order_text(page.ocr, prepared.color.width());
         page.info.ocr_confidence = page.ocr.mean_confidence;
       }
-      t0 = Clock::now();
+      t0 = Mark::now();
       if (!page.info.blank && !page.info.separator) page.image = output::encode_page_image(prepared.color);
       timings_.add(kOutput, t0);
     } catch (const Error& e) {
@@ -318,20 +334,20 @@ class Runner {
       try {
         for (const Page& p : st.pages)
           if (p.info.separator) st.separators.push_back(p.info.number);
-        auto t0 = Clock::now();
+        auto t0 = Mark::now();
         std::vector<Document> docs = split::split_input(item.source, st.pages);
         timings_.add(kSplit, t0);
         for (Document& doc : docs) {
           Record record;
           record.document = std::move(doc);
           record.id = output::record_id(record.document.source, record.document.first_page, record.document.last_page);
-          t0 = Clock::now();
+          t0 = Mark::now();
           record.classification = classify::classify(record.document, st.pages);
           timings_.add(kClassify, t0);
-          t0 = Clock::now();
+          t0 = Mark::now();
           record.metadata = extract::extract(record.document, st.pages, record.classification);
           timings_.add(kExtract, t0);
-          t0 = Clock::now();
+          t0 = Mark::now();
           output::write_record(config_.out, record, st.pages);
           timings_.add(kOutput, t0);
           st.record_ids.push_back(record.id);
@@ -377,6 +393,9 @@ class Runner {
     json timings = json::object();
     for (int i = 0; i < kStageCount; ++i) timings[kStageNames[i]] = timings_.micros[i].load() / 1e6;
     j["timings_s"] = timings;
+    json cpu = json::object();
+    for (int i = 0; i < kStageCount; ++i) cpu[kStageNames[i]] = timings_.cpu_micros[i].load() / 1e6;
+    j["cpu_timings_s"] = cpu;
     json errors = json::array();
     for (const auto& e : s.errors) {
       json entry = {{"path", e.path}};
