@@ -63,7 +63,7 @@ struct PageInfo {
   int number = 0;          // 1-based within the input
   int rotation = 0;        // clockwise degrees applied to make it upright
   double rotation_confidence = 0;  // 0-1
-  std::string rotation_method;     // "osd" | "recognition"; empty for blank or text pages
+  std::string rotation_method;     // "text_statistics" | "recognition"; empty for blank or text pages
   double skew_deg = 0;     // measured skew that was corrected
   double dpi = 300;
   bool dpi_assumed = false;

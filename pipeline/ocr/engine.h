@@ -8,16 +8,9 @@
 
 namespace sohoa::ocr {
 
-struct OrientationGuess {
-  int rotation_cw = 0;      // clockwise degrees that make the page upright
-  double confidence = 0;    // engine-specific; higher is surer
-};
-
 class Engine {
  public:
   virtual ~Engine() = default;
-  /// A cheap guess of the page's orientation, or nullopt when the engine finds too little text.
-  virtual std::optional<OrientationGuess> detect_orientation(const Image& gray, double dpi) = 0;
   /// Full recognition: words with boxes and confidences, and the page text (NFC).
   /// single_block: read the image as one block of horizontal lines, with no layout analysis
   /// (which would otherwise find sideways text and turn it for us).

@@ -1,5 +1,4 @@
 #include <tesseract/baseapi.h>
-#include <tesseract/osdetect.h>
 #include <tesseract/resultiterator.h>
 
 #include <cmath>
@@ -22,27 +21,6 @@ class TesseractEngine : public Engine {
     // Inverted-text detection re-recognises every weak line; scans are dark-on-light.
     api_.SetVariable("tessedit_do_invert", "0");
     api_.SetVariable("debug_file", "/dev/null");
-  }
-
-  std::optional<OrientationGuess> detect_orientation(const Image& gray, double dpi) override {
-    if (!osd_ready_) {
-      const char* datapath = config_.tessdata.empty() ? nullptr : config_.tessdata.c_str();
-      if (osd_.Init(datapath, "osd", tesseract::OEM_TESSERACT_ONLY) != 0)
-        throw Error(ErrorCode::internal, "Tesseract cannot load the 'osd' model; install tesseract-ocr-osd");
-      osd_.SetPageSegMode(tesseract::PSM_OSD_ONLY);
-      osd_.SetVariable("debug_file", "/dev/null");
-      osd_ready_ = true;
-    }
-    osd_.SetImage(gray.get());
-    osd_.SetSourceResolution(static_cast<int>(dpi));
-    int orient_deg = 0;
-    float orient_conf = 0, script_conf = 0;
-    const char* script = nullptr;
-    const bool ok = osd_.DetectOrientationScript(&orient_deg, &orient_conf, &script, &script_conf);
-    osd_.Clear();
-    if (!ok) return std::nullopt;
-    // Tesseract reports how far the text is turned clockwise; undoing it is the rest of the circle.
-    return OrientationGuess{(360 - orient_deg) % 360, orient_conf};
   }
 
   OcrResult recognize(const Image& img, double dpi, bool single_block) override {
@@ -109,8 +87,6 @@ class TesseractEngine : public Engine {
  private:
   EngineConfig config_;
   tesseract::TessBaseAPI api_;
-  tesseract::TessBaseAPI osd_;
-  bool osd_ready_ = false;
 };
 
 }  // namespace

@@ -32,7 +32,7 @@ Image rotate_by(const Image& img, double degrees);
 struct Orientation {
   int rotation_cw = 0;
   double confidence = 0;  // 0-1
-  std::string method;     // "osd" or "recognition"
+  std::string method;     // "text_statistics" or "recognition"
 };
 /// Which clockwise turn makes the page upright.
 Orientation decide_orientation(const Image& gray8, double dpi, ocr::Engine& engine);

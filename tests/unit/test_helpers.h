@@ -39,9 +39,6 @@ inline std::filesystem::path temp_dir(const std::string& name) {
 /// Recognises every page as the same two words, so the batch can be tested without Tesseract.
 class FakeEngine : public ocr::Engine {
  public:
-  std::optional<ocr::OrientationGuess> detect_orientation(const Image&, double) override {
-    return ocr::OrientationGuess{0, 20};
-  }
   OcrResult recognize(const Image& img, double, bool) override {
     OcrResult r;
     r.lines = {{{10, 10, img.width() / 2, 40}, 50}};
