@@ -919,6 +919,18 @@ PersonFields find_person(const std::vector<PageLayout>& pls, const std::string& 
     if (l.rank == Rank::none) continue;
     label_lines.push_back(i);
     std::string v = name_value(s.text.substr(std::min(l.value_at, s.text.size())));
+    // The value beside the label on the same row, when OCR made it a line of its own (a
+    // diploma's "Cho:" with the name in a column further right).
+    if (v.empty() && s.has_box) {
+      const Seg* beside = nullptr;
+      for (const Seg* o : lines) {
+        if (o == &s || !o->has_box || o->box.x < s.box.x + s.box.w) continue;
+        const int overlap = std::min(o->box.y + o->box.h, s.box.y + s.box.h) - std::max(o->box.y, s.box.y);
+        if (2 * overlap < std::min(o->box.h, s.box.h)) continue;
+        if (!beside || o->box.x < beside->box.x) beside = o;
+      }
+      if (beside) v = name_value(beside->text);
+    }
     // the value on a following line (ID cards: "Họ và tên / Full name:", a photo's edge, the name)
     for (size_t k = i + 1; v.empty() && k < lines.size() && k <= i + 3 && labels[k].rank == Rank::none; ++k)
       v = name_value(lines[k]->text);

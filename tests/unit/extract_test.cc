@@ -408,3 +408,18 @@ TEST(Extract, NamesAmidOcrJunk) {
                       true));
   EXPECT_EQ(card["ho_ten"], "Tạ Đình Tùng");
 }
+
+TEST(Extract, NameBesideItsLabelInALineOfItsOwn) {
+  Page p = testutil::make_page({"^CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "^Độc lập - Tự do - Hạnh phúc",
+                      "^BẰNG TỐT NGHIỆP TRUNG HỌC PHỔ THÔNG", "Cho:", "Ngày sinh: 02/12/1990",
+                      "Nơi sinh: Đà Nẵng"});
+  // OCR made the name a line of its own, in a block further right, on the row of "Cho:".
+  const int y = p.ocr.lines[3].box.y;
+  const int li = static_cast<int>(p.ocr.lines.size());
+  testutil::add_words(p, "Võ Thị Trâm", 700, y, li);
+  p.ocr.lines.push_back({{700, y, 400, 40}, y + 40});
+  p.ocr.text += "\n\nVõ Thị Trâm";
+  auto m = run({p});
+  EXPECT_EQ(m["ho_ten"], "Võ Thị Trâm");
+  EXPECT_EQ(m["ngay_sinh"], "1990-12-02");
+}
