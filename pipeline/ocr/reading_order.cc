@@ -31,8 +31,23 @@ bool is_minor(const Segment& s) {
   return chars <= 2;
 }
 
-int major_count(const Row& row) {
-  return static_cast<int>(std::count_if(row.segs.begin(), row.segs.end(), [](const Segment& s) { return !is_minor(s); }));
+int major_count(const std::vector<Segment>& segs) {
+  return static_cast<int>(std::count_if(segs.begin(), segs.end(), [](const Segment& s) { return !is_minor(s); }));
+}
+
+double centre(const Segment& s) { return (s.left + s.right) / 2.0; }
+
+/// Extends a segment by the next word to its right.
+void append(Segment& seg, const Segment& word) {
+  seg.text += ' ' + word.text;
+  seg.right = std::max(seg.right, word.right);
+}
+
+/// A row's segments joined into one line of text.
+std::string joined(const Row& row) {
+  std::string out;
+  for (const Segment& s : row.segs) out += (out.empty() ? "" : " ") + s.text;
+  return out;
 }
 
 /// Groups a row's words into segments at gaps wider than a column gutter.
@@ -41,12 +56,10 @@ void segment(Row& row, int page_width) {
   const int gutter = std::max(static_cast<int>(2.5 * row.height), page_width / 20);
   row.segs.clear();
   for (const Segment& w : row.words) {
-    if (row.segs.empty() || w.left - row.segs.back().right > gutter) {
+    if (row.segs.empty() || w.left - row.segs.back().right > gutter)
       row.segs.push_back(w);
-    } else {
-      row.segs.back().text += ' ' + w.text;
-      row.segs.back().right = std::max(row.segs.back().right, w.right);
-    }
+    else
+      append(row.segs.back(), w);
   }
 }
 
@@ -148,8 +161,7 @@ std::optional<std::vector<Segment>> cut_at(const Row& row, const std::vector<std
       segs.back().column = static_cast<int>(col);
       column = col;
     } else {
-      segs.back().text += ' ' + words[k].text;
-      segs.back().right = std::max(segs.back().right, words[k].right);
+      append(segs.back(), words[k]);
     }
   }
   return segs;
@@ -180,7 +192,7 @@ int column_of(const Segment& s, const std::vector<int>& splits) {
   const bool minor = is_minor(s);
   int col = 0;
   for (int split : splits) {
-    if (s.right <= split || (minor && (s.left + s.right) / 2 <= split)) return col;
+    if (s.right <= split || (minor && centre(s) <= split)) return col;
     if (s.left < split && !minor) return -1;
     ++col;
   }
@@ -189,7 +201,7 @@ int column_of(const Segment& s, const std::vector<int>& splits) {
 
 double median_centre(const std::vector<const Segment*>& segs) {
   std::vector<double> centres;
-  for (const Segment* s : segs) centres.push_back((s->left + s->right) / 2.0);
+  for (const Segment* s : segs) centres.push_back(centre(*s));
   std::nth_element(centres.begin(), centres.begin() + centres.size() / 2, centres.end());
   return centres[centres.size() / 2];
 }
@@ -209,7 +221,7 @@ bool centred_column(const std::vector<const Segment*>& segs, int tolerance) {
     for (double x : v) spread += std::fabs(x - median);
     return std::make_pair(std::count_if(v.begin(), v.end(), [&](double x) { return std::fabs(x - median) <= tolerance; }), spread);
   };
-  const auto [centred, centre_spread] = agreement([](const Segment& s) { return (s.left + s.right) / 2.0; });
+  const auto [centred, centre_spread] = agreement([](const Segment& s) { return centre(s); });
   const auto [left, left_spread] = agreement([](const Segment& s) { return static_cast<double>(s.left); });
   return centred >= 2 && 2 * static_cast<size_t>(centred) > segs.size() &&
          (centred > left || (centred == left && centre_spread < left_spread));
@@ -223,7 +235,7 @@ void emit_part(const std::vector<Row>& rows, size_t begin, size_t end, const std
   int full_rows = 0;
   for (size_t r = begin; r < end; ++r) {
     for (const auto& s : rows[r].segs) columns[column_of(s, splits)].push_back(&s);
-    full_rows += major_count(rows[r]) == static_cast<int>(ncols);
+    full_rows += major_count(rows[r].segs) == static_cast<int>(ncols);
   }
   // Many rows that fill every column are a table, read across. Blocks set side by side
   // (authority block and national header, signatures, the recipient list beside the signature)
@@ -238,11 +250,8 @@ void emit_part(const std::vector<Row>& rows, size_t begin, size_t end, const std
   }
   row_by_row = row_by_row || full_rows >= 5 || !any_centred;
   if (row_by_row) {
-    for (size_t r = begin; r < end; ++r) {
-      std::string joined;
-      for (const auto& s : rows[r].segs) joined += (joined.empty() ? "" : " ") + s.text;
-      if (!joined.empty()) emit(joined);
-    }
+    for (size_t r = begin; r < end; ++r)
+      if (std::string line = joined(rows[r]); !line.empty()) emit(line);
     return;
   }
   for (const auto& col : columns)
@@ -251,8 +260,9 @@ void emit_part(const std::vector<Row>& rows, size_t begin, size_t end, const std
 
 /// A form's field grid inside a zone ("Ngày sinh: …   Giới tính: …" on one row, "Nơi sinh: …
 /// Dân tộc: …" on the next; "Nơi sinh:" with its value far to the right): consecutive rows whose
-/// first-column text starts at the same x, with labelled fields or values beside it. Returns the end of the run of rows whose first
-/// column starts where the first row's does, and whether that run is a grid.
+/// first-column text starts at the same x, with labelled fields or values beside it. Returns the
+/// end of the run of rows whose first column starts where the first row's does, and whether that
+/// run is a grid.
 std::pair<size_t, bool> left_aligned_run(const std::vector<Row>& rows, size_t begin, size_t end, const std::vector<int>& splits) {
   auto first_column_left = [&](const Row& row) -> std::optional<int> {
     for (const Segment& s : row.segs)
@@ -267,7 +277,7 @@ std::pair<size_t, bool> left_aligned_run(const std::vector<Row>& rows, size_t be
   for (; r < end; ++r) {
     const auto left = first_column_left(rows[r]);
     if (!left || std::abs(*left - *left0) > tolerance) break;
-    if (major_count(rows[r]) < 2) continue;
+    if (major_count(rows[r].segs) < 2) continue;
     for (const Segment& s : rows[r].segs) {
       if (is_minor(s)) continue;
       const bool first = column_of(s, splits) == 0;
@@ -291,9 +301,9 @@ std::pair<size_t, bool> left_aligned_run(const std::vector<Row>& rows, size_t be
     if (!centred_column(in_block, tolerance)) continue;
     // Values beside the labels that merely sit above a centred block (the signature under a
     // form) do not make the run a list beside that block.
-    const double centre = median_centre(in_block);
+    const double block_centre = median_centre(in_block);
     const auto on_centre = std::count_if(in_run.begin(), in_run.end(), [&](const Segment* s) {
-      return std::fabs((s->left + s->right) / 2.0 - centre) <= tolerance;
+      return std::fabs(centre(*s) - block_centre) <= tolerance;
     });
     if (2 * static_cast<size_t>(on_centre) >= in_run.size()) return {r, false};
   }
@@ -341,17 +351,15 @@ std::string reading_order_text(const OcrResult& ocr, int page_width) {
       // there if it has a wide enough gap.
       size_t next = i + 1;
       while (next < rows.size() && rows[next].segs.empty()) ++next;
-      if (next < rows.size() && major_count(rows[next]) >= 2) {
-        if (auto cut = cut_at(row, gutters_of(rows[next])); cut && std::count_if(cut->begin(), cut->end(), [](const Segment& s) { return !is_minor(s); }) >= 2) {
+      if (next < rows.size() && major_count(rows[next].segs) >= 2) {
+        if (auto cut = cut_at(row, gutters_of(rows[next])); cut && major_count(*cut) >= 2) {
           row.segs = std::move(*cut);
           gutters = gutters_of(rows[next]);
         }
       }
     }
     if (gutters.empty()) {
-      std::string joined;
-      for (const auto& s : row.segs) joined += (joined.empty() ? "" : " ") + s.text;
-      if (!joined.empty()) emit(joined, block_start[i]);
+      if (std::string line = joined(row); !line.empty()) emit(line, block_start[i]);
       ++i;
       continue;
     }
