@@ -176,13 +176,32 @@ Image remove_form_furniture(const Image& gray8, double dpi, double glyph_px, Cle
     const bool dash = b.w <= max_dash && b.h <= 0.5 * unit && b.w >= 2 * b.h;
     if ((dot || dash) && alone(b)) small.push_back(i);  // a tilde is dash-shaped too
   }
-  std::sort(small.begin(), small.end(), [&](int a, int b) {
-    return std::make_pair(std::lround(blobs[a].cy() / same_line), blobs[a].x) <
-           std::make_pair(std::lround(blobs[b].cy() / same_line), blobs[b].x);
-  });
+  // Marks by row band, each band in x order, so a chain finds its neighbour however the
+  // marks of one leader jitter across band edges (JPEG, upsampling, skew residue).
+  std::sort(small.begin(), small.end(), [&](int a, int b) { return blobs[a].x < blobs[b].x; });
+  const double band_h = std::max(1.0, same_line);
+  std::vector<std::vector<int>> bands(static_cast<size_t>(gray.rows / band_h) + 2);
+  auto band_of = [&](const Blob& b) { return std::clamp<long>(std::lround(b.cy() / band_h), 0, bands.size() - 1); };
+  for (int i : small) bands[band_of(blobs[i])].push_back(i);
+  // The lower dot of a colon sits on the baseline like a leader dot, with the upper dot about
+  // an x-height above it; "Họ và tên: ......" must keep its colon.
+  const double x_height = glyph_px > 0 ? 0.6 * glyph_px : 1.5 * mm;
+  auto colon_base = [&](const Blob& b) {
+    const int y_lo = std::max(0, static_cast<int>(b.y - 1.3 * x_height)), y_hi = std::max(0, b.y - 1);
+    const int x_lo = std::max(0, b.x - b.w / 2), x_hi = std::min(gray.cols, b.x + b.w + b.w / 2);
+    for (int y = y_lo; y < y_hi; ++y) {
+      const int* lr = labels.ptr<int>(y);
+      for (int x = x_lo; x < x_hi; ++x) {
+        if (lr[x] <= 0 || lr[x] == b.label) continue;
+        const Blob& a = blobs[lr[x]];
+        const bool dot_like = a.w <= 2 * max_dot && a.h <= 2 * max_dot;
+        if (dot_like && a.y + a.h <= b.y - 0.15 * x_height) return true;
+      }
+    }
+    return false;
+  };
   std::vector<uint8_t> used(n, 0);
-  for (size_t s = 0; s < small.size(); ++s) {
-    const int start = small[s];
+  for (int start : small) {
     if (used[start]) continue;
     std::vector<int> run = {start};
     used[start] = 1;
@@ -191,17 +210,19 @@ Image remove_form_furniture(const Image& gray8, double dpi, double glyph_px, Cle
       const Blob& last = blobs[run.back()];
       int next = -1;
       double best_gap = max_gap;
-      for (size_t t = s + 1; t < small.size(); ++t) {
-        const Blob& c = blobs[small[t]];
-        if (used[small[t]]) continue;
-        if (std::fabs(c.cy() - last.cy()) > same_line) {
-          if (c.cy() - last.cy() > 2 * same_line + mm) break;
-          continue;
-        }
-        const double gap = c.x - (last.x + last.w);
-        if (gap >= 0 && gap < best_gap) {
+      const long b0 = band_of(last);
+      for (long bi = std::max(0L, b0 - 1); bi <= std::min<long>(bands.size() - 1, b0 + 1); ++bi) {
+        const std::vector<int>& band = bands[bi];
+        auto it = std::lower_bound(band.begin(), band.end(), last.x + last.w,
+                                   [&](int i, int x) { return blobs[i].x < x; });
+        for (; it != band.end(); ++it) {
+          const Blob& c = blobs[*it];
+          const double gap = c.x - (last.x + last.w);
+          if (gap >= best_gap) break;
+          if (used[*it] || std::fabs(c.cy() - last.cy()) > same_line) continue;
           best_gap = gap;
-          next = small[t];
+          next = *it;
+          break;
         }
       }
       if (next < 0) break;
@@ -221,10 +242,47 @@ Image remove_form_furniture(const Image& gray8, double dpi, double glyph_px, Cle
       even = odd * 3 <= static_cast<int>(gaps.size());  // a few specks of noise may sit in a run
     }
     if (even) {
+      if (colon_base(blobs[run.front()])) run.erase(run.begin());
       for (int i : run) erase[i] = 1;
       local.leader_dots += static_cast<int>(run.size());
     } else {
       for (size_t k = 1; k < run.size(); ++k) used[run[k]] = 0;  // let them start their own runs
+    }
+  }
+
+  // A leader that fades in and out (JPEG, fax, low resolution) breaks into short pieces the
+  // run test keeps; marks continuing an erased leader on its baseline belong to it too.
+  // Nothing letter-sized may stand between the mark and the leader.
+  auto empty_between = [&](int x0, int x1, const Blob& b) {
+    const int y0 = std::max(0, b.y - reach), y1 = std::min(gray.rows, b.y + b.h + reach);
+    for (int y = y0; y < y1; ++y) {
+      const int* lr = labels.ptr<int>(y);
+      for (int x = std::max(0, x0); x < std::min(gray.cols, x1); ++x)
+        if (lr[x] > 0 && blobs[lr[x]].h >= letter_h) return false;
+    }
+    return true;
+  };
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (int i : small) {
+      if (erase[i]) continue;
+      const Blob& b = blobs[i];
+      const long b0 = band_of(b);
+      bool near_leader = false;
+      for (long bi = std::max(0L, b0 - 1); bi <= std::min<long>(bands.size() - 1, b0 + 1) && !near_leader; ++bi)
+        for (int j : bands[bi]) {
+          if (!erase[j] || std::fabs(blobs[j].cy() - b.cy()) > same_line) continue;
+          const Blob& l = blobs[j];
+          const int x0 = std::min(b.x + b.w, l.x + l.w), x1 = std::max(b.x, l.x);
+          if (x1 - x0 >= 3 * max_gap || !empty_between(x0, x1, b)) continue;
+          near_leader = true;
+          break;
+        }
+      if (near_leader && !colon_base(b)) {
+        erase[i] = 1;
+        ++local.leader_dots;
+        grew = true;
+      }
     }
   }
 

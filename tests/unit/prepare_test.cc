@@ -70,3 +70,37 @@ TEST(Clean, SealInkAndItsFringeGoButBlackPrintAndTintedPrintElsewhereStay) {
   EXPECT_LT(gray_at(gray, 480, 103), 230);  // tinted print far from colour ink kept
   EXPECT_EQ(stats.color_pixels, 60 * 10);  // the seal and both fringes, nothing else
 }
+
+namespace {
+void fill_gray(PIX* pix, int x0, int y0, int w, int h, int v) {
+  BOX* box = boxCreate(x0, y0, w, h);
+  pixSetInRectArbitrary(pix, box, v);
+  boxDestroy(&box);
+}
+}  // namespace
+
+// "Họ và tên: ....... Nguyễn Văn An ......" as a 300-dpi scan shows it: the colon's lower dot sits
+// on the leader's baseline, and the leader fades out in places (JPEG, fax) and breaks into pieces.
+TEST(Clean, LeadersGoEvenWhereTheyBreakButTheColonBeforeThemStays) {
+  PIX* pix = pixCreate(1400, 300, 8);
+  pixSetResolution(pix, 300, 300);
+  pixSetAllArbitrary(pix, 255);
+  const int base = 150;                       // baseline
+  for (int x = 100; x < 300; x += 24) fill_gray(pix, x, base - 30, 18, 30, 0);  // the label's letters
+  fill_gray(pix, 320, base - 5, 5, 5, 0);      // colon: lower dot on the baseline, spaced like the leader
+  fill_gray(pix, 320, base - 20, 5, 5, 0);     // colon: upper dot an x-height above
+  std::vector<int> dots;
+  for (int x = 335; x < 700; x += 15) dots.push_back(x);  // an even leader
+  for (int x = 760; x < 800; x += 15) dots.push_back(x);  // a piece after a faded stretch
+  for (int x : dots) fill_gray(pix, x, base - 5, 5, 5, 0);
+  for (int x = 820; x < 1120; x += 24) fill_gray(pix, x, base - 30, 18, 30, 0);  // the value
+  Image page(pix);
+  prepare::CleanStats stats;
+  const Image clean = prepare::remove_form_furniture(page, 300, 30, &stats);
+  EXPECT_LT(gray_at(clean, 322, base - 3), 128) << "colon's lower dot";
+  EXPECT_LT(gray_at(clean, 322, base - 18), 128) << "colon's upper dot";
+  for (int x : dots) EXPECT_EQ(gray_at(clean, x + 2, base - 3), 255) << "leader dot at x=" << x;
+  EXPECT_LT(gray_at(clean, 830, base - 15), 128) << "value";
+  EXPECT_LT(gray_at(clean, 110, base - 15), 128) << "label";
+  EXPECT_EQ(stats.leader_dots, static_cast<int>(dots.size()));
+}
