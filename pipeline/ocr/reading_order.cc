@@ -1,6 +1,7 @@
 #include "ocr/reading_order.h"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <functional>
 #include <optional>
@@ -125,6 +126,63 @@ std::vector<Row> merge_side_by_side(std::vector<Row> rows, const std::vector<boo
     segment(m, page_width);
   }
   return merged;
+}
+
+/// Tesseract sometimes lists a block before blocks printed above it (a table's last row, a
+/// number under the fields of a certificate). A block is moved after every block that starts
+/// and centres higher and shares some of its width; blocks side by side keep Tesseract's order.
+void order_blocks(std::vector<Row>& rows, std::vector<bool>& block_start) {
+  struct Block {
+    size_t begin, end;
+    int left = INT_MAX, right = INT_MIN, top = INT_MAX, bottom = INT_MIN;
+  };
+  std::vector<Block> blocks;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i == 0 || block_start[i]) blocks.push_back({i, i});
+    Block& b = blocks.back();
+    b.end = i + 1;
+    if (rows[i].words.empty()) continue;
+    for (const Segment& w : rows[i].words) {
+      b.left = std::min(b.left, w.left);
+      b.right = std::max(b.right, w.right);
+    }
+    b.top = std::min(b.top, rows[i].top);
+    b.bottom = std::max(b.bottom, rows[i].bottom);
+  }
+  if (blocks.size() < 2) return;
+  auto above = [](const Block& a, const Block& b) {  // a printed over b, in the same columns
+    if (a.left > a.right || b.left > b.right) return false;
+    const bool shares_width = std::min(a.right, b.right) > std::max(a.left, b.left);
+    return shares_width && a.top < b.top && a.top + a.bottom < b.top + b.bottom;
+  };
+  std::vector<size_t> order;
+  std::vector<bool> placed(blocks.size(), false);
+  while (order.size() < blocks.size()) {
+    size_t pick = blocks.size();
+    for (size_t k = 0; k < blocks.size() && pick == blocks.size(); ++k) {
+      if (placed[k]) continue;
+      bool free = true;
+      for (size_t m = 0; m < blocks.size() && free; ++m) free = placed[m] || m == k || !above(blocks[m], blocks[k]);
+      if (free) pick = k;
+    }
+    if (pick == blocks.size())  // "above" implies a higher top, so no cycle; never loop anyway
+      for (size_t k = 0; k < blocks.size(); ++k)
+        if (!placed[k]) { pick = k; break; }
+    placed[pick] = true;
+    order.push_back(pick);
+  }
+  bool moved = false;
+  for (size_t k = 0; k < order.size(); ++k) moved = moved || order[k] != k;
+  if (!moved) return;
+  std::vector<Row> out;
+  std::vector<bool> starts;
+  for (size_t k : order)
+    for (size_t i = blocks[k].begin; i < blocks[k].end; ++i) {
+      out.push_back(std::move(rows[i]));
+      starts.push_back(i == blocks[k].begin || block_start[i]);
+    }
+  rows = std::move(out);
+  block_start = std::move(starts);
 }
 
 /// The row cut at the given gutters (x ranges between columns), when at each gutter the row
@@ -330,6 +388,7 @@ std::string reading_order_text(const OcrResult& ocr, int page_width) {
       }
   }
 
+  order_blocks(rows, block_start);
   {
     std::vector<bool> merged_start;
     rows = merge_side_by_side(std::move(rows), block_start, merged_start, page_width);

@@ -233,5 +233,46 @@ TEST(ReadingOrder, TableRowsAreReadAcross) {
             "1 Nguyễn Văn An 1983 Phường Vĩnh Hải\n2 Nguyễn Văn An 1983 Phường Vĩnh Hải");
 }
 
+TEST(ReadingOrder, BlockTesseractListsBeforeTheRowsAboveItComesAfterThem) {
+  // A ruled table: Tesseract made its last row's cells blocks of their own and listed them
+  // first. They belong under the rows above them.
+  OcrResult ocr;
+  auto add_line = [&](int y, const std::vector<TextRun>& runs, bool new_block) {
+    OcrLine line;
+    int left = kPageWidth, right = 0;
+    std::string line_text;
+    for (const auto& [x, text] : runs) {
+      int wx = x;
+      size_t start = 0;
+      while (start < text.size()) {
+        size_t end = text.find(' ', start);
+        if (end == std::string::npos) end = text.size();
+        OcrWord w;
+        w.text = text.substr(start, end - start);
+        w.box = {wx, y, width_of(w.text), kLineHeight};
+        w.confidence = 95;
+        w.line = static_cast<int>(ocr.lines.size());
+        ocr.words.push_back(w);
+        left = std::min(left, wx);
+        wx += width_of(w.text) + kSpace;
+        right = std::max(right, wx - kSpace);
+        line_text += (line_text.empty() ? "" : " ") + w.text;
+        start = end + 1;
+      }
+    }
+    line.box = {left, y, right - left, kLineHeight};
+    line.baseline = y + kLineHeight;
+    ocr.lines.push_back(line);
+    if (!ocr.text.empty()) ocr.text += new_block ? "\n\n" : "\n";
+    ocr.text += line_text;
+  };
+  add_line(900, {{300, "6 Nguyễn Thị Hằng"}}, true);
+  add_line(900, {{900, "1992"}}, true);
+  for (int r = 1; r <= 5; ++r) add_line(420 + 80 * r, {{300, std::to_string(r) + " Lâm Thủy Uyên"}, {900, "1952"}}, r == 1);
+  const std::string text = reading_order_text(ocr, kPageWidth);
+  EXPECT_EQ(text.substr(0, text.find('\n')), "1 Lâm Thủy Uyên 1952") << text;
+  EXPECT_EQ(text.substr(text.rfind('\n') + 1), "6 Nguyễn Thị Hằng 1992") << text;
+}
+
 }  // namespace
 }  // namespace sohoa::ocr
