@@ -19,6 +19,7 @@ constexpr double kTargetGlyphPx = 28; // ...to this height
 constexpr double kMaxUpsample = 4;
 constexpr double kMaxOcrPixels = 60e6;  // cap on the upsampled OCR image
 constexpr double kBlankInk = 0.0015; // share of dark pixels under which a page holds nothing
+constexpr int kMinInkContrast = 40;  // grey levels under the paper that count as ink
 constexpr double kMinSkewConf = 2.5; // Leptonica's own deskew default is in this range
 constexpr double kMinSkewDeg = 0.1;
 // Leptonica's orientation confidences on printed A4 pages run 8-20; under 5 it is guessing.
@@ -164,6 +165,15 @@ double ink_coverage(const Image& gray8) {
   boxDestroy(&box);
   if (!inner) return 0;
   Image bin = binarize(inner);
+  // Ink is clearly darker than the paper. Otsu splits any page in two, so on the blank back of
+  // a thin sheet it takes the faint show-through of the front (some 15 levels under the paper)
+  // for ink; print, even faded or faxed, stands far more than kMinInkContrast below it.
+  l_uint32 paper = 255;
+  if (pixGetRankValue(inner.get(), 1, 0.9f, &paper) == 0) {
+    const int threshold = static_cast<int>(paper) - kMinInkContrast;
+    Image contrasted(threshold > 0 ? pixThresholdToBinary(inner.get(), threshold) : pixCreate(inner.width(), inner.height(), 1));
+    if (contrasted) pixAnd(bin.get(), bin.get(), contrasted.get());
+  }
   // Remove isolated specks (dust, fax noise) before counting.
   Image opened(pixSelectBySize(bin.get(), 3, 3, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, nullptr));
   l_int32 count = 0;

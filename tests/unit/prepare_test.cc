@@ -37,6 +37,20 @@ TEST(Prepare, BlankPageIsBlankEvenWithSpecksAndBorders) {
   EXPECT_FALSE(prepare::is_blank(fixtures::text_like_page()));
 }
 
+TEST(Prepare, BackOfASheetShowingTheFrontThroughIsBlankButFadedPrintIsNot) {
+  // The back of a thin sheet: the front's text shows through some 15 grey levels under the paper.
+  const Image text = fixtures::text_like_page();  // ink 20 on paper 255
+  auto lifted = [&](float contrast) {  // the same page with its ink `contrast` levels under the paper
+    PIX* pix = pixInvert(nullptr, text.get());
+    pixMultConstantGray(pix, contrast / 235.0f);
+    pixInvert(pix, pix);
+    return Image(pix);
+  };
+  EXPECT_TRUE(prepare::is_blank(lifted(17)));
+  // Faded print (a weak fax, a pale photocopy) is some 90 levels under the paper: still text.
+  EXPECT_FALSE(prepare::is_blank(lifted(90)));
+}
+
 namespace {
 void fill_rgb(PIX* pix, int x0, int y0, int w, int h, int r, int g, int b) {
   for (int y = y0; y < y0 + h; ++y)
