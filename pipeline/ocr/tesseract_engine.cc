@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "ocr/engine.h"
+#include "ocr/word_filter.h"
 
 namespace sohoa::ocr {
 namespace {
@@ -42,10 +43,8 @@ class TesseractEngine : public Engine {
         const bool new_block = pending_block || it->IsAtBeginningOf(tesseract::RIL_BLOCK);
         const bool new_line = pending_line || it->IsAtBeginningOf(tesseract::RIL_TEXTLINE);
         std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
-        // A table's vertical rule is read as '|' on or beside a word; Vietnamese text has no '|'.
-        std::string word_text = text::nfc(word ? word.get() : "");
-        const size_t first = word_text.find_first_not_of('|'), last = word_text.find_last_not_of('|');
-        word_text = first == std::string::npos ? "" : word_text.substr(first, last - first + 1);
+        // A table's vertical rule read as '|', a speck read as '_' or '~', a leader's last dots.
+        std::string word_text = clean_word(text::nfc(word ? word.get() : ""), it->Confidence(tesseract::RIL_WORD));
         if (word_text.empty()) {
           pending_block = new_block;
           pending_line = new_line;
