@@ -22,6 +22,7 @@ constexpr double kBlankInk = 0.0015; // share of dark pixels under which a page 
 constexpr int kMinInkContrast = 40;  // grey levels under the paper that count as ink
 constexpr double kMinSkewConf = 2.5; // Leptonica's own deskew default is in this range
 constexpr double kMinSkewDeg = 0.1;
+constexpr double kMinSkewShiftPx = 2;
 // Leptonica's orientation confidences on printed A4 pages run 8-20; under 5 it is guessing.
 constexpr double kSureLeptConfidence = 5;
 constexpr double kOverwhelmingLeptConfidence = 15;
@@ -220,7 +221,9 @@ PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
   }
 
   const Skew skew = measure_skew(gray);
-  if (std::fabs(skew.degrees) >= kMinSkewDeg && skew.confidence >= kMinSkewConf) {
+  // Resampling blurs; it is worth it only when it moves a line's end by a couple of pixels.
+  const double shift_px = std::fabs(std::tan(skew.degrees * M_PI / 180.0)) * gray.width();
+  if (std::fabs(skew.degrees) >= kMinSkewDeg && skew.confidence >= kMinSkewConf && shift_px >= kMinSkewShiftPx) {
     out.info.skew_deg = skew.degrees;
     color = rotate_by(color, skew.degrees);
     gray = rotate_by(gray, skew.degrees);

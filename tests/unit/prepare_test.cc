@@ -85,6 +85,24 @@ TEST(Clean, SealInkAndItsFringeGoButBlackPrintAndTintedPrintElsewhereStay) {
   EXPECT_EQ(stats.color_pixels, 60 * 10);  // the seal and both fringes, nothing else
 }
 
+TEST(Clean, LettersRenderedWithSubpixelColourEdgesKeepTheirEdges) {
+  // A form saved from a screen: each one-pixel stem is drawn as red, black and light blue
+  // side by side (ClearType). The colour is the letters' own; taking it out leaves hairlines.
+  PIX* pix = pixCreate(600, 300, 32);
+  pixSetResolution(pix, 300, 300);
+  fill_rgb(pix, 0, 0, 600, 300, 255, 255, 255);
+  for (int x = 20; x < 580; x += 8) {
+    fill_rgb(pix, x, 100, 1, 20, 132, 0, 0);
+    fill_rgb(pix, x + 1, 100, 1, 20, 0, 0, 0);
+    fill_rgb(pix, x + 2, 100, 1, 20, 132, 199, 255);
+  }
+  Image page(pix);
+  prepare::CleanStats stats;
+  const Image gray = prepare::gray_without_color_ink(page, &stats);
+  EXPECT_LT(gray_at(gray, 20, 110), 80);  // the red edge stays ink
+  EXPECT_EQ(stats.color_pixels, 0);
+}
+
 namespace {
 void fill_gray(PIX* pix, int x0, int y0, int w, int h, int v) {
   BOX* box = boxCreate(x0, y0, w, h);
