@@ -355,6 +355,13 @@ std::pair<size_t, bool> left_aligned_run(const std::vector<Row>& rows, size_t be
     for (size_t k = begin; k < block_end; ++k)
       for (const auto& s : rows[k].segs)
         if (!is_minor(s) && column_of(s, splits) == static_cast<int>(col)) (k < r ? in_run : in_block).push_back(&s);
+    // Labelled fields ("Giới tính: Nữ", "Dân tộc: Kinh") can share a centre by chance; a
+    // signature or title block beside a list is not made of "label: value" pairs.
+    const auto labelled = std::count_if(in_run.begin(), in_run.end(), [](const Segment* s) {
+      const size_t colon = s->text.find(':');
+      return colon != std::string::npos && colon > 0;
+    });
+    if (2 * static_cast<size_t>(labelled) >= in_run.size() && !in_run.empty()) continue;
     in_block.insert(in_block.end(), in_run.begin(), in_run.end());
     if (!centred_column(in_block, tolerance)) continue;
     // Values beside the labels that merely sit above a centred block (the signature under a

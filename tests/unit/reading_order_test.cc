@@ -274,5 +274,55 @@ TEST(ReadingOrder, BlockTesseractListsBeforeTheRowsAboveItComesAfterThem) {
   EXPECT_EQ(text.substr(text.rfind('\n') + 1), "6 Nguyễn Thị Hằng 1992") << text;
 }
 
+/// A page as Tesseract returned it: per line its top, height and words with their x extents;
+/// every line its own block when `blocks` is set.
+struct BoxedWord {
+  int left, right;
+  std::string text;
+};
+OcrResult page_of_boxes(const std::vector<std::pair<std::pair<int, int>, std::vector<BoxedWord>>>& lines, bool blocks) {
+  OcrResult ocr;
+  for (const auto& [top_height, words] : lines) {
+    const auto [top, height] = top_height;
+    OcrLine line;
+    line.box = {words.front().left, top, words.back().right - words.front().left, height};
+    line.baseline = top + height;
+    std::string text;
+    for (const BoxedWord& bw : words) {
+      OcrWord w;
+      w.text = bw.text;
+      w.box = {bw.left, top, bw.right - bw.left, height};
+      w.confidence = 95;
+      w.line = static_cast<int>(ocr.lines.size());
+      ocr.words.push_back(w);
+      text += (text.empty() ? "" : " ") + bw.text;
+    }
+    ocr.lines.push_back(line);
+    if (!ocr.text.empty()) ocr.text += blocks ? "\n\n" : "\n";
+    ocr.text += text;
+  }
+  return ocr;
+}
+
+TEST(ReadingOrder, CertificateFieldsWithValuesApartAreReadAcross) {
+  // A landscape certificate at 300 dpi as Tesseract read it once the dotted leaders between
+  // labels and values were cleaned away. The two right-hand fields share a centre by chance;
+  // they are fields of the grid, not a block set beside it.
+  const OcrResult ocr = page_of_boxes(
+      {
+          {{876, 64}, {{876, 987, "Cho:"}, {1086, 1160, "Đỗ"}, {1178, 1363, "Khánh"}, {1379, 1451, "Vy"}}},
+          {{954, 57}, {{875, 1008, "Ngày"}, {1024, 1149, "sinh:"}, {1232, 1506, "18/10/1995"},
+                       {1946, 2054, "Giới"}, {2070, 2190, "tính:"}, {2264, 2343, "Nữ"}}},
+          {{1021, 61}, {{875, 1110, "Nơi"}, {1187, 1278, "sinh:"}, {1295, 1461, "Hải"},
+                        {1915, 2020, "Dân"}, {2038, 2127, "tộc:"}, {2260, 2385, "Kinh"}}},
+          {{1095, 58}, {{875, 942, "Đã"}, {960, 1094, "hoàn"}, {1111, 1266, "thành"}, {1284, 1347, "kỳ"},
+                        {1363, 1434, "thi"}, {1451, 1590, "ngày:"}, {1774, 2050, "01/03/2021"}}},
+      },
+      /*blocks=*/true);
+  EXPECT_EQ(reading_order_text(ocr, 3509),
+            "Cho: Đỗ Khánh Vy\n\nNgày sinh: 18/10/1995 Giới tính: Nữ\nNơi sinh: Hải Dân tộc: Kinh\n"
+            "Đã hoàn thành kỳ thi ngày: 01/03/2021");
+}
+
 }  // namespace
 }  // namespace sohoa::ocr
