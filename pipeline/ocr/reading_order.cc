@@ -129,8 +129,9 @@ std::vector<Row> merge_side_by_side(std::vector<Row> rows, const std::vector<boo
 }
 
 /// Tesseract sometimes lists a block before blocks printed above it (a table's last row, a
-/// number under the fields of a certificate). A block is moved after every block that starts
-/// and centres higher and shares some of its width; blocks side by side keep Tesseract's order.
+/// number under the fields of a certificate). A block is moved after every block wholly above
+/// it, and every block that starts and centres higher and shares some of its width; blocks side
+/// by side keep Tesseract's order.
 void order_blocks(std::vector<Row>& rows, std::vector<bool>& block_start) {
   struct Block {
     size_t begin, end;
@@ -150,8 +151,12 @@ void order_blocks(std::vector<Row>& rows, std::vector<bool>& block_start) {
     b.bottom = std::max(b.bottom, rows[i].bottom);
   }
   if (blocks.size() < 2) return;
-  auto above = [](const Block& a, const Block& b) {  // a printed over b, in the same columns
+  // a comes before b when printed over it in the same columns, or wholly over it anywhere:
+  // administrative papers set blocks side by side only within a band (header, signatures,
+  // a field grid), never as columns of running text.
+  auto above = [](const Block& a, const Block& b) {
     if (a.left > a.right || b.left > b.right) return false;
+    if (a.bottom <= b.top) return true;
     const bool shares_width = std::min(a.right, b.right) > std::max(a.left, b.left);
     return shares_width && a.top < b.top && a.top + a.bottom < b.top + b.bottom;
   };

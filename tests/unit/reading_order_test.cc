@@ -324,5 +324,21 @@ TEST(ReadingOrder, CertificateFieldsWithValuesApartAreReadAcross) {
             "Đã hoàn thành kỳ thi ngày: 01/03/2021");
 }
 
+TEST(ReadingOrder, BlockListedFirstButPrintedBelowOthersComesAfterThem) {
+  // A diploma as Tesseract read it: it listed the registry number at the bottom left first.
+  // Nothing above it shares its width, but it lies wholly below the header and the fields.
+  const OcrResult ocr = page_of_boxes(
+      {
+          {{1430, 54}, {{329, 382, "Số"}, {399, 520, "hiệu:"}, {539, 772, "B9832439"}}},
+          {{262, 64}, {{1202, 1354, "CỘNG"}, {1371, 1491, "HÒA"}, {1505, 1582, "XÃ"}, {1597, 1698, "HỘI"}}},
+          {{911, 62}, {{900, 1004, "Cho:"}, {1202, 1376, "Huỳnh"}, {1392, 1498, "Kim"}, {1514, 1650, "Dung"}}},
+          {{1134, 54}, {{899, 1072, "Ngành:"}, {1205, 1333, "Ngôn"}, {1349, 1446, "ngữ"}, {1458, 1560, "Anh"}}},
+      },
+      /*blocks=*/true);
+  const std::string text = reading_order_text(ocr, 3509);
+  EXPECT_EQ(text.substr(0, text.find('\n')), "CỘNG HÒA XÃ HỘI") << text;
+  EXPECT_GT(text.find("Số hiệu: B9832439"), text.find("Ngành: Ngôn ngữ Anh")) << text;
+}
+
 }  // namespace
 }  // namespace sohoa::ocr
