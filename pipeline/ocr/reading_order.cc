@@ -124,6 +124,20 @@ std::vector<Row> merge_side_by_side(std::vector<Row> rows, const std::vector<boo
     m.height = std::max(m.height, row.height);
     blocks[target].push_back(block);
     segment(m, page_width);
+    // The row it joined may have been listed before lines printed wholly above this one (the
+    // date line over the title of a signature block, beside a registry number listed first):
+    // the joined row goes after them.
+    size_t after = target;
+    for (size_t k = target + 1; k < merged.size(); ++k)
+      if (!merged[k].words.empty() && merged[k].bottom <= row.top) after = k;
+    if (after > target) {
+      std::rotate(merged.begin() + target, merged.begin() + target + 1, merged.begin() + after + 1);
+      std::rotate(blocks.begin() + target, blocks.begin() + target + 1, blocks.begin() + after + 1);
+      std::vector<bool>::reference flag = merged_start[target];
+      const bool moved_flag = flag;
+      for (size_t k = target; k < after; ++k) merged_start[k] = merged_start[k + 1];
+      merged_start[after] = moved_flag;
+    }
   }
   return merged;
 }
@@ -349,6 +363,19 @@ std::pair<size_t, bool> left_aligned_run(const std::vector<Row>& rows, size_t be
                                 : s.text.find(':') != std::string::npos);
     }
   }
+  // One row can be a grid by itself when it holds two or more "label: value" fields
+  // ("Hình thức đào tạo: Chính quy   Xếp loại: Giỏi" above a signature zone).
+  auto fields_only = [](const Row& row) {
+    int fields = 0;
+    for (const Segment& s : row.segs) {
+      if (is_minor(s)) continue;
+      const size_t colon = s.text.find(':');
+      if (colon == std::string::npos || colon == 0 || colon + 1 >= s.text.size()) return false;
+      ++fields;
+    }
+    return fields >= 2;
+  };
+  if (r - begin == 1 && fields_only(rows[begin])) return {r, true};
   if (r - begin < 2 || !paired) return {r, false};
   // A centred block beside a left-aligned list ("Nơi nhận: - Như trên; …" beside the signature
   // block) is not a grid: its lines share a centre, not a left edge. The block can run on below

@@ -340,5 +340,29 @@ TEST(ReadingOrder, BlockListedFirstButPrintedBelowOthersComesAfterThem) {
   EXPECT_GT(text.find("Số hiệu: B9832439"), text.find("Ngành: Ngôn ngữ Anh")) << text;
 }
 
+TEST(ReadingOrder, DiplomaFooterReadsTheRegistryColumnThenTheSignature) {
+  // The bottom of a diploma as Tesseract listed it: the registry number first, the last field
+  // row with two "label: value" fields, then the signature block beside the registry numbers.
+  const OcrResult ocr = page_of_boxes(
+      {
+          {{1430, 54}, {{329, 382, "Số"}, {399, 520, "hiệu:"}, {539, 772, "B9832439"}}},
+          {{1203, 58}, {{899, 1020, "Hình"}, {1037, 1145, "thức"}, {1163, 1250, "đào"}, {1267, 1354, "tạo:"},
+                        {1425, 1569, "Chính"}, {1587, 1679, "quy"}, {1894, 1985, "Xếp"}, {2002, 2093, "loại"},
+                        {2108, 2172, "tốt"}, {2188, 2368, "nghiệp:"}, {2421, 2519, "Giỏi"}}},
+          {{1339, 54}, {{2005, 2155, "Thanh"}, {2168, 2279, "Hóa,"}, {2300, 2412, "ngày"}, {2429, 2484, "13"},
+                        {2503, 2681, "tháng"}, {2657, 2684, "3"}, {2698, 2801, "năm"}, {2816, 2932, "2023"}}},
+          {{1400, 64}, {{2274, 2409, "HIỆU"}, {2423, 2660, "TRƯỞNG"}}},
+          {{1500, 60}, {{329, 383, "Số"}, {399, 485, "vào"}, {504, 552, "sổ"}, {571, 653, "cấp"}, {669, 802, "bằng:"},
+                        {820, 1064, "4126/2023"}}},
+          {{1771, 54}, {{2239, 2440, "Trương"}, {2454, 2540, "Thị"}, {2556, 2694, "Oanh"}}},
+      },
+      /*blocks=*/true);
+  std::string text = reading_order_text(ocr, 3509);
+  for (size_t at; (at = text.find("\n\n")) != std::string::npos;) text.erase(at, 1);
+  EXPECT_EQ(text,
+            "Hình thức đào tạo: Chính quy Xếp loại tốt nghiệp: Giỏi\nSố hiệu: B9832439\n"
+            "Số vào sổ cấp bằng: 4126/2023\nThanh Hóa, ngày 13 tháng 3 năm 2023\nHIỆU TRƯỞNG\nTrương Thị Oanh");
+}
+
 }  // namespace
 }  // namespace sohoa::ocr
