@@ -304,8 +304,13 @@ Image remove_form_furniture(const Image& gray8, double dpi, double glyph_px, Cle
       const Blob& b = blobs[i];
       const long b0 = band_of(b);
       bool near_leader = false;
-      for (long bi = std::max(0L, b0 - 1); bi <= std::min<long>(bands.size() - 1, b0 + 1) && !near_leader; ++bi)
-        for (int j : bands[bi]) {
+      for (long bi = std::max(0L, b0 - 1); bi <= std::min<long>(bands.size() - 1, b0 + 1) && !near_leader; ++bi) {
+        // Only marks within reach along the row: the band is in x order.
+        const std::vector<int>& band = bands[bi];
+        const double from = b.x - 3 * max_gap - max_dash - 1, to = b.x + b.w + 3 * max_gap;
+        auto it = std::lower_bound(band.begin(), band.end(), from, [&](int k, double x) { return blobs[k].x < x; });
+        for (; it != band.end() && blobs[*it].x <= to; ++it) {
+          const int j = *it;
           if (!erase[j] || std::fabs(blobs[j].cy() - b.cy()) > same_line) continue;
           const Blob& l = blobs[j];
           const int x0 = std::min(b.x + b.w, l.x + l.w), x1 = std::max(b.x, l.x);
@@ -313,6 +318,7 @@ Image remove_form_furniture(const Image& gray8, double dpi, double glyph_px, Cle
           near_leader = true;
           break;
         }
+      }
       if (near_leader && !colon_base(b)) {
         erase[i] = 1;
         ++local.leader_dots;
