@@ -5,7 +5,11 @@
 #include <poppler/cpp/poppler-image.h>
 #include <poppler/cpp/poppler-page-renderer.h>
 #include <poppler/cpp/poppler-page.h>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFPageDocumentHelper.hh>
+#include <qpdf/QPDFPageObjectHelper.hh>
 
+#include <cmath>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -39,34 +43,98 @@ std::string base64(const unsigned char* d, size_t n) {
   return out;
 }
 
+constexpr int kThumbWidth = 160;
+
+std::string jpeg_data_url(PIX* pix) {
+  l_uint8* jpeg = nullptr;
+  size_t size = 0;
+  std::string out;
+  if (pixWriteMemJpeg(&jpeg, &size, pix, 70, 0) == 0) {
+    out = "data:image/jpeg;base64," + base64(jpeg, size);
+    lept_free(jpeg);
+  }
+  return out;
+}
+
+/// The thumbnail of a page that is one JPEG filling the page, as sohoa writes them: libjpeg
+/// decodes it at 1/2 to 1/8 scale, a fraction of what rendering the whole page costs (about
+/// 40 ms a page, most of the report's time). Null for any other page.
+PIX* jpeg_page_thumbnail(QPDFPageObjectHelper& page) {
+  if (page.getAttribute("/Rotate", false).isInteger() && page.getAttribute("/Rotate", false).getIntValue() % 360 != 0)
+    return nullptr;
+  std::map<std::string, QPDFObjectHandle> images = page.getImages();
+  if (images.size() != 1) return nullptr;
+  QPDFObjectHandle dict = images.begin()->second.getDict();
+  QPDFObjectHandle filter = dict.getKey("/Filter");
+  if (!filter.isName() || filter.getName() != "/DCTDecode" || dict.hasKey("/Decode") || dict.hasKey("/SMask") ||
+      dict.hasKey("/Mask"))
+    return nullptr;
+  const int w = dict.getKey("/Width").isInteger() ? dict.getKey("/Width").getIntValueAsInt() : 0;
+  const int h = dict.getKey("/Height").isInteger() ? dict.getKey("/Height").getIntValueAsInt() : 0;
+  const QPDFObjectHandle::Rectangle box = page.getMediaBox().getArrayAsRectangle();
+  const double pw = box.urx - box.llx, ph = box.ury - box.lly;
+  // The image must fill the page, or the page shows more than it (the renderer handles that).
+  if (w <= 0 || h <= 0 || pw <= 0 || ph <= 0 || std::fabs(pw / ph - static_cast<double>(w) / h) > 0.03 * pw / ph)
+    return nullptr;
+  int reduction = 1;  // libjpeg scales by 1/2, 1/4 or 1/8 while decoding; keep at least twice the thumbnail
+  while (reduction < 8 && w / (2 * reduction) >= 2 * kThumbWidth) reduction *= 2;
+  std::shared_ptr<Buffer> raw = images.begin()->second.getRawStreamData();
+  l_int32 warnings = 0;
+  PIX* decoded = pixReadMemJpeg(raw->getBuffer(), raw->getSize(), 0, reduction, &warnings, 0);
+  if (!decoded) return nullptr;
+  const int tw = kThumbWidth, th = std::max(1, static_cast<int>(std::lround(kThumbWidth * ph / pw)));
+  PIX* thumb = pixScaleToSize(decoded, tw, th);
+  pixDestroy(&decoded);
+  return thumb;
+}
+
 /// JPEG data URLs of the PDF's pages, about 160 pixels wide.
 std::vector<std::string> thumbnails(const stdfs::path& pdf) {
   std::vector<std::string> out;
   if (!stdfs::exists(pdf)) return out;
-  std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(pdf.string()));
-  if (!doc) return out;
+  std::vector<QPDFPageObjectHelper> qpages;
+  QPDF qpdf;
+  try {
+    qpdf.setSuppressWarnings(true);
+    qpdf.processFile(pdf.c_str());
+    qpages = QPDFPageDocumentHelper(qpdf).getAllPages();
+  } catch (const std::exception&) {
+    qpages.clear();  // let the renderer try
+  }
+  std::unique_ptr<poppler::document> doc;
   poppler::page_renderer renderer;
   renderer.set_image_format(poppler::image::format_rgb24);
-  for (int i = 0; i < doc->pages(); ++i) {
-    std::unique_ptr<poppler::page> page(doc->create_page(i));
-    if (!page) continue;
-    const double dpi = 160.0 / std::max(1.0, page->page_rect().width()) * 72.0;
-    poppler::image img = renderer.render_page(page.get(), dpi, dpi);
-    if (!img.is_valid()) continue;
-    const int w = img.width(), h = img.height();
-    PIX* pix = pixCreate(w, h, 32);
-    const char* data = img.const_data();
-    for (int y = 0; y < h; ++y) {
-      const unsigned char* row = reinterpret_cast<const unsigned char*>(data + y * img.bytes_per_row());
-      for (int x = 0; x < w; ++x) pixSetRGBPixel(pix, x, y, row[3 * x], row[3 * x + 1], row[3 * x + 2]);
+  const int pages = !qpages.empty() ? static_cast<int>(qpages.size()) : -1;
+  for (int i = 0; pages < 0 || i < pages; ++i) {
+    PIX* pix = nullptr;
+    if (pages > 0) {
+      try {
+        pix = jpeg_page_thumbnail(qpages[i]);
+      } catch (const std::exception&) {
+        pix = nullptr;
+      }
     }
-    l_uint8* jpeg = nullptr;
-    size_t size = 0;
-    if (pixWriteMemJpeg(&jpeg, &size, pix, 70, 0) == 0) {
-      out.push_back("data:image/jpeg;base64," + base64(jpeg, size));
-      lept_free(jpeg);
+    if (!pix) {
+      if (!doc) doc.reset(poppler::document::load_from_file(pdf.string()));
+      if (!doc) break;
+      if (pages < 0 && i >= doc->pages()) break;
+      if (i >= doc->pages()) break;
+      std::unique_ptr<poppler::page> page(doc->create_page(i));
+      if (!page) continue;
+      const double dpi = kThumbWidth / std::max(1.0, page->page_rect().width()) * 72.0;
+      poppler::image img = renderer.render_page(page.get(), dpi, dpi);
+      if (!img.is_valid()) continue;
+      const int w = img.width(), h = img.height();
+      pix = pixCreate(w, h, 32);
+      const char* data = img.const_data();
+      for (int y = 0; y < h; ++y) {
+        const unsigned char* row = reinterpret_cast<const unsigned char*>(data + y * img.bytes_per_row());
+        for (int x = 0; x < w; ++x) pixSetRGBPixel(pix, x, y, row[3 * x], row[3 * x + 1], row[3 * x + 2]);
+      }
     }
+    std::string url = jpeg_data_url(pix);
     pixDestroy(&pix);
+    if (!url.empty()) out.push_back(std::move(url));
   }
   return out;
 }
