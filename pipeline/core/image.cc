@@ -1,5 +1,6 @@
 #include "core/image.h"
 
+#include <cstring>
 #include <stdexcept>
 
 namespace sohoa {
@@ -31,6 +32,39 @@ Image rotate_orth(const Image& img, int degrees_cw) {
   return Image(pixRotateOrth(img.get(), quads));
 }
 
+namespace {
+
+// Leptonica keeps an 8-bit row as 32-bit words with the first pixel in the most significant
+// byte: on a little-endian machine each word's bytes are the pixels in reverse order.
+void pix_row_to_bytes(const l_uint32* line, uchar* row, int w) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  const int words = w / 4;
+  for (int k = 0; k < words; ++k) {
+    const l_uint32 v = __builtin_bswap32(line[k]);
+    std::memcpy(row + 4 * k, &v, 4);
+  }
+  for (int x = 4 * words; x < w; ++x) row[x] = GET_DATA_BYTE(line, x);
+#else
+  std::memcpy(row, line, static_cast<size_t>(w));
+#endif
+}
+
+void bytes_to_pix_row(const uchar* row, l_uint32* line, int w) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  const int words = w / 4;
+  for (int k = 0; k < words; ++k) {
+    l_uint32 v;
+    std::memcpy(&v, row + 4 * k, 4);
+    line[k] = __builtin_bswap32(v);
+  }
+  for (int x = 4 * words; x < w; ++x) SET_DATA_BYTE(line, x, row[x]);
+#else
+  std::memcpy(line, row, static_cast<size_t>(w));
+#endif
+}
+
+}  // namespace
+
 cv::Mat gray_to_mat(const Image& gray8) {
   PIX* pix = gray8.get();
   if (!pix || pixGetDepth(pix) != 8) throw std::invalid_argument("gray_to_mat needs an 8-bit image");
@@ -38,11 +72,7 @@ cv::Mat gray_to_mat(const Image& gray8) {
   cv::Mat mat(h, w, CV_8UC1);
   const l_uint32* data = pixGetData(pix);
   const int wpl = pixGetWpl(pix);
-  for (int y = 0; y < h; ++y) {
-    const l_uint32* line = data + y * wpl;
-    uchar* row = mat.ptr<uchar>(y);
-    for (int x = 0; x < w; ++x) row[x] = GET_DATA_BYTE(line, x);
-  }
+  for (int y = 0; y < h; ++y) pix_row_to_bytes(data + y * wpl, mat.ptr<uchar>(y), w);
   return mat;
 }
 
@@ -51,11 +81,7 @@ Image mat_to_gray(const cv::Mat& mat) {
   PIX* pix = pixCreate(mat.cols, mat.rows, 8);
   l_uint32* data = pixGetData(pix);
   const int wpl = pixGetWpl(pix);
-  for (int y = 0; y < mat.rows; ++y) {
-    l_uint32* line = data + y * wpl;
-    const uchar* row = mat.ptr<uchar>(y);
-    for (int x = 0; x < mat.cols; ++x) SET_DATA_BYTE(line, x, row[x]);
-  }
+  for (int y = 0; y < mat.rows; ++y) bytes_to_pix_row(mat.ptr<uchar>(y), data + y * wpl, mat.cols);
   return Image(pix);
 }
 

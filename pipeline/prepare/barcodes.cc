@@ -14,17 +14,13 @@ std::vector<std::string> read_barcodes(const Image& gray8, double dpi) {
   // 200 dpi keeps a 15 mm card QR at ~120 px, plenty for ZXing, at a fraction of the cost.
   const double f = std::min(1.0, 200.0 / dpi);
   Image img(f < 1 ? pixScaleGrayLI(gray8.get(), static_cast<float>(f), static_cast<float>(f)) : pixClone(gray8.get()));
-  const int w = img.width(), h = img.height();
-  std::vector<uint8_t> buf(static_cast<size_t>(w) * h);
-  const l_uint32* data = pixGetData(img.get());
-  const int wpl = pixGetWpl(img.get());
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) buf[static_cast<size_t>(y) * w + x] = GET_DATA_BYTE(data + y * wpl, x);
+  const cv::Mat buf = gray_to_mat(img);  // contiguous rows
+  const int w = buf.cols, h = buf.rows;
   ZXing::DecodeHints hints;
   hints.setTryHarder(true);
   hints.setTryRotate(false);  // the page is already upright
   std::vector<std::string> out;
-  for (const auto& r : ZXing::ReadBarcodes(ZXing::ImageView(buf.data(), w, h, ZXing::ImageFormat::Lum), hints))
+  for (const auto& r : ZXing::ReadBarcodes(ZXing::ImageView(buf.data, w, h, ZXing::ImageFormat::Lum), hints))
     if (r.isValid()) {
       // Codes often hold UTF-8 without saying so (CCCD cards do); ZXing's guess can be wrong.
       const auto& b = r.bytes();
