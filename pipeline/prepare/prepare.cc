@@ -243,10 +243,12 @@ PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
   out.info.rotation = orientation.rotation_cw;
   out.info.rotation_confidence = orientation.confidence;
   out.info.rotation_method = orientation.method;
+  // An 8-bit page is its own grey (to_gray8 clones it): turn it once, not twice.
+  const bool gray_is_color = gray.get() == raw.image.get();
   Image color = std::move(raw.image);
   if (out.info.rotation != 0) {
     color = rotate_orth(color, out.info.rotation);
-    gray = rotate_orth(gray, out.info.rotation);
+    gray = gray_is_color ? color.clone() : rotate_orth(gray, out.info.rotation);
   }
 
   const Skew skew = measure_skew(gray);
@@ -255,7 +257,7 @@ PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
   if (std::fabs(skew.degrees) >= kMinSkewDeg && skew.confidence >= kMinSkewConf && shift_px >= kMinSkewShiftPx) {
     out.info.skew_deg = skew.degrees;
     color = rotate_by(color, skew.degrees);
-    gray = rotate_by(gray, skew.degrees);
+    gray = gray_is_color ? color.clone() : rotate_by(gray, skew.degrees);
   }
 
   out.barcodes = read_barcodes(gray, raw.dpi);
