@@ -75,7 +75,12 @@ std::map<std::string, MetadataValue> extract(const Document& doc, const std::vec
   }
   if (card_like) {
     for (const PageLayout& pl : pls) {
-      for (const std::string& q : qr::decode(pages[pl.page_idx])) {
+      // The codes prepare read from the page; decode the colour image (every turn) only when
+      // none of them is a CCCD code.
+      const Page& page = pages[pl.page_idx];
+      const bool read = std::any_of(page.barcodes.begin(), page.barcodes.end(),
+                                    [](const std::string& q) { return qr::parse_cccd(q).has_value(); });
+      for (const std::string& q : read ? page.barcodes : qr::decode(page)) {
         std::optional<qr::CccdData> d = qr::parse_cccd(q);
         if (!d) continue;
         if (valid_id12(d->so_dinh_danh, d->ngay_sinh)) out["so_dinh_danh"] = {d->so_dinh_danh, "qr", pl.page_no};
