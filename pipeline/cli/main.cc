@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -36,14 +37,17 @@ void ensure_single_threaded_openmp(char** argv) {
 
 /// After the batch: one archive package per dossier, the catalog, the report.
 void archive_outputs(const sohoa::batch::Config& config, const std::string& dossier) {
+  const auto dossiers = sohoa::package::dossiers_of(config.out, dossier);
+  // The report reads only the records: it is made on a second core while the packages are
+  // zipped, instead of after them (the batch's workers are done by now).
+  auto report = std::async(std::launch::async, [&] { sohoa::report::write_report(config.out, dossiers); });
   sohoa::package::Options po;
   po.default_dossier = dossier;
   const auto packages = sohoa::package::write_packages(config.out, po);
   std::printf("sohoa: %zu packages written to %s\n", packages.size(), (config.out / "packages").c_str());
-  const auto dossiers = sohoa::package::dossiers_of(config.out, dossier);
   const int catalogued = sohoa::catalog::update(config.out, dossiers);
   std::printf("sohoa: %d records in %s\n", catalogued, (config.out / "catalog.sqlite").c_str());
-  sohoa::report::write_report(config.out, dossiers);
+  report.get();
   std::printf("sohoa: report in %s\n", (config.out / "report.html").c_str());
 }
 
