@@ -158,23 +158,32 @@ Orientation decide_orientation(const Image& gray8, double dpi, ocr::Engine& engi
   return out;
 }
 
-double ink_coverage(const Image& gray8) {
+namespace {
+/// The inner page (a twelfth of each edge left out: scanner borders, punch holes) and its ink.
+/// Ink is clearly darker than the paper. Otsu splits any page in two, so on the blank back of
+/// a thin sheet it takes the faint show-through of the front (some 15 levels under the paper)
+/// for ink; print, even faded or faxed, stands far more than kMinInkContrast below it.
+std::pair<Image, Image> inner_ink(const Image& gray8) {
   const int w = gray8.width(), h = gray8.height();
   const int mx = w / 12, my = h / 12;
   BOX* box = boxCreate(mx, my, w - 2 * mx, h - 2 * my);
   Image inner(pixClipRectangle(gray8.get(), box, nullptr));
   boxDestroy(&box);
-  if (!inner) return 0;
+  if (!inner) return {};
   Image bin = binarize(inner);
-  // Ink is clearly darker than the paper. Otsu splits any page in two, so on the blank back of
-  // a thin sheet it takes the faint show-through of the front (some 15 levels under the paper)
-  // for ink; print, even faded or faxed, stands far more than kMinInkContrast below it.
   l_uint32 paper = 255;
   if (pixGetRankValue(inner.get(), 1, 0.9f, &paper) == 0) {
     const int threshold = static_cast<int>(paper) - kMinInkContrast;
     Image contrasted(threshold > 0 ? pixThresholdToBinary(inner.get(), threshold) : pixCreate(inner.width(), inner.height(), 1));
     if (contrasted) pixAnd(bin.get(), bin.get(), contrasted.get());
   }
+  return {std::move(inner), std::move(bin)};
+}
+}  // namespace
+
+double ink_coverage(const Image& gray8) {
+  auto [inner, bin] = inner_ink(gray8);
+  if (!inner) return 0;
   // Remove isolated specks (dust, fax noise) before counting.
   Image opened(pixSelectBySize(bin.get(), 3, 3, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, nullptr));
   l_int32 count = 0;
@@ -187,13 +196,8 @@ bool is_blank(const Image& gray8) {
   // specks only lower the raw count, and speck removal within a band of rows keeps a subset of
   // what it keeps on the whole page (a component cut at a band edge only gets smaller), so the
   // bands counted so far prove ink as soon as they reach the limit.
-  const int w = gray8.width(), h = gray8.height();
-  const int mx = w / 12, my = h / 12;
-  BOX* box = boxCreate(mx, my, w - 2 * mx, h - 2 * my);
-  Image inner(pixClipRectangle(gray8.get(), box, nullptr));
-  boxDestroy(&box);
+  auto [inner, bin] = inner_ink(gray8);
   if (!inner) return true;
-  Image bin = binarize(inner);
   const double area = static_cast<double>(inner.width()) * inner.height();
   l_int32 raw = 0;
   pixCountPixels(bin.get(), &raw, nullptr);
