@@ -76,9 +76,38 @@ static void write_all(int fd, std::string_view content, const std::filesystem::p
   }
 }
 
+int open_unnamed(const std::filesystem::path& dir) {
+  return ::open(dir.empty() ? "." : dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+}
+
+void publish(int fd, const std::filesystem::path& tmp, const std::filesystem::path& path) {
+  if (::fsync(fd) != 0)
+    throw Error(ErrorCode::output_io, "cannot flush " + path.string() + ": " + std::strerror(errno));
+  ::unlink(tmp.c_str());  // a leftover of a killed run with the same pid
+  const std::string proc = "/proc/self/fd/" + std::to_string(fd);
+  if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, tmp.c_str(), AT_SYMLINK_FOLLOW) != 0)
+    throw Error(ErrorCode::output_io, "cannot name " + tmp.string() + ": " + std::strerror(errno));
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    throw Error(ErrorCode::output_io, "cannot rename into " + path.string() + ": " + std::strerror(err));
+  }
+}
+
 void write_atomic(const std::filesystem::path& path, std::string_view content) {
   std::filesystem::path tmp = path;
   tmp += ".tmp-" + std::to_string(::getpid());
+  if (const int fd = open_unnamed(path.parent_path()); fd >= 0) {
+    try {
+      write_all(fd, content, path);
+      publish(fd, tmp, path);
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
+    ::close(fd);
+    return;
+  }
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw Error(ErrorCode::output_io, "cannot create " + tmp.string() + ": " + std::strerror(errno));
   try {

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "core/error.h"
+#include "core/fsutil.h"
 #include "core/hash.h"
 
 namespace sohoa::package {
@@ -46,17 +47,23 @@ std::string sha512_hex(const std::string& bytes) {
 
 void write_zip(const stdfs::path& path, const std::vector<ZipEntry>& entries, long long mtime_epoch) {
   const stdfs::path tmp = path.parent_path() / ("." + path.filename().string() + ".tmp-" + std::to_string(::getpid()));
+  const int fd = fs::open_unnamed(path.parent_path());
   auto fail = [&](archive* a, const std::string& what) {
     const std::string msg = "cannot write " + path.string() + ": " + what + (a && archive_error_string(a) ? std::string(": ") + archive_error_string(a) : "");
     std::error_code ec;
-    stdfs::remove(tmp, ec);
+    if (fd >= 0) ::close(fd);
+    else stdfs::remove(tmp, ec);
     throw Error(ErrorCode::output_io, msg);
   };
   {
     std::unique_ptr<archive, WriteDeleter> a(archive_write_new());
     if (archive_write_set_format_zip(a.get()) != ARCHIVE_OK) fail(a.get(), "zip format");
     archive_write_set_options(a.get(), "zip:compression=deflate");
-    if (archive_write_open_filename(a.get(), tmp.c_str()) != ARCHIVE_OK) fail(a.get(), "open");
+    // Into an unnamed file where the file system allows: a killed run leaves no half zip.
+    archive_write_set_bytes_in_last_block(a.get(), 1);
+    if (fd >= 0 ? archive_write_open_fd(a.get(), fd) != ARCHIVE_OK
+                : archive_write_open_filename(a.get(), tmp.c_str()) != ARCHIVE_OK)
+      fail(a.get(), "open");
     for (const ZipEntry& e : entries) {
       std::unique_ptr<archive_entry, EntryDeleter> en(archive_entry_new());
       archive_entry_set_pathname_utf8(en.get(), e.path.c_str());
@@ -68,6 +75,16 @@ void write_zip(const stdfs::path& path, const std::vector<ZipEntry>& entries, lo
       if (!e.bytes.empty() && archive_write_data(a.get(), e.bytes.data(), e.bytes.size()) < 0) fail(a.get(), e.path);
     }
     if (archive_write_close(a.get()) != ARCHIVE_OK) fail(a.get(), "close");
+  }
+  if (fd >= 0) {
+    try {
+      fs::publish(fd, tmp, path);
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
+    ::close(fd);
+    return;
   }
   std::error_code ec;
   stdfs::rename(tmp, path, ec);

@@ -7,6 +7,8 @@ import signal
 import subprocess
 import time
 import unittest
+import zipfile
+from xml.etree import ElementTree
 
 from sohoa_run import BIN, SAMPLES, Output, fresh_dir, remove, run
 
@@ -32,24 +34,43 @@ class Resume(unittest.TestCase):
 
     TEMP_NAME = re.compile(r"\.tmp-\d+$")
 
+    def assert_whole(self, path):
+        """A file is whole when its format's own reader accepts all of it."""
+        name = self.TEMP_NAME.sub("", path.name)
+        data = path.read_bytes()
+        if name.endswith(".json") or path.parent.name == "done":
+            json.loads(data.decode("utf-8"))
+        elif name.endswith(".pdf"):
+            check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True)
+            self.assertEqual(check.returncode, 0, f"half-written: {path}")
+        elif name.endswith(".zip"):
+            with zipfile.ZipFile(path) as z:
+                self.assertIsNone(z.testzip(), f"half-written: {path}")
+        elif name.endswith((".xml", ".html")):
+            text = data.decode("utf-8")
+            self.assertTrue(text.rstrip().endswith(">"), f"half-written: {path}")
+            if name.endswith(".xml"):
+                ElementTree.fromstring(data)
+        elif name.endswith(".txt"):
+            data.decode("utf-8")
+
     def assert_no_half_written_files(self, out, just_killed=False):
-        """Every record under its final name is whole. Right after a kill, what was being
-        written may still sit under its temporary name (staged, never renamed into place);
-        once a run has finished, nothing may."""
+        """No file anywhere in OUT is half-written, whatever moment the kill hit: each is written
+        unnamed and named only once flushed. Right after a kill, a record still being assembled
+        may sit in a staging folder under a temporary name, holding only whole files; once a run
+        has finished, nothing with a temporary name may be left."""
         for p in out.rglob("*"):
-            if just_killed and self.TEMP_NAME.search(p.name):
-                continue
-            if just_killed and any(self.TEMP_NAME.search(a.name) for a in p.parents):
-                continue
-            self.assertNotIn(".tmp-", p.name, f"left behind: {p}")
+            if not just_killed:
+                self.assertNotIn(".tmp-", p.name, f"left behind: {p}")
+            if p.is_file() and not p.name.startswith("catalog.sqlite"):  # SQLite keeps its own journal
+                self.assert_whole(p)
         for rec_dir in (out / "records").iterdir() if (out / "records").exists() else []:
             if just_killed and self.TEMP_NAME.search(rec_dir.name):
                 continue
             rec = json.loads((rec_dir / "record.json").read_text(encoding="utf-8"))
             self.assertTrue((rec_dir / "text.txt").exists())
             if not all(p["blank"] for p in rec["pages"]):
-                check = subprocess.run(["qpdf", "--check", str(rec_dir / "document.pdf")], capture_output=True)
-                self.assertEqual(check.returncode, 0, rec_dir)
+                self.assertTrue((rec_dir / "document.pdf").exists(), rec_dir)
 
     def test_killed_runs_finish_without_loss_or_duplicates(self):
         out = self.tmp / "killed"
