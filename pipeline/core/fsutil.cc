@@ -81,12 +81,14 @@ int open_unnamed(const std::filesystem::path& dir) {
 }
 
 void publish(int fd, const std::filesystem::path& tmp, const std::filesystem::path& path) {
-  if (::fsync(fd) != 0)
-    throw Error(ErrorCode::output_io, "cannot flush " + path.string() + ": " + std::strerror(errno));
-  ::unlink(tmp.c_str());  // a leftover of a killed run with the same pid
+  const int synced = ::fsync(fd), sync_err = errno;
   const std::string proc = "/proc/self/fd/" + std::to_string(fd);
-  if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, tmp.c_str(), AT_SYMLINK_FOLLOW) != 0)
-    throw Error(ErrorCode::output_io, "cannot name " + tmp.string() + ": " + std::strerror(errno));
+  ::unlink(tmp.c_str());  // a leftover of a killed run with the same pid
+  const int linked = synced == 0 ? ::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, tmp.c_str(), AT_SYMLINK_FOLLOW) : -1;
+  const int link_err = errno;
+  ::close(fd);
+  if (synced != 0) throw Error(ErrorCode::output_io, "cannot flush " + path.string() + ": " + std::strerror(sync_err));
+  if (linked != 0) throw Error(ErrorCode::output_io, "cannot name " + tmp.string() + ": " + std::strerror(link_err));
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     const int err = errno;
     ::unlink(tmp.c_str());
@@ -100,12 +102,11 @@ void write_atomic(const std::filesystem::path& path, std::string_view content) {
   if (const int fd = open_unnamed(path.parent_path()); fd >= 0) {
     try {
       write_all(fd, content, path);
-      publish(fd, tmp, path);
     } catch (...) {
       ::close(fd);
       throw;
     }
-    ::close(fd);
+    publish(fd, tmp, path);
     return;
   }
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -20,7 +20,8 @@ std::string read_text_or_empty(const std::filesystem::path& path);
 void write_atomic(const std::filesystem::path& path, std::string_view content);
 /// An open, still unnamed file in dir (O_TMPFILE), or -1 when the file system cannot make one.
 int open_unnamed(const std::filesystem::path& dir);
-/// Flushes fd, names it tmp (a fresh name in the same folder) and renames tmp over path.
+/// Flushes fd, names it tmp (a fresh name in the same folder), renames tmp over path; closes fd
+/// whatever happens.
 void publish(int fd, const std::filesystem::path& tmp, const std::filesystem::path& path);
 /// fsync a directory so a rename inside it survives a power cut.
 void sync_dir(const std::filesystem::path& dir);

@@ -77,13 +77,7 @@ void write_zip(const stdfs::path& path, const std::vector<ZipEntry>& entries, lo
     if (archive_write_close(a.get()) != ARCHIVE_OK) fail(a.get(), "close");
   }
   if (fd >= 0) {
-    try {
-      fs::publish(fd, tmp, path);
-    } catch (...) {
-      ::close(fd);
-      throw;
-    }
-    ::close(fd);
+    fs::publish(fd, tmp, path);
     return;
   }
   std::error_code ec;

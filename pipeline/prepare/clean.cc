@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <opencv2/imgproc.hpp>
+#include <utility>
 #include <vector>
 
 namespace sohoa::prepare {
@@ -23,13 +24,11 @@ Image gray_without_color_ink(const Image& page, CleanStats* stats) {
   // Strong: clearly seal or pen ink. Weak: the pale or dark fringe of such ink, where it blends
   // with the paper or JPEG smears it (pink, purple, grey-blue); removed only next to strong ink,
   // so faintly tinted black print elsewhere stays.
-  cv::Mat strong(h, w, CV_8U, cv::Scalar(0)), weak(h, w, CV_8U, cv::Scalar(0));
-  // Kinds of ink, for telling sub-pixel rendered letters from seals: 1 black, 2 red, 4 blue.
-  cv::Mat kind(h, w, CV_8U, cv::Scalar(0));
+  // Kinds of ink: 1 black, 2 red, 4 blue (2 and 4 are strong colour ink).
+  cv::Mat kind(h, w, CV_8U, cv::Scalar(0)), weak(h, w, CV_8U, cv::Scalar(0));
   for (int y = 0; y < h; ++y) {
     const l_uint32* sl = src + y * swpl;
     l_uint32* dl = dst + y * dwpl;
-    uchar* sr = strong.ptr<uchar>(y);
     uchar* wr = weak.ptr<uchar>(y);
     uchar* kr = kind.ptr<uchar>(y);
     for (int x = 0; x < w; ++x) {
@@ -40,8 +39,8 @@ Image gray_without_color_ink(const Image& page, CleanStats* stats) {
       // Yellowed paper is red+green, so "red" needs red well above green too.
       const bool red = r == mx && r - g > 60 && r - b > 40;
       const bool blue = b == mx && b - r > 50 && b - g > 20;
-      sr[x] = (red || blue) && mx - mn > 60;
-      kr[x] = sr[x] ? (red ? 2 : 4) : (mx < 80 && mx - mn < 30);
+      const bool strong = (red || blue) && mx - mn > 60;
+      kr[x] = strong ? (red ? 2 : 4) : (mx < 80 && mx - mn < 30);
       // Black print stays dark and nearly grey even under a seal; yellowed paper has g ≈ r.
       wr[x] = mx - mn >= 25 && mx >= 90 && (r - g >= 15 || b - g >= 15);
       SET_DATA_BYTE(dl, x, (r * 77 + g * 151 + b * 28) >> 8);
@@ -75,6 +74,7 @@ Image gray_without_color_ink(const Image& page, CleanStats* stats) {
   }
   const double dpi = pixGetXRes(page.get()) > 0 ? pixGetXRes(page.get()) : 300;
   const int reach = std::max(1, static_cast<int>(std::lround(dpi / 100)));  // ~0.25 mm
+  const cv::Mat strong = kind >= 2;
   cv::Mat near;
   cv::dilate(strong, near, cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * reach + 1, 2 * reach + 1}));
   int removed = 0;
@@ -218,6 +218,15 @@ Image remove_form_furniture(const Image& gray8, double dpi, double glyph_px, Cle
   std::vector<std::vector<int>> bands(static_cast<size_t>(gray.rows / band_h) + 2);
   auto band_of = [&](const Blob& b) { return std::clamp<long>(std::lround(b.cy() / band_h), 0, bands.size() - 1); };
   for (int i : small) bands[band_of(blobs[i])].push_back(i);
+  // A mark's own band and the two beside it: all that can hold marks on its baseline.
+  auto bands_near = [&](const Blob& b) {
+    const long b0 = band_of(b);
+    return std::pair<long, long>{std::max(0L, b0 - 1), std::min<long>(bands.size() - 1, b0 + 1)};
+  };
+  // The first mark of a band at or right of x.
+  auto first_from = [&](const std::vector<int>& band, double x) {
+    return std::lower_bound(band.begin(), band.end(), x, [&](int k, double v) { return blobs[k].x < v; });
+  };
   // The lower dot of a colon sits on the baseline like a leader dot, with the upper dot about
   // an x-height above it; "Họ và tên: ......" must keep its colon.
   const double x_height = glyph_px > 0 ? 0.6 * glyph_px : 1.5 * mm;
@@ -245,12 +254,10 @@ Image remove_form_furniture(const Image& gray8, double dpi, double glyph_px, Cle
       const Blob& last = blobs[run.back()];
       int next = -1;
       double best_gap = max_gap;
-      const long b0 = band_of(last);
-      for (long bi = std::max(0L, b0 - 1); bi <= std::min<long>(bands.size() - 1, b0 + 1); ++bi) {
+      const auto [lo, hi] = bands_near(last);
+      for (long bi = lo; bi <= hi; ++bi) {
         const std::vector<int>& band = bands[bi];
-        auto it = std::lower_bound(band.begin(), band.end(), last.x + last.w,
-                                   [&](int i, int x) { return blobs[i].x < x; });
-        for (; it != band.end(); ++it) {
+        for (auto it = first_from(band, last.x + last.w); it != band.end(); ++it) {
           const Blob& c = blobs[*it];
           const double gap = c.x - (last.x + last.w);
           if (gap >= best_gap) break;
@@ -302,14 +309,13 @@ Image remove_form_furniture(const Image& gray8, double dpi, double glyph_px, Cle
     for (int i : small) {
       if (erase[i]) continue;
       const Blob& b = blobs[i];
-      const long b0 = band_of(b);
       bool near_leader = false;
-      for (long bi = std::max(0L, b0 - 1); bi <= std::min<long>(bands.size() - 1, b0 + 1) && !near_leader; ++bi) {
-        // Only marks within reach along the row: the band is in x order.
+      const auto [lo, hi] = bands_near(b);
+      for (long bi = lo; bi <= hi && !near_leader; ++bi) {
+        // Only marks within reach along the row.
         const std::vector<int>& band = bands[bi];
-        const double from = b.x - 3 * max_gap - max_dash - 1, to = b.x + b.w + 3 * max_gap;
-        auto it = std::lower_bound(band.begin(), band.end(), from, [&](int k, double x) { return blobs[k].x < x; });
-        for (; it != band.end() && blobs[*it].x <= to; ++it) {
+        const double to = b.x + b.w + 3 * max_gap;
+        for (auto it = first_from(band, b.x - 3 * max_gap - max_dash - 1); it != band.end() && blobs[*it].x <= to; ++it) {
           const int j = *it;
           if (!erase[j] || std::fabs(blobs[j].cy() - b.cy()) > same_line) continue;
           const Blob& l = blobs[j];

@@ -181,14 +181,20 @@ std::pair<Image, Image> inner_ink(const Image& gray8) {
 }
 }  // namespace
 
+namespace {
+/// Ink pixels left once isolated specks (dust, fax noise) are removed.
+double ink_without_specks(PIX* bin) {
+  Image opened(pixSelectBySize(bin, 3, 3, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, nullptr));
+  l_int32 count = 0;
+  pixCountPixels(opened ? opened.get() : bin, &count, nullptr);
+  return count;
+}
+}  // namespace
+
 double ink_coverage(const Image& gray8) {
   auto [inner, bin] = inner_ink(gray8);
   if (!inner) return 0;
-  // Remove isolated specks (dust, fax noise) before counting.
-  Image opened(pixSelectBySize(bin.get(), 3, 3, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, nullptr));
-  l_int32 count = 0;
-  pixCountPixels(opened ? opened.get() : bin.get(), &count, nullptr);
-  return static_cast<double>(count) / (static_cast<double>(inner.width()) * inner.height());
+  return ink_without_specks(bin.get()) / (static_cast<double>(inner.width()) * inner.height());
 }
 
 bool is_blank(const Image& gray8) {
@@ -208,13 +214,10 @@ bool is_blank(const Image& gray8) {
     BOX* b = boxCreate(0, y, bin.width(), std::min(band, bin.height() - y));
     Image rows(pixClipRectangle(bin.get(), b, nullptr));
     boxDestroy(&b);
-    Image opened(rows ? pixSelectBySize(rows.get(), 3, 3, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, nullptr) : nullptr);
-    l_int32 count = 0;
-    if (opened) pixCountPixels(opened.get(), &count, nullptr);
-    kept += count;
+    if (rows) kept += ink_without_specks(rows.get());
     if (kept / area >= kBlankInk) return false;
   }
-  return ink_coverage(gray8) < kBlankInk;  // under the limit in bands: the whole page decides
+  return ink_without_specks(bin.get()) / area < kBlankInk;  // under the limit in bands: the whole page decides
 }
 
 Skew measure_skew(const Image& gray8) {

@@ -31,44 +31,46 @@ int width_of(const std::string& text) {
 /// A run centred on x = centre, as the blocks of a header or a signature are printed.
 TextRun centred(int centre, const std::string& text) { return {centre - width_of(text) / 2, text}; }
 
+/// Appends one Tesseract line at height y: each run's words laid out from its x (widths by code
+/// points: Vietnamese letters are 1–3 bytes), starting a new block when asked.
+void add_line(OcrResult& ocr, int y, const std::vector<TextRun>& runs, bool new_block) {
+  OcrLine line;
+  int left = kPageWidth, right = 0;
+  std::string line_text;
+  for (const auto& [x0, text] : runs) {
+    int x = x0;
+    size_t start = 0;
+    while (start < text.size()) {
+      size_t end = text.find(' ', start);
+      if (end == std::string::npos) end = text.size();
+      OcrWord w;
+      w.text = text.substr(start, end - start);
+      w.box = {x, y, width_of(w.text), kLineHeight};
+      w.confidence = 95;
+      w.line = static_cast<int>(ocr.lines.size());
+      ocr.words.push_back(w);
+      left = std::min(left, x);
+      x += width_of(w.text) + kSpace;
+      right = std::max(right, x - kSpace);
+      line_text += (line_text.empty() ? "" : " ") + w.text;
+      start = end + 1;
+    }
+  }
+  line.box = {left, y, right - left, kLineHeight};
+  line.baseline = y + kLineHeight;
+  ocr.lines.push_back(line);
+  if (!ocr.text.empty()) ocr.text += new_block ? "\n\n" : "\n";
+  ocr.text += line_text;
+}
+
 /// Words with boxes, one Tesseract line per printed line, as the engine returns them: merged
 /// across columns when the columns share a baseline.
 OcrResult page_of(const std::vector<std::vector<TextRun>>& lines) {
   OcrResult ocr;
   int y = 100;
   for (const auto& runs : lines) {
-    OcrLine line;
-    int left = kPageWidth, right = 0;
-    for (const auto& [x0, text] : runs) {
-      int x = x0;
-      size_t start = 0;
-      while (start < text.size()) {
-        size_t end = text.find(' ', start);
-        if (end == std::string::npos) end = text.size();
-        const std::string word = text.substr(start, end - start);
-        // Vietnamese letters are 1–3 bytes: count code points for the width.
-        int chars = 0;
-        for (unsigned char c : word) chars += (c & 0xC0) != 0x80;
-        OcrWord w;
-        w.text = word;
-        w.box = {x, y, chars * kCharWidth, kLineHeight};
-        w.confidence = 95;
-        w.line = static_cast<int>(ocr.lines.size());
-        ocr.words.push_back(w);
-        left = std::min(left, x);
-        x += chars * kCharWidth + kSpace;
-        right = std::max(right, x - kSpace);
-        start = end + 1;
-      }
-    }
-    line.box = {left, y, right - left, kLineHeight};
-    line.baseline = y + kLineHeight;
-    ocr.lines.push_back(line);
+    add_line(ocr, y, runs, /*new_block=*/false);
     y += 50;
-  }
-  for (const auto& w : ocr.words) {
-    if (!ocr.text.empty()) ocr.text += (w.line == ocr.words[&w - &ocr.words[0] - 1].line) ? " " : "\n";
-    ocr.text += w.text;
   }
   return ocr;
 }
@@ -237,38 +239,10 @@ TEST(ReadingOrder, BlockTesseractListsBeforeTheRowsAboveItComesAfterThem) {
   // A ruled table: Tesseract made its last row's cells blocks of their own and listed them
   // first. They belong under the rows above them.
   OcrResult ocr;
-  auto add_line = [&](int y, const std::vector<TextRun>& runs, bool new_block) {
-    OcrLine line;
-    int left = kPageWidth, right = 0;
-    std::string line_text;
-    for (const auto& [x, text] : runs) {
-      int wx = x;
-      size_t start = 0;
-      while (start < text.size()) {
-        size_t end = text.find(' ', start);
-        if (end == std::string::npos) end = text.size();
-        OcrWord w;
-        w.text = text.substr(start, end - start);
-        w.box = {wx, y, width_of(w.text), kLineHeight};
-        w.confidence = 95;
-        w.line = static_cast<int>(ocr.lines.size());
-        ocr.words.push_back(w);
-        left = std::min(left, wx);
-        wx += width_of(w.text) + kSpace;
-        right = std::max(right, wx - kSpace);
-        line_text += (line_text.empty() ? "" : " ") + w.text;
-        start = end + 1;
-      }
-    }
-    line.box = {left, y, right - left, kLineHeight};
-    line.baseline = y + kLineHeight;
-    ocr.lines.push_back(line);
-    if (!ocr.text.empty()) ocr.text += new_block ? "\n\n" : "\n";
-    ocr.text += line_text;
-  };
-  add_line(900, {{300, "6 Nguyễn Thị Hằng"}}, true);
-  add_line(900, {{900, "1992"}}, true);
-  for (int r = 1; r <= 5; ++r) add_line(420 + 80 * r, {{300, std::to_string(r) + " Lâm Thủy Uyên"}, {900, "1952"}}, r == 1);
+  add_line(ocr, 900, {{300, "6 Nguyễn Thị Hằng"}}, true);
+  add_line(ocr, 900, {{900, "1992"}}, true);
+  for (int r = 1; r <= 5; ++r)
+    add_line(ocr, 420 + 80 * r, {{300, std::to_string(r) + " Lâm Thủy Uyên"}, {900, "1952"}}, r == 1);
   const std::string text = reading_order_text(ocr, kPageWidth);
   EXPECT_EQ(text.substr(0, text.find('\n')), "1 Lâm Thủy Uyên 1952") << text;
   EXPECT_EQ(text.substr(text.rfind('\n') + 1), "6 Nguyễn Thị Hằng 1992") << text;
