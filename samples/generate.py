@@ -2175,6 +2175,70 @@ def noise(img):
         if R.random() < 0.3 else Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), img.mode)
 
 
+def _homography(src, dst):
+    """3x3 matrix taking the four src points to the four dst points."""
+    a, b = [], []
+    for (x, y), (u, v) in zip(src, dst):
+        a.append([x, y, 1, 0, 0, 0, -u * x, -u * y]); b.append(u)
+        a.append([0, 0, 0, x, y, 1, -v * x, -v * y]); b.append(v)
+    h = np.linalg.solve(np.array(a, dtype=np.float64), np.array(b, dtype=np.float64))
+    return np.append(h, 1.0).reshape(3, 3)
+
+
+def _bilinear(a, x, y, fill):
+    """Sample image array a (h, w, c) at float coordinates; outside -> fill."""
+    h, w = a.shape[:2]
+    inside = (x >= 0) & (y >= 0) & (x <= w - 1) & (y <= h - 1)
+    x = np.clip(x, 0, w - 1.001); y = np.clip(y, 0, h - 1.001)
+    x0 = x.astype(np.int32); y0 = y.astype(np.int32)
+    fx = (x - x0)[..., None]; fy = (y - y0)[..., None]
+    out = (a[y0, x0] * (1 - fx) * (1 - fy) + a[y0, x0 + 1] * fx * (1 - fy) +
+           a[y0 + 1, x0] * (1 - fx) * fy + a[y0 + 1, x0 + 1] * fx * fy)
+    return np.where(inside[..., None], out, fill), inside
+
+
+def photo(img):
+    """A phone photo of the page: held at a slant (perspective), paper curled so lines bow,
+    lit unevenly with a shadow, on a darker table, slightly out of focus, at phone resolution."""
+    page_w = R.randint(1100, 1600)                       # ~130-190 dpi across an A4 page
+    scale = page_w / img.width
+    pg = img.convert("RGB").resize((page_w, round(img.height * scale)), Image.LANCZOS)
+    a = np.asarray(pg, dtype=np.float32)
+    ph, pw = a.shape[:2]
+    W, H = round(pw * R.uniform(1.08, 1.22)), round(ph * R.uniform(1.05, 1.15))
+    ang = math.radians(R.uniform(-3, 3))
+    cx, cy = W / 2 + R.uniform(-0.02, 0.02) * W, H / 2 + R.uniform(-0.02, 0.02) * H
+    corners = []
+    for x, y in ((0, 0), (pw, 0), (pw, ph), (0, ph)):
+        dx, dy = x - pw / 2, y - ph / 2
+        jx, jy = R.uniform(-0.035, 0.035) * pw, R.uniform(-0.025, 0.025) * ph
+        corners.append((cx + dx * math.cos(ang) - dy * math.sin(ang) + jx, cy + dx * math.sin(ang) + dy * math.cos(ang) + jy))
+    hinv = np.linalg.inv(_homography([(0, 0), (pw, 0), (pw, ph), (0, ph)], corners))
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float64)
+    d = hinv[2, 0] * xx + hinv[2, 1] * yy + hinv[2, 2]
+    u = (hinv[0, 0] * xx + hinv[0, 1] * yy + hinv[0, 2]) / d
+    v = (hinv[1, 0] * xx + hinv[1, 1] * yy + hinv[1, 2]) / d
+    # curl: each text line bows; more towards one end of the page (where it lifts off the table)
+    amp = R.uniform(0.004, 0.014) * ph
+    tilt = R.uniform(-0.6, 0.6)
+    t = np.clip(u / pw, 0, 1)
+    v = v - amp * (np.sin(math.pi * t) + tilt * (t - 0.5)) * (0.6 + 0.8 * np.clip(v / ph, 0, 1))
+    table = np.array([R.randint(40, 130), R.randint(35, 110), R.randint(30, 100)], dtype=np.float32)
+    out, inside = _bilinear(a, u.astype(np.float32), v.astype(np.float32), table)
+    out = out.astype(np.float32)
+    out[~inside] += NR.normal(0, 6, (int((~inside).sum()), 1)).astype(np.float32)
+    # light: brighter towards one corner, a soft shadow band (hand or phone), warm cast
+    gx, gy = R.uniform(-1, 1), R.uniform(-1, 1)
+    light = 1 - R.uniform(0.15, 0.35) * np.clip(0.5 + 0.5 * (gx * (xx / W - 0.5) + gy * (yy / H - 0.5)) * 2, 0, 1)
+    sy = R.uniform(0.2, 0.9) * H
+    light = light - R.uniform(0.05, 0.15) * np.exp(-((yy - sy) / (0.12 * H)) ** 2)
+    light = light * (1 - 0.06 * lowfreq(H, W, (3, 4)))
+    cast = np.array([1.0, R.uniform(0.95, 0.99), R.uniform(0.85, 0.95)], dtype=np.float32)
+    out = out * light[..., None].astype(np.float32) * cast + NR.normal(0, 3, (H, W, 1)).astype(np.float32)
+    im = Image.fromarray(np.clip(out, 0, 255).astype(np.uint8), "RGB")
+    return im.filter(ImageFilter.GaussianBlur(R.uniform(0.5, 1.0)))
+
+
 def bleed(front, strength):
     """Blank back page: mirrored, very faint show-through of the front."""
     a = np.asarray(front.convert("L").transpose(Image.FLIP_LEFT_RIGHT), dtype=np.float32)
@@ -2202,6 +2266,8 @@ def degrade(img, page, profile, seal_text, dpi_out):
         img = img.transpose({90: Image.ROTATE_270, 180: Image.ROTATE_180, 270: Image.ROTATE_90}[rot])
     if "dark_borders" in parts:
         img = dark_borders(img)
+    if "photo" in parts:
+        return photo(img), rot, sk              # its own resolution: the phone's, not a scanner's
     if dpi_out != DPI:
         img = img.resize((round(img.width * dpi_out / DPI), round(img.height * dpi_out / DPI)), Image.LANCZOS)
     if "fax" in parts:
@@ -2484,8 +2550,9 @@ def build_committed(out, truth):
               dpi=200, stack=True))
 
 
-def build_bench(out, truth, count):
-    """Random dossiers until `count` pages: mixed doc types, profiles, formats."""
+def build_bench(out, truth, count, profiles=None):
+    """Random dossiers until `count` pages: mixed doc types, profiles, formats. With `profiles`,
+    every document gets one of those alone (a held-out set of one kind of degradation)."""
     n_pages, k = 0, 0
     deck = []                       # shuffled deck of doc types: every type appears evenly
     while n_pages < count:
@@ -2499,8 +2566,8 @@ def build_bench(out, truth, count):
                 R.shuffle(deck)
             dtp = deck.pop()
             doc = GENERATORS[dtp](c)
-            prof = R.choice(PROFILES)
-            if R.random() < 0.2:
+            prof = R.choice(profiles or PROFILES)
+            if not profiles and R.random() < 0.2:
                 extra = R.choice(["skew", "noise", "dark_borders", "upside_down", "yellowed", "jpeg_heavy"])
                 if prof == "clean":
                     prof = extra
@@ -2510,6 +2577,8 @@ def build_bench(out, truth, count):
                 prof = prof.replace("seal", "clean") if prof != "seal" else "clean"
             color = any(p in prof for p in ("seal", "yellowed"))
             fmt = R.choice(["png", "jpeg", "jpeg", "tiff", "pdf"]) if len(doc.pages) == 1 else R.choice(["tiff", "pdf"])
+            if prof == "photo":
+                fmt = "jpeg" if len(doc.pages) == 1 else "pdf"       # what a phone or chat app sends
             if "fax" in prof and fmt == "jpeg":
                 fmt = "png"
             if "jpeg_heavy" in prof and fmt == "tiff":
@@ -2517,9 +2586,16 @@ def build_bench(out, truth, count):
             q = R.randint(15, 25) if "jpeg_heavy" in prof else (R.randint(55, 80) if fmt in ("jpeg", "pdf") else None)
             dpi = 300 if prof == "clean" and R.random() < 0.5 else (200 if R.random() < 0.8 else 150)
             ext = {"png": "png", "jpeg": "jpg", "tiff": "tif", "pdf": "pdf"}[fmt]
+            if prof == "photo":
+                color, q = True, R.randint(60, 85)
+                if dtp not in SINGLE_USE:
+                    prof = "seal+photo"
+                ext = {"jpeg": "jpg", "pdf": "pdf"}[fmt]
             write_input(out, folder, Spec(f"{j + 1:02d}-{dtp.replace('_', '-')}.{ext}", fmt, prof, [doc], dpi=dpi,
-                                          color=color, quality=q), truth)
+                                          store_dpi="photo" not in prof, color=color, quality=q), truth)
             n_pages += len(doc.pages)
+    if profiles:
+        return
     # one born-digital PDF and one stack so the bench exercises those paths too
     c = Ctx("hanh_chinh")
     write_input(out, "HS-299998", Spec("van-ban.pdf", "pdf_text", "clean", [gen_vbhc(c)]), truth)
@@ -2578,6 +2654,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--set", choices=["committed", "bench", "bad"], default=None)
     ap.add_argument("--count", type=int, default=None, help="bench: approximate number of pages")
+    ap.add_argument("--profiles", default=None, help="bench: only these degradation profiles, comma-separated "
+                    f"(one of {', '.join(PROFILES + ['photo'])})")
     ap.add_argument("--truth", default=None, help="where to write truth.json (default: committed -> OUT/../truth.json, bench -> OUT/../<out>-truth.json)")
     a = ap.parse_args()
     which = a.set or ("bench" if a.count else "committed")
@@ -2594,7 +2672,7 @@ def main():
     if which == "committed":
         build_committed(a.out, truth)
     else:
-        build_bench(a.out, truth, a.count or 80)
+        build_bench(a.out, truth, a.count or 80, a.profiles.split(",") if a.profiles else None)
     out_abs = os.path.abspath(a.out).rstrip("/")
     tpath = a.truth or (os.path.join(os.path.dirname(out_abs), "truth.json") if which == "committed"
                         else out_abs + "-truth.json")

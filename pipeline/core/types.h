@@ -65,6 +65,7 @@ struct PageInfo {
   double rotation_confidence = 0;  // 0-1
   std::string rotation_method;     // "text_statistics" | "recognition"; empty for blank or text pages
   double skew_deg = 0;     // measured skew that was corrected
+  bool sheet_rectified = false;  // a photographed sheet cut from its surround, perspective undone
   double dpi = 300;
   bool dpi_assumed = false;
   bool blank = false;

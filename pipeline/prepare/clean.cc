@@ -11,6 +11,7 @@ namespace {
 // Share of colour pixels beside black or the other colour above which it is sub-pixel rendering
 // (measured: 0.87 on a screen-rendered form as saved, 0.38 once resampled; 0.002 on seal scans).
 constexpr double kRenderedShare = 0.25;
+constexpr double kGrainSpreads = 2.5;
 }  // namespace
 
 Image gray_without_color_ink(const Image& page, CleanStats* stats) {
@@ -93,11 +94,34 @@ Image gray_without_color_ink(const Image& page, CleanStats* stats) {
   return Image(out);
 }
 
-Image normalize_background(const Image& gray8) {
+Image normalize_background(const Image& gray8, bool whiten_grain) {
   // Leptonica's background normalisation maps the local paper tone to 200; stretch it back to white.
   PIX* norm = pixBackgroundNormSimple(gray8.get(), nullptr, nullptr);
   if (!norm) return gray8.clone();
-  PIX* stretched = pixGammaTRC(nullptr, norm, 1.0f, 0, 200);
+  // A photographed sheet's grain (camera noise, JPEG blocks, light the normalisation left)
+  // spreads around that tone; left in, a stretch to white keeps it as grey mottle that
+  // Tesseract segments into junk. White then starts where the grain does: the paper tone less
+  // a few times its spread above the tone (the side of the peak no ink reaches). On flatbed
+  // scans the same step cost accuracy (white noise: Tesseract's own threshold copes better).
+  int white = 200;
+  if (whiten_grain) {
+    NUMA* hist = pixGetGrayHistogram(norm, 2);
+    if (hist) {
+      l_float32 sum = 0, sq = 0;
+      for (int v = 201; v < 256; ++v) {
+        l_float32 n = 0;
+        numaGetFValue(hist, v, &n);
+        sum += n;
+        sq += n * static_cast<l_float32>((v - 200) * (v - 200));
+      }
+      l_float32 at = 0;
+      numaGetFValue(hist, 200, &at);
+      numaDestroy(&hist);
+      const double spread = sum + at > 0 ? std::sqrt(sq / (sum + at)) : 0;
+      white = 200 - static_cast<int>(std::lround(std::min(40.0, kGrainSpreads * spread)));
+    }
+  }
+  PIX* stretched = pixGammaTRC(nullptr, norm, 1.0f, 0, white);
   pixDestroy(&norm);
   pixCopyResolution(stretched, gray8.get());
   return Image(stretched);

@@ -25,7 +25,8 @@ Image remove_form_furniture(const Image& gray8, double dpi, double glyph_px = 0,
 /// how large the text really is, whatever resolution the file claims.
 double median_glyph_height(const Image& gray8);
 
-/// Flattens uneven or yellowed background to white, keeping ink dark.
-Image normalize_background(const Image& gray8);
+/// Flattens uneven or yellowed background to white, keeping ink dark; with whiten_grain, also
+/// the grain of the paper (for photographs).
+Image normalize_background(const Image& gray8, bool whiten_grain = false);
 
 }  // namespace sohoa::prepare

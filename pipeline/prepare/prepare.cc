@@ -4,6 +4,7 @@
 
 #include "prepare/barcodes.h"
 #include "prepare/clean.h"
+#include "prepare/photo.h"
 
 #include <algorithm>
 #include <cmath>
@@ -238,6 +239,16 @@ PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
   out.info.dpi = raw.dpi;
   out.info.dpi_assumed = raw.dpi_assumed;
   Image gray = to_gray8(raw.image);
+  if (!raw.text_layer) {
+    // A photographed sheet on a table: cut it out and square it up before anything else looks
+    // at the page, so the surround is neither ink nor paper to the later steps.
+    const PageOutline sheet = find_page_outline(gray);
+    if (sheet.found) {
+      raw.image = rectify_page(raw.image, sheet);
+      gray = to_gray8(raw.image);
+      out.info.sheet_rectified = true;
+    }
+  }
   out.info.blank = is_blank(gray);
   out.text_layer = std::move(raw.text_layer);
   if (out.info.blank || out.text_layer) {
@@ -274,7 +285,7 @@ PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
   static const char* knobs = std::getenv("SOHOA_CLEAN");  // measuring aid: which cleaning steps run
   const std::string steps = knobs ? knobs : "color,background,furniture";
   if (steps.find("color") != std::string::npos) gray = gray_without_color_ink(color);
-  if (steps.find("background") != std::string::npos) gray = normalize_background(gray);
+  if (steps.find("background") != std::string::npos) gray = normalize_background(gray, out.info.sheet_rectified);
 
   // Tesseract reads best with letters ~25-35 px tall. Upsample pages under 250 dpi to 300, and
   // any page whose letters are small whatever its resolution claims (screenshots, photos,

@@ -1,0 +1,25 @@
+// Photographed pages: the sheet found in the picture and squared up.
+#pragma once
+#include <array>
+
+#include "core/image.h"
+
+namespace sohoa::prepare {
+
+struct PageOutline {
+  bool found = false;
+  // Corners of the sheet in image pixels: top-left, top-right, bottom-right, bottom-left.
+  std::array<double, 8> corners{};
+  double contrast = 0;  // paper tone minus surround tone, grey levels
+};
+
+/// The sheet of paper in a photo (or a scan with dark borders): the one large bright
+/// quadrilateral whose surround is clearly darker. Not found when the paper fills the picture
+/// or no four-sided sheet stands out.
+PageOutline find_page_outline(const Image& gray8);
+
+/// The sheet cut out of the picture with its perspective undone: a rectangle as wide and tall
+/// as the sheet's longer opposite edges. Any depth Leptonica interpolates (8 or 32 bpp).
+Image rectify_page(const Image& img, const PageOutline& outline);
+
+}  // namespace sohoa::prepare
