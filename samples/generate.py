@@ -2549,6 +2549,12 @@ def build_committed(out, truth):
     W(f, Spec("lo-quet.pdf", "pdf", "fax", [qd, separator_page(), gen_can_cuoc(c, "a4"), gen_don(c, "tro_cap")],
               dpi=200, stack=True))
 
+    # A letter the office received as a phone photo (chat apps strip the resolution): generated
+    # last, so the pages before it keep their random draws.
+    c = Ctx("hanh_chinh")
+    W("HS-000128", Spec("cong-van-anh-chup.jpg", "jpeg", "seal+photo", [gen_vbhc(c, "cong_van")], store_dpi=False,
+                        color=True, quality=75))
+
 
 def build_bench(out, truth, count, profiles=None):
     """Random dossiers until `count` pages: mixed doc types, profiles, formats. With `profiles`,

@@ -66,6 +66,7 @@ struct PageInfo {
   std::string rotation_method;     // "text_statistics" | "recognition"; empty for blank or text pages
   double skew_deg = 0;     // measured skew that was corrected
   bool sheet_rectified = false;  // a photographed sheet cut from its surround, perspective undone
+  bool lines_straightened = false;  // its curled text lines flattened
   double dpi = 300;
   bool dpi_assumed = false;
   bool blank = false;

@@ -67,6 +67,7 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
                          {"rotation_method", p.rotation_method.empty() ? json(nullptr) : json(p.rotation_method)},
                          {"skew_deg", round2(p.skew_deg)},
                          {"sheet_rectified", p.sheet_rectified},
+                         {"lines_straightened", p.lines_straightened},
                          {"dpi", std::round(p.dpi)},
                          {"dpi_assumed", p.dpi_assumed},
                          {"blank", p.blank},

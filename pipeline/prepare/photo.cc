@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <opencv2/imgproc.hpp>
+#include <utility>
 #include <vector>
 
 namespace sohoa::prepare {
@@ -12,6 +14,9 @@ constexpr double kMinSheetShare = 0.25;  // a sheet smaller than this share of t
 constexpr double kMaxSheetShare = 0.97;  // above it the paper fills the picture: nothing to cut
 constexpr double kMinQuadFill = 0.92;    // sheet area over its quadrilateral's: four straight edges
 constexpr int kMinContrast = 35;         // paper above its surround, grey levels
+constexpr int kMinModelLines = 6;        // long text lines needed for a model (Leptonica: 15, for books)
+constexpr double kMinSagPx = 3;          // bow a line must show to be worth a resampling
+constexpr double kMinCurvatureT = 4;     // lines' mean curvature over its standard error
 }  // namespace
 
 PageOutline find_page_outline(const Image& gray8) {
@@ -123,6 +128,156 @@ Image rectify_page(const Image& img, const PageOutline& outline) {
   if (!sheet) return img.clone();
   pixCopyResolution(sheet.get(), img.get());
   return sheet;
+}
+
+namespace {
+struct LineFit {
+  double mid_y, c2, c1;  // y = c2 x² + c1 x + c0 about the page's middle column; its height there
+};
+
+/// Least-squares line a + b t through (t, v); false if degenerate.
+bool fit_line(const std::vector<double>& t, const std::vector<double>& v, const std::vector<bool>& keep, double& a, double& b) {
+  double n = 0, st = 0, sv = 0, stt = 0, stv = 0;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (!keep[i]) continue;
+    n += 1, st += t[i], sv += v[i], stt += t[i] * t[i], stv += t[i] * v[i];
+  }
+  const double den = n * stt - st * st;
+  if (n < 2 || std::abs(den) < 1e-9) return false;
+  b = (n * stv - st * sv) / den;
+  a = (sv - b * st) / n;
+  return true;
+}
+
+/// A coefficient as a linear function of the height on the page, lines that disagree with the
+/// rest (a seal, a table rule read as a line) left out: fit, drop residuals over 3 median
+/// deviations, fit again.
+bool fit_across_lines(const std::vector<double>& y, const std::vector<double>& v, double& a, double& b) {
+  std::vector<bool> keep(y.size(), true);
+  if (!fit_line(y, v, keep, a, b)) return false;
+  std::vector<double> res(y.size());
+  for (size_t i = 0; i < y.size(); ++i) res[i] = std::abs(v[i] - (a + b * y[i]));
+  std::vector<double> sorted = res;
+  std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+  const double mad = sorted[sorted.size() / 2];
+  for (size_t i = 0; i < y.size(); ++i) keep[i] = res[i] <= 3 * mad + 1e-12;
+  return fit_line(y, v, keep, a, b);
+}
+
+/// Remaps an 8- or 32-bit Pix: destination (x, y) takes the source at (x, y + shift(x, y)).
+Image remap_rows(const Image& img, const cv::Mat& map_x, const cv::Mat& map_y) {
+  const int w = img.width(), h = img.height(), d = img.depth();
+  if (d != 8 && d != 32) return {};
+  // A 32-bit Pix word is four 8-bit channels whatever their order: remap them as such.
+  const int type = d == 8 ? CV_8UC1 : CV_8UC4;
+  cv::Mat src = d == 8 ? gray_to_mat(img) : cv::Mat(h, w, type, pixGetData(img.get()), pixGetWpl(img.get()) * 4).clone();
+  cv::Mat dst;
+  cv::remap(src, dst, map_x, map_y, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  Image out;
+  if (d == 8) {
+    out = mat_to_gray(dst);
+  } else {
+    out = Image(pixCreate(w, h, 32));
+    for (int y = 0; y < h; ++y) std::memcpy(pixGetData(out.get()) + y * pixGetWpl(out.get()), dst.ptr(y), static_cast<size_t>(w) * 4);
+  }
+  pixCopyResolution(out.get(), img.get());
+  return out;
+}
+}  // namespace
+
+bool straighten_lines(Image& color, Image& gray8) {
+  if (!color || !gray8 || color.width() != gray8.width() || color.height() != gray8.height()) return false;
+  const int w = gray8.width(), h = gray8.height();
+  Image bin;
+  {
+    PIX* b = nullptr;
+    // Sauvola: local contrast, so a shadow across the sheet does not swallow its lines.
+    if (pixSauvolaBinarizeTiled(gray8.get(), 25, 0.25f, 1, 1, nullptr, &b) != 0 || !b) return false;
+    bin = Image(b);
+  }
+  // Leptonica finds the centre line of every text line; the long ones (half the longest or
+  // more) each get a quadratic. Its own page model then insists on lines over 45% of the
+  // picture's height, which a one-page letter or form, text in its top half, rarely has: the
+  // model here is simpler and covers the whole page. Curvature and slope vary smoothly down a
+  // curled or tilted sheet, so each is a linear function of the height, fitted across lines.
+  PTAA* centers = dewarpGetTextlineCenters(bin.get(), 0);
+  PTAA* lines = centers ? dewarpRemoveShortLines(bin.get(), centers, 0.5f, 0) : nullptr;
+  ptaaDestroy(&centers);
+  if (!lines) return false;
+  const double xm = w / 2.0;
+  std::vector<double> ys, c2s, c1s;
+  for (int i = 0; i < ptaaGetCount(lines); ++i) {
+    PTA* pta = ptaaGetPta(lines, i, L_CLONE);
+    l_float32 c2 = 0, c1 = 0, c0 = 0;
+    if (ptaGetCount(pta) >= 10 && ptaGetQuadraticLSF(pta, &c2, &c1, &c0, nullptr) == 0) {
+      ys.push_back(c2 * xm * xm + c1 * xm + c0);
+      // Slope about the middle column: dy/dx there is 2 c2 xm + c1.
+      c2s.push_back(c2);
+      c1s.push_back(2 * c2 * xm + c1);
+    }
+    ptaDestroy(&pta);
+  }
+  ptaaDestroy(&lines);
+  if (static_cast<int>(ys.size()) < kMinModelLines) return false;
+  double a2 = 0, b2 = 0, a1 = 0, b1 = 0;
+  if (!fit_across_lines(ys, c2s, a2, b2) || !fit_across_lines(ys, c1s, a1, b1)) return false;
+  // Straighten only a bow that shows and that the lines agree on: their mean curvature must
+  // stand clear of its standard error (|t| >= kMinCurvatureT). Flat scans measured |t| <= 3.1
+  // and sags up to 5 px from fit noise; photographed sheets |t| 4.7-14.
+  double mean = 0, var = 0;
+  for (double c : c2s) mean += c;
+  mean /= static_cast<double>(c2s.size());
+  for (double c : c2s) var += (c - mean) * (c - mean);
+  const double standard_error = std::sqrt(var / static_cast<double>((c2s.size() - 1) * c2s.size()));
+  if (!(std::abs(mean) >= kMinCurvatureT * standard_error)) return false;
+  // The sag of a line across the page is c2 (w/2)², at the top and bottom lines of text.
+  const double half = w / 2.0;
+  double y_lo = ys[0], y_hi = ys[0];
+  for (double y : ys) y_lo = std::min(y_lo, y), y_hi = std::max(y_hi, y);
+  const double sag = std::max(std::abs(a2 + b2 * y_lo), std::abs(a2 + b2 * y_hi)) * half * half;
+  if (sag < kMinSagPx) return false;
+  // Each destination row y becomes the fitted line through (xm, y): straight and level.
+  cv::Mat map_x(h, w, CV_32F), map_y(h, w, CV_32F);
+  for (int y = 0; y < h; ++y) {
+    const double c2 = a2 + b2 * y, s = a1 + b1 * y;
+    float* mx = map_x.ptr<float>(y);
+    float* my = map_y.ptr<float>(y);
+    for (int x = 0; x < w; ++x) {
+      const double dx = x - xm;
+      mx[x] = static_cast<float>(x);
+      my[x] = static_cast<float>(y + c2 * dx * dx + s * dx);
+    }
+  }
+  Image g = remap_rows(gray8, map_x, map_y);
+  Image c = color.depth() == 8 || color.depth() == 32 ? remap_rows(color, map_x, map_y) : remap_rows(to_gray8(color), map_x, map_y);
+  if (!g || !c) return false;
+  gray8 = std::move(g);
+  color = std::move(c);
+  return true;
+}
+
+Image balance_to_paper(const Image& color) {
+  if (color.depth() != 32) return color.clone();
+  const int w = color.width(), h = color.height();
+  // A 32-bit Pix word is four 8-bit channels whatever their order: treat them alike.
+  cv::Mat src(h, w, CV_8UC4, pixGetData(color.get()), pixGetWpl(color.get()) * 4);
+  // The paper's colour: the brightest nearby (ink is darker in every channel), at 1/8 scale,
+  // smoothed, back to full size.
+  cv::Mat small, paper;
+  cv::resize(src, small, cv::Size(std::max(1, w / 8), std::max(1, h / 8)), 0, 0, cv::INTER_AREA);
+  cv::dilate(small, small, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(7, 7)));
+  cv::GaussianBlur(small, small, cv::Size(0, 0), 4);
+  cv::resize(small, paper, src.size(), 0, 0, cv::INTER_LINEAR);
+  Image out(pixCreate(w, h, 32));
+  if (!out) return color.clone();
+  for (int y = 0; y < h; ++y) {
+    const uchar* s = src.ptr<uchar>(y);
+    const uchar* p = paper.ptr<uchar>(y);
+    uchar* d = reinterpret_cast<uchar*>(pixGetData(out.get()) + y * pixGetWpl(out.get()));
+    for (int i = 0; i < 4 * w; ++i) d[i] = static_cast<uchar>(std::min(255, s[i] * 255 / std::max<int>(p[i], 1)));
+  }
+  pixCopyResolution(out.get(), color.get());
+  return out;
 }
 
 }  // namespace sohoa::prepare

@@ -22,4 +22,14 @@ PageOutline find_page_outline(const Image& gray8);
 /// as the sheet's longer opposite edges. Any depth Leptonica interpolates (8 or 32 bpp).
 Image rectify_page(const Image& img, const PageOutline& outline);
 
+/// Text lines of a curled sheet made straight: Leptonica's vertical disparity model, fitted to
+/// the long text lines, applied to both images (same size). False, images untouched, when the
+/// page has too few long lines for a model or its lines are already straight.
+bool straighten_lines(Image& color, Image& gray8);
+
+/// Every colour channel divided by the local paper's, so the paper comes out white wherever
+/// it is and whatever the light's tint: a photo's seal and pen ink then keep the colour a scan
+/// would give them. 32-bit only (anything else is returned as it is).
+Image balance_to_paper(const Image& color);
+
 }  // namespace sohoa::prepare

@@ -14,6 +14,7 @@
 namespace sohoa::prepare {
 namespace {
 
+constexpr double kMinScannerDpi = 150;  // scanners write 150 dpi or more; cameras and screens 72-96
 constexpr double kOcrMinDpi = 250;   // below this Tesseract loses diacritics; upsample to 300
 constexpr double kMinGlyphPx = 16;    // letter height under which a page is upsampled...
 constexpr double kTargetGlyphPx = 28; // ...to this height
@@ -269,6 +270,12 @@ PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
     gray = gray_is_color ? color.clone() : rotate_orth(gray, out.info.rotation);
   }
 
+  // Photographed paper curls and bows its lines, which deskewing cannot undo. Photos are
+  // what we look for them in: a sheet cut from its surround, or an image without a scanner's
+  // resolution (none at all, or a screen's or camera's 72-96 dpi).
+  const bool photo = out.info.sheet_rectified || raw.dpi_assumed || raw.dpi < kMinScannerDpi;
+  if (photo) out.info.lines_straightened = straighten_lines(color, gray);
+
   const Skew skew = measure_skew(gray);
   // Resampling blurs; it is worth it only when it moves a line's end by a couple of pixels.
   const double shift_px = std::fabs(std::tan(skew.degrees * M_PI / 180.0)) * gray.width();
@@ -284,7 +291,9 @@ PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
   // The OCR image: coloured ink out, paper flattened, form furniture out. The PDF keeps `color`.
   static const char* knobs = std::getenv("SOHOA_CLEAN");  // measuring aid: which cleaning steps run
   const std::string steps = knobs ? knobs : "color,background,furniture";
-  if (steps.find("color") != std::string::npos) gray = gray_without_color_ink(color);
+  if (steps.find("color") != std::string::npos)
+    // A photo's light tints and dims the ink: judge colours against the local paper's.
+    gray = photo && !std::getenv("SOHOA_NOBAL") ? gray_without_color_ink(balance_to_paper(color)) : gray_without_color_ink(color);
   if (steps.find("background") != std::string::npos) gray = normalize_background(gray, out.info.sheet_rectified);
 
   // Tesseract reads best with letters ~25-35 px tall. Upsample pages under 250 dpi to 300, and

@@ -1,0 +1,133 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <opencv2/imgproc.hpp>
+
+#include "prepare/photo.h"
+#include "test_helpers.h"
+
+using namespace sohoa;
+
+namespace {
+// Where the corners of a 1200x1700 page land in a 1500x2000 photo: held at a slant.
+constexpr double kCorners[8] = {160, 120, 1330, 190, 1390, 1880, 110, 1840};
+
+/// text_like_page photographed: warped onto those corners over a dark table.
+Image photographed_page() {
+  const cv::Mat page = gray_to_mat(fixtures::text_like_page(1200, 1700));
+  const cv::Point2f from[4] = {{0, 0}, {1199, 0}, {1199, 1699}, {0, 1699}};
+  cv::Point2f to[4];
+  for (int i = 0; i < 4; ++i) to[i] = {static_cast<float>(kCorners[2 * i]), static_cast<float>(kCorners[2 * i + 1])};
+  cv::Mat photo;
+  cv::warpPerspective(page, photo, cv::getPerspectiveTransform(from, to), cv::Size(1500, 2000), cv::INTER_LINEAR,
+                      cv::BORDER_CONSTANT, cv::Scalar(70));
+  return mat_to_gray(photo);
+}
+
+/// The vertical centre of the ink in columns [x0, x0+w) between rows y0 and y1.
+double ink_centre(const Image& gray, int x0, int w, int y0, int y1) {
+  double sum = 0, n = 0;
+  for (int y = y0; y < y1; ++y)
+    for (int x = x0; x < x0 + w; ++x) {
+      l_uint32 v = 0;
+      pixGetPixel(gray.get(), x, y, &v);
+      if (v < 128) sum += y, n += 1;
+    }
+  return n > 0 ? sum / n : -1;
+}
+
+/// text_like_page with every row bowed: column x moved down by sag * (1 - ((x - w/2) / (w/2))²).
+Image curled_page(double sag) {
+  const cv::Mat page = gray_to_mat(fixtures::text_like_page(1600, 2200));
+  cv::Mat map_x(page.size(), CV_32F), map_y(page.size(), CV_32F);
+  for (int y = 0; y < page.rows; ++y)
+    for (int x = 0; x < page.cols; ++x) {
+      const double t = (x - page.cols / 2.0) / (page.cols / 2.0);
+      map_x.at<float>(y, x) = static_cast<float>(x);
+      map_y.at<float>(y, x) = static_cast<float>(y - sag * (1 - t * t));
+    }
+  cv::Mat curled;
+  cv::remap(page, curled, map_x, map_y, cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(255));
+  return mat_to_gray(curled);
+}
+}  // namespace
+
+TEST(Photo, TheSheetIsFoundWithinAFewPixelsOfItsCorners) {
+  const prepare::PageOutline outline = prepare::find_page_outline(photographed_page());
+  ASSERT_TRUE(outline.found);
+  for (int i = 0; i < 8; ++i) EXPECT_NEAR(outline.corners[i], kCorners[i], 6) << "coordinate " << i;
+  EXPECT_GT(outline.contrast, 100);
+}
+
+TEST(Photo, RectifiedSheetHasThePagesProportionsAndLevelRows) {
+  const Image photo = photographed_page();
+  const Image sheet = prepare::rectify_page(photo, prepare::find_page_outline(photo));
+  // The longer of each pair of opposite edges: ~1.0-1.1x the page as printed.
+  EXPECT_NEAR(sheet.width() / 1200.0, 1.03, 0.06);
+  EXPECT_NEAR(sheet.height() / 1700.0, 1.03, 0.06);
+  // Level rows: a band of rows holds its ink at the same height at the left and the right.
+  const int band_top = sheet.height() / 2 - 60, band_bottom = sheet.height() / 2 + 60;
+  const double left = ink_centre(sheet, sheet.width() / 5, 100, band_top, band_bottom);
+  const double right = ink_centre(sheet, sheet.width() * 3 / 5, 100, band_top, band_bottom);
+  EXPECT_NEAR(left, right, 8);
+}
+
+TEST(Photo, NoSheetWhenThePaperFillsThePictureOrDoesNotStandOut) {
+  EXPECT_FALSE(prepare::find_page_outline(fixtures::text_like_page(1200, 1700)).found);
+  // A paper tone barely above its surround: a shadow, not a sheet.
+  PIX* pix = pixCreate(1500, 2000, 8);
+  pixSetAllArbitrary(pix, 200);
+  BOX* box = boxCreate(200, 200, 1100, 1600);
+  pixSetInRectArbitrary(pix, box, 220);
+  boxDestroy(&box);
+  EXPECT_FALSE(prepare::find_page_outline(Image(pix)).found);
+}
+
+TEST(Photo, CurledLinesComeOutStraight) {
+  Image gray = curled_page(40);
+  Image color = gray.clone();
+  // One row of text (printed at 1020-1058, bowed down 24 px at its start and 40 in the middle,
+  // and straightened to the middle's height): its height at its start against the middle's.
+  // (Rows start at x=250 and run at least to x=1090; the row is alone in these bands.)
+  auto bow = [](const Image& g) {
+    const int y0 = 1012, y1 = 1105;
+    return std::abs(ink_centre(g, g.width() / 2 - 40, 80, y0, y1) - ink_centre(g, 250, 80, y0, y1));
+  };
+  ASSERT_GT(bow(gray), 12);
+  ASSERT_TRUE(prepare::straighten_lines(color, gray));
+  EXPECT_LT(bow(gray), 3);
+  EXPECT_EQ(color.width(), gray.width());
+  EXPECT_LT(bow(color), 3);
+}
+
+TEST(Photo, StraightLinesAreLeftAlone) {
+  Image gray = fixtures::text_like_page(1600, 2200);
+  Image color = gray.clone();
+  PIX* before = gray.get();
+  EXPECT_FALSE(prepare::straighten_lines(color, gray));
+  EXPECT_EQ(gray.get(), before);
+}
+
+TEST(Photo, PaperUnderTintedUnevenLightComesOutWhiteAndPenInkBlue) {
+  // Warm light, dimmer towards the bottom; a stroke of blue pen in the middle.
+  const int w = 800, h = 1000;
+  PIX* pix = pixCreate(w, h, 32);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const double light = 1.0 - 0.4 * y / h;
+      const bool pen = y > 480 && y < 500 && x > 300 && x < 500;
+      const int r = static_cast<int>((pen ? 70 : 235) * light), g = static_cast<int>((pen ? 80 : 220) * light),
+                b = static_cast<int>((pen ? 150 : 170) * light);
+      pixSetRGBPixel(pix, x, y, r, g, b);
+    }
+  const Image balanced = prepare::balance_to_paper(Image(pix));
+  l_int32 r = 0, g = 0, b = 0;
+  for (const auto [x, y] : {std::pair{50, 50}, std::pair{700, 950}, std::pair{400, 300}}) {
+    pixGetRGBPixel(balanced.get(), x, y, &r, &g, &b);
+    EXPECT_GE(std::min({r, g, b}), 245) << x << "," << y;
+  }
+  pixGetRGBPixel(balanced.get(), 400, 490, &r, &g, &b);
+  // Against white paper the pen is clearly blue: blue well above red and green.
+  EXPECT_GT(b - r, 80);
+  EXPECT_GT(b - g, 60);
+}
