@@ -24,7 +24,9 @@ PageOutline find_page_outline(const Image& gray8) {
   const int w = gray8.width(), h = gray8.height();
   if (w < 64 || h < 64) return out;
   const double f = std::min(1.0, static_cast<double>(kSearchSide) / std::max(w, h));
-  Image small_pix(f < 1 ? pixScaleAreaMap(gray8.get(), static_cast<float>(f), static_cast<float>(f)) : pixClone(gray8.get()));
+  // Sampling, not area mapping: ~5x cheaper on a full page (this runs on every page), and the
+  // blur below smooths what sampling leaves.
+  Image small_pix(f < 1 ? pixScaleBySampling(gray8.get(), static_cast<float>(f), static_cast<float>(f)) : pixClone(gray8.get()));
   if (!small_pix) return out;
   cv::Mat small = gray_to_mat(small_pix);
   cv::Mat blurred, bright;
