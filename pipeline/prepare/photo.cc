@@ -14,6 +14,7 @@ constexpr double kMinSheetShare = 0.25;  // a sheet smaller than this share of t
 constexpr double kMaxSheetShare = 0.97;  // above it the paper fills the picture: nothing to cut
 constexpr double kMinQuadFill = 0.92;    // sheet area over its quadrilateral's: four straight edges
 constexpr int kMinContrast = 35;         // paper above its surround, grey levels
+constexpr double kSquareCornerShare = 0.004;  // corners this close (of the picture's size) to a box: a square sheet
 constexpr int kMinModelLines = 6;        // long text lines needed for a model (Leptonica: 15, for books)
 constexpr double kMinSagPx = 3;          // bow a line must show to be worth a resampling
 constexpr double kMinCurvatureT = 4;     // lines' mean curvature over its standard error
@@ -91,18 +92,63 @@ PageOutline find_page_outline(const Image& gray8) {
     out.corners[2 * i] = std::clamp((c[i].x + 0.5) / f, 0.0, w - 1.0);
     out.corners[2 * i + 1] = std::clamp((c[i].y + 0.5) / f, 0.0, h - 1.0);
   }
+  // Square: every corner within a sliver of the box around them (a scan's dark border); a
+  // photo's sheet leans and narrows away from the camera.
+  const double left = std::min(out.corners[0], out.corners[6]), right = std::max(out.corners[2], out.corners[4]);
+  const double top = std::min(out.corners[1], out.corners[3]), bottom = std::max(out.corners[5], out.corners[7]);
+  const double box_corners[8] = {left, top, right, top, right, bottom, left, bottom};
+  const double tolerance = kSquareCornerShare * std::max(w, h);
+  out.square = true;
+  for (int i = 0; i < 8; ++i) out.square = out.square && std::abs(out.corners[i] - box_corners[i]) <= tolerance;
   out.found = true;
   return out;
 }
 
+namespace {
+/// An 8- or 32-bit Pix as a cv::Mat copy. A 32-bit word is four 8-bit channels whatever their
+/// order: geometric warps treat them alike, so their order does not matter.
+cv::Mat as_mat(const Image& img) {
+  if (img.depth() == 8) return gray_to_mat(img);
+  return cv::Mat(img.height(), img.width(), CV_8UC4, pixGetData(img.get()), pixGetWpl(img.get()) * 4).clone();
+}
+
+/// Back from as_mat(), with the resolution of `like`.
+Image as_pix(const cv::Mat& mat, const Image& like) {
+  Image out;
+  if (mat.type() == CV_8UC1) {
+    out = mat_to_gray(mat);
+  } else {
+    out = Image(pixCreate(mat.cols, mat.rows, 32));
+    for (int y = 0; y < mat.rows; ++y)
+      std::memcpy(pixGetData(out.get()) + y * pixGetWpl(out.get()), mat.ptr(y), static_cast<size_t>(mat.cols) * 4);
+  }
+  pixCopyResolution(out.get(), like.get());
+  return out;
+}
+}  // namespace
+
 Image rectify_page(const Image& img, const PageOutline& outline) {
   if (!outline.found) return img.clone();
   const auto& c = outline.corners;
+  // A sheet lying square in the picture (a scan's dark border) only needs cutting out.
+  const double left = std::min(c[0], c[6]), right = std::max(c[2], c[4]), top = std::min(c[1], c[3]),
+               bottom = std::max(c[5], c[7]);
+  const bool square = outline.square;
+  if (square) {
+    BOX* box = boxCreate(static_cast<int>(left), static_cast<int>(top), static_cast<int>(right - left) + 1,
+                         static_cast<int>(bottom - top) + 1);
+    Image sheet(pixClipRectangle(img.get(), box, nullptr));
+    boxDestroy(&box);
+    return sheet ? std::move(sheet) : img.clone();
+  }
   auto edge = [&](int a, int b) { return std::hypot(c[2 * a] - c[2 * b], c[2 * a + 1] - c[2 * b + 1]); };
   const int w = static_cast<int>(std::lround(std::max(edge(0, 1), edge(3, 2))));
   const int h = static_cast<int>(std::lround(std::max(edge(0, 3), edge(1, 2))));
   if (w < 16 || h < 16) return img.clone();
-  // Leptonica maps the destination points back to the source: ptad are where the corners go.
+  // Leptonica's projective warp: on the photo set it read 0.3-0.7 points better than OpenCV's
+  // bilinear or bicubic one. It maps the destination points back to the source (ptad are where
+  // the corners go) and writes into a picture the size of the source, which a squared-up sheet
+  // can outgrow.
   PTA* src = ptaCreate(4);
   PTA* dst = ptaCreate(4);
   const double to[8] = {0, 0, w - 1.0, 0, w - 1.0, h - 1.0, 0, h - 1.0};
@@ -110,12 +156,10 @@ Image rectify_page(const Image& img, const PageOutline& outline) {
     ptaAddPt(src, static_cast<float>(c[2 * i]), static_cast<float>(c[2 * i + 1]));
     ptaAddPt(dst, static_cast<float>(to[2 * i]), static_cast<float>(to[2 * i + 1]));
   }
-  // The warp writes into a picture the size of the source; a sheet squared up can be larger.
-  Image canvas(pixCreate(std::max(w, img.width()), std::max(h, img.height()), img.depth()));
-  Image placed(img.depth() == 32 || img.depth() == 8 ? pixCopy(nullptr, img.get()) : pixConvertTo8(img.get(), 0));
+  Image placed(img.depth() == 32 || img.depth() == 8 ? pixClone(img.get()) : pixConvertTo8(img.get(), 0));
+  Image canvas(placed ? pixCreate(std::max(w, img.width()), std::max(h, img.height()), placed.depth()) : nullptr);
   PIX* big = nullptr;
-  if (canvas && placed) {
-    if (placed.depth() != canvas.depth()) canvas = Image(pixCreate(canvas.width(), canvas.height(), placed.depth()));
+  if (canvas) {
     pixSetAll(canvas.get());  // white (for 8 and 32 bpp, all bits set)
     pixRasterop(canvas.get(), 0, 0, placed.width(), placed.height(), PIX_SRC, placed.get(), 0, 0);
     big = pixProjectivePta(canvas.get(), dst, src, L_BRING_IN_WHITE);
@@ -133,10 +177,6 @@ Image rectify_page(const Image& img, const PageOutline& outline) {
 }
 
 namespace {
-struct LineFit {
-  double mid_y, c2, c1;  // y = c2 x² + c1 x + c0 about the page's middle column; its height there
-};
-
 /// Least-squares line a + b t through (t, v); false if degenerate.
 bool fit_line(const std::vector<double>& t, const std::vector<double>& v, const std::vector<bool>& keep, double& a, double& b) {
   double n = 0, st = 0, sv = 0, stt = 0, stv = 0;
@@ -166,24 +206,12 @@ bool fit_across_lines(const std::vector<double>& y, const std::vector<double>& v
   return fit_line(y, v, keep, a, b);
 }
 
-/// Remaps an 8- or 32-bit Pix: destination (x, y) takes the source at (x, y + shift(x, y)).
+/// Remaps an 8- or 32-bit Pix: destination (x, y) takes the source at (map_x, map_y) there.
 Image remap_rows(const Image& img, const cv::Mat& map_x, const cv::Mat& map_y) {
-  const int w = img.width(), h = img.height(), d = img.depth();
-  if (d != 8 && d != 32) return {};
-  // A 32-bit Pix word is four 8-bit channels whatever their order: remap them as such.
-  const int type = d == 8 ? CV_8UC1 : CV_8UC4;
-  cv::Mat src = d == 8 ? gray_to_mat(img) : cv::Mat(h, w, type, pixGetData(img.get()), pixGetWpl(img.get()) * 4).clone();
+  if (img.depth() != 8 && img.depth() != 32) return {};
   cv::Mat dst;
-  cv::remap(src, dst, map_x, map_y, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
-  Image out;
-  if (d == 8) {
-    out = mat_to_gray(dst);
-  } else {
-    out = Image(pixCreate(w, h, 32));
-    for (int y = 0; y < h; ++y) std::memcpy(pixGetData(out.get()) + y * pixGetWpl(out.get()), dst.ptr(y), static_cast<size_t>(w) * 4);
-  }
-  pixCopyResolution(out.get(), img.get());
-  return out;
+  cv::remap(as_mat(img), dst, map_x, map_y, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  return as_pix(dst, img);
 }
 }  // namespace
 

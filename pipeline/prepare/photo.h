@@ -11,6 +11,7 @@ struct PageOutline {
   // Corners of the sheet in image pixels: top-left, top-right, bottom-right, bottom-left.
   std::array<double, 8> corners{};
   double contrast = 0;  // paper tone minus surround tone, grey levels
+  bool square = false;  // lying square in the picture (a scan's dark border), not leaning (a photo)
 };
 
 /// The sheet of paper in a photo (or a scan with dark borders): the one large bright

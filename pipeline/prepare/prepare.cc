@@ -240,6 +240,7 @@ PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
   out.info.dpi = raw.dpi;
   out.info.dpi_assumed = raw.dpi_assumed;
   Image gray = to_gray8(raw.image);
+  bool photographed = false;
   if (!raw.text_layer) {
     // A photographed sheet on a table: cut it out and square it up before anything else looks
     // at the page, so the surround is neither ink nor paper to the later steps.
@@ -248,6 +249,7 @@ PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
       raw.image = rectify_page(raw.image, sheet);
       gray = to_gray8(raw.image);
       out.info.sheet_rectified = true;
+      photographed = !sheet.square;
     }
   }
   out.info.blank = is_blank(gray);
@@ -271,9 +273,9 @@ PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
   }
 
   // Photographed paper curls and bows its lines, which deskewing cannot undo. Photos are
-  // what we look for them in: a sheet cut from its surround, or an image without a scanner's
+  // what we look for them in: a sheet leaning in the picture, or an image without a scanner's
   // resolution (none at all, or a screen's or camera's 72-96 dpi).
-  const bool photo = out.info.sheet_rectified || raw.dpi_assumed || raw.dpi < kMinScannerDpi;
+  const bool photo = photographed || raw.dpi_assumed || raw.dpi < kMinScannerDpi;
   if (photo) out.info.lines_straightened = straighten_lines(color, gray);
 
   const Skew skew = measure_skew(gray);
