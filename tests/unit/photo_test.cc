@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <opencv2/imgproc.hpp>
+#include <random>
 
+#include "prepare/clean.h"
 #include "prepare/photo.h"
 #include "test_helpers.h"
 
@@ -22,6 +25,12 @@ Image photographed_page() {
   cv::warpPerspective(page, photo, cv::getPerspectiveTransform(from, to), cv::Size(1500, 2000), cv::INTER_LINEAR,
                       cv::BORDER_CONSTANT, cv::Scalar(70));
   return mat_to_gray(photo);
+}
+
+int gray_at_pix(const Image& g, int x, int y) {
+  l_uint32 v = 0;
+  pixGetPixel(g.get(), x, y, &v);
+  return static_cast<int>(v);
 }
 
 /// The vertical centre of the ink in columns [x0, x0+w) between rows y0 and y1.
@@ -130,4 +139,28 @@ TEST(Photo, PaperUnderTintedUnevenLightComesOutWhiteAndPenInkBlue) {
   // Against white paper the pen is clearly blue: blue well above red and green.
   EXPECT_GT(b - r, 80);
   EXPECT_GT(b - g, 60);
+}
+
+TEST(Photo, APhotographedSheetsGrainIsWhitenedAndItsPrintKept) {
+  // Paper at 225 with camera grain (σ 4) and a line of dark print.
+  std::mt19937 rng(3);
+  std::normal_distribution<double> grain(0, 4);
+  PIX* pix = pixCreate(1200, 900, 8);
+  for (int y = 0; y < 900; ++y)
+    for (int x = 0; x < 1200; ++x) {
+      const bool print = y >= 400 && y < 430 && x >= 200 && x < 1000 && (x / 40) % 2 == 0;
+      pixSetPixel(pix, x, y, static_cast<l_uint32>(std::clamp(print ? 40.0 : 225.0 + grain(rng), 0.0, 255.0)));
+    }
+  const Image page(pix);
+  auto paper_left_grey = [](const Image& g) {  // share of paper pixels not white
+    int grey = 0, n = 0;
+    for (int y = 100; y < 300; ++y)
+      for (int x = 100; x < 1100; x += 3) grey += gray_at_pix(g, x, y) < 250, ++n;
+    return static_cast<double>(grey) / n;
+  };
+  const Image scan = prepare::normalize_background(page, false);
+  const Image photo = prepare::normalize_background(page, true);
+  EXPECT_GT(paper_left_grey(scan), 0.1);  // the stretch to white alone keeps grain (measured 16%)
+  EXPECT_LT(paper_left_grey(photo), 0.01);
+  EXPECT_LT(gray_at_pix(photo, 260, 415), 80);  // print stays dark
 }
