@@ -11,9 +11,11 @@
     bench.py prepared-jobs --run DIR
         Job list DIR/tesseract-prepared.jobs from DIR/prepared/index.jsonl, the images a separate
         (untimed) `sohoa run --dump-ocr-images DIR/prepared` handed to recognition.
-    bench.py score   --run DIR --results DIR [--contenders a,b,c] [--label TEXT]
+    bench.py score   --run DIR --results DIR [--contenders a,b,c] [--label TEXT] [--repeat N]
         CER of every contender against the truth, timings from /usr/bin/time -v,
-        prints the table, writes RESULTS/latest.json and RESULTS/latest.md.
+        prints the table, writes RESULTS/latest.json and RESULTS/latest.md. With --repeat N,
+        DIR/sohoa.K.time and DIR/tesseract-prepared.K.time (K = 1..N) are N pairs: each pair's
+        ratios and their median are reported, and the table shows the median pair.
     bench.py memset  --src SET --truth TRUTH --out DIR --pages N
         A set of at least N pages made of copies of SET's input files (each copy
         made unique by a few trailing bytes so content hashes differ).
@@ -434,6 +436,7 @@ def cmd_score(a):
     units = manifest["units"]
     contenders = [c for c in a.contenders.split(",") if c]
     total_pages = sum(e["page_count"] for e in truth)
+    pairs = repeated_pairs(rund, a.repeat) if a.repeat > 1 else None
     results = {}
     for c in contenders:
         errors = []
@@ -498,7 +501,8 @@ def cmd_score(a):
                     d[0] += ed
                     d[1] += rl
                     d[2] += 1
-        t = parse_time(os.path.join(rund, f"{c}.time"))
+        timed_as = c if not pairs or c not in PAIR else f"{c}.{pairs['median_pair']}"
+        t = parse_time(os.path.join(rund, f"{timed_as}.time"))
         wall = t["wall_s"]
         worst.sort(reverse=True)
         results[c] = {
@@ -510,7 +514,7 @@ def cmd_score(a):
             "max_rss_mib": t["max_rss_mib"],
             "cpu_percent": t.get("cpu_percent"),
             "cpu_s": t.get("cpu_s"),
-            "load_at_start": read_first(os.path.join(rund, f"{c}.load")),
+            "load_at_start": read_first(os.path.join(rund, f"{timed_as}.load")),
             "exit_status": t["exit_status"],
             "cer": round(tot_e / tot_r, 4) if tot_r else None,
             "edits": tot_e,
@@ -539,6 +543,8 @@ def cmd_score(a):
         "remarks": a.note,
         "contenders": results,
     }
+    if pairs:
+        out["repeat"] = pairs
     os.makedirs(a.results, exist_ok=True)
     with open(os.path.join(a.results, "latest.json"), "w", encoding="utf-8") as f:
         json.dump(out, f, ensure_ascii=False, indent=1)
@@ -547,6 +553,42 @@ def cmd_score(a):
     with open(os.path.join(a.results, "latest.md"), "w", encoding="utf-8") as f:
         f.write(md)
     print(md)
+
+
+PAIR = ("sohoa", "tesseract-prepared")
+
+
+def repeated_pairs(rund, n):
+    """Pairs K = 1..n of RUN/sohoa.K.time and RUN/tesseract-prepared.K.time: each pair's floor
+    ratios (sohoa / tesseract-prepared, wall and CPU) and their medians. Both sides of a pair ran
+    back to back, so load from elsewhere on the machine weighs on both alike."""
+    rows = []
+    for k in range(1, n + 1):
+        s = parse_time(os.path.join(rund, f"sohoa.{k}.time"))
+        f = parse_time(os.path.join(rund, f"tesseract-prepared.{k}.time"))
+        if not (s["wall_s"] and f["wall_s"] and s.get("cpu_s") and f.get("cpu_s")):
+            log(f"pair {k}: a time file is missing or incomplete; left out")
+            continue
+        rows.append({"pair": k, "first": "sohoa" if k % 2 else "tesseract-prepared",
+                     "sohoa_wall_s": s["wall_s"], "floor_wall_s": f["wall_s"],
+                     "sohoa_cpu_s": s["cpu_s"], "floor_cpu_s": f["cpu_s"],
+                     "wall_ratio": round(s["wall_s"] / f["wall_s"], 3), "cpu_ratio": round(s["cpu_s"] / f["cpu_s"], 3),
+                     "load_at_start": read_first(os.path.join(rund, f"sohoa.{k}.load"))})
+    if not rows:
+        sys.exit("score --repeat: no complete pair of time files")
+
+    def median(xs):
+        xs = sorted(xs)
+        m = len(xs) // 2
+        return xs[m] if len(xs) % 2 else (xs[m - 1] + xs[m]) / 2
+
+    by_wall = sorted(rows, key=lambda r: r["wall_ratio"])
+    return {"pairs": rows,
+            "median_wall_ratio": round(median([r["wall_ratio"] for r in rows]), 3),
+            "median_cpu_ratio": round(median([r["cpu_ratio"] for r in rows]), 3),
+            # the table's sohoa and tesseract-prepared rows: the pair at the median wall ratio
+            # (for an even count, the lower of the two middle ones)
+            "median_pair": by_wall[(len(rows) - 1) // 2]["pair"]}
 
 
 def read_first(path):
@@ -620,6 +662,18 @@ def render_md(out):
                          f"**{so['wall_s'] / tp['wall_s']:.2f}×**{cpu}.")
         if om and om.get("wall_s"):
             lines.append(f"**OCRmyPDF ratio** (sohoa wall / ocrmypdf wall, target ≤ 0.25): {so['wall_s'] / om['wall_s']:.2f}×.")
+    rep = out.get("repeat")
+    if rep:
+        lines += ["", f"**{len(rep['pairs'])} pairs** of sohoa and tesseract-prepared, run alternately (the table above "
+                  f"shows pair {rep['median_pair']}, the median by wall ratio): median floor ratio "
+                  f"**{rep['median_wall_ratio']:.2f}×** wall, {rep['median_cpu_ratio']:.2f}× CPU.", "",
+                  "| pair | ran first | sohoa wall s | floor wall s | wall ratio | sohoa CPU s | floor CPU s | CPU ratio | load at start |",
+                  "|---:|---|---:|---:|---:|---:|---:|---:|---|"]
+        for r in rep["pairs"]:
+            lines.append(f"| {r['pair']} | {r['first']} | {r['sohoa_wall_s']:.1f} | {r['floor_wall_s']:.1f} | "
+                         f"{r['wall_ratio']:.2f}× | {r['sohoa_cpu_s']:.1f} | {r['floor_cpu_s']:.1f} | {r['cpu_ratio']:.2f}× | "
+                         f"{r['load_at_start'] or '-'} |")
+        lines.append("")
     if so and so.get("orientation"):
         o = so["orientation"]
         lines.append(f"sohoa orientation: {o['pages_checked'] - len(o['wrong'])} of {o['pages_checked']} pages "
@@ -759,6 +813,7 @@ def main():
     s.add_argument("--sohoa", default="")
     s.add_argument("--source", default="", help="what sohoa was built from")
     s.add_argument("--note", action="append", default=[], help="extra line for the report")
+    s.add_argument("--repeat", type=int, default=1, help="pairs of sohoa / tesseract-prepared runs (RUN/c.K.time)")
     s = sub.add_parser("memset")
     s.add_argument("--src", required=True)
     s.add_argument("--truth", required=True)
