@@ -2,6 +2,8 @@
 #pragma once
 #include <leptonica/allheaders.h>
 
+#include <array>
+#include <cstdint>
 #include <opencv2/core.hpp>
 #include <utility>
 
@@ -43,6 +45,10 @@ Image to_gray8(const Image& img);
 Image to_rgb32(const Image& img);
 /// Rotate clockwise by a multiple of 90 degrees.
 Image rotate_orth(const Image& img, int degrees_cw);
+
+/// Pixels of each grey level of an 8-bit Pix, counted a word (four pixels) at a time:
+/// pixGetGrayHistogram adds floats one pixel at a time, several times slower.
+std::array<uint32_t, 256> gray_histogram(const Image& gray8);
 
 /// Views an 8-bit grey Pix as a cv::Mat copy (OpenCV rows are contiguous, Pix rows are padded words).
 cv::Mat gray_to_mat(const Image& gray8);

@@ -132,24 +132,8 @@ Image normalize_background(const Image& gray8, bool whiten_grain) {
 namespace {
 /// Otsu's threshold of an 8-bit image as cv::threshold(THRESH_OTSU) computes it: the level that
 /// best splits the histogram in two; pixels at or under it are ink.
-int otsu_level(PIX* gray8) {
-  // The histogram by hand: pixGetGrayHistogram adds floats one pixel at a time, as slow as
-  // the rest of this put together.
-  const int w = pixGetWidth(gray8), h_px = pixGetHeight(gray8), wpl = pixGetWpl(gray8);
-  uint32_t counts[256] = {};
-  const l_uint32* data = pixGetData(gray8);
-  for (int y = 0; y < h_px; ++y) {
-    const l_uint32* line = data + static_cast<size_t>(y) * wpl;
-    int x = 0;
-    for (; x + 4 <= w; x += 4) {
-      const l_uint32 v = line[x / 4];  // pixels x..x+3, the first in the high byte
-      ++counts[v >> 24];
-      ++counts[(v >> 16) & 0xff];
-      ++counts[(v >> 8) & 0xff];
-      ++counts[v & 0xff];
-    }
-    for (; x < w; ++x) ++counts[GET_DATA_BYTE(line, x)];
-  }
+int otsu_level(const Image& gray8) {
+  const std::array<uint32_t, 256> counts = gray_histogram(gray8);
   double h[256], total = 0;
   for (int i = 0; i < 256; ++i) total += h[i] = counts[i];
   if (total <= 0) return 0;
@@ -181,7 +165,7 @@ double median_glyph_height(const Image& gray8) {
   // Bounding boxes of the 1-bit ink's components: Leptonica finds them several times faster
   // than labelling every pixel (cv::connectedComponentsWithStats), and only boxes are needed.
   const int rows = gray8.height();
-  Image ink(pixThresholdToBinary(gray8.get(), otsu_level(gray8.get()) + 1));  // ink: at or under the level
+  Image ink(pixThresholdToBinary(gray8.get(), otsu_level(gray8) + 1));  // ink: at or under the level
   BOXA* boxes = ink ? pixConnCompBB(ink.get(), 8) : nullptr;
   if (!boxes) return 0;
   std::vector<int> heights;
