@@ -136,3 +136,24 @@ TEST(Clean, LeadersGoEvenWhereTheyBreakButTheColonBeforeThemStays) {
   EXPECT_LT(gray_at(clean, 110, base - 15), 128) << "label";
   EXPECT_EQ(stats.leader_dots, static_cast<int>(dots.size()));
 }
+
+TEST(Image, GrayHistogramCountsWhatLeptonicaCounts) {
+  // Widths that are and are not whole words of four pixels, pixels in runs of one level (paper)
+  // and scattered: the word-at-a-time count must match the pixel-by-pixel one.
+  uint32_t seed = 12345;
+  auto next = [&seed] { return seed = seed * 1664525u + 1013904223u; };
+  for (const int w : {1, 3, 4, 5, 7, 64, 333}) {
+    PIX* pix = pixCreate(w, 37, 8);
+    for (int y = 0; y < 37; ++y)
+      for (int x = 0; x < w; ++x) pixSetPixel(pix, x, y, (next() >> 24) % 5 == 0 ? next() >> 24 : 250);
+    Image img(pix);
+    const std::array<uint32_t, 256> counts = gray_histogram(img);
+    NUMA* leptonica = pixGetGrayHistogram(img.get(), 1);
+    for (int v = 0; v < 256; ++v) {
+      l_float32 n = 0;
+      numaGetFValue(leptonica, v, &n);
+      EXPECT_EQ(counts[v], static_cast<uint32_t>(n)) << "width " << w << ", level " << v;
+    }
+    numaDestroy(&leptonica);
+  }
+}
