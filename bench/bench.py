@@ -15,7 +15,8 @@
         CER of every contender against the truth, timings from /usr/bin/time -v,
         prints the table, writes RESULTS/latest.json and RESULTS/latest.md. With --repeat N,
         DIR/sohoa.K.time and DIR/tesseract-prepared.K.time (K = 1..N) are N pairs: each pair's
-        ratios and their median are reported, and the table shows the median pair.
+        ratios and their median are reported, the table shows the median pair, and the report
+        goes to RESULTS/repeat.json and repeat.md instead.
     bench.py memset  --src SET --truth TRUTH --out DIR --pages N
         A set of at least N pages made of copies of SET's input files (each copy
         made unique by a few trailing bytes so content hashes differ).
@@ -546,11 +547,13 @@ def cmd_score(a):
     if pairs:
         out["repeat"] = pairs
     os.makedirs(a.results, exist_ok=True)
-    with open(os.path.join(a.results, "latest.json"), "w", encoding="utf-8") as f:
+    # Repeated pairs go to repeat.*, so latest.* keeps the last run of every contender.
+    name = "repeat" if pairs else "latest"
+    with open(os.path.join(a.results, f"{name}.json"), "w", encoding="utf-8") as f:
         json.dump(out, f, ensure_ascii=False, indent=1)
         f.write("\n")
     md = render_md(out)
-    with open(os.path.join(a.results, "latest.md"), "w", encoding="utf-8") as f:
+    with open(os.path.join(a.results, f"{name}.md"), "w", encoding="utf-8") as f:
         f.write(md)
     print(md)
 
