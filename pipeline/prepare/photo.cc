@@ -1,6 +1,7 @@
 #include "prepare/photo.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <opencv2/imgproc.hpp>
@@ -18,6 +19,12 @@ constexpr double kSquareCornerShare = 0.004;  // corners this close (of the pict
 constexpr int kMinModelLines = 6;        // long text lines needed for a model (Leptonica: 15, for books)
 constexpr double kMinSagPx = 3;          // bow a line must show to be worth a resampling
 constexpr double kMinCurvatureT = 4;     // lines' mean curvature over its standard error
+
+/// The box around four corners (x, y pairs: top-left, top-right, bottom-right, bottom-left):
+/// left, top, right, bottom.
+std::array<double, 4> corner_box(const std::array<double, 8>& c) {
+  return {std::min(c[0], c[6]), std::min(c[1], c[3]), std::max(c[2], c[4]), std::max(c[5], c[7])};
+}
 }  // namespace
 
 PageOutline find_page_outline(const Image& gray8) {
@@ -94,8 +101,7 @@ PageOutline find_page_outline(const Image& gray8) {
   }
   // Square: every corner within a sliver of the box around them (a scan's dark border); a
   // photo's sheet leans and narrows away from the camera.
-  const double left = std::min(out.corners[0], out.corners[6]), right = std::max(out.corners[2], out.corners[4]);
-  const double top = std::min(out.corners[1], out.corners[3]), bottom = std::max(out.corners[5], out.corners[7]);
+  const auto [left, top, right, bottom] = corner_box(out.corners);
   const double box_corners[8] = {left, top, right, top, right, bottom, left, bottom};
   const double tolerance = kSquareCornerShare * std::max(w, h);
   out.square = true;
@@ -131,10 +137,8 @@ Image rectify_page(const Image& img, const PageOutline& outline) {
   if (!outline.found) return img.clone();
   const auto& c = outline.corners;
   // A sheet lying square in the picture (a scan's dark border) only needs cutting out.
-  const double left = std::min(c[0], c[6]), right = std::max(c[2], c[4]), top = std::min(c[1], c[3]),
-               bottom = std::max(c[5], c[7]);
-  const bool square = outline.square;
-  if (square) {
+  if (outline.square) {
+    const auto [left, top, right, bottom] = corner_box(c);
     BOX* box = boxCreate(static_cast<int>(left), static_cast<int>(top), static_cast<int>(right - left) + 1,
                          static_cast<int>(bottom - top) + 1);
     Image sheet(pixClipRectangle(img.get(), box, nullptr));
@@ -207,7 +211,7 @@ bool fit_across_lines(const std::vector<double>& y, const std::vector<double>& v
 }
 
 /// Remaps an 8- or 32-bit Pix: destination (x, y) takes the source at (map_x, map_y) there.
-Image remap_rows(const Image& img, const cv::Mat& map_x, const cv::Mat& map_y) {
+Image remap_image(const Image& img, const cv::Mat& map_x, const cv::Mat& map_y) {
   if (img.depth() != 8 && img.depth() != 32) return {};
   cv::Mat dst;
   cv::remap(as_mat(img), dst, map_x, map_y, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
@@ -278,9 +282,13 @@ bool straighten_lines(Image& color, Image& gray8) {
       my[x] = static_cast<float>(y + c2 * dx * dx + s * dx);
     }
   }
-  Image g = remap_rows(gray8, map_x, map_y);
-  Image c = color.depth() == 8 || color.depth() == 32 ? remap_rows(color, map_x, map_y) : remap_rows(to_gray8(color), map_x, map_y);
-  if (!g || !c) return false;
+  Image g = remap_image(gray8, map_x, map_y);
+  if (!g) return false;
+  // An 8-bit page is its own grey: remap it once.
+  Image c = color.get() == gray8.get() ? g.clone()
+            : color.depth() == 8 || color.depth() == 32 ? remap_image(color, map_x, map_y)
+                                                        : remap_image(to_gray8(color), map_x, map_y);
+  if (!c) return false;
   gray8 = std::move(g);
   color = std::move(c);
   return true;

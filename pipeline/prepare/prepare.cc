@@ -342,7 +342,7 @@ PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
   const std::string steps = knobs ? knobs : "color,background,furniture";
   if (steps.find("color") != std::string::npos)
     // A photo's light tints and dims the ink: judge colours against the local paper's.
-    gray = photo && !std::getenv("SOHOA_NOBAL") ? gray_without_color_ink(balance_to_paper(color)) : gray_without_color_ink(color);
+    gray = photo ? gray_without_color_ink(balance_to_paper(color)) : gray_without_color_ink(color);
   if (steps.find("background") != std::string::npos) gray = normalize_background(gray, out.info.sheet_rectified);
 
   // Tesseract reads best with letters ~25-35 px tall. Upsample pages under 250 dpi to 300, and
