@@ -30,9 +30,9 @@ import unicodedata
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nbfeatures import features, fold  # noqa: E402
 
-CLASSES = ["to_khai", "don", "phieu", "bien_nhan", "can_cuoc", "giay_khai_sinh", "giay_chung_nhan_ket_hon",
-           "giay_xac_nhan_tinh_trang_hon_nhan", "trich_luc", "giay_chung_nhan_qsdd", "giay_phep_xay_dung",
-           "giay_chung_nhan_dkkd", "quyet_dinh", "van_bang", "van_ban_hanh_chinh", "khac"]
+# The doc_type codes come from the document-type catalogue, like everything else that knows types.
+CLASSES = [t["code"] for t in json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "doctypes.json"),
+                                             encoding="utf-8"))["types"]]
 
 
 def truth_docs(path):
@@ -143,6 +143,8 @@ def main():
     ap.add_argument("--noise", type=int, default=3, help="noisy copies of each truth text")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "doctype_nb.txt"))
+    ap.add_argument("--reliability", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "reliability.png"),
+                    help="where the held-out reliability diagram goes ('' for none)")
     a = ap.parse_args()
     rnd = random.Random(a.seed)
 
@@ -194,11 +196,61 @@ def main():
     print(f"{len(docs)} training documents, {len(samples)} samples ({nrec} OCR texts), {len(vocab)} features, "
           f"temperature {best_t} -> {a.out}")
     if held:
-        ok = sum(1 for y, text, _ in held
-                 if CLASSES[max(range(len(CLASSES)), key=lambda k: posterior(loglik, features(text), best_t)[k])] == y)
+        preds = []
+        for y, text, _ in held:
+            p = posterior(loglik, features(text), best_t)
+            k = max(range(len(CLASSES)), key=lambda i: p[i])
+            preds.append((p[k], CLASSES[k] == y))
+        ok = sum(1 for _, right in preds if right)
         nocr = sum(1 for _, _, r in held if r)
         print(f"held-out: model alone doc_type accuracy {ok}/{len(held)} = {ok / len(held):.3f} "
               f"({nocr} texts from sohoa OCR, the rest ground truth)")
+        reliability(preds, a.reliability)
+
+
+def reliability(preds, png):
+    """Predicted confidence against observed accuracy on the held-out documents, in ten bins: a
+    table, the expected calibration error, and the diagram as a picture (python3-pil)."""
+    bins = [[] for _ in range(10)]
+    for conf, right in preds:
+        bins[min(9, int(conf * 10))].append((conf, right))
+    ece = 0.0
+    print("reliability (held-out): bin  n  mean confidence  accuracy")
+    rows = []
+    for i, b in enumerate(bins):
+        if not b:
+            continue
+        mc = sum(c for c, _ in b) / len(b)
+        acc = sum(1 for _, r in b if r) / len(b)
+        ece += len(b) / len(preds) * abs(mc - acc)
+        rows.append((i, len(b), mc, acc))
+        print(f"  {i / 10:.1f}-{(i + 1) / 10:.1f}  {len(b):4d}  {mc:.3f}  {acc:.3f}")
+    print(f"expected calibration error {ece:.3f}")
+    if not png:
+        return
+    from PIL import Image, ImageDraw
+    w = h = 420
+    m = 50
+    im = Image.new("RGB", (w, h), "white")
+    d = ImageDraw.Draw(im)
+    side = w - 2 * m
+
+    def xy(x, y):
+        return m + x * side, h - m - y * side
+    d.rectangle([xy(0, 1), xy(1, 0)], outline="black")
+    d.line([xy(0, 0), xy(1, 1)], fill=(160, 160, 160), width=1)
+    for i, n, mc, acc in rows:
+        x0, x1 = i / 10, (i + 1) / 10
+        d.rectangle([xy(x0 + 0.01, acc), xy(x1 - 0.01, 0)], fill=(70, 110, 200), outline=(30, 60, 140))
+        d.ellipse([xy(mc, mc)[0] - 3, xy(mc, mc)[1] - 3, xy(mc, mc)[0] + 3, xy(mc, mc)[1] + 3], fill=(200, 60, 40))
+        d.text((xy(x0, acc)[0] + 2, xy(x0, acc)[1] - 12), str(n), fill="black")
+    for t in range(0, 11, 2):
+        d.text((xy(t / 10, 0)[0] - 8, h - m + 6), f"{t / 10:.1f}", fill="black")
+        d.text((8, xy(0, t / 10)[1] - 6), f"{t / 10:.1f}", fill="black")
+    d.text((m, 12), f"doc_type model, held-out: accuracy per confidence bin (ECE {ece:.3f})", fill="black")
+    d.text((m + 80, h - 20), "predicted confidence (bars: observed accuracy, n per bin)", fill="black")
+    im.save(png)
+    print(f"reliability diagram -> {png}")
 
 
 if __name__ == "__main__":

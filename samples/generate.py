@@ -1238,7 +1238,8 @@ def gen_bien_nhan(ctx, variant=None, ma_ho_so=None):
     # the one-stop desk writes its parent UBND above its own name
     org.parent = "UBND " + (ubnd_name(ctx.loc.w_kind, ctx.loc.w_name) if level == "w" else ubnd_name(ctx.loc.d_kind, ctx.loc.d_name))
     org.issuer_lines = ["BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ"]
-    org.co_quan = org.issuer_lines[0]
+    # The desk has no legal standing of its own: the UBND above it issues the receipt.
+    org.co_quan = org.parent
     so = f"{R.randint(1, 9999)}/TNHS"
     header_official(b, org, so, ctx.date)
     t = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"

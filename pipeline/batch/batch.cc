@@ -23,11 +23,13 @@
 #include "classify/classify.h"
 #include "core/error.h"
 #include "core/fsutil.h"
+#include "doctypes/doctypes.h"
 #include "extract/extract.h"
 #include "ocr/reading_order.h"
 #include "output/pdf_writer.h"
 #include "output/record_writer.h"
 #include "prepare/prepare.h"
+#include "review/review.h"
 #include "split/split.h"
 
 namespace sohoa::batch {
@@ -346,7 +348,8 @@ class Runner {
           record.classification = classify::classify(record.document, st.pages);
           timings_.add(kClassify, t0);
           t0 = Mark::now();
-          record.metadata = extract::extract(record.document, st.pages, record.classification);
+          record.metadata = extract::extract(record.document, st.pages, record.classification, &record.extra);
+          review::assess(record, st.pages);
           timings_.add(kExtract, t0);
           t0 = Mark::now();
           output::write_record(config_.out, record, st.pages);
@@ -458,6 +461,8 @@ Summary run(const Config& config, const EngineFactory& make_engine) {
   // One page per worker already keeps the cores busy (Tesseract runs single-threaded too):
   // OpenCV's own thread pool on top only makes the workers compete (measured: ~10% more CPU).
   cv::setNumThreads(1);
+  // Classification cannot work without the catalogue: say so once, before any input is read.
+  doctypes::catalogue();
   Runner runner(config, make_engine);
   return runner.run();
 }

@@ -7,7 +7,7 @@
 namespace sohoa::catalog {
 
 struct Flag {
-  std::string code;    // low_ocr_confidence, low_dpi, dpi_assumed, unsure_orientation, unsure_class, split, blank_pages
+  std::string code;    // a review reason's code (review/review.h), or low_ocr_confidence, low_dpi, dpi_assumed, unsure_orientation, unsure_class, split, blank_pages
   std::string detail;  // for a person: which page, what value
 };
 
@@ -15,6 +15,10 @@ struct Flag {
 /// orientation confidence under 0.5, classification flagged for review or under 0.5.
 inline std::vector<Flag> review_flags(const nlohmann::json& rec) {
   std::vector<Flag> flags;
+  // The review stage's reasons first: they are what made the record ask for a person.
+  for (const auto& x : rec.value("review_reasons", nlohmann::json::array())) {
+    flags.push_back({x.value("code", std::string("review")), x.value("detail", std::string())});
+  }
   auto num = [](const nlohmann::json& j, const char* k) { return j.contains(k) && j[k].is_number() ? j[k].get<double>() : 0.0; };
   int blank = 0;
   for (const auto& p : rec.value("pages", nlohmann::json::array())) {
@@ -36,7 +40,7 @@ inline std::vector<Flag> review_flags(const nlohmann::json& rec) {
                                                  std::to_string(num(p, "rotation_confidence")).substr(0, 4)});
   }
   const auto cls = rec.value("classification", nlohmann::json::object());
-  if (rec.value("review", false) || num(cls, "confidence") < 0.5) {
+  if (cls.value("review", false) || num(cls, "confidence") < 0.5) {
     std::string why = cls.contains("reason") && cls["reason"].is_string() ? cls["reason"].get<std::string>() : "";
     flags.push_back({"unsure_class", "confidence " + std::to_string(num(cls, "confidence")).substr(0, 4) + (why.empty() ? "" : ": " + why)});
   }

@@ -10,21 +10,16 @@
 #include "classify/model.h"
 #include "classify/titles.h"
 #include "core/text.h"
+#include "doctypes/doctypes.h"
 
 namespace sohoa::classify {
 
 const std::vector<std::string>& vocabulary() {
-  static const std::vector<std::string> v = {
-      "to_khai", "don", "phieu", "bien_nhan", "can_cuoc", "giay_khai_sinh", "giay_chung_nhan_ket_hon",
-      "giay_xac_nhan_tinh_trang_hon_nhan", "trich_luc", "giay_chung_nhan_qsdd", "giay_phep_xay_dung",
-      "giay_chung_nhan_dkkd", "quyet_dinh", "van_bang", "van_ban_hanh_chinh", "khac"};
+  static const std::vector<std::string> v = doctypes::catalogue().codes();
   return v;
 }
 
-std::string class_of(const std::string& doc_type) {
-  static const std::vector<std::string> single_use = {"to_khai", "don", "phieu", "bien_nhan"};
-  return std::find(single_use.begin(), single_use.end(), doc_type) != single_use.end() ? "single_use" : "reusable";
-}
+std::string class_of(const std::string& doc_type) { return doctypes::class_of(doc_type); }
 
 namespace {
 
@@ -36,26 +31,20 @@ std::string fmt(const char* f, double v) {
   return b;
 }
 
-/// "Số: 12/QĐ-UBND" in the first lines: the kind abbreviation after the number hints the type.
-std::string number_hint(const std::vector<layout::PageLayout>& pls, std::string* shown) {
+/// "Số: 12/QĐ-UBND" in the first lines: the kind abbreviation after the number hints the type
+/// (the catalogue says which abbreviation names what).
+std::string number_hint(const std::vector<layout::PageLayout>& pls, std::string* shown, std::string* kind) {
   if (pls.empty()) return {};
-  static const std::regex re(R"((?:^|\s)s[oô0]\s*[:;.]?\s*[0-9oil]{1,5}\s*/\s*(?:[0-9]{4}\s*/\s*)?([a-z]{1,6}))");
+  static const std::regex re(R"((?:^|\s)s[oô0]\s*[:;.]?\s*[0-9oil]{1,5}\s*/\s*(?:[0-9]{4}\s*/\s*)?([a-z]{1,6})(?![a-z0-9]))");
   int n = 0;
   for (const layout::Seg& s : pls.front().segs) {
     if (++n > 25) break;
     std::smatch m;
     if (!std::regex_search(s.folded, m, re)) continue;
-    std::string k = m[1].str();
     *shown = s.text;
-    if (k == "qd") return "quyet_dinh";
-    if (k == "tb" || k == "bc" || k == "kh" || k == "ttr" || k == "ct" || k == "cv" || k == "hd" || k == "gm" ||
-        k == "bb")
-      return "van_ban_hanh_chinh";
-    if (k == "gpxd") return "giay_phep_xay_dung";
-    if (k.rfind("tl", 0) == 0) return "trich_luc";
-    if (k == "xntthn") return "giay_xac_nhan_tinh_trang_hon_nhan";
-    if (k == "tnhs") return "bien_nhan";
-    return {};
+    auto [code, k] = doctypes::catalogue().by_abbrev(m[1].str());
+    *kind = k;
+    return code;
   }
   return {};
 }
@@ -109,8 +98,8 @@ Classification classify(const Document& doc, const std::vector<Page>& pages) {
     rule[tm.doc_type] = tm.score;
     evidence.push_back("title: " + tm.line);
   }
-  std::string shown;
-  std::string hint = number_hint(pls, &shown);
+  std::string shown, hint_kind;
+  std::string hint = number_hint(pls, &shown, &hint_kind);
   if (!hint.empty()) {
     rule[hint] = std::max(rule[hint], tm.doc_type.empty() ? 0.7 : 0.3);
     evidence.push_back("number: " + shown);
@@ -123,7 +112,8 @@ Classification classify(const Document& doc, const std::vector<Page>& pages) {
     rule["can_cuoc"] = std::max(rule["can_cuoc"], id_words ? 0.9 : 0.6);
     evidence.push_back(why);
   }
-  if (tm.doc_type.empty() && hint.empty() && looks_cong_van(pls)) {
+  const bool cong_van = looks_cong_van(pls);
+  if (tm.doc_type.empty() && hint.empty() && cong_van) {
     rule["van_ban_hanh_chinh"] = std::max(rule["van_ban_hanh_chinh"], 0.75);
     evidence.push_back("layout: V/v subject and Kính gửi, no title (công văn)");
   }
@@ -220,6 +210,23 @@ Classification classify(const Document& doc, const std::vector<Page>& pages) {
     }
   }
   c.cls = class_of(c.doc_type);
+  for (auto& [t, v] : rule)
+    if (v > c.rule_score) c.rule_score = v, c.rule_type = t;
+  c.model_type = model_best;
+  c.model_p = model_p;
+  c.known_words = quality;
+  // Which kind of văn bản hành chính (Thông báo, Công văn, Nghị định …): the title names it, else
+  // the number's abbreviation, else the công văn layout.
+  if (c.doc_type == "van_ban_hanh_chinh") {
+    if (tm.doc_type == c.doc_type && !tm.kind.empty()) c.kind = tm.kind;
+    else if (hint == c.doc_type && !hint_kind.empty()) c.kind = hint_kind;
+    else if (cong_van) c.kind = "cong_van";
+  }
+  const doctypes::Type& type = doctypes::catalogue().get(c.doc_type);
+  if (!type.review_always.empty() && !c.review) {
+    c.review = true;
+    c.review_reason = type.review_always;
+  }
   c.evidence = std::move(evidence);
   if (!m.ok) c.evidence.push_back("model not loaded");
   return c;

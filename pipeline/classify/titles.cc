@@ -4,88 +4,11 @@
 #include <cstdlib>
 
 #include "core/text.h"
+#include "doctypes/doctypes.h"
 
 namespace sohoa::classify {
 
 namespace {
-
-struct Pat {
-  const char* compact;
-  const char* type;
-};
-
-// Longest match wins, so specific names ("giaychungnhanketh…") beat generic ones.
-const std::vector<Pat>& patterns() {
-  static const std::vector<Pat> p = {
-      {"giaytiepnhanhoso", "bien_nhan"},
-      {"giaytiepnhanhosovahentra", "bien_nhan"},
-      {"phieutiepnhanhoso", "bien_nhan"},
-      {"giaybiennhanhoso", "bien_nhan"},
-      {"biennhanhoso", "bien_nhan"},
-      {"phieuhentrakequa", "bien_nhan"},
-      {"tokhai", "to_khai"},
-      {"bankhai", "to_khai"},
-      {"phieuyeucau", "phieu"},
-      {"phieudenghi", "phieu"},
-      {"phieudangky", "phieu"},
-      {"phieukhai", "phieu"},
-      {"phieuxin", "phieu"},
-      {"phieulylichtuphap", "khac"},
-      {"cancuoccongdan", "can_cuoc"},
-      {"cancuoc", "can_cuoc"},
-      {"thecancuoc", "can_cuoc"},
-      {"giaychungminhnhandan", "can_cuoc"},
-      {"chungminhnhandan", "can_cuoc"},
-      {"giaykhaisinh", "giay_khai_sinh"},
-      {"banchinhgiaykhaisinh", "giay_khai_sinh"},
-      {"giaychungnhanketh", "giay_chung_nhan_ket_hon"},
-      {"giaychungnhandangkyketh", "giay_chung_nhan_ket_hon"},
-      {"giayxacnhantinhtranghonnhan", "giay_xac_nhan_tinh_trang_hon_nhan"},
-      {"xacnhantinhtranghonnhan", "giay_xac_nhan_tinh_trang_hon_nhan"},
-      {"trichluc", "trich_luc"},
-      {"bansaotrichluc", "trich_luc"},
-      {"giaychungnhanquyensudungdat", "giay_chung_nhan_qsdd"},
-      {"giaychungnhanquyensohuunha", "giay_chung_nhan_qsdd"},
-      {"giaychungnhanquyensohuu", "giay_chung_nhan_qsdd"},
-      {"giayphepxaydung", "giay_phep_xay_dung"},
-      {"giaychungnhandangkyhokinhdoanh", "giay_chung_nhan_dkkd"},
-      {"giaychungnhandangkykinhdoanh", "giay_chung_nhan_dkkd"},
-      {"giaychungnhandangkydoanhnghiep", "giay_chung_nhan_dkkd"},
-      {"giaychungnhandangkyhoptacxa", "giay_chung_nhan_dkkd"},
-      {"giaychungnhandangkyhoatdongchinhanh", "giay_chung_nhan_dkkd"},
-      {"quyetdinh", "quyet_dinh"},
-      {"bangtotnghiep", "van_bang"},
-      {"bangcunhan", "van_bang"},
-      {"bangkysu", "van_bang"},
-      {"bangthacsi", "van_bang"},
-      {"bangtiensi", "van_bang"},
-      {"bangcaodang", "van_bang"},
-      {"bangtrungcap", "van_bang"},
-      {"bangdaihoc", "van_bang"},
-      {"chungchi", "van_bang"},
-      {"giaychungnhantotnghiep", "van_bang"},
-      {"congvan", "van_ban_hanh_chinh"},
-      {"baocao", "van_ban_hanh_chinh"},
-      {"kehoach", "van_ban_hanh_chinh"},
-      {"thongbao", "van_ban_hanh_chinh"},
-      {"totrinh", "van_ban_hanh_chinh"},
-      {"chithi", "van_ban_hanh_chinh"},
-      {"huongdan", "van_ban_hanh_chinh"},
-      {"bienban", "van_ban_hanh_chinh"},
-      {"nghiquyet", "van_ban_hanh_chinh"},
-      {"giaymoi", "van_ban_hanh_chinh"},
-      {"giaygioithieu", "van_ban_hanh_chinh"},
-      {"thongcao", "van_ban_hanh_chinh"},
-      {"phuongan", "van_ban_hanh_chinh"},
-      {"chuongtrinh", "van_ban_hanh_chinh"},
-      {"hopdong", "khac"},
-      {"giayuyquyen", "khac"},
-      {"vanbanthoathuan", "khac"},
-      {"giaychungsinh", "khac"},
-      {"giaybaotu", "khac"},
-  };
-  return p;
-}
 
 /// Smallest edit distance between pat and any prefix of s.
 int prefix_distance(std::string_view pat, std::string_view s) {
@@ -113,25 +36,38 @@ bool national_header(const std::string& c) {
 
 }  // namespace
 
-std::string title_type(std::string_view c, bool* exact) {
-  std::string best;
-  size_t best_len = 0;
+std::string title_type(std::string_view c, bool* exact, std::string* kind) {
+  const doctypes::TitlePattern* best = nullptr;
   int best_d = 99;
-  for (const Pat& p : patterns()) {
+  for (const doctypes::TitlePattern& p : doctypes::catalogue().titles) {
     std::string_view pat(p.compact);
     if (c.size() + 1 < pat.size()) continue;
+    // A one-word title ("ĐƠN", "LUẬT") is too short to be matched by prefix: the first word
+    // must be it, which find_title checks.
+    if (p.first_word) continue;
     int allowed = static_cast<int>(pat.size()) / 6;
     int d = c.substr(0, pat.size()) == pat ? 0 : allowed ? prefix_distance(pat, c) : 99;
     if (d > allowed) continue;
-    // "ĐƠN" is too short to be matched by prefix: the first word must be it.
-    if (pat.size() > best_len || (pat.size() == best_len && d < best_d)) {
-      best = p.type;
-      best_len = pat.size();
+    // Longest match wins, so specific names ("giaychungnhanketh…") beat generic ones.
+    if (!best || pat.size() > best->compact.size() || (pat.size() == best->compact.size() && d < best_d)) {
+      best = &p;
       best_d = d;
     }
   }
   if (exact) *exact = best_d == 0;
-  return best;
+  if (kind) *kind = best ? best->kind : "";
+  return best ? best->code : "";
+}
+
+/// A one-word title: the first word of the line is exactly it ("ĐƠN", "LUẬT").
+std::string first_word_type(const std::string& folded_first_word, std::string* kind) {
+  const std::string w = layout::compact(folded_first_word);
+  for (const doctypes::TitlePattern& p : doctypes::catalogue().titles)
+    if (p.first_word && p.compact == w) {
+      *kind = p.kind;
+      return p.code;
+    }
+  return {};
 }
 
 TitleMatch find_title(const std::vector<layout::PageLayout>& pls) {
@@ -160,9 +96,12 @@ TitleMatch find_title(const std::vector<layout::PageLayout>& pls) {
         shown += " / " + segs[k].text;
       }
       bool exact = false;
-      std::string type = title_type(joined, &exact);
-      std::string first_word = s.folded.substr(0, s.folded.find(' '));
-      if (type.empty() && (first_word == "don" || first_word == "dơn")) type = "don", exact = true;
+      std::string kind;
+      std::string type = title_type(joined, &exact, &kind);
+      if (type.empty()) {
+        type = first_word_type(s.folded.substr(0, s.folded.find(' ')), &kind);
+        exact = !type.empty();
+      }
       if (type.empty()) continue;
       double score = exact ? 0.9 : 0.8;
       if (s.has_box && pl.width > 0) {
@@ -175,6 +114,7 @@ TitleMatch find_title(const std::vector<layout::PageLayout>& pls) {
       if (pages_seen > 1) score -= 0.1;
       if (score > best.score) {
         best.doc_type = type;
+        best.kind = kind;
         best.line = shown;
         best.score = std::min(0.97, score);
         best.page_no = pl.page_no;

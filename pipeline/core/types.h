@@ -94,12 +94,17 @@ struct Document {
 
 struct Classification {
   std::string doc_type = "khac";
+  std::string kind;  // of a van_ban_hanh_chinh: "thong_bao", "cong_van", "nghi_dinh" … (catalogue)
   std::string cls = "reusable";  // "single_use" | "reusable"
   double confidence = 0;
   std::string method = "none";
   std::vector<std::string> evidence;
   bool review = false;
   std::string review_reason;
+  // What the parts said, for the review rules: the type the rules (title, number, layout) point
+  // at, the model's best type and its probability, the share of words the model knows.
+  std::string rule_type, model_type;
+  double rule_score = 0, model_p = 0, known_words = 1;
 };
 
 /// Metadata keys of the output contract, in their order in record.json.
@@ -110,10 +115,32 @@ inline const std::vector<std::string>& metadata_keys() {
   return keys;
 }
 
+/// A value changed after it was read (a glued word split, an OCR slip mended): kept as evidence.
+struct Correction {
+  std::string before, after, why;
+};
+
 struct MetadataValue {
   std::string value;
-  std::string source;  // "ocr", "pdf_text", "qr"
+  std::string source;  // "ocr", "pdf_text", "qr", "mrz"
   int page = 0;        // 1-based within the input
+  /// The words the value was read from: their boxes on the prepared page (for the review desk)
+  /// and the lowest and mean OCR confidence among them (0-100; -1 when not read by OCR).
+  std::vector<Box> boxes;
+  double min_word_confidence = -1, word_confidence = -1;
+  double confidence = 0;  // 0-1: how sure sohoa is of this value (review::assess sets it)
+  std::vector<Correction> corrections;
+  /// Another reading of the same value that disagrees with it: (source, value), e.g. the text
+  /// under a card's QR code. An authority source that checks out wins; otherwise a person decides.
+  std::vector<std::pair<std::string, std::string>> other_readings;
+  bool authority_checked = false;  // the source carries its own check (a QR's ID that validates, an MRZ's check digits)
+};
+
+/// Why a record needs a person, for people (detail) and programs (code, field).
+struct ReviewReason {
+  std::string code;    // see review/review.h for the list
+  std::string field;   // the metadata key it is about; empty for the whole record
+  std::string detail;  // Vietnamese-readable specifics: the value, the page, the rule
 };
 
 struct Record {
@@ -121,6 +148,10 @@ struct Record {
   Document document;
   Classification classification;
   std::map<std::string, MetadataValue> metadata;  // missing key = null
+  std::map<std::string, std::string> extra;       // other metadata (don_vi, …): key -> value
+  bool review = false;  // a person must check it before the archive takes it
+  std::vector<ReviewReason> review_reasons;
+  double confidence = 0;  // 0-1, the record's: its weakest part
 };
 
 }  // namespace sohoa

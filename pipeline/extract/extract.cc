@@ -14,6 +14,8 @@
 #include "classify/layout.h"
 #include "classify/qr.h"
 #include "core/text.h"
+#include "doctypes/doctypes.h"
+#include "doctypes/validators.h"
 #include "extract/fields.h"
 
 namespace sohoa::extract {
@@ -23,17 +25,49 @@ using layout::Seg;
 
 namespace {
 
-bool citizen_form(const std::string& t) { return t == "to_khai" || t == "don" || t == "phieu"; }
+/// Letters and digits of a folded word ("lộc," -> "loc").
+std::string bare(const std::string& word) {
+  std::string out;
+  for (char c : text::fold(word))
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out.push_back(c);
+  return out;
+}
 
+/// The value with the OCR words it was read from: their boxes and confidences, so that review
+/// can tell a value read from doubtful words and the review desk can outline them.
 MetadataValue mv(std::string v, const Seg& s, const Page& p) {
-  return {std::move(v), p.info.text_source == "pdf_text" ? "pdf_text" : "ocr", s.page_no};
+  MetadataValue m{std::move(v), p.info.text_source == "pdf_text" ? "pdf_text" : "ocr", s.page_no};
+  if (m.source != "ocr" || !s.has_box) return m;
+  std::string fv;
+  for (char c : text::fold(m.value)) fv.push_back((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : ' ');
+  fv = " " + text::collapse_spaces(fv) + " ";
+  const std::string fvc = bare(m.value);
+  double sum = 0, n = 0, lowest = 101;
+  for (const OcrWord& w : p.ocr.words) {
+    if (w.line != s.line || w.box.x + w.box.w <= s.box.x || w.box.x >= s.box.x + s.box.w) continue;
+    const std::string b = bare(w.text);
+    // A word of the value ("Vĩnh"), or a token that is all of it glued ("2788/QĐ-UBND").
+    if (b.empty() || (fv.find(" " + b + " ") == std::string::npos && (b.size() < 3 || fvc.find(b) == std::string::npos))) continue;
+    m.boxes.push_back(w.box);
+    const double len = static_cast<double>(text::length(w.text));
+    sum += w.confidence * len;
+    n += len;
+    lowest = std::min<double>(lowest, w.confidence);
+  }
+  if (n > 0) {
+    m.word_confidence = sum / n;
+    m.min_word_confidence = lowest;
+  }
+  return m;
 }
 
 }  // namespace
 
 std::map<std::string, MetadataValue> extract(const Document& doc, const std::vector<Page>& pages,
-                                             const Classification& cls) {
+                                             const Classification& cls, std::map<std::string, std::string>* extra_out) {
   std::map<std::string, MetadataValue> out;
+  std::map<std::string, std::string> scratch;
+  std::map<std::string, std::string>& extra = extra_out ? *extra_out : scratch;
   std::vector<PageLayout> pls = layout::read(doc, pages);
   if (pls.empty()) return out;
   const std::string& t = cls.doc_type;
@@ -42,22 +76,41 @@ std::map<std::string, MetadataValue> extract(const Document& doc, const std::vec
       for (const Seg& s : pl.segs)
         std::fprintf(stderr, "p%d l%d [%d,%d %dx%d] %s\n", pl.page_no, s.line, s.box.x, s.box.y, s.box.w, s.box.h, s.text.c_str());
   auto page_of = [&](const Seg& s) -> const Page& { return pages[s.page_idx]; };
+  const doctypes::Type& type = doctypes::catalogue().get(cls.doc_type);
   auto put = [&](const char* key, const std::optional<Found>& f) {
-    if (f && !f->value.empty()) out[key] = mv(f->value, f->seg, page_of(f->seg));
+    if (!f || f->value.empty()) return;
+    // A field the type may have but need not (a receipt's number): a value that fails its
+    // validator is more likely something else read there, so none is given. A required field
+    // keeps what was read, and review asks a person.
+    if (!type.must_have(key)) {
+      const auto& validators = doctypes::catalogue().field_validators;
+      if (auto v = validators.find(key); v != validators.end() && !doctypes::check(v->second, f->value, type).empty()) return;
+    }
+    out[key] = mv(f->value, f->seg, page_of(f->seg));
   };
 
-  if (!citizen_form(t) && t != "can_cuoc") put("so_ky_hieu", find_so_ky_hieu(pls, t));
-  put("ngay_ban_hanh", find_issue_date(pls, t));
-  if (!citizen_form(t)) put("co_quan_ban_hanh", find_issuer(pls, t));
-  if (t == "quyet_dinh" || t == "van_ban_hanh_chinh") {
-    std::optional<Found> ty = find_trich_yeu(pls, t);
-    put("trich_yeu", ty);
-    if (t == "quyet_dinh" && ty) put("ho_ten", person_in_subject(ty->value, ty->seg));
-  } else {
+  // The catalogue says which fields a type has: a field it does not name is never read, so a
+  // number-like line on a receipt does not become its "số ký hiệu".
+  auto wanted = [&](const char* key) { return type.expects(key); };
+  if (wanted("so_ky_hieu")) put("so_ky_hieu", find_so_ky_hieu(pls, t));
+  if (wanted("ngay_ban_hanh")) put("ngay_ban_hanh", find_issue_date(pls, t));
+  if (wanted("co_quan_ban_hanh")) {
+    std::optional<Found> issuer = find_issuer(pls, t);
+    if (issuer && !issuer->unit.empty()) extra["don_vi"] = issuer->unit;
+    put("co_quan_ban_hanh", issuer);
+  }
+  std::optional<Found> subject;
+  if (wanted("trich_yeu")) {
+    subject = find_trich_yeu(pls, t);
+    put("trich_yeu", subject);
+  }
+  if (type.person == "named_in_subject") {
+    if (subject && wanted("ho_ten")) put("ho_ten", person_in_subject(subject->value, subject->seg));
+  } else if (type.person != "none") {
     PersonFields pf = find_person(pls, t);
-    put("ho_ten", pf.ho_ten);
-    put("ngay_sinh", pf.ngay_sinh);
-    put("so_dinh_danh", pf.so_dinh_danh);
+    if (wanted("ho_ten")) put("ho_ten", pf.ho_ten);
+    if (wanted("ngay_sinh")) put("ngay_sinh", pf.ngay_sinh);
+    if (wanted("so_dinh_danh")) put("so_dinh_danh", pf.so_dinh_danh);
   }
 
   // Accents damaged in one place are read right in others: the document votes.
@@ -83,9 +136,19 @@ std::map<std::string, MetadataValue> extract(const Document& doc, const std::vec
       for (const std::string& q : read ? page.barcodes : qr::decode(page)) {
         std::optional<qr::CccdData> d = qr::parse_cccd(q);
         if (!d) continue;
-        if (valid_id12(d->so_dinh_danh, d->ngay_sinh)) out["so_dinh_danh"] = {d->so_dinh_danh, "qr", pl.page_no};
-        out["ho_ten"] = {proper_name(d->ho_ten), "qr", pl.page_no};
-        if (!d->ngay_sinh.empty()) out["ngay_sinh"] = {d->ngay_sinh, "qr", pl.page_no};
+        // The code is the authority when its number checks out; what the text said is kept
+        // beside it, and a difference the code cannot settle goes to a person.
+        const bool checked = valid_id12(d->so_dinh_danh, d->ngay_sinh);
+        auto from_code = [&](const char* key, const std::string& value) {
+          MetadataValue m{value, "qr", pl.page_no};
+          m.authority_checked = checked;
+          if (auto it = out.find(key); it != out.end() && !it->second.value.empty())
+            m.other_readings.push_back({it->second.source, it->second.value});
+          out[key] = std::move(m);
+        };
+        if (checked) from_code("so_dinh_danh", d->so_dinh_danh);
+        from_code("ho_ten", proper_name(d->ho_ten));
+        if (!d->ngay_sinh.empty()) from_code("ngay_sinh", d->ngay_sinh);
         break;
       }
     }

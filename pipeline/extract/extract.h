@@ -7,7 +7,10 @@
 
 namespace sohoa::extract {
 
+/// The contract's metadata fields the catalogue names for the document's type; other metadata
+/// (the unit under the issuing organ, "don_vi") goes to *extra when given.
 std::map<std::string, MetadataValue> extract(const Document& doc, const std::vector<Page>& pages,
-                                             const Classification& cls);
+                                             const Classification& cls,
+                                             std::map<std::string, std::string>* extra = nullptr);
 
 }  // namespace sohoa::extract

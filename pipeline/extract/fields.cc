@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/text.h"
+#include "doctypes/doctypes.h"
 
 namespace sohoa::extract {
 
@@ -363,11 +364,19 @@ std::optional<Found> find_issue_date(const std::vector<PageLayout>& pls, const s
   };
   std::vector<Cand> cands;
   int order = 0;
+  // "…, ngày 21 tháng 08 năm" at a line's end with the year on the next line.
+  static const std::regex re_open_year(R"((?:ngay|[a-z]{1,2}ay)\s*[0-9oil]{1,2}\s*[,.]?\s*(?:thang|[a-z]{0,2}ang)\s*[0-9oil]{1,2}\s*[,.]?\s*(?:nam|[a-z]am|n[a-z]m)\s*$)");
+  static const std::regex re_year_first(R"(^\s*([0-9oil]{4})(?![0-9]))");
   for (const PageLayout& pl : pls) {
-    for (const Seg& s : pl.segs) {
+    for (size_t si = 0; si < pl.segs.size(); ++si) {
+      const Seg& s = pl.segs[si];
       ++order;
       layout::Folded fm = layout::fold_map(s.text);
-      const std::string& f = fm.s;
+      std::string f = fm.s;
+      std::smatch ym;
+      if (si + 1 < pl.segs.size() && std::regex_search(f, re_open_year) &&
+          std::regex_search(pl.segs[si + 1].folded, ym, re_year_first))
+        f += " " + ym[1].str();
       if (doc_type != "can_cuoc") {
         for (std::sregex_iterator it(f.begin(), f.end(), re_place), end; it != end; ++it) {
           const std::smatch& m = *it;
@@ -545,6 +554,20 @@ std::string national_card_issuer(const std::string& v) {
 
 }  // namespace
 
+namespace {
+
+/// A unit the catalogue lists as a desk without legal standing ("Bộ phận một cửa").
+bool desk_unit(const std::string& folded) {
+  const std::string c = layout::compact(folded);
+  for (const std::string& d : doctypes::catalogue().desk_units) {
+    const std::string dc = layout::compact(text::fold(d));
+    if (c.compare(0, dc.size(), dc) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::optional<Found> find_issuer(const std::vector<PageLayout>& pls, const std::string& doc_type) {
   const PageLayout& first = pls.front();
   // 1. Diplomas: the line above "cấp".
@@ -618,13 +641,20 @@ std::optional<Found> find_issuer(const std::vector<PageLayout>& pls, const std::
   while (!block.empty() && !plausible(clean_body(block.back().text))) block.pop_back();
   if (!block.empty()) {
     size_t last = block.size() - 1;
+    // A desk inside the organ ("BỘ PHẬN MỘT CỬA") has no legal standing: the organ above it
+    // issues the paper, and the desk is kept as the unit.
+    std::string unit;
+    if (last > 0 && desk_unit(block[last].folded)) {
+      unit = clean_body(block[last].text);
+      --last;
+    }
     std::string v = clean_body(block[last].text);
     const Seg* where = &block[last];
     if (last > 0 && (continuation(block[last].folded) || bare_council(block[last - 1].folded))) {
       v = clean_body(block[last - 1].text) + " " + v;
       where = &block[last - 1];
     }
-    if (plausible(v)) res = Found{v, *where};
+    if (plausible(v)) res = Found{v, *where, unit};
   }
   if (res) return res;
   // 4. Certificates signed without a header block: the body named under the place-date line.
@@ -664,6 +694,8 @@ std::optional<Found> find_trich_yeu(const std::vector<PageLayout>& pls, const st
         if (left && t.box.x > first.width * 0.5) continue;  // the other column
         if (t.box.y - (s.box.y + s.box.h) > 4 * std::max(10, s.box.h) * (k - i)) break;
         if (!left && std::abs((t.box.x + t.box.w / 2) - first.width / 2) > first.width * 0.2) break;
+        // A centred subject wraps to lines no wider than its first; a wider line is the body.
+        if (!left && t.box.w > s.box.w * 1.15) break;
       }
       if (layout::compact(t.folded).rfind("ngay", 0) == 0) break;
       v += " " + strip(t.text, " |'\"`~_");
@@ -681,9 +713,15 @@ std::optional<Found> find_trich_yeu(const std::vector<PageLayout>& pls, const st
     }
   }
   // Otherwise the line right under the title (báo cáo, kế hoạch: "Kết quả …").
-  static const std::regex re_title(R"(^[^a-z]{0,3}(quyet dinh|bao cao|ke hoach|thong bao|to trinh|chi thi|huong dan|nghi quyet|cong van|bien ban|phuong an|chuong trinh)\s*$)");
+  // The titles are those of the catalogue's kinds that carry a subject line.
+  auto subject_title = [&](const Seg& seg) {
+    const std::string c = layout::compact(seg.folded);
+    for (const doctypes::TitlePattern& p : doctypes::catalogue().titles)
+      if (p.compact == c && (p.code == "quyet_dinh" || !p.kind.empty())) return true;
+    return false;
+  };
   for (size_t i = 0; i + 1 < segs.size() && i < 40; ++i) {
-    if (!upper_line(segs[i]) || !std::regex_search(segs[i].folded, re_title)) continue;
+    if (!upper_line(segs[i]) || !subject_title(segs[i])) continue;
     size_t k = i + 1;
     if (upper_line(segs[k]) || std::regex_search(segs[k].folded, re_stop)) return std::nullopt;
     return gather(k, 0);
@@ -778,14 +816,16 @@ Label person_label(const std::string& f, const std::string& text, const layout::
       R"(^[^a-z]{0,8}(?:[0-9.]+\s*)?(?:[a-z0-9]{1,3}[,.]?\s*[^a-z\s]{0,3}\s*)?(?:[a-z0-9]{1,2}[,.]?\s*[^a-z\s]{0,3}\s*)?(c[a-z]{1,2}\s*d[a-z]m,?\s*(?:va\s*)?ten|ho\s*va\s*ten|ho\s*,?\s*ten)\b)");
   static const std::regex re_hint(R"(ghi ro|ky,)");  // "(Ký, ghi rõ họ tên)" under a signature
   static const std::regex re_app(
-      R"(^[^a-z]{0,8}(?:[0-9.]+\s*)?(?:(toi ten la|ong\s*/\s*ba|ong\s*\(\s*ba\s*\)|cap cho:?\s*ong\s*\(\s*ba\s*\)|nguoi yeu cau|nguoi de nghi)[^a-z0-9]{0,4}|(ong|ba|cho|cap cho|ten chu dau tu[^:]*|ten to chuc, ca nhan[^:]*|ten)\s*[:]\s*))");
+      R"(^[^a-z]{0,8}(?:[0-9.]+\s*)?(?:(toi ten la|ong\s*/\s*ba|ong\s*\(\s*ba\s*\)|cap cho:?\s*ong\s*\(\s*ba\s*\)|nguoi yeu cau|nguoi de nghi)[^a-z0-9]{0,4}|(ong|ba|cho|cap cho|ten chu dau tu[^:]*|ten to chuc, ca nhan[^:]*|ten(?:\s*\([^)]*\))?)\s*[:]\s*))");
   std::smatch m;
   if (std::regex_search(f, m, re_name) && !std::regex_search(f, re_hint)) {
     size_t at = m.position(1) + m.length(1);
     std::string rest = text.substr(fm.from[std::min(at, fm.s.size())]);
     std::string q;
     size_t vs = value_start(rest, &q);
-    l.rank = qualifier_rank(text::collapse_spaces(text::fold(q)));
+    // "(viết chữ in hoa)" tells how to fill the field, not whose name it is.
+    static const std::regex re_paren(R"(\([^)]*\)?)");
+    l.rank = qualifier_rank(text::collapse_spaces(std::regex_replace(text::fold(q), re_paren, " ")));
     l.value_at = vs == std::string::npos ? text.size() : text.size() - rest.size() + vs;
     return l;
   }
@@ -963,14 +1003,24 @@ PersonFields find_person(const std::vector<PageLayout>& pls, const std::string& 
       break;
     }
   }
-  for (size_t i = best->line; i < stop; ++i) {
-    for (const std::string& id : ids_in(lines[i]->text)) {
-      if (valid_id12(id, birth)) {
-        pf.so_dinh_danh = Found{id, *lines[i]};
-        break;
-      }
+  auto id_between = [&](size_t from, size_t to) -> std::optional<Found> {
+    for (size_t i = from; i < to; ++i)
+      for (const std::string& id : ids_in(lines[i]->text))
+        if (valid_id12(id, birth)) return Found{id, *lines[i]};
+    return std::nullopt;
+  };
+  pf.so_dinh_danh = id_between(best->line, stop);
+  // The person asked for is the one who asks ("Quan hệ: Bản thân"): the same name under the
+  // applicant's label carries the identity papers.
+  if (!pf.so_dinh_danh && !best->name.empty()) {
+    for (const Hit& h : hits) {
+      if (&h == best || h.rank != Rank::applicant || text::fold(h.name) != text::fold(best->name)) continue;
+      size_t end = lines.size();
+      for (size_t li : label_lines)
+        if (li > h.line) { end = li; break; }
+      pf.so_dinh_danh = id_between(h.line, std::min(end, h.line + 12));
+      if (pf.so_dinh_danh) break;
     }
-    if (pf.so_dinh_danh) break;
   }
   // ID cards print the number above the name.
   if (!pf.so_dinh_danh && doc_type == "can_cuoc") {

@@ -10,7 +10,8 @@ namespace sohoa::extract {
 
 struct Found {
   std::string value;
-  layout::Seg seg;  // where it was read
+  layout::Seg seg;   // where it was read
+  std::string unit;  // an issuer's desk or section under the organ ("BỘ PHẬN MỘT CỬA")
 };
 
 std::optional<Found> find_so_ky_hieu(const std::vector<layout::PageLayout>& pls, const std::string& doc_type);

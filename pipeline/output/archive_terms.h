@@ -2,34 +2,15 @@
 #pragma once
 #include <cstdlib>
 #include <ctime>
-#include <map>
 #include <string>
+
+#include "doctypes/doctypes.h"
 
 namespace sohoa::output {
 
-/// "giay_khai_sinh" -> "Giấy khai sinh" (tên loại văn bản); unknown codes come back unchanged.
-inline std::string doc_type_name(const std::string& code) {
-  static const std::map<std::string, std::string> names = {
-      {"to_khai", "Tờ khai"},
-      {"don", "Đơn"},
-      {"phieu", "Phiếu"},
-      {"bien_nhan", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"},
-      {"can_cuoc", "Căn cước"},
-      {"giay_khai_sinh", "Giấy khai sinh"},
-      {"giay_chung_nhan_ket_hon", "Giấy chứng nhận kết hôn"},
-      {"giay_xac_nhan_tinh_trang_hon_nhan", "Giấy xác nhận tình trạng hôn nhân"},
-      {"trich_luc", "Trích lục hộ tịch"},
-      {"giay_chung_nhan_qsdd", "Giấy chứng nhận quyền sử dụng đất"},
-      {"giay_phep_xay_dung", "Giấy phép xây dựng"},
-      {"giay_chung_nhan_dkkd", "Giấy chứng nhận đăng ký kinh doanh"},
-      {"quyet_dinh", "Quyết định"},
-      {"van_bang", "Văn bằng, chứng chỉ"},
-      {"van_ban_hanh_chinh", "Văn bản hành chính"},
-      {"khac", "Tài liệu khác"},
-  };
-  auto it = names.find(code);
-  return it == names.end() ? code : it->second;
-}
+/// "giay_khai_sinh" -> "Giấy khai sinh" (tên loại văn bản, from the document-type catalogue);
+/// unknown codes come back unchanged.
+inline std::string doc_type_name(const std::string& code) { return doctypes::name_of(code); }
 
 /// Seconds since the epoch for dates sohoa writes: SOURCE_DATE_EPOCH when set (reproducible
 /// builds convention, makes packages byte-identical across runs), else the clock.

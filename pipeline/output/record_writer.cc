@@ -39,8 +39,14 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
   j["class"] = r.classification.cls;
   j["doc_type"] = r.classification.doc_type;
   j["archive"] = r.classification.cls == "reusable";
-  j["review"] = r.classification.review;
+  j["review"] = r.review;
+  json reasons = json::array();
+  for (const ReviewReason& x : r.review_reasons)
+    reasons.push_back({{"code", x.code}, {"field", x.field.empty() ? json(nullptr) : json(x.field)}, {"detail", x.detail}});
+  j["review_reasons"] = reasons;
+  j["confidence"] = round2(r.confidence);
   j["classification"] = {{"confidence", round2(r.classification.confidence)},
+                         {"kind", r.classification.kind.empty() ? json(nullptr) : json(r.classification.kind)},
                          {"method", r.classification.method},
                          {"evidence", r.classification.evidence},
                          {"review", r.classification.review},
@@ -53,9 +59,32 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
       meta[key] = nullptr;
       continue;
     }
-    meta[key] = it->second.value;
-    evidence[key] = {{"source", it->second.source}, {"page", it->second.page}};
+    const MetadataValue& v = it->second;
+    meta[key] = v.value;
+    json e = {{"source", v.source}, {"page", v.page}, {"confidence", round2(v.confidence)}};
+    if (v.word_confidence >= 0) {
+      e["word_confidence"] = round2(v.word_confidence);
+      e["min_word_confidence"] = round2(v.min_word_confidence);
+    }
+    if (!v.boxes.empty()) {
+      json boxes = json::array();
+      for (const Box& b : v.boxes) boxes.push_back({b.x, b.y, b.w, b.h});
+      e["boxes"] = boxes;
+    }
+    if (!v.corrections.empty()) {
+      json cs = json::array();
+      for (const Correction& c : v.corrections) cs.push_back({{"before", c.before}, {"after", c.after}, {"why", c.why}});
+      e["corrections"] = cs;
+    }
+    if (!v.other_readings.empty()) {
+      json o = json::array();
+      for (const auto& [source, value] : v.other_readings) o.push_back({{"source", source}, {"value", value}});
+      e["other_readings"] = o;
+    }
+    evidence[key] = e;
   }
+  // Metadata beyond the contract's keys (the unit under the issuing organ, …).
+  for (const auto& [key, value] : r.extra) meta[key] = value;
   j["metadata"] = meta;
   j["metadata_evidence"] = evidence;
   json page_list = json::array();

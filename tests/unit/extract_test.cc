@@ -318,7 +318,8 @@ TEST(Extract, AuthorityBlockAsOcrReadsIt) {
   auto bn = run(one({"UBND HUYỆN THỦY NGUYÊN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                      "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ || Độc lập - Tự do - Hạnh phúc",
                      "20: 9010/TNHS || Thủy Nguyên, ngày 18 tháng 11 năm 2019", "^GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"}));
-  EXPECT_EQ(bn["co_quan_ban_hanh"], "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ");
+  // The desk has no legal standing: the organ above it issues (issue 13).
+  EXPECT_EQ(bn["co_quan_ban_hanh"], "UBND HUYỆN THỦY NGUYÊN");
   auto kd = run(one({"UBND QUẬN LÊ CHÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                      "PHÒNG TÀI CHÍNH - KẾ HOẠCH || Độc lập - Tự do - Hạnh phúc", "|| Lê Chân, ngày 09 tháng 12 năm 2021",
                      "^GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH DOANH", "^Mã số hộ kinh doanh: 31B9346078"}));
@@ -376,7 +377,7 @@ TEST(Extract, AuthorityJunkAndAgencyWords) {
   auto bn = run(one({"UBND PHƯỜNG VĨNH NINH. CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                      "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ || Độc lập - Tự do - Hạnh phúc",
                      "SHed ĐAU DUNŠ || Vĩnh Ninh, ngày 06 tháng 9 năm 2023", "^GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"}));
-  EXPECT_EQ(bn["co_quan_ban_hanh"], "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ");
+  EXPECT_EQ(bn["co_quan_ban_hanh"], "UBND PHƯỜNG VĨNH NINH");  // the organ, not its desk
   auto qd = run(one({"ỦY BAN NHÂN DÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                      "THỊ XÃ HƯƠNG THỦY ˆ si || Độc lập - Tự do - Hạnh phúc", "Số: 12/QĐ-UBND || Hương Thủy, ngày 2 tháng 3 năm 2023",
                      "^QUYẾT ĐỊNH"}));

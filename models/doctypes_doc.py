@@ -1,0 +1,65 @@
+#!/usr/bin/python3
+"""Writes docs/doctypes.md from models/doctypes.json, so the documentation says what the code reads.
+
+    /usr/bin/python3 models/doctypes_doc.py            # rewrite docs/doctypes.md
+    /usr/bin/python3 models/doctypes_doc.py --check    # exit 1 when docs/doctypes.md is stale (a test runs this)
+"""
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.join(HERE, "doctypes.json")
+DOC = os.path.join(HERE, "..", "docs", "doctypes.md")
+
+
+def render(cat):
+    names = {k: v["name"] for k, v in cat["fields"].items()}
+    out = ["# Document types sohoa knows",
+           "",
+           "Generated from `models/doctypes.json` by `models/doctypes_doc.py`; edit the JSON, not this page.",
+           "The classifier reads the titles and number abbreviations, the extractor reads which fields a type has",
+           "and whose name it carries, the review stage asks for a person when a required field is missing or fails",
+           "its validator. A field not listed for a type is never read for it.",
+           "",
+           "| code | class | name | titles | number abbreviations | person | must have | may have |",
+           "|---|---|---|---|---|---|---|---|"]
+    for t in cat["types"]:
+        abbr = t.get("number_abbrevs", []) + [p + "…" for p in t.get("number_abbrev_prefixes", [])]
+        f = t.get("fields", {})
+        out.append("| `%s` | %s | %s | %s | %s | %s | %s | %s |" % (
+            t["code"], t["class"], t["name"], "; ".join(t.get("titles", [])) or "(by layout)", ", ".join(abbr) or "",
+            t.get("person", "none"), ", ".join(names[k] for k in f.get("required", [])),
+            ", ".join(names[k] for k in f.get("optional", []))))
+    out += ["", "## Kinds of văn bản hành chính (`van_ban_hanh_chinh`)", "",
+            "Nghị định 30/2020/NĐ-CP, Phụ lục III, and the legal normative documents; record.json says which in",
+            "`classification.kind`. A công văn has no title: it is known by its \"V/v\" subject under the number.", "",
+            "| kind | name | abbreviation | trích yếu required | legal normative |", "|---|---|---|---|---|"]
+    for t in cat["types"]:
+        for k in t.get("kinds", []):
+            out.append("| `%s` | %s | %s | %s | %s |" % (k["kind"], k["name"], k.get("abbrev", ""),
+                                                       "yes" if k.get("trich_yeu") == "required" else "",
+                                                       "yes" if k.get("legal_normative") else ""))
+    out += ["", "## Fields and their validators", "", "| key | name | validator |", "|---|---|---|"]
+    for k, v in cat["fields"].items():
+        out.append("| `%s` | %s | %s |" % (k, v["name"], v.get("validator", "")))
+    out += ["", "Desks without legal standing (the organ above them is the issuer; the desk goes to `metadata.don_vi`): " +
+            ", ".join(cat.get("desk_units", {}).get("names", [])) + ".", ""]
+    return "\n".join(out)
+
+
+def main():
+    text = render(json.load(open(SRC, encoding="utf-8")))
+    if "--check" in sys.argv:
+        cur = open(DOC, encoding="utf-8").read() if os.path.exists(DOC) else ""
+        if cur != text:
+            print("docs/doctypes.md is stale: run /usr/bin/python3 models/doctypes_doc.py", file=sys.stderr)
+            return 1
+        return 0
+    with open(DOC, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

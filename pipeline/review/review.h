@@ -1,0 +1,35 @@
+// Whether a person must check a record before the archive takes it, and why. Runs after
+// classification and extraction; reads the document-type catalogue for what a type must have
+// and how each field is validated.
+//
+// Reason codes (record.json review_reasons[].code):
+//   no_text               nothing was read from the document
+//   page_error            a page could not be read
+//   text_unreadable       a page's OCR confidence is too low for its text to be trusted
+//   type_unknown          the type is not one the archive knows (khac)
+//   type_unidentified     no title, number abbreviation or layout cue names the type
+//   type_disagreement     the title/number rules and the model name different types
+//   type_low_confidence   the classifier's own confidence is low
+//   field_missing         a field the catalogue requires for this type was not found
+//   field_invalid         a value fails its validator (shape, real date, province code …)
+//   field_low_confidence  the words a value was read from were read with low OCR confidence
+//   fields_disagree       two fields contradict each other (birth after issue, ID vs birth year,
+//                         the number's abbreviation vs the type or the issuer)
+//   sources_disagree      two readings of one value disagree (QR code and printed text)
+#pragma once
+#include <vector>
+
+#include "core/types.h"
+
+namespace sohoa::review {
+
+/// Mean word confidence (0-100) under which the words a value was read from are not trusted.
+constexpr double kLowWordConfidence = 75;
+/// Mean OCR confidence (0-100) of a page under which its text is not trusted.
+constexpr double kUnreadablePage = 88;
+
+/// Fills record.review, record.review_reasons, record.confidence and every metadata value's
+/// confidence.
+void assess(Record& record, const std::vector<Page>& pages);
+
+}  // namespace sohoa::review

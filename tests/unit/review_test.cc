@@ -1,0 +1,283 @@
+// The document-type catalogue, the field validators and the review rules.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "classify/classify.h"
+#include "core/error.h"
+#include "doctypes/doctypes.h"
+#include "doctypes/validators.h"
+#include "extract/extract.h"
+#include "review/review.h"
+#include "cls_test_util.h"
+
+using namespace sohoa;
+
+namespace {
+
+bool has_reason(const Record& r, const std::string& code, const std::string& field = "") {
+  return std::any_of(r.review_reasons.begin(), r.review_reasons.end(),
+                     [&](const ReviewReason& x) { return x.code == code && (field.empty() || x.field == field); });
+}
+
+std::string reasons(const Record& r) {
+  std::string s;
+  for (const auto& x : r.review_reasons) s += x.code + "(" + x.field + ") ";
+  return s;
+}
+
+/// Classify, extract and assess a one-page document the way the batch does.
+Record run(const std::vector<std::string>& lines, float word_conf = 92.f, double page_conf = 93) {
+  static std::vector<Page> pages;
+  pages = {testutil::make_page(lines)};
+  for (auto& w : pages[0].ocr.words) w.confidence = word_conf;
+  pages[0].info.ocr_confidence = page_conf;
+  Record r;
+  r.document.pages = {0};
+  r.classification = classify::classify(r.document, pages);
+  r.metadata = extract::extract(r.document, pages, r.classification, &r.extra);
+  review::assess(r, pages);
+  return r;
+}
+
+const std::vector<std::string> kDecision = {
+    "UBND THÀNH PHỐ NHA TRANG || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "|| Độc lập - Tự do - Hạnh phúc",
+    "Số: 2788/QĐ-UBND || Nha Trang, ngày 14 tháng 6 năm 2023",
+    "^QUYẾT ĐỊNH",
+    "^Về việc phê duyệt phương án bồi thường khi Nhà nước thu hồi đất",
+    "^CHỦ TỊCH ỦY BAN NHÂN DÂN THÀNH PHỐ NHA TRANG",
+    "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
+    "Điều 1. Phê duyệt phương án bồi thường, hỗ trợ khi Nhà nước thu hồi đất."};
+
+}  // namespace
+
+// ------------------------------------------------------------------------------- catalogue
+TEST(Catalogue, EveryContractTypeIsThereWithItsClass) {
+  const auto& cat = doctypes::catalogue();
+  for (const char* code : {"to_khai", "don", "phieu", "bien_nhan"}) EXPECT_EQ(doctypes::class_of(code), "single_use") << code;
+  for (const char* code : {"can_cuoc", "giay_khai_sinh", "giay_chung_nhan_ket_hon", "giay_xac_nhan_tinh_trang_hon_nhan",
+                           "trich_luc", "giay_chung_nhan_qsdd", "giay_phep_xay_dung", "giay_chung_nhan_dkkd", "quyet_dinh",
+                           "van_bang", "van_ban_hanh_chinh", "khac"})
+    EXPECT_EQ(doctypes::class_of(code), "reusable") << code;
+  EXPECT_EQ(cat.codes().size(), 16u);
+  EXPECT_EQ(doctypes::class_of("not_a_type"), "reusable");  // never silently single-use
+  EXPECT_EQ(doctypes::name_of("giay_khai_sinh"), "Giấy khai sinh");
+}
+
+TEST(Catalogue, EveryKindOfNghiDinh30AndLegalDocumentIsAVanBanHanhChinh) {
+  const auto& cat = doctypes::catalogue();
+  for (const char* kind : {"nghi_quyet", "chi_thi", "quy_che", "quy_dinh", "thong_bao", "huong_dan", "ke_hoach", "bao_cao",
+                           "bien_ban", "to_trinh", "hop_dong", "cong_van", "giay_moi", "giay_gioi_thieu", "giay_uy_quyen",
+                           "luat", "nghi_dinh", "thong_tu"}) {
+    const doctypes::Kind* k = cat.find_kind(kind);
+    ASSERT_NE(k, nullptr) << kind;
+  }
+  EXPECT_TRUE(cat.find_kind("nghi_dinh")->legal_normative);
+  EXPECT_EQ(cat.by_abbrev("qd").first, "quyet_dinh");
+  EXPECT_EQ(cat.by_abbrev("tb"), (std::pair<std::string, std::string>{"van_ban_hanh_chinh", "thong_bao"}));
+  EXPECT_EQ(cat.by_abbrev("tlks").first, "trich_luc");  // by prefix
+  EXPECT_EQ(cat.by_abbrev("ubnd").first, "");
+}
+
+TEST(Catalogue, WhatATypeMustAndMayHave) {
+  const auto& cat = doctypes::catalogue();
+  EXPECT_TRUE(cat.get("quyet_dinh").must_have("trich_yeu"));
+  EXPECT_TRUE(cat.get("can_cuoc").must_have("so_dinh_danh"));
+  EXPECT_FALSE(cat.get("bien_nhan").expects("so_ky_hieu"));
+  EXPECT_TRUE(cat.get("bien_nhan").must_have("co_quan_ban_hanh"));
+  EXPECT_EQ(cat.get("giay_xac_nhan_tinh_trang_hon_nhan").valid_months, 6);
+  EXPECT_FALSE(cat.get("khac").review_always.empty());
+}
+
+TEST(Catalogue, AMalformedFileIsAnErrorNamingIt) {
+  const auto dir = std::filesystem::temp_directory_path() / "sohoa-catalogue-test";
+  std::filesystem::create_directories(dir);
+  const auto bad = dir / "doctypes.json";
+  std::ofstream(bad) << R"({"fields": {}, "types": [{"code": "x", "class": "sometimes", "name": "X"}]})";
+  try {
+    doctypes::load(bad.string());
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("class must be"), std::string::npos) << e.what();
+  }
+  std::ofstream(bad) << R"({"fields": {}, "types": [{"code": "x", "class": "reusable", "name": "X"}]})";
+  EXPECT_THROW(doctypes::load(bad.string()), Error);  // no khac
+  EXPECT_THROW(doctypes::load((dir / "missing.json").string()), Error);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Catalogue, AddingATypeIsOneEntry) {
+  // A new type in the data file is classified by its title with no change in C++.
+  const auto dir = std::filesystem::temp_directory_path() / "sohoa-catalogue-new";
+  std::filesystem::create_directories(dir);
+  std::ifstream in(std::string(SOHOA_SAMPLES_DIR) + "/../models/doctypes.json");
+  std::string s((std::istreambuf_iterator<char>(in)), {});
+  const std::string entry =
+      R"({"code": "giay_phep_lai_xe", "class": "reusable", "name": "Giấy phép lái xe", "titles": ["Giấy phép lái xe"],
+          "person": "holder", "fields": {"required": ["ho_ten"], "optional": []}},)";
+  s.insert(s.find("\"types\": [") + 10, entry);
+  std::ofstream(dir / "doctypes.json") << s;
+  const doctypes::Catalogue c = doctypes::load((dir / "doctypes.json").string());
+  ASSERT_NE(c.find("giay_phep_lai_xe"), nullptr);
+  EXPECT_TRUE(std::any_of(c.titles.begin(), c.titles.end(),
+                          [](const doctypes::TitlePattern& p) { return p.compact == "giaypheplaixe"; }));
+  std::filesystem::remove_all(dir);
+}
+
+// ------------------------------------------------------------------------------- validators
+TEST(Validators, SoKyHieuShape) {
+  const auto& cat = doctypes::catalogue();
+  const auto& qd = cat.get("quyet_dinh");
+  EXPECT_EQ(doctypes::check("so_ky_hieu", "2788/QĐ-UBND", qd), "");
+  EXPECT_EQ(doctypes::check("so_ky_hieu", "12/2020/NĐ-CP", qd), "");
+  EXPECT_EQ(doctypes::check("so_ky_hieu", "138", cat.get("giay_khai_sinh")), "");
+  EXPECT_EQ(doctypes::check("so_ky_hieu", "CB780131", cat.get("van_bang")), "");
+  EXPECT_EQ(doctypes::check("so_ky_hieu", "B 1836054", cat.get("van_bang")), "");
+  EXPECT_NE(doctypes::check("so_ky_hieu", "27 88/QĐ", qd), "");
+  EXPECT_NE(doctypes::check("so_ky_hieu", "QĐ-UBND", qd), "");
+}
+
+TEST(Validators, Dates) {
+  const auto& t = doctypes::catalogue().get("giay_khai_sinh");
+  EXPECT_EQ(doctypes::check("date_past", "2023-06-14", t), "");
+  EXPECT_NE(doctypes::check("date_past", "2023-02-30", t), "");
+  EXPECT_NE(doctypes::check("date_past", "2999-01-01", t), "");
+  EXPECT_NE(doctypes::check("date_of_birth", "1850-01-01", t), "");
+  EXPECT_TRUE(doctypes::real_date("2024-02-29"));
+  EXPECT_FALSE(doctypes::real_date("2023-02-29"));
+}
+
+TEST(Validators, SoDinhDanh) {
+  EXPECT_EQ(doctypes::check_so_dinh_danh("056190012345", "1990-11-05"), "");
+  EXPECT_NE(doctypes::check_so_dinh_danh("056190012345", "2001-11-05"), "");  // century digit says 1900s
+  EXPECT_NE(doctypes::check_so_dinh_danh("056191012345", "1990-11-05"), "");  // year digits 91
+  EXPECT_NE(doctypes::check_so_dinh_danh("003190012345", ""), "");            // 003 is no province
+  EXPECT_NE(doctypes::check_so_dinh_danh("056590012345", ""), "");
+  EXPECT_NE(doctypes::check_so_dinh_danh("05619001234", ""), "");
+}
+
+TEST(Validators, AuthorityAndName) {
+  const auto& t = doctypes::catalogue().get("quyet_dinh");
+  EXPECT_EQ(doctypes::check("authority", "UBND THÀNH PHỐ NHA TRANG", t), "");
+  EXPECT_EQ(doctypes::check("authority", "ỦY BAN NHÂN DÂN PHƯỜNG VĨNH HẢI", t), "");
+  EXPECT_EQ(doctypes::check("authority", "SỞ GIÁO DỤC VÀ ĐÀO TẠO NGHỆ AN", t), "");
+  EXPECT_NE(doctypes::check("authority", "KHÁNH HÒA", t), "");
+  EXPECT_EQ(doctypes::check("person_name", "Nguyễn Văn An", t), "");
+  EXPECT_NE(doctypes::check("person_name", "Nguyễn Văn4 An", t), "");
+  EXPECT_NE(doctypes::check("person_name", "An", t), "");
+}
+
+// ------------------------------------------------------------------------------- review reasons
+TEST(Review, AWellReadDecisionIsNotFlagged) {
+  Record r = run(kDecision);
+  EXPECT_EQ(r.classification.doc_type, "quyet_dinh");
+  EXPECT_FALSE(r.review) << reasons(r);
+  EXPECT_GT(r.confidence, 0.8);
+  EXPECT_EQ(r.metadata.at("so_ky_hieu").value, "2788/QĐ-UBND");
+  EXPECT_GT(r.metadata.at("so_ky_hieu").confidence, 0.8);
+  EXPECT_FALSE(r.metadata.at("so_ky_hieu").boxes.empty());  // the words it came from
+}
+
+TEST(Review, MissingRequiredField) {
+  auto lines = kDecision;
+  lines[4] = "";  // no subject line
+  Record r = run(lines);
+  EXPECT_TRUE(has_reason(r, "field_missing", "trich_yeu")) << reasons(r);
+  EXPECT_TRUE(r.review);
+}
+
+TEST(Review, LowWordConfidence) {
+  Record r = run(kDecision, 60.f, 90);
+  EXPECT_TRUE(has_reason(r, "field_low_confidence", "so_ky_hieu")) << reasons(r);
+  EXPECT_LT(r.metadata.at("so_ky_hieu").confidence, 0.7);
+}
+
+TEST(Review, UnreadablePage) {
+  Record r = run(kDecision, 92.f, 70);
+  EXPECT_TRUE(has_reason(r, "text_unreadable")) << reasons(r);
+}
+
+TEST(Review, NumberAbbreviationDisagreesWithType) {
+  auto lines = kDecision;
+  lines[2] = "Số: 2788/TB-UBND || Nha Trang, ngày 14 tháng 6 năm 2023";
+  Record r = run(lines);
+  // The title says Quyết định, the number a Thông báo.
+  EXPECT_TRUE(has_reason(r, "fields_disagree", "so_ky_hieu")) << reasons(r);
+}
+
+TEST(Review, NumberNamesAnotherIssuer) {
+  auto lines = kDecision;
+  lines[0] = "SỞ TƯ PHÁP TỈNH KHÁNH HÒA || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
+  Record r = run(lines);
+  EXPECT_TRUE(has_reason(r, "fields_disagree", "co_quan_ban_hanh")) << reasons(r);
+}
+
+TEST(Review, UnknownTypeAlwaysAsks) {
+  Record r = run({"^CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "^Độc lập - Tự do - Hạnh phúc", "^GIẤY CHỨNG SINH",
+                  "Họ và tên mẹ: Vũ Hồng Linh", "Đã sinh con vào lúc 10 giờ ngày 21/07/2024"});
+  EXPECT_EQ(r.classification.doc_type, "khac");
+  EXPECT_TRUE(has_reason(r, "type_unknown")) << reasons(r);
+}
+
+TEST(Review, NoTitleNoStructureModelAlone) {
+  Record r = run({"Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
+                  "Xét đề nghị của Trưởng phòng Tài nguyên và Môi trường,",
+                  "Phê duyệt phương án bồi thường, hỗ trợ khi Nhà nước thu hồi đất."});
+  EXPECT_TRUE(r.classification.rule_type.empty());
+  EXPECT_TRUE(has_reason(r, "type_unidentified") || has_reason(r, "type_low_confidence")) << reasons(r);
+}
+
+TEST(Review, BirthAfterIssueAndIdAgainstBirthYear) {
+  Record r;
+  r.classification.doc_type = "giay_khai_sinh";
+  r.classification.cls = "reusable";
+  r.classification.rule_type = "giay_khai_sinh";
+  r.classification.confidence = 0.95;
+  std::vector<Page> pages = {testutil::make_page({"x"})};
+  pages[0].info.ocr_confidence = 95;
+  r.document.pages = {0};
+  r.metadata["ho_ten"] = {"Lê Ngọc Vy", "ocr", 1};
+  r.metadata["ngay_sinh"] = {"2024-07-21", "ocr", 1};
+  r.metadata["ngay_ban_hanh"] = {"2024-07-01", "ocr", 1};
+  r.metadata["co_quan_ban_hanh"] = {"UBND PHƯỜNG VĨNH HẢI", "ocr", 1};
+  r.metadata["so_dinh_danh"] = {"056192012345", "ocr", 1};
+  review::assess(r, pages);
+  EXPECT_TRUE(has_reason(r, "fields_disagree", "ngay_sinh")) << reasons(r);
+  EXPECT_TRUE(has_reason(r, "fields_disagree", "so_dinh_danh")) << reasons(r);
+}
+
+TEST(Review, QrCodeAgainstText) {
+  Record r;
+  r.classification.doc_type = "can_cuoc";
+  r.classification.rule_type = "can_cuoc";
+  r.classification.confidence = 0.95;
+  std::vector<Page> pages = {testutil::make_page({"x"}, true)};
+  pages[0].info.ocr_confidence = 95;
+  r.document.pages = {0};
+  r.metadata["so_dinh_danh"] = {"056190012345", "qr", 1};
+  r.metadata["ngay_sinh"] = {"1990-11-05", "qr", 1};
+  MetadataValue name{"Nguyễn Văn An", "qr", 1};
+  name.other_readings = {{"ocr", "Nguyễn Văn Ấn"}};
+  r.metadata["ho_ten"] = name;
+  review::assess(r, pages);
+  EXPECT_TRUE(has_reason(r, "sources_disagree", "ho_ten")) << reasons(r);
+  // A code whose number checks out is the authority: the text's reading is evidence only.
+  r.metadata["ho_ten"].authority_checked = true;
+  review::assess(r, pages);
+  EXPECT_FALSE(has_reason(r, "sources_disagree")) << reasons(r);
+}
+
+TEST(Review, ReceiptIssuedByTheOrganNotItsDesk) {
+  Record r = run({"UBND THÀNH PHỐ NHA TRANG || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "UBND PHƯỜNG VĨNH HẢI || Độc lập - Tự do - Hạnh phúc",
+                  "BỘ PHẬN MỘT CỬA || Nha Trang, ngày 21 tháng 08 năm 2024", "^GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+                  "Mã hồ sơ: 000.97.61.H56-240821-0587", "Ông/Bà: LÊ ĐỨC LỘC"});
+  EXPECT_EQ(r.classification.doc_type, "bien_nhan");
+  ASSERT_TRUE(r.metadata.count("co_quan_ban_hanh"));
+  EXPECT_EQ(r.metadata.at("co_quan_ban_hanh").value, "UBND PHƯỜNG VĨNH HẢI");
+  EXPECT_EQ(r.extra["don_vi"], "BỘ PHẬN MỘT CỬA");
+  EXPECT_FALSE(r.metadata.count("so_ky_hieu"));  // a receipt has none
+}
