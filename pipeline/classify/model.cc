@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/models_dir.h"
 #include "core/text.h"
 
 namespace sohoa::classify {
@@ -33,14 +34,6 @@ std::vector<std::string> tokens(const std::string& folded) {
   }
   if (cur.size() >= 2) out.push_back(cur);
   return out;
-}
-
-std::string exe_dir() {
-  char buf[4096];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) return {};
-  buf[n] = 0;
-  return std::filesystem::path(buf).parent_path().string();
 }
 
 }  // namespace
@@ -105,18 +98,7 @@ NbModel load_model(const std::string& path) {
 
 const NbModel& model() {
   static const NbModel m = [] {
-    std::vector<std::string> dirs;
-    if (const char* env = std::getenv("SOHOA_MODELS"); env && *env) dirs.push_back(env);
-    std::string ed = exe_dir();
-    if (!ed.empty()) {
-      dirs.push_back(ed + "/../models");
-      dirs.push_back(ed + "/models");
-      dirs.push_back(ed + "/../share/sohoa/models");
-    }
-#ifdef SOHOA_MODELS_DIR
-    dirs.push_back(SOHOA_MODELS_DIR);
-#endif
-    for (const std::string& d : dirs) {
+    for (const std::string& d : models::dirs()) {
       NbModel mm = load_model(d + "/" + kModelFile);
       if (mm.ok) return mm;
     }

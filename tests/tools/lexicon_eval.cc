@@ -1,0 +1,137 @@
+// Measures the lexicon on a corpus's ground truth (not a test): how many truth values of
+// co_quan_ban_hanh the place lookup finds, of ho_ten the name check accepts, how many true
+// so_dinh_danh pass the validator with the true birth date, and how often re-splitting and the
+// corrector (with every word taken as low-confidence) would change a value that is right.
+//   lexicon_eval /tmp/sohoa-dev-corpus/truth.json
+#include <sys/resource.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "lexicon/lexicon.h"
+
+using namespace sohoa::lexicon;
+
+static long rss_kb() {
+  std::ifstream in("/proc/self/status");
+  std::string k;
+  long v = 0;
+  while (in >> k) {
+    if (k == "VmRSS:") {
+      in >> v;
+      return v;
+    }
+    std::getline(in, k);
+  }
+  return 0;
+}
+
+static std::vector<std::string> values(const nlohmann::json& v) {
+  std::vector<std::string> out;
+  if (v.is_string()) out.push_back(v.get<std::string>());
+  if (v.is_array())
+    for (const auto& x : v)
+      if (x.is_string()) out.push_back(x.get<std::string>());
+  return out;
+}
+
+static std::vector<WordConf> all_low(const std::string& s) {
+  std::vector<WordConf> w;
+  std::istringstream ss(s);
+  for (std::string x; ss >> x;) w.push_back({x, 0});
+  return w;
+}
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << "usage: lexicon_eval truth.json\n";
+    return 2;
+  }
+  long rss0 = rss_kb();
+  auto t0 = std::chrono::steady_clock::now();
+  const Lexicon& lx = lexicon();
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  std::cout << "load: " << ms << " ms, RSS +" << (rss_kb() - rss0) / 1024.0 << " MB, ok=" << lx.ok << ", units "
+            << lx.units.size() << ", syllables " << lx.syllables.size() << " + " << lx.extra_syllables.size()
+            << " place/name, surnames " << lx.surnames.size() << ", phrase pairs " << lx.phrase_pairs.size()
+            << ", place pairs " << lx.place_pairs.size() << "\n";
+  nlohmann::json truth = nlohmann::json::parse(std::ifstream(argv[1]));
+  int cq = 0, cq_found = 0, cq_unit = 0, ht = 0, ht_ok = 0, ty = 0, ty_valid = 0, id = 0, id_ok = 0;
+  int changed_fields = 0, resplit_texts = 0, texts = 0;
+  auto t1 = std::chrono::steady_clock::now();
+  for (const auto& d : truth["documents"]) {
+    const auto& m = d["metadata"];
+    for (const std::string& v : values(m.value("co_quan_ban_hanh", nlohmann::json()))) {
+      ++cq;
+      auto p = find_place(v);
+      if (p) ++cq_found;
+      if (p && p->unit) ++cq_unit;
+      std::cout << "  co_quan " << (p ? (p->unit ? "unit " : "place ") : "none ") << v;
+      if (p) std::cout << " -> " << (p->unit ? p->unit->name : p->written) << " / " << (p->province ? p->province->name : "?")
+                       << " (" << p->candidates.size() << " candidates)";
+      std::cout << "\n";
+    }
+    for (const std::string& v : values(m.value("ho_ten", nlohmann::json()))) {
+      ++ht;
+      NameCheck c = check_vietnamese_name(v);
+      ht_ok += c.plausible;
+      if (!c.plausible) std::cout << "  ho_ten rejected " << v << ": " << c.reasons[0] << "\n";
+    }
+    for (const std::string& v : values(m.value("trich_yeu", nlohmann::json()))) {
+      ++ty;
+      bool all = true;
+      for (const WordConf& w : all_low(v)) {
+        std::string core;
+        for (char c : w.text)
+          if (c != ',' && c != '.' && c != '(' && c != ')' && c != '"') core += c;
+        if (!core.empty() && !(core[0] >= '0' && core[0] <= '9') && !is_valid_syllable(core)) {
+          all = false;
+          std::cout << "  trich_yeu word not in hunspell: " << core << "\n";
+        }
+      }
+      ty_valid += all;
+    }
+    // The corrector and re-splitter must leave right values alone.
+    for (const char* key : {"co_quan_ban_hanh", "trich_yeu", "ho_ten"}) {
+      Field f = std::string(key) == "ho_ten" ? Field::ho_ten : std::string(key) == "trich_yeu" ? Field::trich_yeu : Field::co_quan_ban_hanh;
+      for (const std::string& v : values(m.value(key, nlohmann::json()))) {
+        auto w = all_low(v);
+        auto c = correct_words(w, f);
+        Resplit r = resplit_glued(v);
+        if (!c.empty() || !r.changes.empty()) {
+          ++changed_fields;
+          std::cout << "  WRONG CHANGE " << key << ": " << v << " -> " << apply_corrections(w, c) << " | " << r.text << "\n";
+        }
+      }
+    }
+    if (d.contains("text") && d["text"].is_string()) {
+      ++texts;
+      Resplit r = resplit_glued(d["text"].get<std::string>());
+      if (!r.changes.empty()) {
+        ++resplit_texts;
+        for (const auto& c : r.changes) std::cout << "  text resplit: " << c.before << " -> " << c.after << "\n";
+      }
+    }
+    auto ids = values(m.value("so_dinh_danh", nlohmann::json()));
+    auto births = values(m.value("ngay_sinh", nlohmann::json()));
+    for (size_t k = 0; k < ids.size(); ++k) {
+      ++id;
+      std::optional<int> year;
+      if (k < births.size() && births[k].size() >= 4) year = std::stoi(births[k].substr(0, 4));
+      auto f = validate_so_dinh_danh(ids[k], ids.size() == births.size() ? year : std::nullopt);
+      id_ok += f.empty();
+      if (!f.empty()) std::cout << "  so_dinh_danh " << ids[k] << " fails " << f[0].check << ": " << f[0].reason << "\n";
+    }
+  }
+  double run_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count();
+  std::cout << "co_quan_ban_hanh: place found " << cq_found << "/" << cq << ", one unit " << cq_unit << "/" << cq << "\n"
+            << "ho_ten: plausible " << ht_ok << "/" << ht << "\n"
+            << "trich_yeu: every word a hunspell syllable " << ty_valid << "/" << ty << "\n"
+            << "so_dinh_danh: pass with true birth year " << id_ok << "/" << id << "\n"
+            << "right values changed by corrector/resplit (all words low-confidence): " << changed_fields << "\n"
+            << "document texts with a re-split: " << resplit_texts << "/" << texts << "\n"
+            << "queries took " << run_ms << " ms\n";
+}
