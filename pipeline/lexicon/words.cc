@@ -21,10 +21,12 @@ bool known_word(const std::string& low, const Lexicon& lx) {
   return lx.syllables.count(low) || lx.extra_syllables.count(low) || lx.known_folds.count(text::fold(low));
 }
 
-// A piece of a glued word: a hunspell syllable, not an acronym such as "tv".
+// A piece of a glued word: a hunspell syllable; an acronym of hunspell's ("UBND", "HĐND") only
+// when written in capitals and 3+ letters long ("TV" in "TVỊ" is more likely a slip).
 bool valid_piece(std::string_view piece, const Lexicon& lx) {
   std::string low = lower(piece);
-  return !lx.acronyms.count(low) && lx.syllables.count(low);
+  if (lx.acronyms.count(low)) return text::length(piece) >= 3 && detail::upper(piece) == piece;
+  return lx.syllables.count(low) > 0;
 }
 
 bool known_pair(const std::string& a, const std::string& b, bool places, const Lexicon& lx) {

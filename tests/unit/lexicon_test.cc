@@ -179,6 +179,7 @@ TEST(Lexicon, ResplitsGluedWords) {
   EXPECT_EQ(r.changes[0].before, "KHOATỈNH");
   EXPECT_EQ(r.changes[0].after, "KHOA TỈNH");
   EXPECT_FALSE(r.changes[0].why.empty());
+  EXPECT_EQ(resplit_glued("UBNDPHƯỜNG VĨNH HẢI").text, "UBND PHƯỜNG VĨNH HẢI");
   // Case and punctuation kept.
   EXPECT_EQ(resplit_glued("Cộng hòa xã hội chủ nghĩa Việtnam,").text, "Cộng hòa xã hội chủ nghĩa Việt nam,");
   // Valid syllables, acronyms, numbers, place syllables hunspell lacks and text without
