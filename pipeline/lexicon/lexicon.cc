@@ -43,13 +43,16 @@ std::vector<std::string> words_of(std::string_view s) {
 // "Huyện Tĩnh Gia" of type "Huyện" -> "Tĩnh Gia". Province-level cities are typed
 // "Thành phố trung ương" but named "Thành phố Hà Nội", so the name's own prefix is tried too.
 std::string bare_name(const std::string& name, const std::string& type) {
-  static const char* kPrefixes[] = {"Thành phố", "Thị xã", "Thị trấn", "Đặc khu", "Tỉnh", "Huyện", "Quận", "Phường", "Xã"};
+  static const std::vector<std::string> kPrefixes = [] {
+    std::vector<std::string> v;
+    for (const char* p : {"Thành phố", "Thị xã", "Thị trấn", "Đặc khu", "Tỉnh", "Huyện", "Quận", "Phường", "Xã"})
+      v.push_back(lower(p) + " ");
+    return v;
+  }();
   std::string lname = lower(name);
   if (!type.empty() && lname.rfind(lower(type) + " ", 0) == 0) return name.substr(type.size() + 1);
-  for (const char* p : kPrefixes) {
-    std::string lp = lower(p) + " ";
-    if (lname.rfind(lp, 0) == 0) return name.substr(std::string(p).size() + 1);
-  }
+  for (const std::string& lp : kPrefixes)
+    if (lname.rfind(lp, 0) == 0) return name.substr(lp.size());  // lower case keeps the byte length here
   return name;
 }
 

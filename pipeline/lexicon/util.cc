@@ -21,13 +21,18 @@ UChar32 cp_at(std::string_view s, size_t at) {
   return c;
 }
 
+const icu::Locale& vi() {
+  static const icu::Locale k("vi");
+  return k;
+}
+
 bool is_alnum_cp(UChar32 c) { return c >= 0 && (u_isalpha(c) || u_isdigit(c) || u_getCombiningClass(c) != 0); }
 
 }  // namespace
 
 std::string lower(std::string_view s) {
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), s.size()));
-  u.toLower(icu::Locale("vi"));
+  u.toLower(vi());
   std::string out;
   u.toUTF8String(out);
   return out;
@@ -35,7 +40,7 @@ std::string lower(std::string_view s) {
 
 std::string upper(std::string_view s) {
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), s.size()));
-  u.toUpper(icu::Locale("vi"));
+  u.toUpper(vi());
   std::string out;
   u.toUTF8String(out);
   return out;
