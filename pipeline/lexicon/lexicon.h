@@ -101,11 +101,14 @@ struct PlaceMatch {
 /// of that type, matched without diacritics and with one OCR slip allowed for names of 5+
 /// letters when only one name fits. When no type word names a unit, a province named by itself
 /// ("SỞ Y TẾ NGHỆ AN") is found. on_date ("YYYY-MM-DD") keeps units in force on that day.
+/// context (e.g. the document's text) only narrows ambiguous names: candidates inside a place it
+/// names (or equal to one it names unambiguously) are kept, when there are any.
+/// begin/end are byte offsets into the NFC form of text (the same bytes when text is NFC).
 std::vector<PlaceMatch> find_places(std::string_view text, std::string_view on_date = {},
-                                    const Lexicon& lx = lexicon());
+                                    std::string_view context = {}, const Lexicon& lx = lexicon());
 /// The first of find_places(): the unit an authority line such as "UBND HUYỆN TĨNH GIA" names.
 std::optional<PlaceMatch> find_place(std::string_view text, std::string_view on_date = {},
-                                     const Lexicon& lx = lexicon());
+                                     std::string_view context = {}, const Lexicon& lx = lexicon());
 const AdminUnit* province_of(const AdminUnit& u, const Lexicon& lx = lexicon());
 
 // ---- words ------------------------------------------------------------------------------

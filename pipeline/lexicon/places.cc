@@ -142,9 +142,12 @@ const AdminUnit* province_of(const AdminUnit& u, const Lexicon& lx) {
   return it == lx.province_index.end() ? nullptr : &lx.units[it->second];
 }
 
-std::vector<PlaceMatch> find_places(std::string_view text_in, std::string_view on_date, const Lexicon& lx) {
+std::vector<PlaceMatch> find_places(std::string_view text_in, std::string_view on_date, std::string_view context,
+                                    const Lexicon& lx) {
   std::vector<PlaceMatch> out;
   if (!lx.ok) return out;
+  std::vector<PlaceMatch> around;
+  if (!context.empty()) around = find_places(context, on_date, {}, lx);
   std::string nfc = text::nfc(text_in);
   std::string_view text = nfc;
   std::vector<Token> t = detail::tokens(text);
@@ -200,6 +203,23 @@ std::vector<PlaceMatch> find_places(std::string_view text_in, std::string_view o
           }
       if (!kept.empty()) cands = kept;
     }
+    // Then by the places of the context: the candidates inside its most specific place (a
+    // district before a province), or equal to a unit it names unambiguously.
+    if (cands.size() > 1 && !around.empty()) {
+      std::vector<const AdminUnit*> kept;
+      int best = 0;
+      for (const AdminUnit* c : cands) {
+        int score = 0;
+        for (const PlaceMatch& a : around) {
+          for (const AdminUnit* u : a.candidates)
+            if (is_ancestor(*u, *c)) score = std::max(score, u->level);
+          if (a.unit && a.candidates.size() == 1 && a.unit == c) score = std::max(score, 3);
+        }
+        if (score > best) kept.clear(), best = score;
+        if (score == best && score > 0) kept.push_back(c);
+      }
+      if (!kept.empty()) cands = kept;
+    }
     m.candidates = cands;
     m.level = cands.front()->level;
     std::set<std::string> prov_names, places;
@@ -229,8 +249,9 @@ std::vector<PlaceMatch> find_places(std::string_view text_in, std::string_view o
   return out;
 }
 
-std::optional<PlaceMatch> find_place(std::string_view text, std::string_view on_date, const Lexicon& lx) {
-  std::vector<PlaceMatch> all = find_places(text, on_date, lx);
+std::optional<PlaceMatch> find_place(std::string_view text, std::string_view on_date, std::string_view context,
+                                     const Lexicon& lx) {
+  std::vector<PlaceMatch> all = find_places(text, on_date, context, lx);
   if (all.empty()) return std::nullopt;
   return all.front();
 }

@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
             << " place/name, surnames " << lx.surnames.size() << ", phrase pairs " << lx.phrase_pairs.size()
             << ", place pairs " << lx.place_pairs.size() << "\n";
   nlohmann::json truth = nlohmann::json::parse(std::ifstream(argv[1]));
+  int cq_unit_ctx = 0;
   int cq = 0, cq_found = 0, cq_unit = 0, ht = 0, ht_ok = 0, ty = 0, ty_valid = 0, id = 0, id_ok = 0;
   int changed_fields = 0, resplit_texts = 0, texts = 0;
   auto t1 = std::chrono::steady_clock::now();
@@ -71,6 +72,8 @@ int main(int argc, char** argv) {
       auto p = find_place(v);
       if (p) ++cq_found;
       if (p && p->unit) ++cq_unit;
+      auto pc = find_place(v, {}, d.value("text", std::string()));
+      if (pc && pc->unit) ++cq_unit_ctx;
       std::cout << "  co_quan " << (p ? (p->unit ? "unit " : "place ") : "none ") << v;
       if (p) std::cout << " -> " << (p->unit ? p->unit->name : p->written) << " / " << (p->province ? p->province->name : "?")
                        << " (" << p->candidates.size() << " candidates)";
@@ -178,7 +181,8 @@ int main(int argc, char** argv) {
             << unglued << ", left glued " << glue_kept << ", split wrong " << glue_wrong << "\n";
   }
   double run_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count();
-  std::cout << "co_quan_ban_hanh: place found " << cq_found << "/" << cq << ", one unit " << cq_unit << "/" << cq << "\n"
+  std::cout << "co_quan_ban_hanh: place found " << cq_found << "/" << cq << ", one unit " << cq_unit << "/" << cq
+            << ", one unit with the document's text as context " << cq_unit_ctx << "/" << cq << "\n"
             << "ho_ten: plausible " << ht_ok << "/" << ht << "\n"
             << "trich_yeu: every word a hunspell syllable " << ty_valid << "/" << ty << "\n"
             << "so_dinh_danh: pass with true birth year " << id_ok << "/" << id << "\n"

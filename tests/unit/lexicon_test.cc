@@ -146,6 +146,25 @@ TEST(Lexicon, FindsTheUnitAnAuthorityLineNames) {
   ASSERT_NE(tl2->province, nullptr);
   EXPECT_EQ(tl2->province->name, "Thành phố Hà Nội");
 
+  // ...or one whose document names its district elsewhere (the context narrows, is not returned).
+  auto tl3 = find_place("UBND XÃ TÂN LẬP", {}, "Nơi cư trú: thôn 2, xã Tân Lập, huyện Đan Phượng, TP Hà Nội");
+  ASSERT_TRUE(tl3);
+  ASSERT_NE(tl3->unit, nullptr);
+  EXPECT_EQ(tl3->unit->parent, tl2->unit->parent);
+  EXPECT_EQ(tl3->written, "XÃ TÂN LẬP");
+
+  // Phường Tân Định was a ward of Quận 1 and is one of Hồ Chí Minh City since 2025: a context
+  // naming Quận 1 and the city picks the Quận 1 one (its most specific place), not the newest.
+  auto td = find_place("UBND PHƯỜNG TÂN ĐỊNH", {}, "UBND QUẬN 1\nThành phố Hồ Chí Minh, ngày 16 tháng 07 năm 2024");
+  ASSERT_TRUE(td);
+  ASSERT_NE(td->unit, nullptr);
+  EXPECT_EQ(td->unit->era, 'o');
+  EXPECT_EQ(td->unit->parent, "760");
+  auto td_new = find_place("UBND PHƯỜNG TÂN ĐỊNH", "2025-09-01");
+  ASSERT_TRUE(td_new);
+  ASSERT_NE(td_new->unit, nullptr);
+  EXPECT_EQ(td_new->unit->era, 'n');
+
   // "quản lý" is no district, and a sentence without a unit finds nothing.
   EXPECT_FALSE(find_place("Ban quản lý dự án đầu tư xây dựng"));
   // A province named alone.
