@@ -126,7 +126,7 @@ struct Resplit {
 };
 /// Splits words OCR glued together ("ĐA KHOATỈNH" -> "ĐA KHOA TỈNH"): a word that is no valid
 /// syllable (not even without its diacritics, nor a place or name syllable) is split when exactly
-/// one way of cutting it into 2 or 3 parts gives valid syllables (ties broken by phrase and
+/// one way of cutting it into 2 or 3 parts of 2+ letters gives valid syllables (ties broken by phrase and
 /// place-name pairs, else left alone). Case is kept; words with digits or inner punctuation are
 /// left alone.
 Resplit resplit_glued(std::string_view text, const Lexicon& lx = lexicon());
@@ -141,7 +141,8 @@ struct WordConf {
 ///  - an invalid syllable that only one valid syllable matches without diacritics
 ///    ("đuyệt" -> "duyệt"), or whose candidates (diacritic-level, else one letter away) only one
 ///    forms a known pair with a neighbour (a phrase of models/phrases.txt, or for
-///    co_quan_ban_hanh and trich_yeu a place name of the gazetteer);
+///    co_quan_ban_hanh and trich_yeu, within 3 words after a unit type word such as "phường", a
+///    place name of the gazetteer);
 ///  - a valid syllable that forms no known pair while exactly one diacritic variant does
 ///    ("địch vụ" -> "dịch vụ", "VĨNH HÀI" after "PHƯỜNG" -> "VĨNH HẢI");
 ///  - in ho_ten, an invalid syllable with exactly one diacritic variant among the surnames

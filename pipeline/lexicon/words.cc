@@ -78,7 +78,8 @@ Resplit resplit_glued(std::string_view text_in, const Lexicon& lx) {
     std::vector<std::vector<std::string>> splits;
     for (size_t k = 1; k < n; ++k) {
       std::string_view a = p.core.substr(0, b[k]), c = p.core.substr(b[k]);
-      if (valid_piece(a, lx) && valid_piece(c, lx)) splits.push_back({std::string(a), std::string(c)});
+      if (k > 1 && n - k > 1 && valid_piece(a, lx) && valid_piece(c, lx))  // one-letter pieces are mostly OCR debris
+        splits.push_back({std::string(a), std::string(c)});
     }
     if (splits.empty())  // three pieces only when no two do
       for (size_t k = 1; k < n; ++k)
@@ -154,6 +155,16 @@ std::vector<Correction> correct_words(const std::vector<WordConf>& words, Field 
     if (!detail::letters_only(p.core)) continue;
     const std::string low = lower(p.core);
     const detail::Shape sh = detail::shape(p.core);
+    // Place-name pairs are evidence only inside a place name, after its type word ("PHƯỜNG VĨNH
+    // HẢI"): elsewhere they are mostly personal-name syllables ("Vũ Hồng Linh" is no Hồng Lĩnh).
+    bool in_place = false;
+    for (size_t k = i >= 3 ? i - 3 : 0; k < i && places; ++k) {
+      std::string f = text::fold(parts[k].core);
+      std::string f2 = k + 1 < i ? f + " " + text::fold(parts[k + 1].core) : std::string();
+      for (const char* t : {"xa", "phuong", "huyen", "quan", "tinh", "tp", "tx"}) in_place = in_place || f == t;
+      for (const char* t : {"thi xa", "thi tran", "thanh pho", "dac khu"}) in_place = in_place || f2 == t;
+    }
+    const bool place_pairs = places && in_place;
     std::string left, right;  // neighbours not cut off by punctuation
     if (i > 0 && p.prefix.empty() && parts[i - 1].suffix.empty() && detail::letters_only(parts[i - 1].core))
       left = lower(parts[i - 1].core);
@@ -161,10 +172,10 @@ std::vector<Correction> correct_words(const std::vector<WordConf>& words, Field 
         detail::letters_only(parts[i + 1].core))
       right = lower(parts[i + 1].core);
     auto evidence = [&](const std::string& c) {
-      return (left.empty() ? 0 : known_pair(left, c, places, lx)) + (right.empty() ? 0 : known_pair(c, right, places, lx));
+      return (left.empty() ? 0 : known_pair(left, c, place_pairs, lx)) + (right.empty() ? 0 : known_pair(c, right, place_pairs, lx));
     };
     auto pair_text = [&](const std::string& c) {
-      if (!left.empty() && known_pair(left, c, places, lx)) return left + " " + c;
+      if (!left.empty() && known_pair(left, c, place_pairs, lx)) return left + " " + c;
       return c + " " + right;
     };
     std::vector<std::string> same_letters;  // diacritic-level variants

@@ -2,10 +2,16 @@
 // co_quan_ban_hanh the place lookup finds, of ho_ten the name check accepts, how many true
 // so_dinh_danh pass the validator with the true birth date, and how often re-splitting and the
 // corrector (with every word taken as low-confidence) would change a value that is right.
-//   lexicon_eval /tmp/sohoa-dev-corpus/truth.json
+// With a sohoa output folder of the same corpus as second argument, it also runs the corrector
+// (trich_yeu rules, confidence < 80) and the re-splitter over every OCR line of the records'
+// alto.xml and judges each change against the words of the document's true text.
+//   lexicon_eval /tmp/sohoa-dev-corpus/truth.json [OUT]
 #include <sys/resource.h>
 
 #include <chrono>
+#include <filesystem>
+#include <set>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -45,6 +51,84 @@ static std::vector<WordConf> all_low(const std::string& s) {
   std::istringstream ss(s);
   for (std::string x; ss >> x;) w.push_back({x, 0});
   return w;
+}
+
+static std::string unescape(std::string s) {
+  const std::pair<const char*, const char*> k[] = {{"&quot;", "\""}, {"&apos;", "'"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}};
+  for (auto [from, to] : k)
+    for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + 1)) s.replace(at, strlen(from), to);
+  return s;
+}
+
+static std::string attr(const std::string& tag, const std::string& name) {
+  size_t a = tag.find(" " + name + "=\"");
+  if (a == std::string::npos) return {};
+  a += name.size() + 3;
+  return unescape(tag.substr(a, tag.find('"', a) - a));
+}
+
+// Lines of OCR words with their confidences (0-100) from an ALTO file.
+static std::vector<std::vector<WordConf>> alto_lines(const std::string& path) {
+  std::ifstream in(path);
+  std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::vector<WordConf>> lines;
+  for (size_t at = xml.find('<'); at != std::string::npos; at = xml.find('<', at + 1)) {
+    if (xml.compare(at, 9, "<TextLine") == 0) lines.emplace_back();
+    if (xml.compare(at, 7, "<String") == 0 && !lines.empty()) {
+      std::string tag = xml.substr(at, xml.find('>', at) - at);
+      lines.back().push_back({attr(tag, "CONTENT"), std::stof("0" + attr(tag, "WC")) * 100});
+    }
+  }
+  return lines;
+}
+
+static std::set<std::string> word_set(const std::string& text) {
+  std::set<std::string> out;
+  std::istringstream ss(text);
+  for (std::string w; ss >> w;) {
+    auto p = sohoa::lexicon::detail::split_punct(w);
+    out.insert(sohoa::lexicon::detail::lower(p.core));
+  }
+  return out;
+}
+
+static void judge_ocr(const nlohmann::json& truth, const std::string& out_dir) {
+  int fixes = 0, fix_right = 0, fix_wrong = 0, splits = 0, split_right = 0, split_wrong = 0, low_words = 0;
+  for (const auto& e : std::filesystem::directory_iterator(out_dir + "/records")) {
+    nlohmann::json rec = nlohmann::json::parse(std::ifstream(e.path() / "record.json"));
+    const nlohmann::json* doc = nullptr;
+    for (const auto& d : truth["documents"])
+      if (d["path"] == rec["source"]["path"] && d["member"] == rec["source"]["member"] && d["pages"] == rec["source"]["pages"]) doc = &d;
+    if (!doc || !std::filesystem::exists(e.path() / "alto.xml")) continue;
+    std::set<std::string> tw = word_set(doc->value("text", std::string()));
+    for (const auto& line : alto_lines(e.path() / "alto.xml")) {
+      for (const WordConf& w : line) low_words += w.confidence < 80;
+      for (const Correction& c : correct_words(line, Field::trich_yeu)) {
+        ++fixes;
+        std::string b = sohoa::lexicon::detail::lower(c.before), a = sohoa::lexicon::detail::lower(c.after);
+        const char* verdict = "unclear";
+        if (tw.count(a) && !tw.count(b)) ++fix_right, verdict = "right";
+        if (tw.count(b) && !tw.count(a)) ++fix_wrong, verdict = "WRONG";
+        std::cout << "  ocr fix " << verdict << ": " << c.before << " -> " << c.after << " (" << c.why << ")\n";
+      }
+      std::string text;
+      for (const WordConf& w : line) text += (text.empty() ? "" : " ") + w.text;
+      for (const Correction& c : resplit_glued(text).changes) {
+        ++splits;
+        bool all_in = true;
+        std::istringstream ss(sohoa::lexicon::detail::lower(c.after));
+        for (std::string p; ss >> p;) all_in = all_in && tw.count(p);
+        const char* verdict = "unclear";
+        if (all_in && !tw.count(sohoa::lexicon::detail::lower(c.before))) ++split_right, verdict = "right";
+        if (tw.count(sohoa::lexicon::detail::lower(c.before))) ++split_wrong, verdict = "WRONG";
+        std::cout << "  ocr split " << verdict << ": " << c.before << " -> " << c.after << "\n";
+      }
+    }
+  }
+  std::cout << "OCR lines of " << out_dir << ": " << low_words << " words under confidence 80; corrections " << fixes
+            << " (right " << fix_right << ", wrong " << fix_wrong << ", unclear " << fixes - fix_right - fix_wrong
+            << "); re-splits " << splits << " (right " << split_right << ", wrong " << split_wrong << ", unclear "
+            << splits - split_right - split_wrong << ")\n";
 }
 
 int main(int argc, char** argv) {
@@ -180,6 +264,7 @@ int main(int argc, char** argv) {
             << kept << ", changed to something else " << wrong << "; two words glued " << glued << ", re-split right "
             << unglued << ", left glued " << glue_kept << ", split wrong " << glue_wrong << "\n";
   }
+  if (argc > 2) judge_ocr(truth, argv[2]);
   double run_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count();
   std::cout << "co_quan_ban_hanh: place found " << cq_found << "/" << cq << ", one unit " << cq_unit << "/" << cq
             << ", one unit with the document's text as context " << cq_unit_ctx << "/" << cq << "\n"
