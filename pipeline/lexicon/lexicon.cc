@@ -140,7 +140,10 @@ void load_phrases(Lexicon& lx, const std::string& path) {
   while (std::getline(in, line)) {
     if (line.empty() || line[0] == '#') continue;
     std::vector<std::string> ws = words_of(lower(text::nfc(line)));
-    for (size_t k = 0; k + 1 < ws.size(); ++k) lx.phrase_pairs.insert(ws[k] + " " + ws[k + 1]);
+    for (size_t k = 0; k + 1 < ws.size(); ++k) {
+      lx.phrase_pairs.insert(ws[k] + " " + ws[k + 1]);
+      lx.phrase_pairs_folded.insert(text::fold(ws[k] + " " + ws[k + 1]));
+    }
   }
 }
 

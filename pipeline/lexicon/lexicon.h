@@ -43,6 +43,7 @@ struct Lexicon {
   std::unordered_map<std::string, int> surnames;    // "nguyễn" -> count in the source
   std::unordered_map<std::string, int> given;       // given-name syllable -> count
   std::unordered_set<std::string> phrase_pairs;     // "phê duyệt": adjacent words of phrases.txt
+  std::unordered_set<std::string> phrase_pairs_folded;  // "phe duyet"
   std::unordered_set<std::string> place_pairs;      // "vĩnh hải": adjacent syllables of unit names
 };
 
@@ -88,8 +89,9 @@ struct PlaceMatch {
   // Every unit of that type and name, narrowed by the other places named in the same text
   // (a district or province that contains some of them) and by on_date when given.
   std::vector<const AdminUnit*> candidates;
-  // The unit when the candidates are one place (one unit, or the same name and type in the same
-  // province across eras: then the most recent); nullptr when the name is ambiguous.
+  // The unit when the candidates are one place (one unit, or units of the same level and name
+  // in provinces of one name, across eras or renamings such as Huyện -> Thị xã: then the most
+  // recent; pass on_date to choose by date); nullptr when the name is ambiguous.
   const AdminUnit* unit = nullptr;
   // The province (of the candidate's era) when all candidates lie in provinces of one name.
   const AdminUnit* province = nullptr;
@@ -138,9 +140,9 @@ struct WordConf {
 };
 /// Proposed corrections of the words read with confidence below low_conf (a word at or above
 /// it is never touched). A word is changed only when one candidate is clearly better:
-///  - an invalid syllable that only one valid syllable matches without diacritics
-///    ("đuyệt" -> "duyệt"), or whose candidates (diacritic-level, else one letter away) only one
-///    forms a known pair with a neighbour (a phrase of models/phrases.txt, or for
+///  - an invalid syllable whose candidates (diacritic-level variants, else when there is none
+///    syllables one letter away) only one forms a known pair with a neighbour ("phê đuyệt" ->
+///    "phê duyệt") (a phrase of models/phrases.txt, or for
 ///    co_quan_ban_hanh and trich_yeu, within 3 words after a unit type word such as "phường", a
 ///    place name of the gazetteer);
 ///  - a valid syllable that forms no known pair while exactly one diacritic variant does

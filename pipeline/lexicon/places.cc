@@ -80,7 +80,7 @@ struct Hit {
 
 // The longest run of tokens from `from` that names a unit of one of `types`.
 Hit match_name(const std::vector<Token>& t, size_t from, const std::vector<std::string>& types, std::string_view date,
-               const Lexicon& lx) {
+               const Lexicon& lx, bool fuzzy = true) {
   Hit best;
   size_t max_end = from;
   while (max_end < t.size() && max_end - from < kMaxNameTokens && (max_end == from || !t[max_end].hard_break_before))
@@ -108,6 +108,7 @@ Hit match_name(const std::vector<Token>& t, size_t from, const std::vector<std::
     return best;
   }
   // One OCR slip (after folding) in a name of 5+ letters, when only one name fits.
+  if (!fuzzy) return best;
   std::set<std::string> keys;
   size_t key_end = 0;
   for (size_t e = max_end; e > from; --e) {
@@ -159,7 +160,10 @@ std::vector<PlaceMatch> find_places(std::string_view text_in, std::string_view o
       if (!written_as_type(t, i, tw)) continue;
       size_t name_from = i + tw.folded.size();
       if (name_from >= t.size() || t[name_from].hard_break_before) continue;
-      Hit h = match_name(t, name_from, tw.types, on_date, lx);
+      // "xã hội" (society), "quận chúa": a type word that forms a common phrase with the next
+      // word names a unit only when the name matches exactly.
+      bool phrase = lx.phrase_pairs_folded.count(t[i + tw.folded.size() - 1].folded + " " + t[name_from].folded) > 0;
+      Hit h = match_name(t, name_from, tw.types, on_date, lx, !phrase);
       if (h.units.empty()) continue;
       hits.push_back(h);
       spans.emplace_back(i, h.name_end);
@@ -226,7 +230,7 @@ std::vector<PlaceMatch> find_places(std::string_view text_in, std::string_view o
     for (const AdminUnit* c : cands) {
       const AdminUnit* p = province_of(*c, lx);
       prov_names.insert(p ? p->name : "");
-      places.insert(detail::lower(c->type) + "|" + c->bare + "|" + (p ? p->name : ""));
+      places.insert(std::to_string(c->level) + "|" + c->bare + "|" + (p ? p->name : ""));
     }
     if (prov_names.size() == 1 && !prov_names.begin()->empty()) {
       // the most recent era's province for the name

@@ -222,19 +222,15 @@ std::vector<Correction> correct_words(const std::vector<WordConf>& words, Field 
       const bool valid = lx.syllables.count(low) || lx.extra_syllables.count(low);
       if (!valid) {
         std::string best = unique_best(same_letters);
-        std::vector<std::string> hun;
-        for (const std::string& c : same_letters)
-          if (lx.syllables.count(c)) hun.push_back(c);
+        // A lone valid variant without such evidence is not enough: OCR that got the diacritics
+        // wrong often got a letter wrong too ("HUỔ" is no "HUƠ").
+        bool any_valid = std::any_of(same_letters.begin(), same_letters.end(),
+                                     [&](const std::string& c) { return lx.syllables.count(c) > 0; });
         if (!best.empty()) {
           fix = best;
           why = "\"" + std::string(p.core) + "\" (OCR confidence " + conf + ") is no syllable; of its diacritic variants only \"" +
                 fix + "\" forms a known phrase: \"" + pair_text(fix) + "\"";
-        } else if (hun.size() == 1 && std::none_of(same_letters.begin(), same_letters.end(),
-                                                   [&](const std::string& c) { return evidence(c) > 0; })) {
-          fix = hun[0];
-          why = "\"" + std::string(p.core) + "\" (OCR confidence " + conf + ") is no syllable; \"" + fix +
-                "\" is the only valid syllable with these letters";
-        } else if (hun.empty()) {
+        } else if (!any_valid) {
           // One letter away (after folding), only with phrase evidence.
           std::string f = text::fold(low);
           std::set<std::string> variants;

@@ -165,6 +165,15 @@ TEST(Lexicon, FindsTheUnitAnAuthorityLineNames) {
   ASSERT_NE(td_new->unit, nullptr);
   EXPECT_EQ(td_new->unit->era, 'n');
 
+  // The national motto names no commune ("xã hội" is society; "Xã Hội Cư" is one slip away).
+  EXPECT_FALSE(find_place("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
+  EXPECT_FALSE(find_place("CỌNG HOÀ XÃ HỌI CHỦ NGHĨA VIỆT NAM"));  // as OCR read it on a real scan
+  // A city named alone in a date line: one place across both eras.
+  auto hn = find_place("Hà Nội, ngày 09 tháng 04 năm 2015");
+  ASSERT_TRUE(hn);
+  ASSERT_NE(hn->unit, nullptr);
+  EXPECT_EQ(hn->unit->name, "Thành phố Hà Nội");
+
   // "quản lý" is no district, and a sentence without a unit finds nothing.
   EXPECT_FALSE(find_place("Ban quản lý dự án đầu tư xây dựng"));
   // A province named alone.
@@ -252,6 +261,8 @@ TEST(Lexicon, LeavesAWordAloneWhenCandidatesAreEquallyGood) {
   EXPECT_TRUE(correct_words(words("Trần Văn Hủng", 95, {2}), Field::ho_ten).empty());
   // "đich" alone: dịch, địch, đích... all valid, none with phrase evidence.
   EXPECT_TRUE(correct_words(words("việc đich", 95, {1}), Field::trich_yeu).empty());
+  // "HUỔ" is no syllable and "HUƠ" the only one with its letters, but nothing says it is meant.
+  EXPECT_TRUE(correct_words(words("THỪA THIÊN HUỔ", 95, {2}), Field::co_quan_ban_hanh).empty());
   // A valid word that forms no known pair and has no variant that does stays as read.
   EXPECT_TRUE(correct_words(words("tổ chức hội nghị", 20), Field::trich_yeu).empty());
 }
