@@ -257,6 +257,12 @@ TEST(Lexicon, CorrectsLowConfidenceWordsOnlyWhenOneCandidateIsClearlyBetter) {
 
 TEST(Lexicon, LeavesAWordAloneWhenCandidatesAreEquallyGood) {
   lx();
+  // "SỞ GIẢO" read at the end of a line: "sở giao (thông)" and "sở giáo (dục)" are both known
+  // phrases, so neither candidate is better; with "DỤC" after it, only "giáo dục" is.
+  EXPECT_TRUE(correct_words(words("SỞ GIẢO", 95, {1}), Field::co_quan_ban_hanh).empty());
+  auto gd = correct_words(words("SỞ GIẢO DỤC VÀ ĐÀO TẠO", 95, {1}), Field::co_quan_ban_hanh);
+  ASSERT_EQ(gd.size(), 1u);
+  EXPECT_EQ(gd[0].after, "GIÁO");
   // "Hủng" is no syllable; Hùng and Hưng are both given names with these letters.
   EXPECT_TRUE(correct_words(words("Trần Văn Hủng", 95, {2}), Field::ho_ten).empty());
   // "đich" alone: dịch, địch, đích... all valid, none with phrase evidence.
