@@ -98,7 +98,7 @@ NbModel load_model(const std::string& path) {
 
 const NbModel& model() {
   static const NbModel m = [] {
-    for (const std::string& d : fs::model_dirs()) {
+    for (const std::string& d : models::dirs()) {
       NbModel mm = load_model(d + "/" + kModelFile);
       if (mm.ok) return mm;
     }

@@ -4,8 +4,9 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
-namespace sohoa::fs {
+namespace sohoa::models {
 
 namespace {
 
@@ -19,26 +20,27 @@ std::string exe_dir() {
 
 }  // namespace
 
-std::vector<std::string> model_dirs() {
-  std::vector<std::string> dirs;
-  if (const char* env = std::getenv("SOHOA_MODELS"); env && *env) dirs.push_back(env);
-  const std::string ed = exe_dir();
+std::vector<std::string> dirs() {
+  std::vector<std::string> out;
+  if (const char* env = std::getenv("SOHOA_MODELS"); env && *env) out.push_back(env);
+  std::string ed = exe_dir();
   if (!ed.empty()) {
-    dirs.push_back(ed + "/../models");
-    dirs.push_back(ed + "/models");
-    dirs.push_back(ed + "/../share/sohoa/models");
+    out.push_back(ed + "/../models");
+    out.push_back(ed + "/models");
+    out.push_back(ed + "/../share/sohoa/models");
   }
 #ifdef SOHOA_MODELS_DIR
-  dirs.push_back(SOHOA_MODELS_DIR);
+  out.push_back(SOHOA_MODELS_DIR);
 #endif
-  return dirs;
+  return out;
 }
 
-std::string find_model_file(const std::string& name) {
-  std::error_code ec;
-  for (const std::string& d : model_dirs())
-    if (std::filesystem::is_regular_file(d + "/" + name, ec)) return d + "/" + name;
+std::string find(std::string_view name) {
+  for (const std::string& d : dirs()) {
+    std::string p = d + "/" + std::string(name);
+    if (std::ifstream(p).good()) return p;
+  }
   return {};
 }
 
-}  // namespace sohoa::fs
+}  // namespace sohoa::models

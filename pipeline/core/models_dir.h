@@ -1,14 +1,15 @@
-// Where the data under models/ is found at run time.
+// Where the data files under models/ are found at run time.
 #pragma once
 #include <string>
+#include <string_view>
 #include <vector>
 
-namespace sohoa::fs {
+namespace sohoa::models {
 
-/// Folders searched, in order: $SOHOA_MODELS, then models/ beside or above the executable,
-/// ../share/sohoa/models, and the source tree's models/ the build was made from.
-std::vector<std::string> model_dirs();
-/// The first of model_dirs() that holds `name`; empty when none does.
-std::string find_model_file(const std::string& name);
+/// Folders searched, in order: $SOHOA_MODELS, <exe dir>/../models, <exe dir>/models,
+/// <exe dir>/../share/sohoa/models, then the source tree's models/ (SOHOA_MODELS_DIR).
+std::vector<std::string> dirs();
+/// The first readable <dir>/<name> among dirs(); "" when there is none.
+std::string find(std::string_view name);
 
-}  // namespace sohoa::fs
+}  // namespace sohoa::models

@@ -144,7 +144,7 @@ Catalogue load(const std::string& path) {
 
 const Catalogue& catalogue() {
   static const Catalogue c = [] {
-    const std::string path = fs::find_model_file(kFile);
+    const std::string path = models::find(kFile);
     if (path.empty())
       throw Error(ErrorCode::internal, std::string("the document-type catalogue models/") + kFile +
                                            " was not found (set SOHOA_MODELS to the folder that holds it)");
