@@ -7,24 +7,13 @@
 #include <cstdlib>
 #include <ctime>
 #include <regex>
-#include <set>
 
 #include "core/text.h"
+#include "lexicon/lexicon.h"
 
 namespace sohoa::doctypes {
 
 namespace {
-
-/// Province codes of the 12-digit personal number (Thông tư 59/2021/TT-BCA, Phụ lục I): the
-/// General Statistics Office's province codes, three digits.
-const std::set<std::string>& province_codes() {
-  static const std::set<std::string> s = {
-      "001", "002", "004", "006", "008", "010", "011", "012", "014", "015", "017", "019", "020", "022", "024", "025",
-      "026", "027", "030", "031", "033", "034", "035", "036", "037", "038", "040", "042", "044", "045", "046", "048",
-      "049", "051", "052", "054", "056", "058", "060", "062", "064", "066", "067", "068", "070", "072", "074", "075",
-      "077", "079", "080", "082", "083", "084", "086", "087", "089", "091", "092", "093", "094", "095", "096"};
-  return s;
-}
 
 /// Words of the value, split on spaces.
 std::vector<std::string> words(const std::string& s) {
@@ -53,12 +42,25 @@ std::string check_number(const std::string& v, const Type& type) {
   return "not a number and symbol (like 12/QĐ-UBND): " + v;
 }
 
+/// Every "phường X", "huyện Y" an authority's name holds must be a unit of the gazetteer: "UBND
+/// THÀNH PHỐ QUY" (the end of "Quy Nhơn" lost) is not.
+std::string check_places(const std::string& v) {
+  if (!lexicon::lexicon().ok) return "";
+  static const std::regex type_word(R"((^|\s)(tinh|thanh pho|tp\.?|quan|huyen|thi xa|thi tran|phuong|xa(?!\s+hoi\b))\s+\S)");
+  const std::string f = text::fold(v);
+  const auto named = std::distance(std::sregex_iterator(f.begin(), f.end(), type_word), std::sregex_iterator());
+  const auto found = lexicon::find_places(v).size();
+  if (static_cast<size_t>(named) > found)
+    return "names a place the gazetteer does not know: " + v;
+  return "";
+}
+
 std::string check_authority(const std::string& v, const Catalogue& cat) {
   const std::string f = text::fold(v);
   if (words(v).size() < 2) return "too short for an authority's name: " + v;
   for (const std::string& a : cat.authority_words) {
     const std::string fa = text::fold(a);
-    if (f.compare(0, fa.size(), fa) == 0 && (f.size() == fa.size() || f[fa.size()] == ' ')) return "";
+    if (f.compare(0, fa.size(), fa) == 0 && (f.size() == fa.size() || f[fa.size()] == ' ')) return check_places(v);
   }
   return "does not start like an authority's name (Ủy ban nhân dân, Sở, Bộ, Trường …): " + v;
 }
@@ -72,6 +74,10 @@ std::string check_name(const std::string& v) {
     for (int32_t i = 0; i < u.length(); ++i)
       if (!u_isalpha(u.char32At(i))) return "a name has letters only: " + v;
     if (!u_isupper(u.char32At(0))) return "each part of a name starts with a capital: " + v;
+  }
+  if (lexicon::lexicon().ok) {
+    const lexicon::NameCheck nc = lexicon::check_vietnamese_name(v);
+    if (!nc.plausible) return "not a Vietnamese name (" + (nc.reasons.empty() ? std::string() : nc.reasons.front()) + "): " + v;
   }
   return "";
 }
@@ -113,7 +119,9 @@ std::string today_iso() {
 std::string check_so_dinh_danh(const std::string& id, const std::string& birth) {
   if (id.size() != 12 || id.find_first_not_of("0123456789") != std::string::npos)
     return "a personal number has 12 digits: " + id;
-  if (!province_codes().count(id.substr(0, 3))) return "no province has code " + id.substr(0, 3) + ": " + id;
+  // The province codes are the gazetteer's (Thông tư 59/2021/TT-BCA uses the GSO codes).
+  if (lexicon::lexicon().ok && !lexicon::is_valid_province_code(id.substr(0, 3)))
+    return "no province has code " + id.substr(0, 3) + ": " + id;
   const int g = id[3] - '0';
   if (g > 3) return "century/sex digit " + id.substr(3, 1) + " is not 0-3 (born 1900-2099): " + id;
   if (birth.size() >= 4) {

@@ -17,6 +17,7 @@
 #include "doctypes/doctypes.h"
 #include "doctypes/validators.h"
 #include "extract/fields.h"
+#include "lexicon/lexicon.h"
 
 namespace sohoa::extract {
 
@@ -59,6 +60,51 @@ MetadataValue mv(std::string v, const Seg& s, const Page& p) {
     m.min_word_confidence = lowest;
   }
   return m;
+}
+
+/// The value's words with the OCR confidence each was read with on its page (the lowest of the
+/// page's words with the same letters; 100, never corrected, for a word not found there).
+std::vector<lexicon::WordConf> words_of(const MetadataValue& v, const Document& doc, const std::vector<Page>& pages) {
+  std::map<std::string, float> conf;
+  for (int idx : doc.pages) {
+    if (idx < 0 || idx >= static_cast<int>(pages.size()) || pages[idx].info.number != v.page) continue;
+    for (const OcrWord& w : pages[idx].ocr.words) {
+      const std::string b = bare(w.text);
+      if (b.empty()) continue;
+      auto [it, fresh] = conf.emplace(text::nfc(w.text), w.confidence);
+      if (!fresh) it->second = std::min(it->second, w.confidence);
+    }
+  }
+  std::vector<lexicon::WordConf> out;
+  size_t i = 0;
+  const std::string& s = v.value;
+  while (i < s.size()) {
+    size_t e = s.find(' ', i);
+    if (e == std::string::npos) e = s.size();
+    if (e > i) {
+      const std::string w = s.substr(i, e - i);
+      float c = 100;
+      // the word as printed, or inside a token OCR read with punctuation around it ("duyệt,")
+      if (auto it = conf.find(w); it != conf.end()) c = it->second;
+      else
+        for (const auto& [ow, oc] : conf)
+          if (ow.size() <= w.size() + 3 && ow.find(w) != std::string::npos) c = std::min(c, oc);
+      out.push_back({w, c});
+    }
+    i = e + 1;
+  }
+  return out;
+}
+
+void mend(MetadataValue& v, lexicon::Field field, const Document& doc, const std::vector<Page>& pages) {
+  const lexicon::Resplit rs = lexicon::resplit_glued(v.value);
+  for (const lexicon::Correction& c : rs.changes) v.corrections.push_back({c.before, c.after, c.why});
+  v.value = rs.text;
+  const std::vector<lexicon::WordConf> words = words_of(v, doc, pages);
+  const std::vector<lexicon::Correction> cs = lexicon::correct_words(words, field);
+  if (cs.empty()) return;
+  for (const lexicon::Correction& c : cs) v.corrections.push_back({c.before, c.after, c.why});
+  v.value = lexicon::apply_corrections(words, cs);
 }
 
 }  // namespace
@@ -117,6 +163,15 @@ std::map<std::string, MetadataValue> extract(const Document& doc, const std::vec
   for (const char* key : {"co_quan_ban_hanh", "ho_ten"})
     if (auto it = out.find(key); it != out.end())
       it->second.value = respell(it->second.value, pls, std::string(key) == "ho_ten");
+
+  // Glued words and low-confidence slips, mended only where one reading is clearly better; each
+  // change is kept as evidence.
+  for (const auto& [key, field] : {std::pair{"co_quan_ban_hanh", lexicon::Field::co_quan_ban_hanh},
+                                   std::pair{"trich_yeu", lexicon::Field::trich_yeu}, std::pair{"ho_ten", lexicon::Field::ho_ten}}) {
+    auto it = out.find(key);
+    if (it == out.end() || it->second.source != "ocr") continue;
+    mend(it->second, field, doc, pages);
+  }
 
   // Chip ID cards: the QR code's data beats OCR.
   bool card_like = t == "can_cuoc";

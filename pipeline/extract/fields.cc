@@ -12,6 +12,7 @@
 
 #include "core/text.h"
 #include "doctypes/doctypes.h"
+#include "doctypes/validators.h"
 
 namespace sohoa::extract {
 
@@ -77,15 +78,6 @@ bool national(const std::string& folded) {
          c.find("socialist") != std::string::npos;
 }
 
-const std::set<std::string>& province_codes() {
-  static const std::set<std::string> s = {
-      "001", "002", "004", "006", "008", "010", "011", "012", "014", "015", "017", "019", "020", "022", "024", "025",
-      "026", "027", "030", "031", "033", "034", "035", "036", "037", "038", "040", "042", "044", "045", "046", "048",
-      "049", "051", "052", "054", "056", "058", "060", "062", "064", "066", "067", "068", "070", "072", "074", "075",
-      "077", "079", "080", "082", "083", "084", "086", "087", "089", "091", "092", "093", "094", "095", "096"};
-  return s;
-}
-
 /// Dotted leaders ("Họ và tên:......... An") become one space.
 std::string deleader(const std::string& s) {
   static const std::regex re(R"((?:[._]|…)(?:\s*(?:[._]|…)){2,})");
@@ -112,17 +104,7 @@ std::string iso_date(int d, int m, int y) {
 }
 
 bool valid_id12(const std::string& id, const std::string& birth) {
-  if (id.size() != 12 || id.find_first_not_of("0123456789") != std::string::npos) return false;
-  if (!province_codes().count(id.substr(0, 3))) return false;
-  int g = id[3] - '0';
-  if (g > 3) return false;
-  if (birth.size() >= 4) {
-    int y = std::stoi(birth.substr(0, 4));
-    int century = y < 2000 ? 0 : 2;
-    if (y < 1900 || y >= 2100 || (g & 2) != century) return false;
-    if (std::stoi(id.substr(4, 2)) != y % 100) return false;
-  }
-  return true;
+  return doctypes::check_so_dinh_danh(id, birth).empty();
 }
 
 std::string proper_name(const std::string& name) {
