@@ -17,4 +17,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libjpeg-dev libpng-dev libtiff-dev zlib1g-dev \
   zip unzip tar file \
   libxml2-dev libxml2-utils icc-profiles-free python3-jsonschema chromium \
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev \
+  softhsm2 opensc libengine-pkcs11-openssl libnss3-tools
