@@ -369,6 +369,7 @@ class OfficeSigner final : public Signer {
     tsa_url_ = spec.tsa_url;
     // A token with a wrong PIN, or a key that cannot sign, fails here rather than on the first document.
     raw_signature("sohoa: key check");
+    if (!tsa_url_.empty()) timestamp_token("sohoa: time-stamp authority check");  // unreachable: stop now, not per document
   }
 
   std::string sign_pdf(const std::string& pdf, long long signing_time) const override {

@@ -63,21 +63,26 @@ struct Raw {
   X509* signer_cert = nullptr;  // one of certs
 };
 
-/// The time-stamp token's time, or 0 when the signature has none.
-long long timestamp_time(CMS_SignerInfo* si) {
+using Token = ossl::Ptr<PKCS7, PKCS7_free>;
+
+/// The signature-time-stamp token (RFC 3161) of the signer, when there is one.
+Token timestamp_token(CMS_SignerInfo* si) {
   const int idx = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);
-  if (idx < 0) return 0;
+  if (idx < 0) return nullptr;
   ASN1_TYPE* t = X509_ATTRIBUTE_get0_type(CMS_unsigned_get_attr(si, idx), 0);
-  if (!t || t->type != V_ASN1_SEQUENCE) return 0;
+  if (!t || t->type != V_ASN1_SEQUENCE) return nullptr;
   const unsigned char* p = t->value.sequence->data;
-  PKCS7* token = d2i_PKCS7(nullptr, &p, t->value.sequence->length);
+  return Token(d2i_PKCS7(nullptr, &p, t->value.sequence->length));
+}
+
+long long timestamp_time(CMS_SignerInfo* si) {
+  Token token = timestamp_token(si);
   if (!token) return 0;
   long long when = 0;
-  if (TS_TST_INFO* info = PKCS7_to_TS_TST_INFO(token)) {
+  if (TS_TST_INFO* info = PKCS7_to_TS_TST_INFO(token.get())) {
     when = ossl::epoch_of(TS_TST_INFO_get_time(info));
     TS_TST_INFO_free(info);
   }
-  PKCS7_free(token);
   return when;
 }
 
@@ -191,6 +196,30 @@ class TrustImpl final : public Trust {
   ossl::Certs anchors_{sk_X509_new_null()};
   std::vector<ossl::Crl> crls_;
 };
+
+/// The time-stamp token is over this very signature value, and with trust: signed by a TSA whose
+/// certificate chains to an anchor. "" when it holds.
+std::string check_timestamp(CMS_SignerInfo* si, const TrustImpl* trust) {
+  Token token = timestamp_token(si);
+  if (!token) return "its time-stamp token cannot be read";
+  TS_VERIFY_CTX* ctx = TS_VERIFY_CTX_new();
+  const ASN1_OCTET_STRING* value = CMS_SignerInfo_get0_signature(si);
+  TS_VERIFY_CTX_set_data(ctx, BIO_new_mem_buf(ASN1_STRING_get0_data(value), ASN1_STRING_length(value)));
+  int flags = TS_VFY_VERSION | TS_VFY_DATA;
+  if (trust) {
+    X509_STORE* store = X509_STORE_new();
+    for (int i = 0; i < sk_X509_num(trust->anchors_.get()); ++i) X509_STORE_add_cert(store, sk_X509_value(trust->anchors_.get(), i));
+    X509_VERIFY_PARAM_set_flags(X509_STORE_get0_param(store), X509_V_FLAG_PARTIAL_CHAIN);
+    TS_VERIFY_CTX_set_store(ctx, store);  // the context frees it
+    flags |= TS_VFY_SIGNATURE;
+  }
+  TS_VERIFY_CTX_set_flags(ctx, flags);
+  const bool ok = TS_RESP_verify_token(ctx, token.get()) == 1;
+  TS_VERIFY_CTX_free(ctx);
+  std::string why = ok ? "" : ossl::errors();
+  ERR_clear_error();
+  return ok ? "" : "its time-stamp token does not hold (" + why + "); the signing time is only claimed";
+}
 
 /// Chain of the signer's certificate to an anchor at the signing time, then the CRLs.
 void check_trust(const Raw& r, const TrustImpl& trust, std::vector<std::string>& problems) {
@@ -335,7 +364,11 @@ std::vector<Checked> check_pdf(const std::string& pdf, const Trust* trust) {
       if (!r.found.covers_whole_file && !last_covers_whole)
         problems.push_back("modified after signing: " + std::to_string(pdf.size() - static_cast<size_t>(g[2] + g[3])) +
                            " bytes were added after the signed part");
-      if (trust && problems.empty()) check_trust(r, static_cast<const TrustImpl&>(*trust), problems);
+      const auto* trust_impl = static_cast<const TrustImpl*>(trust);
+      if (problems.empty() && r.found.timestamped) {
+        if (std::string p = check_timestamp(si, trust_impl); !p.empty()) problems.push_back(p);
+      }
+      if (trust && problems.empty()) check_trust(r, *trust_impl, problems);
     }
     c.found = std::move(r.found);
     out.push_back(std::move(c));

@@ -4,8 +4,10 @@ A root CA, the office's certificate, a stranger CA and an expired certificate ar
 the openssl command; pdfsig (Poppler, NSS) and qpdf judge the signed PDFs independently of sohoa.
 One sample page is recognised once; every other output is a copy of that one, signed differently.
 """
+import http.server
 import json
 import os
+import threading
 import re
 import shutil
 import subprocess
@@ -53,6 +55,19 @@ authorityKeyIdentifier = keyid
 basicConstraints = CA:FALSE
 keyUsage = critical, digitalSignature
 extendedKeyUsage = critical, timeStamping
+[ tsa ]
+default_tsa = tsa_config
+[ tsa_config ]
+serial = {dir}/tsaserial
+crypto_device = builtin
+signer_digest = sha256
+default_policy = 1.2.3.4.1
+digests = sha256, sha384, sha512
+accuracy = secs:1
+ordering = yes
+tsa_name = no
+ess_cert_id_chain = no
+ess_cert_id_alg = sha256
 """
 
 
@@ -117,7 +132,7 @@ def pdfs(out):
 
 
 def setUpModule():
-    global TMP, UNSIGNED, SIGNED, ROOT_CA, OFFICE_P12, PASSFILE, TRUST, STRANGER_P12, EXPIRED, ROOT_P12_PARTS
+    global TMP, UNSIGNED, SIGNED, ROOT_CA, STRANGER_CA, OFFICE_P12, PASSFILE, TRUST, STRANGER_P12, EXPIRED, ROOT_P12_PARTS
     TMP = Path(tempfile.mkdtemp(prefix="sohoa-e2e-sign-"))
     PASSFILE = TMP / "pass.txt"
     PASSFILE.write_text(PASS + "\n", encoding="utf-8")
@@ -126,8 +141,8 @@ def setUpModule():
     ROOT_P12_PARTS = (key, pem)
     OFFICE_P12 = ROOT_CA.p12("office", key, pem, PASSFILE)
     EXPIRED = ROOT_CA.issue("expired", "/C=VN/O=UBND xã Cũ/CN=Hết hạn", "20200101000000Z", "20210101000000Z")
-    stranger = CA(TMP, "Stranger CA")
-    STRANGER_P12 = stranger.p12("stranger", *stranger.issue("stranger", "/C=VN/O=Không quen/CN=Ai đó"), PASSFILE)
+    STRANGER_CA = CA(TMP, "Stranger CA")
+    STRANGER_P12 = STRANGER_CA.p12("stranger", *STRANGER_CA.issue("stranger", "/C=VN/O=Không quen/CN=Ai đó"), PASSFILE)
     TRUST = TMP / "trust"
     TRUST.mkdir()
     shutil.copy(ROOT_CA.cert, TRUST / "root.pem")
@@ -353,6 +368,101 @@ class BadKeys(unittest.TestCase):
     def test_passphrase_never_on_the_command_line(self):
         r = sohoa("sign", UNSIGNED, "--sign", OFFICE_P12, "--sign-pass", PASS)
         self.assertEqual(r.returncode, 2)
+
+
+class TimeStamps(unittest.TestCase):
+    """PAdES B-T: an RFC 3161 time-stamp authority (`openssl ts -reply` behind a loopback HTTP server)."""
+
+    @classmethod
+    def setUpClass(cls):
+        (ROOT_CA.dir / "tsaserial").write_text("01\n")
+        cls.default = ROOT_CA.issue("tsa", "/C=VN/O=sohoa tests/CN=Test TSA", ext="tsa_ext") + (ROOT_CA,)
+        cls.tsa_key = None
+        cls.requests = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                query = self.rfile.read(int(self.headers["Content-Length"]))
+                cls.requests += 1
+                key, pem, ca = (cls.current.tsa_key, cls.current.tsa_pem, cls.current.tsa_ca) \
+                    if cls.current and cls.current.tsa_key else cls.default
+                q, a = ca.dir / "ts.tsq", ca.dir / "ts.tsr"
+                q.write_bytes(query)
+                subprocess.run(["openssl", "ts", "-reply", "-config", str(ca.cnf), "-queryfile", str(q), "-inkey",
+                                str(key), "-signer", str(pem), "-chain", str(ca.cert), "-out", str(a)],
+                               check=True, capture_output=True)
+                body = a.read_bytes()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/timestamp-reply")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        cls.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        cls.thread = threading.Thread(target=cls.server.serve_forever, daemon=True)
+        cls.thread.start()
+        cls.url = f"http://127.0.0.1:{cls.server.server_address[1]}/tsa"
+        cls.current = None
+
+    def setUp(self):
+        type(self).current = self
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.shutdown()
+        cls.server.server_close()
+
+    def test_b_t_signature_is_timestamped_and_verified(self):
+        out = copy_out("timestamped")
+        before = type(self).requests
+        r = sohoa("sign", out, "--sign", OFFICE_P12, "--sign-pass-file", PASSFILE, "--tsa", self.url)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(type(self).requests - before, 2)  # one when the key is opened (TSA check), one for the document
+        (pdf,) = pdfs(out)
+        data = pdf.read_bytes()
+        a, b, _ = byte_range(data)
+        der = TMP / "bt.der"
+        hexsig = data[a + 1:b - 1].rstrip(b"0")
+        der.write_bytes(bytes.fromhex((hexsig + b"0" * (len(hexsig) % 2)).decode()))
+        printed = sh("openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in", der).stdout
+        self.assertIn("id-smime-aa-timeStampToken", printed)
+        r = sohoa("verify", out, "--trust", TRUST)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        with zipfile.ZipFile(next((out / "packages").glob("*.zip"))) as z:
+            premis = z.read("HS-SIGN-1/data/metadata/preservation/premis.xml").decode()
+        self.assertIn("PAdES B-T (ETSI.CAdES.detached)", premis)
+        self.assertIn("time from an RFC 3161 time-stamp", premis)
+
+    def test_time_stamp_of_an_untrusted_tsa_is_named(self):
+        # The same office signs, time-stamped by a TSA under the stranger CA, which the receiver does not trust.
+        key, pem = STRANGER_CA.issue("tsa2", "/C=VN/O=Không quen/CN=Other TSA", ext="tsa_ext")
+        (STRANGER_CA.dir / "tsaserial").write_text("01\n")
+        self.tsa_key, self.tsa_pem, self.tsa_ca = key, pem, STRANGER_CA
+        try:
+            out = copy_out("untrusted-tsa")
+            r = sohoa("sign", out, "--sign", OFFICE_P12, "--sign-pass-file", PASSFILE, "--tsa", self.url)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        finally:
+            self.tsa_key = None
+        r = sohoa("verify", out, "--trust", TRUST)
+        self.assertEqual(r.returncode, 5, r.stdout)
+        self.assertIn("its time-stamp token does not hold", r.stdout)
+        both = TMP / "trust-both"
+        both.mkdir(exist_ok=True)
+        shutil.copy(ROOT_CA.cert, both / "root.pem")
+        shutil.copy(STRANGER_CA.cert, both / "stranger.pem")
+        r = sohoa("verify", out, "--trust", both)
+        self.assertEqual(r.returncode, 0, r.stdout)
+
+    def test_unreachable_tsa_signs_nothing(self):
+        out = copy_out("notsa")
+        r = sohoa("sign", out, "--sign", OFFICE_P12, "--sign-pass-file", PASSFILE, "--tsa", "http://127.0.0.1:9/tsa")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("cannot sign: time-stamp authority http://127.0.0.1:9/tsa: no answer", r.stderr)
+        BadKeys.assert_untouched(self, out)
 
 
 SOFTHSM_MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
