@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <future>
 #include <nlohmann/json.hpp>
@@ -13,7 +14,6 @@
 #include "core/error.h"
 #include "catalog/catalog.h"
 #include "package/package.h"
-#include "output/archive_terms.h"
 #include "report/report.h"
 #include "sign/sign.h"
 #include "verify/verify.h"
@@ -108,7 +108,14 @@ int verify_command(const std::string& target, const sohoa::verify::Options& opti
 
 /// Signs document.pdf of the batch's records; false when some could not be signed.
 bool sign_outputs(const std::filesystem::path& out, const sohoa::sign::Signer& signer) {
-  const auto s = sohoa::sign::sign_records(out, sohoa::sign::records_of_batch(out), signer, sohoa::output::output_epoch());
+  sohoa::sign::SignSummary s;
+  try {
+    // The signing time is a claim made in the office's name: the clock, never SOURCE_DATE_EPOCH.
+    s = sohoa::sign::sign_records(out, sohoa::sign::records_of_batch(out), signer, std::time(nullptr));
+  } catch (const sohoa::Error& e) {
+    std::fprintf(stderr, "sohoa: cannot sign: %s\n", e.what());
+    return false;
+  }
   for (const auto& f : s.failed) std::fprintf(stderr, "sohoa: %s\n", f.c_str());
   std::printf("sohoa: %d documents signed as \"%s\" (%s, serial %s) in %.0f ms, %.1f ms each; %d already signed; %zu failed\n",
               s.signed_now, signer.field_name().c_str(), signer.signer().subject.c_str(), signer.signer().serial.c_str(),
@@ -119,7 +126,7 @@ bool sign_outputs(const std::filesystem::path& out, const sohoa::sign::Signer& s
 /// The office's key, opened and checked before anything is written (nullptr without --sign).
 std::unique_ptr<sohoa::sign::Signer> open_signer(const sohoa::sign::KeySpec& spec) {
   if (spec.key.empty()) return nullptr;
-  return sohoa::sign::Signer::open(spec, sohoa::output::output_epoch());
+  return sohoa::sign::Signer::open(spec, std::time(nullptr));
 }
 
 int run_command(const sohoa::batch::Config& config, const std::string& dossier, const sohoa::sign::KeySpec& key) {

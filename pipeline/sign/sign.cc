@@ -576,6 +576,9 @@ std::vector<std::string> records_of_batch(const stdfs::path& out_root) {
 SignSummary sign_records(const stdfs::path& out_root, const std::vector<std::string>& record_ids, const Signer& signer,
                          long long signing_time) {
   SignSummary s;
+  if (signing_time > signer.signer().not_after)  // a long batch that outlived the certificate
+    throw Error(ErrorCode::unreadable, "the certificate of " + signer.signer().subject + " expired on " +
+                                           date_of(signer.signer().not_after) + ": nothing signed");
   const auto t0 = std::chrono::steady_clock::now();
   for (const std::string& id : record_ids) {
     const stdfs::path pdf_path = out_root / "records" / id / "document.pdf";
