@@ -113,6 +113,7 @@ bool sign_outputs(const std::filesystem::path& out, const sohoa::sign::Signer& s
     // The signing time is a claim made in the office's name: the clock, never SOURCE_DATE_EPOCH.
     s = sohoa::sign::sign_records(out, sohoa::sign::records_of_batch(out), signer, std::time(nullptr));
   } catch (const sohoa::Error& e) {
+    if (e.code() == sohoa::ErrorCode::busy) throw;  // another run writes OUT: touch nothing more
     std::fprintf(stderr, "sohoa: cannot sign: %s\n", e.what());
     return false;
   }
@@ -168,7 +169,7 @@ int sign_command(const std::filesystem::path& out, const std::string& dossier, c
     return all_signed ? kOk : kSomeInputsUnread;
   } catch (const sohoa::Error& e) {
     std::fprintf(stderr, "sohoa: cannot sign: %s\n", e.what());
-    return kFatal;
+    return e.code() == sohoa::ErrorCode::busy ? kBusy : kFatal;
   }
 }
 

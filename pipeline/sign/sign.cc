@@ -15,6 +15,10 @@
 #include <qpdf/QPDFObjectHandle.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -576,6 +580,16 @@ std::vector<std::string> records_of_batch(const stdfs::path& out_root) {
 SignSummary sign_records(const stdfs::path& out_root, const std::vector<std::string>& record_ids, const Signer& signer,
                          long long signing_time) {
   SignSummary s;
+  // The lock `sohoa run` holds while it writes OUT: never sign under a running batch.
+  struct Lock {
+    int fd = -1;
+    ~Lock() {
+      if (fd >= 0) ::close(fd);
+    }
+  } lock;
+  lock.fd = ::open((out_root / ".sohoa.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock.fd < 0 || ::flock(lock.fd, LOCK_EX | LOCK_NB) != 0)
+    throw Error(ErrorCode::busy, "another sohoa run is writing to " + out_root.string() + "; sign when it is done");
   if (signing_time > signer.signer().not_after)  // a long batch that outlived the certificate
     throw Error(ErrorCode::unreadable, "the certificate of " + signer.signer().subject + " expired on " +
                                            date_of(signer.signer().not_after) + ": nothing signed");

@@ -365,6 +365,16 @@ class BadKeys(unittest.TestCase):
         self.assertIn("SOHOA_NO_SUCH_VAR", r.stderr)
         self.assertFalse((out / "records").exists())
 
+    def test_sign_waits_for_no_running_batch(self):
+        import fcntl
+        out = copy_out("busy")
+        with open(out / ".sohoa.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running `sohoa run` holds it
+            r = sohoa("sign", out, "--sign", OFFICE_P12, "--sign-pass-file", PASSFILE)
+        self.assertEqual(r.returncode, 4, r.stdout + r.stderr)
+        self.assertIn("another sohoa run is writing to", r.stderr)
+        self.assert_untouched(out)
+
     def test_passphrase_never_on_the_command_line(self):
         r = sohoa("sign", UNSIGNED, "--sign", OFFICE_P12, "--sign-pass", PASS)
         self.assertEqual(r.returncode, 2)
