@@ -166,6 +166,23 @@ def tearDownModule():
     shutil.rmtree(TMP, ignore_errors=True)
 
 
+def nss_db():
+    """A temporary NSS database trusting the test root, for pdfsig."""
+    nss = TMP / "nss"
+    if not nss.exists():
+        nss.mkdir()
+        sh("certutil", "-N", "-d", f"sql:{nss}", "--empty-password")
+        sh("certutil", "-A", "-d", f"sql:{nss}", "-n", "sohoa test root", "-t", "CT,C,C", "-i", ROOT_CA.cert)
+    return f"sql:{nss}"
+
+
+def assert_pdfsig_valid(test, pdf):
+    r = sh("pdfsig", "-nssdir", nss_db(), pdf)
+    test.assertIn("Signature Validation: Signature is Valid.", r.stdout)
+    test.assertIn("Certificate Validation: Certificate is Trusted.", r.stdout)
+    return r.stdout
+
+
 def byte_range(data):
     m = list(re.finditer(rb"/ByteRange \[0 (\d+) (\d+) (\d+)\]", data))[-1]
     return tuple(int(x) for x in m.groups())
@@ -173,18 +190,11 @@ def byte_range(data):
 
 class SignedPdf(unittest.TestCase):
     def test_pdfsig_reports_valid_signature_and_trusted_chain(self):
-        nss = TMP / "nss"
-        if not nss.exists():
-            nss.mkdir()
-            sh("certutil", "-N", "-d", f"sql:{nss}", "--empty-password")
-            sh("certutil", "-A", "-d", f"sql:{nss}", "-n", "sohoa test root", "-t", "CT,C,C", "-i", ROOT_CA.cert)
         (pdf,) = pdfs(SIGNED)
-        r = sh("pdfsig", "-nssdir", f"sql:{nss}", pdf)
-        self.assertIn("Signature Validation: Signature is Valid.", r.stdout)
-        self.assertIn("Certificate Validation: Certificate is Trusted.", r.stdout)
-        self.assertIn("Bộ phận Một cửa", r.stdout)  # signer common name
-        self.assertIn("Signature Type: ETSI.CAdES.detached", r.stdout)
-        self.assertIn("Total document signed", r.stdout)
+        stdout = assert_pdfsig_valid(self, pdf)
+        self.assertIn("Bộ phận Một cửa", stdout)  # signer common name
+        self.assertIn("Signature Type: ETSI.CAdES.detached", stdout)
+        self.assertIn("Total document signed", stdout)
         # The same file against an empty NSS database: pdfsig must not call it trusted.
         empty = TMP / "nss-empty"
         if not empty.exists():
@@ -439,6 +449,7 @@ class TimeStamps(unittest.TestCase):
         der.write_bytes(bytes.fromhex((hexsig + b"0" * (len(hexsig) % 2)).decode()))
         printed = sh("openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in", der).stdout
         self.assertIn("id-smime-aa-timeStampToken", printed)
+        assert_pdfsig_valid(self, pdf)
         r = sohoa("verify", out, "--trust", TRUST)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         with zipfile.ZipFile(next((out / "packages").glob("*.zip"))) as z:
@@ -520,6 +531,7 @@ class Token(unittest.TestCase):
         self.assertIn("2 signature(s) checked", r.stdout)
         (pdf,) = pdfs(out)
         self.assertIn(b"/SubFilter /ETSI.CAdES.detached", pdf.read_bytes())
+        assert_pdfsig_valid(self, pdf)
 
     def test_missing_token(self):
         out = copy_out("notoken")
