@@ -4,6 +4,7 @@ A root CA, the office's certificate, a stranger CA and an expired certificate ar
 the openssl command; pdfsig (Poppler, NSS) and qpdf judge the signed PDFs independently of sohoa.
 One sample page is recognised once; every other output is a copy of that one, signed differently.
 """
+import fcntl
 import http.server
 import json
 import os
@@ -376,7 +377,6 @@ class BadKeys(unittest.TestCase):
         self.assertFalse((out / "records").exists())
 
     def test_sign_waits_for_no_running_batch(self):
-        import fcntl
         out = copy_out("busy")
         with open(out / ".sohoa.lock", "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running `sohoa run` holds it
