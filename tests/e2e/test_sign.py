@@ -336,13 +336,14 @@ class Package(unittest.TestCase):
         self.assertEqual(chain.count("BEGIN CERTIFICATE"), 2)  # the office, then the root
         self.assertIn(ROOT_CA.cert.read_text().strip(), chain)
         self.assertIn('OTHERMDTYPE="X.509 CERTIFICATE CHAIN (PEM)"', mets)
-        schema = SHARED / "schemas" / "mets.xsd"
-        if schema.exists():
-            with tempfile.TemporaryDirectory() as tmp:
-                (Path(tmp) / "METS.xml").write_text(mets, encoding="utf-8")
-                r = subprocess.run(["xmllint", "--nonet", "--noout", "--schema", str(schema), str(Path(tmp) / "METS.xml")],
-                                   capture_output=True, text=True)
-                self.assertEqual(r.returncode, 0, r.stderr)
+        schema = SHARED / "schemas" / "mets-1.12.1.xsd"
+        if not schema.exists():
+            self.skipTest(f"METS schema not found in {SHARED}/schemas (set SOHOA_SHARED); the rest was checked")
+        with tempfile.TemporaryDirectory() as tmp:
+            (Path(tmp) / "METS.xml").write_text(mets, encoding="utf-8")
+            r = subprocess.run(["xmllint", "--nonet", "--noout", "--schema", str(schema), str(Path(tmp) / "METS.xml")],
+                               capture_output=True, text=True)
+            self.assertEqual(r.returncode, 0, r.stderr)
 
 
 class BadKeys(unittest.TestCase):
