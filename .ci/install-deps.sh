@@ -18,4 +18,4 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   zip unzip tar file \
   libxml2-dev libxml2-utils icc-profiles-free python3-jsonschema chromium \
   clang libclang-rt-14-dev \
-  hunspell-vi
+  hunspell-vi openssl softhsm2 opensc libengine-pkcs11-openssl libnss3-tools

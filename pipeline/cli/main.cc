@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <future>
 #include <nlohmann/json.hpp>
@@ -14,6 +15,7 @@
 #include "catalog/catalog.h"
 #include "package/package.h"
 #include "report/report.h"
+#include "sign/sign.h"
 #include "verify/verify.h"
 
 namespace {
@@ -87,13 +89,16 @@ int search_command(const std::string& where, const sohoa::catalog::Query& q, boo
   }
 }
 
-int verify_command(const std::string& target) {
+int verify_command(const std::string& target, const sohoa::verify::Options& options) {
   try {
     const std::filesystem::path p(target);
-    const auto rep = std::filesystem::is_directory(p) ? sohoa::verify::verify_out(p) : sohoa::verify::verify_package(p);
+    const auto rep = std::filesystem::is_directory(p) ? sohoa::verify::verify_out(p, options) : sohoa::verify::verify_package(p, options);
     for (const auto& pr : rep.problems) std::printf("%s: %s\n", pr.where.c_str(), pr.what.c_str());
     std::printf("sohoa verify: %d package(s), %d record(s), %d file(s) checked; %zu problem(s)%s\n", rep.packages, rep.records,
                 rep.files, rep.problems.size(), rep.ok() ? ", all good" : "");
+    if (rep.signatures > 0 || !options.trust_dir.empty())
+      std::printf("sohoa verify: %d signature(s) checked%s\n", rep.signatures,
+                  options.trust_dir.empty() ? " (integrity only: give --trust DIR to check who signed)" : "");
     return rep.ok() ? kOk : kVerifyFailed;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "sohoa: %s\n", e.what());
@@ -101,7 +106,38 @@ int verify_command(const std::string& target) {
   }
 }
 
-int run_command(const sohoa::batch::Config& config, const std::string& dossier) {
+/// Signs document.pdf of the batch's records; false when some could not be signed.
+bool sign_outputs(const std::filesystem::path& out, const sohoa::sign::Signer& signer) {
+  sohoa::sign::SignSummary s;
+  try {
+    // The signing time is a claim made in the office's name: the clock, never SOURCE_DATE_EPOCH.
+    s = sohoa::sign::sign_records(out, sohoa::sign::records_of_batch(out), signer, std::time(nullptr));
+  } catch (const sohoa::Error& e) {
+    if (e.code() == sohoa::ErrorCode::busy) throw;  // another run writes OUT: touch nothing more
+    std::fprintf(stderr, "sohoa: cannot sign: %s\n", e.what());
+    return false;
+  }
+  for (const auto& f : s.failed) std::fprintf(stderr, "sohoa: %s\n", f.c_str());
+  std::printf("sohoa: %d documents signed as \"%s\" (%s, serial %s) in %.0f ms, %.1f ms each; %d already signed; %zu failed\n",
+              s.signed_now, signer.field_name().c_str(), signer.signer().subject.c_str(), signer.signer().serial.c_str(),
+              s.ms_total, s.signed_now ? s.ms_total / s.signed_now : 0.0, s.already_signed, s.failed.size());
+  return s.failed.empty();
+}
+
+/// The office's key, opened and checked before anything is written (nullptr without --sign).
+std::unique_ptr<sohoa::sign::Signer> open_signer(const sohoa::sign::KeySpec& spec) {
+  if (spec.key.empty()) return nullptr;
+  return sohoa::sign::Signer::open(spec, std::time(nullptr));
+}
+
+int run_command(const sohoa::batch::Config& config, const std::string& dossier, const sohoa::sign::KeySpec& key) {
+  std::unique_ptr<sohoa::sign::Signer> signer;
+  try {
+    signer = open_signer(key);
+  } catch (const sohoa::Error& e) {
+    std::fprintf(stderr, "sohoa: cannot sign: %s\n", e.what());
+    return kFatal;
+  }
   try {
     sohoa::ocr::EngineConfig ec;
     ec.lang = "vie";
@@ -111,8 +147,9 @@ int run_command(const sohoa::batch::Config& config, const std::string& dossier) 
                    e.member ? e.member->c_str() : "", e.reason.c_str());
     std::printf("sohoa: %d inputs, %d pages, %d records written to %s; %zu could not be read\n", summary.inputs,
                 summary.pages, summary.records, (config.out / "records").c_str(), summary.errors.size());
+    const bool all_signed = !signer || sign_outputs(config.out, *signer);
     archive_outputs(config, dossier);
-    return summary.errors.empty() ? kOk : kSomeInputsUnread;
+    return summary.errors.empty() && all_signed ? kOk : kSomeInputsUnread;
   } catch (const sohoa::Error& e) {
     std::fprintf(stderr, "sohoa: %s\n", e.what());
     return e.code() == sohoa::ErrorCode::busy ? kBusy : kFatal;
@@ -120,6 +157,39 @@ int run_command(const sohoa::batch::Config& config, const std::string& dossier) 
     std::fprintf(stderr, "sohoa: internal error: %s\n", e.what());
     return kFatal;
   }
+}
+
+int sign_command(const std::filesystem::path& out, const std::string& dossier, const sohoa::sign::KeySpec& key) {
+  try {
+    const auto signer = open_signer(key);
+    const bool all_signed = sign_outputs(out, *signer);
+    sohoa::batch::Config config;
+    config.out = out;
+    archive_outputs(config, dossier);
+    return all_signed ? kOk : kSomeInputsUnread;
+  } catch (const sohoa::Error& e) {
+    std::fprintf(stderr, "sohoa: cannot sign: %s\n", e.what());
+    return e.code() == sohoa::ErrorCode::busy ? kBusy : kFatal;
+  }
+}
+
+/// --sign and its companions, shared by `run` and `sign`.
+void add_sign_options(CLI::App* cmd, sohoa::sign::KeySpec& key, bool required) {
+  auto* opt = cmd->add_option("--sign", key.key,
+                              "Sign each document.pdf (PAdES) with this key: a PKCS#12 file (.p12/.pfx) or a PKCS#11 "
+                              "token URI, e.g. \"pkcs11:token=Office;object=signing\"");
+  if (required) opt->required();
+  opt->group("Signing");
+  cmd->add_option("--sign-pass-file", key.passphrase_file, "File whose first line is the passphrase or token PIN")
+      ->check(CLI::ExistingFile)->group("Signing");
+  cmd->add_option("--sign-pass-env", key.passphrase_env, "Environment variable holding the passphrase or PIN")->group("Signing");
+  cmd->add_option("--sign-cert", key.cert_file, "Token only: the certificate (PEM/DER) when it is not stored on the token")
+      ->check(CLI::ExistingFile)->group("Signing");
+  cmd->add_option("--sign-chain", key.chain_file, "CA certificates (PEM) to embed with each signature")
+      ->check(CLI::ExistingFile)->group("Signing");
+  cmd->add_option("--sign-name", key.field_name, "Signature field name (default: the certificate's organisation)")->group("Signing");
+  cmd->add_option("--pkcs11-module", key.pkcs11_module, "PKCS#11 module of the token (default: p11-kit's proxy)")->group("Signing");
+  cmd->add_option("--tsa", key.tsa_url, "RFC 3161 time-stamp authority (http://...): PAdES B-T instead of B-B")->group("Signing");
 }
 
 }  // namespace
@@ -167,6 +237,8 @@ int main(int argc, char** argv) {
   run->add_option("--dump-ocr-images", dump_ocr_images,
                   "Measuring aid: also write each image given to recognition (PNG, at the DPI Tesseract is told)")
       ->group("");  // hidden: for bench/, not for users
+  sohoa::sign::KeySpec key;
+  add_sign_options(run, key, false);
   run->footer(
       "Example:\n  sohoa run scans/ -o out/\n\n"
       "Writes OUT/batch.json with counts, per-stage timings and every input that could not be read.\n" +
@@ -182,6 +254,17 @@ int main(int argc, char** argv) {
   search->add_flag("--json", search_json, "A JSON array for scripts");
   CLI::App* verify = app.add_subcommand("verify", "Check a package zip or a whole output folder, byte for byte");
   verify->add_option("TARGET", verify_target, "OUT/packages/<mã hồ sơ>.zip or OUT")->required()->check(CLI::ExistingPath);
+  sohoa::verify::Options verify_options;
+  verify->add_option("--trust", verify_options.trust_dir,
+                     "Folder of PEM certificates to trust: every document.pdf must then carry a signature chaining to one")
+      ->check(CLI::ExistingDirectory);
+  verify->add_option("--crl", verify_options.crl_files, "CRL file (PEM or DER); a signer listed in it is reported revoked")
+      ->check(CLI::ExistingFile);
+  std::string sign_out, sign_dossier;
+  CLI::App* sign = app.add_subcommand("sign", "Sign every unsigned document.pdf of OUT, then rewrite its packages and catalog");
+  sign->add_option("OUT", sign_out, "Output folder of an earlier run")->required()->check(CLI::ExistingDirectory);
+  sign->add_option("--dossier", sign_dossier, "As for run: mã hồ sơ of inputs outside any dossier folder");
+  add_sign_options(sign, key, true);
   verify->footer("Exit status: 0 all good; 5 problems found (each printed as \"PATH: what\"); 1 cannot be read; 2 wrong usage.");
 
   try {
@@ -198,11 +281,12 @@ int main(int argc, char** argv) {
     q.reusable_only = search_reusable;
     return search_command(search_out, q, search_json);
   }
-  if (verify->parsed()) return verify_command(verify_target);
+  if (verify->parsed()) return verify_command(verify_target, verify_options);
+  if (sign->parsed()) return sign_command(sign_out, sign_dossier, key);
 
   for (const auto& in : inputs) config.inputs.emplace_back(in);
   config.out = out;
   config.progress = !quiet;
   config.dump_ocr_images = dump_ocr_images;
-  return run_command(config, dossier);
+  return run_command(config, dossier, key);
 }

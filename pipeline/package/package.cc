@@ -14,6 +14,7 @@
 #include "output/archive_terms.h"
 #include "output/xml.h"
 #include "package/zip.h"
+#include "sign/signature.h"
 
 namespace sohoa::package {
 namespace stdfs = std::filesystem;
@@ -74,8 +75,16 @@ std::string descriptive_xml(const std::string& code, const Member& m, const json
   return x;
 }
 
+/// Signatures of each record's PDF (record name -> signatures), and where each signer's chain is.
+struct Signed {
+  std::map<std::string, std::vector<sign::Found>> of;
+  std::map<std::string, std::string> chain_file;  // signer serial + issuer -> path under data/
+};
+
+std::string signer_key(const sign::SignerInfo& s) { return s.issuer + "/" + s.serial; }
+
 std::string premis_xml(const std::string& code, const std::vector<std::pair<Member, json>>& records,
-                       const std::map<std::string, const Payload*>& pdfs, const std::string& now) {
+                       const std::map<std::string, const Payload*>& pdfs, const std::string& now, const Signed& sigs) {
   const std::string tess = tesseract::TessBaseAPI::Version();
   auto id = [](const std::string& type, const std::string& value) {
     return "<premis:" + type + "IdentifierType>local</premis:" + type + "IdentifierType><premis:" + type +
@@ -134,6 +143,20 @@ std::string premis_xml(const std::string& code, const std::vector<std::pair<Memb
           "class " + jstr(rec, "class") + ", doc_type " + jstr(rec, "doc_type") + ", confidence " + buf + ", method " +
               jstr(cl, "method") + (rec.value("review", false) ? ", needs review" : ""),
           sohoa_agent, m.name + ".pdf");
+    auto sit = sigs.of.find(m.name);
+    if (sit == sigs.of.end()) continue;
+    int k = 0;
+    for (const sign::Found& f : sit->second) {
+      const std::string level = f.timestamped ? "B-T" : "B-B";
+      auto cf = sigs.chain_file.find(signer_key(f.signer));
+      event(m.name + "-signature" + (k++ ? "-" + std::to_string(k) : ""), "digital signature generation",
+            output::iso_utc(f.signing_time),
+            "PAdES " + level + " (" + f.sub_filter + ") signature \"" + f.field + "\" on " + m.name + ".pdf by " +
+                f.signer.subject + ", certificate serial " + f.signer.serial + " issued by " + f.signer.issuer +
+                (f.timestamped ? "; time from an RFC 3161 time-stamp" : "; time claimed by the signer") +
+                (cf != sigs.chain_file.end() ? "; certificate chain in " + cf->second : ""),
+            "certificate " + f.signer.serial, m.name + ".pdf");
+    }
   }
   event(code + "-packaging", "information package creation", now,
         "BagIt 1.0 bag holding an E-ARK CSIP package of dossier " + code, sohoa_agent, "");
@@ -143,6 +166,15 @@ std::string premis_xml(const std::string& code, const std::vector<std::pair<Memb
   x += "  <premis:agent><premis:agentIdentifier>" + id("agent", "tesseract " + tess) +
        "</premis:agentIdentifier><premis:agentName>Tesseract OCR</premis:agentName><premis:agentType>software"
        "</premis:agentType><premis:agentVersion>" + xml_escape(tess) + "</premis:agentVersion></premis:agent>\n";
+  std::map<std::string, const sign::SignerInfo*> signers;
+  for (const auto& [name, found] : sigs.of)
+    for (const auto& f : found) signers.emplace("certificate " + f.signer.serial, &f.signer);
+  for (const auto& [agent, s] : signers)
+    x += "  <premis:agent><premis:agentIdentifier>" + id("agent", agent) + "</premis:agentIdentifier><premis:agentName>" +
+         xml_escape(s->subject) + "</premis:agentName><premis:agentType>organization</premis:agentType><premis:agentNote>" +
+         xml_escape("signer: X.509 certificate serial " + s->serial + " issued by " + s->issuer + ", valid " +
+                    output::iso_utc(s->not_before) + " to " + output::iso_utc(s->not_after)) +
+         "</premis:agentNote></premis:agent>\n";
   x += "</premis:premis>\n";
   return x;
 }
@@ -192,8 +224,10 @@ std::string mets_xml(const std::string& code, const std::vector<Payload>& payloa
     if (p.path.rfind("metadata/preservation/", 0) != 0) continue;
     const std::string amd_id = "premis-" + std::to_string(++n);
     all_amd.push_back(amd_id);
+    const bool premis = p.path.size() > 4 && p.path.substr(p.path.size() - 4) == ".xml";
     x += "    <mets:digiprovMD ID=\"" + amd_id + "\" STATUS=\"CURRENT\"><mets:mdRef" + href(p.path) +
-         " MDTYPE=\"PREMIS\"" + checksum_attrs(p, now) + "/></mets:digiprovMD>\n";
+         (premis ? " MDTYPE=\"PREMIS\"" : " MDTYPE=\"OTHER\" OTHERMDTYPE=\"X.509 CERTIFICATE CHAIN (PEM)\"") +
+         checksum_attrs(p, now) + "/></mets:digiprovMD>\n";
   }
   x += "  </mets:amdSec>\n  <mets:fileSec ID=\"filesec\">\n"
        "    <mets:fileGrp ID=\"grp-rep1\" USE=\"Representations/rep1/Data\">\n";
@@ -303,8 +337,25 @@ std::vector<Written> write_packages(const stdfs::path& out_root, const Options& 
         const std::string file = p.path.substr(std::string(kRepData).size());
         pdfs[file.substr(0, file.size() - 4)] = &p;
       }
+    // Signed PDFs: who signed, and each signer's certificate chain kept beside the PREMIS.
+    Signed sigs;
+    std::vector<Payload> chains;
+    for (const auto& [name, p] : pdfs) {
+      if (p->bytes.find("/ByteRange") == std::string::npos) continue;
+      auto found = sign::find_signatures(p->bytes);
+      for (const auto& f : found) {
+        if (f.signer.chain_pem.empty() || sigs.chain_file.count(signer_key(f.signer))) continue;
+        std::string pem;
+        for (const auto& c : f.signer.chain_pem) pem += c;
+        const std::string path = "metadata/preservation/certificates/" + sha256_of(f.signer.chain_pem.front()).substr(0, 16) + ".pem";
+        sigs.chain_file[signer_key(f.signer)] = path;
+        chains.push_back({path, pem, "application/x-pem-file"});
+      }
+      if (!found.empty()) sigs.of[name] = std::move(found);
+    }
     std::vector<Payload> payload = desc;
-    payload.push_back({"metadata/preservation/premis.xml", premis_xml(d.code, records, pdfs, now), "application/xml"});
+    payload.push_back({"metadata/preservation/premis.xml", premis_xml(d.code, records, pdfs, now, sigs), "application/xml"});
+    payload.insert(payload.end(), chains.begin(), chains.end());
     payload.insert(payload.end(), rep.begin(), rep.end());
     const std::string mets = mets_xml(d.code, payload, now);
 

@@ -18,6 +18,7 @@
 #include "core/error.h"
 #include "package/package.h"
 #include "package/zip.h"
+#include "sign/signature.h"
 #include "verify/json_schema.h"
 
 namespace sohoa::verify {
@@ -77,10 +78,31 @@ int alto_page_count(const std::string& bytes) {
   return n;
 }
 
+/// What the signature checks need: the trust anchors (none: integrity only) and a counter.
+struct Signatures {
+  std::shared_ptr<const sign::Trust> trust;
+  int checked = 0;
+  explicit Signatures(const Options& o) {
+    if (!o.trust_dir.empty()) trust = sign::Trust::load(o.trust_dir, o.crl_files);
+  }
+};
+
+void check_signatures(const std::string& where, const std::string& pdf_name, const std::string& pdf, Signatures& sigs,
+                      std::vector<Problem>& out) {
+  if (!sigs.trust && pdf.find("/ByteRange") == std::string::npos) return;  // unsigned, and nobody asked for a signature
+  const auto checks = sign::check_pdf(pdf, sigs.trust.get());
+  if (checks.empty() && sigs.trust) out.push_back({where, pdf_name + ": not signed"});
+  for (const auto& c : checks) {
+    ++sigs.checked;
+    const std::string who = c.found.signer.subject.empty() ? "" : " by " + c.found.signer.subject;
+    for (const auto& p : c.problems) out.push_back({where, pdf_name + ": signature \"" + c.found.field + "\"" + who + ": " + p});
+  }
+}
+
 /// The checks shared by a record folder and a record inside a package.
 void check_record(const std::string& where, const std::string& rec_bytes, const std::string* pdf, const std::string* text,
                   const std::string* alto, const std::string& pdf_name, const std::string& text_name,
-                  const std::string& alto_name, std::vector<Problem>& out) {
+                  const std::string& alto_name, std::vector<Problem>& out, Signatures& sigs) {
   const json rec = json::parse(rec_bytes, nullptr, false);
   if (rec.is_discarded()) {
     out.push_back({where, "record.json is not valid JSON"});
@@ -101,6 +123,7 @@ void check_record(const std::string& where, const std::string& rec_bytes, const 
     if (n < 0) out.push_back({where, pdf_name + " cannot be read: " + err});
     else if (n != nonblank) out.push_back({where, pdf_name + " has " + std::to_string(n) + " pages, record.json " + std::to_string(nonblank) + " non-blank"});
     else if (!err.empty()) out.push_back({where, pdf_name + ": " + err});
+    check_signatures(where, pdf_name, *pdf, sigs, out);
   }
   if (!text) out.push_back({where, text_name + " is missing"});
   else {
@@ -129,8 +152,9 @@ std::map<std::string, std::string> parse_manifest(const std::string& text) {
 
 }  // namespace
 
-Report verify_package(const stdfs::path& zip) {
+Report verify_package(const stdfs::path& zip, const Options& options) {
   Report r;
+  Signatures sigs(options);
   r.packages = 1;
   const std::string pkg = zip.filename().string();
   std::vector<package::ZipEntry> entries;
@@ -232,13 +256,15 @@ Report verify_package(const stdfs::path& zip) {
     const std::string rep = "data/" + std::string(package::kRepData) + name;
     ++r.records;
     check_record(pkg + ":" + name, *b, get(rep + ".pdf"), get(rep + ".txt"), get(rep + ".alto.xml"), top + rep + ".pdf",
-                 top + rep + ".txt", top + rep + ".alto.xml", r.problems);
+                 top + rep + ".txt", top + rep + ".alto.xml", r.problems, sigs);
   }
+  r.signatures = sigs.checked;
   return r;
 }
 
-Report verify_out(const stdfs::path& out) {
+Report verify_out(const stdfs::path& out, const Options& options) {
   Report r;
+  Signatures sigs(options);
   const json batch = json::parse(slurp(out / "batch.json"), nullptr, false);
   if (batch.is_discarded()) {
     r.problems.push_back({(out / "batch.json").string(), "missing or not valid JSON"});
@@ -291,7 +317,7 @@ Report verify_out(const stdfs::path& out) {
       }
       auto ptr = [&](const char* f) { return bytes.count(f) ? &bytes[f] : nullptr; };
       check_record(where, bytes["record.json"], ptr("document.pdf"), ptr("text.txt"), ptr("alto.xml"), "document.pdf",
-                   "text.txt", "alto.xml", r.problems);
+                   "text.txt", "alto.xml", r.problems, sigs);
       if (db == nullptr && !stdfs::exists(catalog)) continue;
       if (!cat_records.count(rid)) r.problems.push_back({where, "not in the catalog"});
       for (const auto& [f, b] : bytes) {
@@ -313,8 +339,9 @@ Report verify_out(const stdfs::path& out) {
       if (e.path().extension() == ".zip" && e.path().filename().string()[0] != '.') zips.push_back(e.path());
     std::sort(zips.begin(), zips.end());
     for (const auto& z : zips) {
-      Report pr = verify_package(z);
+      Report pr = verify_package(z, options);
       r.packages += pr.packages;
+      r.signatures += pr.signatures;
       r.files += pr.files;
       for (auto& p : pr.problems) r.problems.push_back({"packages/" + p.where, p.what});
       const std::string code = z.stem().string();
@@ -331,6 +358,7 @@ Report verify_out(const stdfs::path& out) {
   }
   for (const auto& [code, v] : cat_packages)
     if (!seen.count(code)) r.problems.push_back({"packages/" + code + ".zip", "in the catalog but missing"});
+  r.signatures += sigs.checked;
   return r;
 }
 

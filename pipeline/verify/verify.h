@@ -13,16 +13,24 @@ struct Problem {
 
 struct Report {
   int packages = 0, records = 0, files = 0;  // what was checked
+  int signatures = 0;                         // PDF signatures checked
   std::vector<Problem> problems;
   bool ok() const { return problems.empty(); }
 };
 
+/// Signatures of each document.pdf are always checked for integrity; with a trust folder every
+/// document.pdf must be signed by a certificate chaining to one of its certificates.
+struct Options {
+  std::filesystem::path trust_dir;                  // PEM certificates to trust
+  std::vector<std::filesystem::path> crl_files;     // revoked certificates
+};
+
 /// A package zip: BagIt manifests (SHA-256, SHA-512), tag manifest, Payload-Oxum, METS sizes and
 /// SHA-256 of every file, every file listed, record.json against the schema, page counts.
-Report verify_package(const std::filesystem::path& zip);
+Report verify_package(const std::filesystem::path& zip, const Options& options = {});
 
 /// An output folder: every record of batch.json complete (PDF, text, ALTO, schema-valid record.json),
 /// page counts, files against the catalog's checksums, packages against the catalog, every package.
-Report verify_out(const std::filesystem::path& out_root);
+Report verify_out(const std::filesystem::path& out_root, const Options& options = {});
 
 }  // namespace sohoa::verify
