@@ -1,6 +1,7 @@
 #include "doctypes/validators.h"
 
 #include <unicode/uchar.h>
+#include <unicode/locid.h>
 #include <unicode/unistr.h>
 
 #include <cstdio>
@@ -46,8 +47,13 @@ std::string check_number(const std::string& v, const Type& type) {
 /// THÀNH PHỐ QUY" (the end of "Quy Nhơn" lost) is not.
 std::string check_places(const std::string& v) {
   if (!lexicon::lexicon().ok) return "";
-  static const std::regex type_word(R"((^|\s)(tinh|thanh pho|tp\.?|quan|huyen|thi xa|thi tran|phuong|xa(?!\s+hoi\b))\s+\S)");
-  const std::string f = text::fold(v);
+  // Type words as printed, with their marks: "QUẢN LÝ" is no "quận", and a word whose marks OCR
+  // lost is not counted (the lookup alone decides then).
+  static const std::regex type_word(R"((^|\s)(tỉnh|thành phố|quận|huyện|thị xã|thị trấn|phường|xã(?!\s+hội))\s+\S)");
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(text::nfc(v));
+  u.toLower(icu::Locale("vi"));
+  std::string f;
+  u.toUTF8String(f);
   const auto named = std::distance(std::sregex_iterator(f.begin(), f.end(), type_word), std::sregex_iterator());
   const auto found = lexicon::find_places(v).size();
   if (static_cast<size_t>(named) > found)

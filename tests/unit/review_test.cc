@@ -87,7 +87,10 @@ TEST(Catalogue, WhatATypeMustAndMayHave) {
   const auto& cat = doctypes::catalogue();
   EXPECT_TRUE(cat.get("quyet_dinh").must_have("trich_yeu"));
   EXPECT_TRUE(cat.get("can_cuoc").must_have("so_dinh_danh"));
-  EXPECT_FALSE(cat.get("bien_nhan").expects("so_ky_hieu"));
+  // A receipt may carry a number (…/TNHS) but need not; a bare "1" read there is no number.
+  EXPECT_FALSE(cat.get("bien_nhan").must_have("so_ky_hieu"));
+  EXPECT_NE(doctypes::check("so_ky_hieu", "1", cat.get("bien_nhan")), "");
+  EXPECT_EQ(doctypes::check("so_ky_hieu", "138", cat.get("giay_khai_sinh")), "");  // a register number
   EXPECT_TRUE(cat.get("bien_nhan").must_have("co_quan_ban_hanh"));
   EXPECT_EQ(cat.get("giay_xac_nhan_tinh_trang_hon_nhan").valid_months, 6);
   EXPECT_FALSE(cat.get("khac").review_always.empty());
@@ -166,6 +169,10 @@ TEST(Validators, AuthorityAndName) {
   EXPECT_EQ(doctypes::check("authority", "ỦY BAN NHÂN DÂN PHƯỜNG VĨNH HẢI", t), "");
   EXPECT_EQ(doctypes::check("authority", "SỞ GIÁO DỤC VÀ ĐÀO TẠO NGHỆ AN", t), "");
   EXPECT_NE(doctypes::check("authority", "KHÁNH HÒA", t), "");
+  // The gazetteer knows Quy Nhơn, not a city called Quy; "QUẢN LÝ" is no district.
+  EXPECT_NE(doctypes::check("authority", "UBND THÀNH PHỐ QUY", t), "");
+  EXPECT_EQ(doctypes::check("authority", "UBND THÀNH PHỐ QUY NHƠN", t), "");
+  EXPECT_EQ(doctypes::check("authority", "CỤC CẢNH SÁT QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI", t), "");
   EXPECT_EQ(doctypes::check("person_name", "Nguyễn Văn An", t), "");
   EXPECT_NE(doctypes::check("person_name", "Nguyễn Văn4 An", t), "");
   EXPECT_NE(doctypes::check("person_name", "An", t), "");
