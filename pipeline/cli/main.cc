@@ -142,6 +142,9 @@ int run_command(const sohoa::batch::Config& config, const std::string& dossier) 
     return summary.errors.empty() ? kOk : kSomeInputsUnread;
   } catch (const sohoa::Error& e) {
     std::fprintf(stderr, "sohoa: %s\n", e.what());
+    if (e.code() == sohoa::ErrorCode::output_io)
+      std::fprintf(stderr, "sohoa: no half-written record is left; make room (or fix the output folder) and run the "
+                           "same command again: inputs already finished are kept, the rest is done\n");
     return e.code() == sohoa::ErrorCode::busy ? kBusy : kFatal;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "sohoa: internal error: %s\n", e.what());
