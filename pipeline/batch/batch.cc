@@ -428,7 +428,7 @@ class Runner {
     j["pages"] = s.pages;
     j["records"] = s.records;
     j["pages_processed"] = total_pages;
-      j["inputs_resumed"] = resumed_;
+    j["inputs_resumed"] = resumed_;
     j["records_resumed"] = records_resumed_;
     json timings = json::object();
     for (int i = 0; i < kStageCount; ++i) timings[kStageNames[i]] = timings_.micros[i].load() / 1e6;

@@ -175,7 +175,7 @@ int main(int argc, char** argv) {
   bool quiet = false;
 
   CLI::App* run = app.add_subcommand("run", "OCR a folder of scans into OUT/records/<id>/{document.pdf,text.txt,record.json}");
-  run->add_option("INPUT", inputs, "Folders or files to read (one sub-folder per dossier, recursively)")
+  run->add_option("INPUT", inputs, "Folders or files to read (one sub-folder per dossier, or a dossier folder itself, recursively)")
       ->required()
       ->check(CLI::ExistingPath);
   run->add_option("-o,--out", out, "Output folder; created if missing; reruns replace records in place")->required();
