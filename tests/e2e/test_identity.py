@@ -156,6 +156,37 @@ class Identity(unittest.TestCase):
         self.assertIn(f'href="#{b["duplicate_of"]}"', html)
         self.assertIn(f'href="#{b["id"]}"', html)  # the first copy lists its copies
 
+    @unittest.skipUnless(shutil.which("chromium"), "chromium not installed (Debian package chromium)")
+    def test_report_links_resolve_in_chromium(self):
+        import html as htmllib
+        import tempfile
+        probe = """<script>window.__errors=[];window.addEventListener('error',function(e){__errors.push(String(e.message))});
+</script>""", """<script>(function(){
+  var links=[].map.call(document.querySelectorAll('tr.duplicate a'),function(a){
+    var t=document.getElementById(a.getAttribute('href').slice(1));
+    return {from:a.closest('article').id,to:a.getAttribute('href').slice(1),found:!!t,text:a.textContent};});
+  var pre=document.createElement('pre');pre.id='probe';pre.textContent=JSON.stringify({links:links,errors:__errors});
+  document.body.appendChild(pre);})();</script>"""
+        page = (self.out / "report.html").read_text(encoding="utf-8")
+        with tempfile.TemporaryDirectory() as tmp:
+            f = Path(tmp) / "report.html"
+            f.write_text(page.replace("<head>", "<head>" + probe[0], 1).replace("</body>", probe[1] + "</body>"), encoding="utf-8")
+            r = subprocess.run([shutil.which("chromium"), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                "--disable-background-networking", f"--user-data-dir={tmp}/profile",
+                                "--virtual-time-budget=5000", "--dump-dom", f.as_uri()], capture_output=True, text=True,
+                               timeout=180)
+        m = re.search(r'<pre id="probe">(.*?)</pre>', r.stdout, re.S)
+        self.assertTrue(m, r.stderr[-2000:])
+        got = json.loads(htmllib.unescape(m.group(1)))
+        self.assertEqual(got["errors"], [])
+        recs = self.by_path()
+        first_of = {r["id"]: r["duplicate_of"] for r in recs.values() if r["duplicate_of"]}
+        # Every copy links to its first copy, every first copy to each copy, and every link lands.
+        want = sorted([(c, f) for c, f in first_of.items()] + [(f, c) for c, f in first_of.items()])
+        self.assertEqual(sorted((l["from"], l["to"]) for l in got["links"]), want)
+        self.assertTrue(all(l["found"] for l in got["links"]), got["links"])
+        self.assertIn("HS-000201.", " ".join(l["text"] for l in got["links"]))
+
     def test_rerun_keeps_the_same_ids_and_files(self):
         again = self.run_checked([self.inp], self.out, codes=(3,))
         self.assertIn("8 records (0 written now, 8 kept from an earlier run)", again.stdout)
@@ -194,12 +225,12 @@ class Identity(unittest.TestCase):
         self.assertEqual(sohoa("verify", out).returncode, 0)
 
     def test_the_run_checks_itself(self):
-        """A record that disappears between the batch and its report ends the run with an error."""
+        """A record overwritten by another input's behind sohoa's back ends the run with an error naming it."""
         out = self.tmp / "self-check"
         shutil.copytree(self.out, out)
         victim = self.by_path()["HS-000201/cccd.jpg"]["id"]
-        # Not redone (its done marker and record look fine), then gone from the package's view:
-        # a record.json of another input put in its place is caught as an overwrite.
+        # Its done marker and record.json are in place, so it is not redone; the check finds that the
+        # record.json is another input's.
         other = self.by_path()["HS-000202/cccd.jpg"]["id"]
         shutil.copy(out / "records" / other / "record.json", out / "records" / victim / "record.json")
         r = sohoa("run", self.inp, "-o", out, "-q")
