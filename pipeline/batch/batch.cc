@@ -23,6 +23,7 @@
 #include "classify/classify.h"
 #include "core/error.h"
 #include "core/fsutil.h"
+#include "core/hash.h"
 #include "doctypes/doctypes.h"
 #include "extract/extract.h"
 #include "ocr/reading_order.h"
@@ -72,7 +73,9 @@ struct InputState {
   std::atomic<int> remaining{0};
   std::mutex mutex;
   std::string fatal;  // the input could not be opened at all
+  const ingest::InputItem* first_copy = nullptr;  // the input of identical bytes read first, if any
   std::vector<std::string> record_ids;
+  std::vector<std::string> previous_ids;  // what an earlier run wrote for this input
   std::vector<int> separators;  // 1-based pages that were PATCHT separator sheets
 };
 
@@ -88,13 +91,17 @@ class Runner {
   Summary run() {
     prepare_out();
     auto t0 = Mark::now();
-    discovery_ = ingest::discover(config_.inputs, config_.limits, config_.out);
+    discovery_ = ingest::discover(config_.inputs, config_.limits, config_.out, config_.default_dossier);
     timings_.add(kIngest, t0);
     states_ = std::vector<InputState>(discovery_.items.size());
+    // Identical bytes in two places are two records, the later linked to the first (duplicate_of).
+    std::map<std::string, const ingest::InputItem*> first_of_content;
+    for (const auto& item : discovery_.items) first_of_content.emplace(item.source.sha256, &item);
     int total_pages = 0;
     for (size_t i = 0; i < discovery_.items.size(); ++i) {
       const auto& item = discovery_.items[i];
       states_[i].item = &item;
+      if (const auto* first = first_of_content.at(item.source.sha256); first != &item) states_[i].first_copy = first;
       states_[i].pages.resize(item.page_count);
       states_[i].page_errors.resize(item.page_count);
       states_[i].remaining = item.page_count;
@@ -102,6 +109,7 @@ class Runner {
         ++read_ok_;
         pages_read_ += item.page_count;
         records_ += static_cast<int>(states_[i].record_ids.size());
+        records_resumed_ += static_cast<int>(states_[i].record_ids.size());
         ++resumed_;
         continue;
       }
@@ -169,19 +177,29 @@ class Runner {
     }
   }
 
+  /// One marker per place an input came from (not per content: the same file in two dossiers is two inputs).
   stdfs::path done_marker(const ingest::InputItem& item) const {
-    return config_.out / "done" / (item.source.sha256 + ".json");
+    const std::string key = output::source_key(item.source);
+    return config_.out / "done" / (sha256_hex({reinterpret_cast<const uint8_t*>(key.data()), key.size()}) + ".json");
   }
 
-  /// An input finished by an earlier run (same content, records all in place) is not redone.
+  static json first_copy_json(const InputState& st) {
+    return st.first_copy ? json(output::source_key(st.first_copy->source)) : json(nullptr);
+  }
+
+  /// An input finished by an earlier run (same place, same content, same first copy, records all
+  /// in place) is not redone.
   bool already_done(InputState& st) {
     std::error_code ec;
     const stdfs::path marker = done_marker(*st.item);
     if (!stdfs::exists(marker, ec)) return false;
     try {
       json j = json::parse(std::ifstream(marker));
-      if (j.value("sohoa_version", "") != SOHOA_VERSION) return false;  // a newer sohoa may decide better
       std::vector<std::string> ids = j.at("records").get<std::vector<std::string>>();
+      st.previous_ids = ids;
+      if (j.value("sohoa_version", "") != SOHOA_VERSION) return false;  // a newer sohoa may decide better
+      if (j.value("sha256", "") != st.item->source.sha256) return false;  // the file changed
+      if (j.value("duplicate_of", json(nullptr)) != first_copy_json(st)) return false;
       for (const auto& id : ids)
         if (!stdfs::exists(config_.out / "records" / id / "record.json", ec)) return false;
       st.record_ids = ids;
@@ -196,8 +214,11 @@ class Runner {
 
   void mark_done(const InputState& st, const std::vector<ingest::InputError>& errors) {
     json j;
+    j["dossier"] = st.item->source.dossier;
     j["path"] = st.item->source.path;
     j["member"] = st.item->source.member ? json(*st.item->source.member) : json(nullptr);
+    j["sha256"] = st.item->source.sha256;
+    j["duplicate_of"] = first_copy_json(st);
     j["records"] = st.record_ids;
     j["sohoa_version"] = SOHOA_VERSION;
     json errs = json::array();
@@ -206,6 +227,16 @@ class Runner {
     std::error_code ec;
     stdfs::create_directories(config_.out / "done", ec);
     fs::write_atomic(done_marker(*st.item), j.dump(1, ' ', false, json::error_handler_t::replace) + "\n");
+  }
+
+  /// Records an earlier run made of this input that this run did not make again (the file changed
+  /// and splits otherwise): left alone they would be counted, catalogued and packaged as current.
+  void remove_stale_records(const InputState& st) {
+    for (const std::string& id : st.previous_ids) {
+      if (std::find(st.record_ids.begin(), st.record_ids.end(), id) != st.record_ids.end()) continue;
+      std::error_code ec;
+      stdfs::remove_all(config_.out / "records" / id, ec);
+    }
   }
 
   void work() {
@@ -326,7 +357,7 @@ class Runner {
   void finalize(InputState& st) {
     const ingest::InputItem& item = *st.item;
     std::vector<ingest::InputError> errors;
-    bool internal_failure = false;
+    bool internal_failure = false, all_written = false;
     if (!st.fatal.empty()) {
       errors.push_back({item.source.path, item.source.member, ErrorCode::unreadable, st.fatal});
     } else {
@@ -344,6 +375,10 @@ class Runner {
           Record record;
           record.document = std::move(doc);
           record.id = output::record_id(record.document.source, record.document.first_page, record.document.last_page);
+          // The same bytes split the same way: the first copy's record of this page range.
+          if (st.first_copy)
+            record.duplicate_of = output::record_id(st.first_copy->source, record.document.first_page,
+                                                    record.document.last_page);
           t0 = Mark::now();
           record.classification = classify::classify(record.document, st.pages);
           timings_.add(kClassify, t0);
@@ -356,6 +391,7 @@ class Runner {
           timings_.add(kOutput, t0);
           st.record_ids.push_back(record.id);
         }
+        all_written = true;
       } catch (const Error& e) {
         if (e.code() == ErrorCode::output_io) throw;  // every later input would fail the same way
         errors.push_back({item.source.path, item.source.member, e.code(), e.what()});
@@ -368,6 +404,7 @@ class Runner {
     }
     // Only a clean input is done: a page that failed (a full disk, a damaged page) is tried again
     // by the next run, so a passing fault never loses a page for good.
+    if (all_written) remove_stale_records(st);
     if (st.fatal.empty() && !internal_failure && errors.empty()) mark_done(st, errors);
     std::lock_guard lock(results_mutex_);
     for (auto& e : errors) run_errors_.push_back(std::move(e));
@@ -382,6 +419,7 @@ class Runner {
     s.inputs = read_ok_;
     s.pages = pages_read_;
     s.records = records_;
+    s.records_resumed = records_resumed_;
     s.errors = discovery_.errors;
     s.errors.insert(s.errors.end(), run_errors_.begin(), run_errors_.end());
     std::stable_sort(s.errors.begin(), s.errors.end(), [](const auto& a, const auto& b) {
@@ -394,6 +432,7 @@ class Runner {
     j["records"] = s.records;
     j["pages_processed"] = total_pages;
     j["inputs_resumed"] = resumed_;
+    j["records_resumed"] = records_resumed_;
     json timings = json::object();
     for (int i = 0; i < kStageCount; ++i) timings[kStageNames[i]] = timings_.micros[i].load() / 1e6;
     j["timings_s"] = timings;
@@ -412,6 +451,8 @@ class Runner {
     json items = json::array();
     for (const InputState& st : states_) {
       const auto& it = *st.item;
+      if (it.dossier.empty() && !st.record_ids.empty()) s.outside_dossiers.push_back(it.source.display());
+      if (st.first_copy && !st.record_ids.empty()) s.copies.emplace_back(it.source.display(), st.first_copy->source.display());
       items.push_back({{"path", it.source.path},
                        {"member", it.source.member ? json(*it.source.member) : json(nullptr)},
                        {"sha256", it.source.sha256},
@@ -445,7 +486,7 @@ class Runner {
   std::mutex dump_mutex_;
   std::mutex results_mutex_;
   std::vector<ingest::InputError> run_errors_;
-  int read_ok_ = 0, pages_read_ = 0, records_ = 0, resumed_ = 0;
+  int read_ok_ = 0, pages_read_ = 0, records_ = 0, records_resumed_ = 0, resumed_ = 0;
   int lock_fd_ = -1;
 
  public:

@@ -16,6 +16,7 @@ struct Config {
   std::filesystem::path out;
   int jobs = 2;
   ingest::Limits limits;
+  std::string default_dossier;  // --dossier: the dossier of inputs outside any dossier folder
   bool progress = true;
   FILE* progress_stream = stdout;
   /// Measuring aid (bench/): when set, every image handed to full-page recognition is also
@@ -28,8 +29,11 @@ using EngineFactory = std::function<std::unique_ptr<ocr::Engine>()>;
 struct Summary {
   int inputs = 0;  // inputs read (archive members count one each)
   int pages = 0;
-  int records = 0;
+  int records = 0;          // of every input read, this run's and resumed ones
+  int records_resumed = 0;  // of inputs an earlier run finished
   std::vector<ingest::InputError> errors;
+  std::vector<std::string> outside_dossiers;  // inputs with records but no dossier, hence no package
+  std::vector<std::pair<std::string, std::string>> copies;  // input, the input of identical bytes read first
   std::filesystem::path batch_json;
 };
 

@@ -146,6 +146,10 @@ int update(const stdfs::path& out_root, const std::vector<package::Dossier>& dos
     Stmt ins_file(db.get(), "INSERT INTO files VALUES(?,?,?,?)");
     Stmt ins_flag(db.get(), "INSERT INTO flags VALUES(?,?,?)");
     Stmt ins_text(db.get(), "INSERT INTO record_text(record_id, body) VALUES(?,?)");
+    // A dossier's package is made anew from this batch: records of an earlier batch that it no
+    // longer holds keep their row but lose their package (the rows below put back the ones it holds).
+    Stmt unpack(db.get(), "UPDATE records SET package=NULL, name=NULL WHERE dossier=?");
+    for (const auto& d : dossiers) unpack.bind(1, d.code).run();
     for (const auto& item : batch.value("items", json::array())) {
       for (const auto& rid_j : item.value("records", json::array())) {
         const std::string rid = rid_j.get<std::string>();

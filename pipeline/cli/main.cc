@@ -25,7 +25,8 @@ enum Exit { kOk = 0, kFatal = 1, kUsage = 2, kSomeInputsUnread = 3, kBusy = 4, k
 constexpr const char* kExitHelp =
     "Exit status: 0 every input was read; 3 the batch finished but some inputs could not be read\n"
     "(listed in OUT/batch.json \"errors\" and on stderr); 2 wrong usage; 1 nothing could be done\n"
-    "(output folder not writable, OCR model missing); 4 another sohoa run is writing to the same OUT;\n"
+    "(output folder not writable, OCR model missing) or the output failed its own check (a full disk,\n"
+    "a file removed while it ran: each problem on stderr); 4 another sohoa run is writing to the same OUT;\n"
     "5 (verify) something is wrong, each problem printed as \"PATH: what\"; 6 (search) no record matched.";
 
 /// Tesseract's OpenMP runtime reads OMP_THREAD_LIMIT once, when it loads, before main();
@@ -145,13 +146,43 @@ int run_command(const sohoa::batch::Config& config, const std::string& dossier, 
     for (const auto& e : summary.errors)
       std::fprintf(stderr, "sohoa: %s%s%s: %s\n", e.path.c_str(), e.member ? "!" : "",
                    e.member ? e.member->c_str() : "", e.reason.c_str());
-    std::printf("sohoa: %d inputs, %d pages, %d records written to %s; %zu could not be read\n", summary.inputs,
-                summary.pages, summary.records, (config.out / "records").c_str(), summary.errors.size());
+    // Signed before packaging, so that the packages carry the signed PDFs and their events.
     const bool all_signed = !signer || sign_outputs(config.out, *signer);
     archive_outputs(config, dossier);
+    // The batch checks itself before it reports: what it claims must be on disk and agree.
+    const auto check = sohoa::verify::check_batch(config.out);
+    const int others = std::max(0, check.records_on_disk - summary.records);
+    std::printf("sohoa: %d inputs, %d pages; %s holds %d records (%d written now, %d kept from an earlier run%s); "
+                "%zu could not be read\n",
+                summary.inputs, summary.pages, (config.out / "records").c_str(), check.records_on_disk,
+                summary.records - summary.records_resumed, summary.records_resumed,
+                others ? (", " + std::to_string(others) + " of inputs not in this batch").c_str() : "",
+                summary.errors.size());
+    if (!summary.outside_dossiers.empty()) {
+      std::string list;
+      for (const auto& p : summary.outside_dossiers) list += (list.empty() ? "" : ", ") + p;
+      std::printf("sohoa: no package for the records of %zu input(s) outside any dossier folder (put them in a folder "
+                  "named by the mã hồ sơ, e.g. HS-000101/, or give --dossier CODE): %s\n",
+                  summary.outside_dossiers.size(), list.c_str());
+    }
+    if (!summary.copies.empty()) {
+      std::string list;
+      for (const auto& [copy, first] : summary.copies) list += (list.empty() ? "" : "; ") + copy + " = " + first;
+      std::printf("sohoa: %zu input(s) hold the same bytes as another; each keeps its own records, linked by "
+                  "duplicate_of: %s\n", summary.copies.size(), list.c_str());
+    }
+    if (!check.problems.empty()) {
+      for (const auto& p : check.problems) std::fprintf(stderr, "sohoa: %s: %s\n", p.where.c_str(), p.what.c_str());
+      std::fprintf(stderr, "sohoa: the output does not agree with what this batch wrote (%zu problem(s) above); "
+                   "`sohoa verify %s` checks it all\n", check.problems.size(), config.out.c_str());
+      return kFatal;
+    }
     return summary.errors.empty() && all_signed ? kOk : kSomeInputsUnread;
   } catch (const sohoa::Error& e) {
     std::fprintf(stderr, "sohoa: %s\n", e.what());
+    if (e.code() == sohoa::ErrorCode::output_io)
+      std::fprintf(stderr, "sohoa: no half-written record is left; make room (or fix the output folder) and run the "
+                           "same command again: inputs already finished are kept, the rest is done\n");
     return e.code() == sohoa::ErrorCode::busy ? kBusy : kFatal;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "sohoa: internal error: %s\n", e.what());
@@ -215,7 +246,7 @@ int main(int argc, char** argv) {
   bool quiet = false;
 
   CLI::App* run = app.add_subcommand("run", "OCR a folder of scans into OUT/records/<id>/{document.pdf,text.txt,record.json}");
-  run->add_option("INPUT", inputs, "Folders or files to read (one sub-folder per dossier, recursively)")
+  run->add_option("INPUT", inputs, "Folders or files to read (one sub-folder per dossier, or a dossier folder itself, recursively)")
       ->required()
       ->check(CLI::ExistingPath);
   run->add_option("-o,--out", out, "Output folder; created if missing; reruns replace records in place")->required();
@@ -228,7 +259,8 @@ int main(int argc, char** argv) {
   run->add_flag("-q,--quiet", quiet, "No progress output");
   std::string dossier;
   run->add_option("--dossier", dossier,
-                  "Mã hồ sơ for inputs that are not inside a dossier sub-folder (default: they get no package)")
+                  "Mã hồ sơ for inputs that are not inside a dossier folder (default: they get no package; an INPUT "
+                  "folder named like a dossier code, e.g. HS-000101, is that dossier)")
       ->check([](const std::string& v) {
         return v.empty() || v.find_first_of("/\\") != std::string::npos || v[0] == '.' ? "not a dossier code: " + v
                                                                                      : std::string();
@@ -288,5 +320,6 @@ int main(int argc, char** argv) {
   config.out = out;
   config.progress = !quiet;
   config.dump_ocr_images = dump_ocr_images;
+  config.default_dossier = dossier;
   return run_command(config, dossier, key);
 }

@@ -35,9 +35,10 @@ struct OcrResult {
 
 /// Which input a page or document came from.
 struct SourceRef {
-  std::string path;                   // relative to the INPUT folder, forward slashes
-  std::optional<std::string> member;  // path inside an archive
+  std::string path;                   // relative to the INPUT folder, forward slashes, NFC
+  std::optional<std::string> member;  // path inside an archive, NFC
   std::string sha256;                 // of the input's bytes
+  std::string dossier;                // the dossier's code, "" when the input is in none
   std::string display() const { return member ? path + "!" + *member : path; }
 };
 
@@ -145,6 +146,7 @@ struct ReviewReason {
 
 struct Record {
   std::string id;  // folder name under OUT/records
+  std::string duplicate_of;  // id of the record of identical content read first in the batch, or ""
   Document document;
   Classification classification;
   std::map<std::string, MetadataValue> metadata;  // missing key = null

@@ -17,7 +17,7 @@ struct InputItem {
   Bytes member_bytes;          // held for archive members only; plain files are read when needed
   Format format = Format::unknown;
   int page_count = 0;
-  std::string dossier;         // the top-level sub-folder of INPUT, or "" for loose files
+  std::string dossier;         // the dossier's code (its folder's name or --dossier), or "" for none; = source.dossier
 };
 
 struct InputError {
@@ -42,8 +42,16 @@ std::vector<ArchiveMember> read_archive(const std::vector<uint8_t>& bytes, const
                                         std::vector<InputError>& errors, const std::string& display_path);
 
 /// Every input under roots, in a stable order; `exclude` (the output folder) is never entered.
+/// Paths and archive member names are stored in NFC; two names that are the same once normalised
+/// (or two roots holding the same relative path) keep the first and make the others error entries.
+/// A root folder whose name is a dossier code (is_dossier_code) is one dossier, its paths start with
+/// that name; any other root folder holds one dossier per sub-folder. Files outside any dossier
+/// folder belong to default_dossier ("" = none).
 Discovery discover(const std::vector<std::filesystem::path>& roots, const Limits& limits,
-                   const std::filesystem::path& exclude = {});
+                   const std::filesystem::path& exclude = {}, const std::string& default_dossier = "");
+
+/// Whether a folder name is a dossier code, by the patterns of models/dossier_codes.txt.
+bool is_dossier_code(const std::string& name);
 
 /// The bytes of an item: the held member, or the file read again.
 Bytes load_bytes(const InputItem& item, const Limits& limits);

@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/fsutil.h"
+#include "core/hash.h"
 #include "output/alto_writer.h"
 #include "output/archive_terms.h"
 #include "catalog/flags.h"
@@ -20,10 +21,15 @@ namespace sohoa::output {
 namespace stdfs = std::filesystem;
 using json = nlohmann::ordered_json;
 
+std::string source_key(const SourceRef& source) {
+  return source.dossier + "\n" + source.path + "\n" + source.member.value_or("");
+}
+
 std::string record_id(const SourceRef& source, int first_page, int last_page) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "-p%03d-%03d", first_page, last_page);
-  return source.sha256.substr(0, 16) + buf;
+  const std::string key = source_key(source);
+  return sha256_hex({reinterpret_cast<const uint8_t*>(key.data()), key.size()}).substr(0, 16) + buf;
 }
 
 static double round2(double v) { return std::round(v * 100.0) / 100.0; }
@@ -35,7 +41,9 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
   j["source"] = {{"path", d.source.path},
                  {"member", d.source.member ? json(*d.source.member) : json(nullptr)},
                  {"pages", {d.first_page, d.last_page}},
-                 {"sha256", d.source.sha256}};
+                 {"sha256", d.source.sha256},
+                 {"dossier", d.source.dossier.empty() ? json(nullptr) : json(d.source.dossier)}};
+  j["duplicate_of"] = r.duplicate_of.empty() ? json(nullptr) : json(r.duplicate_of);
   j["class"] = r.classification.cls;
   j["doc_type"] = r.classification.doc_type;
   j["archive"] = r.classification.cls == "reusable";

@@ -9,7 +9,11 @@
 
 namespace sohoa::output {
 
-/// Stable folder name: from the input's content hash and the page range.
+/// Where an input came from, one line each: dossier, path, archive member ("" when none). Two inputs
+/// of a batch never share it (discovery makes the second an error entry).
+std::string source_key(const SourceRef& source);
+/// Stable folder name: the first 16 hex digits of the SHA-256 of source_key (where the input came
+/// from, not what it holds: the same file in two places is two records) and the page range.
 std::string record_id(const SourceRef& source, int first_page, int last_page);
 
 nlohmann::ordered_json record_json(const Record& record, const std::vector<Page>& pages);

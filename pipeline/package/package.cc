@@ -44,7 +44,7 @@ std::string jstr(const json& j, const char* key) {
 }
 
 /// One record's metadata under the archive's names (Thông tư 05/2025/TT-BNV field names).
-std::string descriptive_xml(const std::string& code, const Member& m, const json& rec) {
+std::string descriptive_xml(const std::string& code, const Member& m, const json& rec, const std::string& archived_at) {
   const json& md = rec.contains("metadata") ? rec["metadata"] : json::object();
   auto field = [](const char* key, const char* name, const std::string& value) {
     if (value.empty()) return std::string("  <truong ma=\"") + key + "\" ten=\"" + name + "\"/>\n";
@@ -71,6 +71,7 @@ std::string descriptive_xml(const std::string& code, const Member& m, const json
   x += field("loai_su_dung", "Loại (dùng một lần / tái sử dụng)",
              jstr(rec, "class") == "reusable" ? "Tái sử dụng" : "Dùng một lần");
   x += field("ban_ghi_sohoa", "Mã bản ghi sohoa", m.record_id);
+  if (!archived_at.empty()) x += field("ban_luu_tai", "Bản giống hệt đã lưu tại", archived_at);
   x += "</vanBan>\n";
   return x;
 }
@@ -84,7 +85,8 @@ struct Signed {
 std::string signer_key(const sign::SignerInfo& s) { return s.issuer + "/" + s.serial; }
 
 std::string premis_xml(const std::string& code, const std::vector<std::pair<Member, json>>& records,
-                       const std::map<std::string, const Payload*>& pdfs, const std::string& now, const Signed& sigs) {
+                       const std::map<std::string, const Payload*>& pdfs, const std::map<std::string, std::string>& archived_at,
+                       const std::string& now, const Signed& sigs) {
   const std::string tess = tesseract::TessBaseAPI::Version();
   auto id = [](const std::string& type, const std::string& value) {
     return "<premis:" + type + "IdentifierType>local</premis:" + type + "IdentifierType><premis:" + type +
@@ -126,8 +128,13 @@ std::string premis_xml(const std::string& code, const std::vector<std::pair<Memb
     if (src.contains("member") && src["member"].is_string()) where += "!" + src["member"].get<std::string>();
     const json& pg = src.contains("pages") ? src["pages"] : json::array();
     const std::string range = pg.size() == 2 ? " pages " + pg[0].dump() + "-" + pg[1].dump() : "";
+    // Events link to the record's PDF only where this package holds one.
+    const std::string object = pdfs.count(m.name) ? m.name + ".pdf" : "";
+    const auto elsewhere = archived_at.find(m.name);
     event(m.name + "-ingestion", "ingestion", date,
-          "read " + where + range + " (sha256 " + jstr(src, "sha256") + ")", sohoa_agent, m.name + ".pdf");
+          "read " + where + range + " (sha256 " + jstr(src, "sha256") + ")" +
+              (elsewhere == archived_at.end() ? "" : "; identical to " + elsewhere->second + ", whose files are archived there"),
+          sohoa_agent, object);
     double conf = 0;
     int n = 0;
     for (const auto& p : rec.value("pages", json::array()))
@@ -136,13 +143,13 @@ std::string premis_xml(const std::string& code, const std::vector<std::pair<Memb
     std::snprintf(buf, sizeof buf, "%.1f", n ? conf / n : 0.0);
     event(m.name + "-ocr", "text recognition", date,
           "Tesseract " + tess + ", language vie; mean word confidence " + buf + "/100; ALTO and text written",
-          "tesseract " + tess, m.name + ".pdf");
+          "tesseract " + tess, object);
     const json& cl = rec.value("classification", json::object());
     std::snprintf(buf, sizeof buf, "%.2f", cl.value("confidence", 0.0));
     event(m.name + "-classification", "classification", date,
           "class " + jstr(rec, "class") + ", doc_type " + jstr(rec, "doc_type") + ", confidence " + buf + ", method " +
               jstr(cl, "method") + (rec.value("review", false) ? ", needs review" : ""),
-          sohoa_agent, m.name + ".pdf");
+          sohoa_agent, object);
     auto sit = sigs.of.find(m.name);
     if (sit == sigs.of.end()) continue;
     int k = 0;
@@ -316,19 +323,33 @@ std::vector<Written> write_packages(const stdfs::path& out_root, const Options& 
   stdfs::create_directories(dir, ec);
   if (ec) throw Error(ErrorCode::output_io, "cannot create " + dir.string() + ": " + ec.message());
   std::vector<Written> written;
-  for (const Dossier& d : dossiers_of(out_root, options.default_dossier)) {
+  const std::vector<Dossier> dossiers = dossiers_of(out_root, options.default_dossier);
+  std::map<std::string, std::pair<std::string, std::string>> placed;  // record id -> (code, archive name)
+  for (const Dossier& d : dossiers)
+    for (const Member& m : d.members) placed[m.record_id] = {d.code, m.name};
+  for (const Dossier& d : dossiers) {
     std::vector<Payload> desc, rep;
     std::vector<std::pair<Member, json>> records;
+    std::map<std::string, std::string> archived_at;  // archive name -> where its identical copy's files are
     for (const Member& m : d.members) {
       const stdfs::path rdir = out_root / "records" / m.record_id;
       const std::string rec_bytes = slurp(rdir / "record.json");
       json rec = json::parse(rec_bytes);
-      desc.push_back({"metadata/descriptive/" + m.name + ".xml", descriptive_xml(d.code, m, rec), "application/xml"});
+      // Identical content is archived once: once in a dossier, and a reusable document once in all
+      // (a single-use form belongs to its dossier, so each dossier keeps its own copy).
+      std::string elsewhere;
+      if (rec.contains("duplicate_of") && rec["duplicate_of"].is_string())
+        if (auto it = placed.find(rec["duplicate_of"].get<std::string>());
+            it != placed.end() && (it->second.first == d.code || jstr(rec, "class") == "reusable"))
+          elsewhere = archived_at[m.name] = it->second.second + " (packages/" + it->second.first + ".zip)";
+      desc.push_back({"metadata/descriptive/" + m.name + ".xml", descriptive_xml(d.code, m, rec, elsewhere), "application/xml"});
       desc.push_back({"metadata/descriptive/" + m.name + ".json", rec_bytes, "application/json"});
-      const std::string base = std::string(kRepData) + m.name;
-      if (stdfs::exists(rdir / "document.pdf")) rep.push_back({base + ".pdf", slurp(rdir / "document.pdf"), "application/pdf"});
-      rep.push_back({base + ".txt", slurp(rdir / "text.txt"), "text/plain"});
-      if (stdfs::exists(rdir / "alto.xml")) rep.push_back({base + ".alto.xml", slurp(rdir / "alto.xml"), "application/xml"});
+      if (elsewhere.empty()) {
+        const std::string base = std::string(kRepData) + m.name;
+        if (stdfs::exists(rdir / "document.pdf")) rep.push_back({base + ".pdf", slurp(rdir / "document.pdf"), "application/pdf"});
+        rep.push_back({base + ".txt", slurp(rdir / "text.txt"), "text/plain"});
+        if (stdfs::exists(rdir / "alto.xml")) rep.push_back({base + ".alto.xml", slurp(rdir / "alto.xml"), "application/xml"});
+      }
       records.emplace_back(m, std::move(rec));
     }
     std::map<std::string, const Payload*> pdfs;
@@ -354,7 +375,7 @@ std::vector<Written> write_packages(const stdfs::path& out_root, const Options& 
       if (!found.empty()) sigs.of[name] = std::move(found);
     }
     std::vector<Payload> payload = desc;
-    payload.push_back({"metadata/preservation/premis.xml", premis_xml(d.code, records, pdfs, now, sigs), "application/xml"});
+    payload.push_back({"metadata/preservation/premis.xml", premis_xml(d.code, records, pdfs, archived_at, now, sigs), "application/xml"});
     payload.insert(payload.end(), chains.begin(), chains.end());
     payload.insert(payload.end(), rep.begin(), rep.end());
     const std::string mets = mets_xml(d.code, payload, now);

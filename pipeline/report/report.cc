@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -192,6 +193,24 @@ void write_report(const stdfs::path& out_root, const std::vector<package::Dossie
         if (!placed.count(r.get<std::string>())) loose.members.push_back({r.get<std::string>(), 0, ""});
   if (!loose.members.empty()) dossiers.push_back(loose);
 
+  // Identical content in two places: each copy names the other (record.json duplicate_of).
+  std::map<std::string, std::string> name_of;                 // record id -> archive name, else the id
+  std::map<std::string, std::string> duplicate_of;            // record id -> the first copy's id
+  std::map<std::string, std::vector<std::string>> copies_of;  // first copy's id -> later copies' ids
+  for (const auto& d : dossiers)
+    for (const auto& m : d.members) {
+      name_of[m.record_id] = m.name.empty() ? m.record_id : m.name;
+      const json rec = json::parse(slurp(out_root / "records" / m.record_id / "record.json"), nullptr, false);
+      if (rec.is_object() && rec.contains("duplicate_of") && rec["duplicate_of"].is_string()) {
+        duplicate_of[m.record_id] = rec["duplicate_of"].get<std::string>();
+        copies_of[duplicate_of[m.record_id]].push_back(m.record_id);
+      }
+    }
+  auto link = [&](const std::string& id) {
+    auto it = name_of.find(id);
+    return "<a href=\"#" + xml_escape(id) + "\">" + xml_escape(it == name_of.end() ? id : it->second) + "</a>";
+  };
+
   int total = 0, review = 0;
   std::string body;
   for (const auto& d : dossiers) {
@@ -207,13 +226,24 @@ void write_report(const stdfs::path& out_root, const std::vector<package::Dossie
       review += flags.empty() ? 0 : 1;
       const std::string type = rec.value("doc_type", "");
       const auto& cls = rec.value("classification", json::object());
+      const auto dup = duplicate_of.find(m.record_id);
       body += "<article class=\"record" + std::string(flags.empty() ? "" : " review") + "\" id=\"" + m.record_id +
-              "\" data-review=\"" + (flags.empty() ? "0" : "1") + "\">\n<div class=\"thumbs\">";
+              "\" data-review=\"" + (flags.empty() ? "0" : "1") + "\"" +
+              (dup == duplicate_of.end() ? "" : " data-duplicate-of=\"" + xml_escape(dup->second) + "\"") +
+              ">\n<div class=\"thumbs\">";
       for (const auto& t : thumbnails(dir / "document.pdf")) body += "<img alt=\"page\" src=\"" + t + "\">";
       body += "</div>\n<div><h3>" + xml_escape(m.name.empty() ? m.record_id : m.name) + " — " +
               xml_escape(output::doc_type_name(type)) + "</h3><table>";
       auto row = [&](const std::string& k, const std::string& v) { body += "<tr><td>" + k + "</td><td>" + xml_escape(v) + "</td></tr>"; };
       row("record", m.record_id);
+      if (dup != duplicate_of.end())
+        body += "<tr class=\"duplicate\"><td>duplicate of</td><td>" + link(dup->second) +
+                " (the same file, read first there; kept as a record of its own)</td></tr>";
+      if (auto c = copies_of.find(m.record_id); c != copies_of.end()) {
+        std::string links;
+        for (const auto& id : c->second) links += (links.empty() ? "" : ", ") + link(id);
+        body += "<tr class=\"duplicate\"><td>copies</td><td>" + links + " (the same file, elsewhere in the batch)</td></tr>";
+      }
       const auto& src = rec.value("source", json::object());
       row("source", src.value("path", "") + (src.contains("member") && src["member"].is_string() ? "!" + src["member"].get<std::string>() : "") +
                         (src.contains("pages") ? " pages " + src["pages"][0].dump() + "-" + src["pages"][1].dump() : ""));

@@ -102,13 +102,19 @@ void check_signatures(const std::string& where, const std::string& pdf_name, con
 /// The checks shared by a record folder and a record inside a package.
 void check_record(const std::string& where, const std::string& rec_bytes, const std::string* pdf, const std::string* text,
                   const std::string* alto, const std::string& pdf_name, const std::string& text_name,
-                  const std::string& alto_name, std::vector<Problem>& out, Signatures& sigs) {
+                  const std::string& alto_name, std::vector<Problem>& out, Signatures& sigs, bool files_elsewhere = false) {
   const json rec = json::parse(rec_bytes, nullptr, false);
   if (rec.is_discarded()) {
     out.push_back({where, "record.json is not valid JSON"});
     return;
   }
   for (const std::string& e : validate(record_schema(), rec)) out.push_back({where, "record.json: " + e});
+  // A copy of a record archived in another place carries its metadata only.
+  if (files_elsewhere && !pdf && !text && !alto) {
+    if (!rec.contains("duplicate_of") || !rec["duplicate_of"].is_string())
+      out.push_back({where, "its files are missing and record.json names no record it duplicates"});
+    return;
+  }
   if (!rec.contains("pages") || !rec["pages"].is_array()) return;
   const int pages = static_cast<int>(rec["pages"].size());
   int nonblank = 0;
@@ -255,11 +261,192 @@ Report verify_package(const stdfs::path& zip, const Options& options) {
     const std::string name = p.substr(prefix.size(), p.size() - prefix.size() - 5);
     const std::string rep = "data/" + std::string(package::kRepData) + name;
     ++r.records;
+    const std::string* desc_xml = get(prefix + name + ".xml");
+    const bool elsewhere = desc_xml && desc_xml->find("ma=\"ban_luu_tai\"") != std::string::npos;
     check_record(pkg + ":" + name, *b, get(rep + ".pdf"), get(rep + ".txt"), get(rep + ".alto.xml"), top + rep + ".pdf",
-                 top + rep + ".txt", top + rep + ".alto.xml", r.problems, sigs);
+                 top + rep + ".txt", top + rep + ".alto.xml", r.problems, sigs, elsewhere);
   }
   r.signatures = sigs.checked;
   return r;
+}
+
+namespace {
+
+std::string where_of(const json& item) {
+  std::string w = item.value("path", "");
+  if (item.contains("member") && item["member"].is_string()) w += "!" + item["member"].get<std::string>();
+  return w;
+}
+
+/// The archive names and record ids a package holds, from its descriptive record.json files.
+std::map<std::string, std::string> package_records(const std::vector<package::ZipEntry>& entries, const std::string& code) {
+  std::map<std::string, std::string> out;  // archive name -> record id
+  const std::string prefix = code + "/data/metadata/descriptive/";
+  for (const auto& e : entries) {
+    if (e.path.rfind(prefix, 0) != 0 || e.path.size() < prefix.size() + 5 || e.path.substr(e.path.size() - 5) != ".json") continue;
+    const json rec = json::parse(e.bytes, nullptr, false);
+    out[e.path.substr(prefix.size(), e.path.size() - prefix.size() - 5)] =
+        rec.is_object() && rec.contains("id") && rec["id"].is_string() ? rec["id"].get<std::string>() : "";
+  }
+  return out;
+}
+
+}  // namespace
+
+BatchCheck check_batch(const stdfs::path& out, bool all_rows) {
+  BatchCheck c;
+  const json batch = json::parse(slurp(out / "batch.json"), nullptr, false);
+  if (!batch.is_object()) {
+    c.problems.push_back({"batch.json", "missing or not valid JSON"});
+    return c;
+  }
+  std::error_code ec;
+  if (stdfs::is_directory(out / "records", ec))
+    for (const auto& e : stdfs::directory_iterator(out / "records", ec))
+      if (e.path().filename().string().find(".tmp-") == std::string::npos && stdfs::exists(e.path() / "record.json", ec))
+        ++c.records_on_disk;
+
+  // Every record the batch lists: there, once, and the record of the input that lists it.
+  std::map<std::string, std::string> claimed;  // record id -> input
+  std::vector<std::pair<std::string, std::string>> duplicates;  // record id -> the id it duplicates
+  for (const auto& item : batch.value("items", json::array())) {
+    const std::string input = where_of(item);
+    for (const auto& rid_j : item.value("records", json::array())) {
+      const std::string rid = rid_j.get<std::string>();
+      const std::string where = "records/" + rid;
+      ++c.records;
+      if (auto [it, fresh] = claimed.emplace(rid, input); !fresh) {
+        c.problems.push_back({where, "listed for two inputs, " + it->second + " and " + input + ": one overwrote the other"});
+        continue;
+      }
+      if (!stdfs::is_directory(out / "records" / rid, ec)) {
+        c.problems.push_back({where, "record folder missing (batch.json lists it for " + input + ")"});
+        continue;
+      }
+      if (!stdfs::exists(out / "records" / rid / "record.json", ec)) {
+        c.problems.push_back({where + "/record.json", "missing"});
+        continue;
+      }
+      const json rec = json::parse(slurp(out / "records" / rid / "record.json"), nullptr, false);
+      if (!rec.is_object() || !rec.contains("source") || !rec["source"].is_object()) {
+        c.problems.push_back({where + "/record.json", "not valid JSON or no source"});
+        continue;
+      }
+      if (rec.value("id", "") != rid) c.problems.push_back({where + "/record.json", "its id is " + rec.value("id", "") + ", not its folder's"});
+      const json& src = rec["source"];
+      if (where_of(src) != input) c.problems.push_back({where, "record.json is of " + where_of(src) + ", batch.json lists it for " + input});
+      else if (src.value("sha256", "") != item.value("sha256", ""))
+        c.problems.push_back({where, "record.json has another SHA-256 than its input in batch.json"});
+      if (rec.contains("duplicate_of") && rec["duplicate_of"].is_string()) duplicates.emplace_back(rid, rec["duplicate_of"].get<std::string>());
+    }
+  }
+  for (const auto& [rid, of] : duplicates)
+    if (!claimed.count(of)) c.problems.push_back({"records/" + rid, "duplicate_of " + of + " is not a record of this batch"});
+
+  // Every dossier's package holds exactly its records, under their archive names.
+  std::vector<package::Dossier> dossiers;
+  try {
+    dossiers = package::dossiers_of(out);
+  } catch (const std::exception& e) {
+    c.problems.push_back({"batch.json", e.what()});
+  }
+  std::map<std::string, std::map<std::string, std::string>> held;  // package code -> archive name -> record id
+  auto holdings = [&](const std::string& code) -> const std::map<std::string, std::string>* {
+    if (auto it = held.find(code); it != held.end()) return &it->second;
+    const stdfs::path zip = out / "packages" / (code + ".zip");
+    if (!stdfs::exists(zip, ec)) return nullptr;
+    try {
+      return &(held[code] = package_records(package::read_zip(zip), code));
+    } catch (const std::exception& e) {
+      c.problems.push_back({"packages/" + code + ".zip", e.what()});
+      return &(held[code] = {});
+    }
+  };
+  std::map<std::string, std::pair<std::string, std::string>> placed;  // record id -> (code, archive name)
+  for (const auto& d : dossiers) {
+    ++c.packages;
+    const std::string where = "packages/" + d.code + ".zip";
+    for (const auto& m : d.members) placed[m.record_id] = {d.code, m.name};
+    const auto* in_zip = holdings(d.code);
+    if (!in_zip) {
+      c.problems.push_back({where, "missing (" + std::to_string(d.members.size()) + " records of dossier " + d.code + ")"});
+      continue;
+    }
+    std::set<std::string> names;
+    for (const auto& m : d.members) {
+      names.insert(m.name);
+      auto it = in_zip->find(m.name);
+      if (it == in_zip->end()) c.problems.push_back({where, m.name + " (record " + m.record_id + ") is not in it"});
+      else if (it->second != m.record_id)
+        c.problems.push_back({where, m.name + " holds record " + it->second + ", the batch has " + m.record_id});
+    }
+    for (const auto& [name, rid] : *in_zip)
+      if (!names.count(name)) c.problems.push_back({where, "holds " + name + " (record " + rid + "), which the batch does not"});
+  }
+
+  // The catalog: every record and package of the batch, as the packages name them.
+  const stdfs::path catalog = out / "catalog.sqlite";
+  sqlite3* db = nullptr;
+  if (!stdfs::exists(catalog, ec) || sqlite3_open_v2(catalog.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    c.problems.push_back({"catalog.sqlite", "missing or unreadable"});
+    return c;
+  }
+  struct Row {
+    std::string dossier, name, package;
+  };
+  std::map<std::string, Row> rows;
+  std::map<std::string, std::string> packages;  // code -> package SHA-256
+  auto query = [&](const char* sql, auto&& row) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) != SQLITE_OK) {
+      c.problems.push_back({"catalog.sqlite", sqlite3_errmsg(db)});
+      return;
+    }
+    while (sqlite3_step(s) == SQLITE_ROW) row(s);
+    sqlite3_finalize(s);
+  };
+  auto txt = [](sqlite3_stmt* s, int col) {
+    auto p = sqlite3_column_text(s, col);
+    return std::string(p ? reinterpret_cast<const char*>(p) : "");
+  };
+  query("SELECT id, dossier, name, package FROM records", [&](sqlite3_stmt* s) { rows[txt(s, 0)] = {txt(s, 1), txt(s, 2), txt(s, 3)}; });
+  query("SELECT code, package_sha256 FROM dossiers", [&](sqlite3_stmt* s) { packages[txt(s, 0)] = txt(s, 1); });
+  sqlite3_close(db);
+  c.catalog_rows = static_cast<int>(rows.size());
+  for (const auto& [rid, input] : claimed) {
+    auto row = rows.find(rid);
+    if (row == rows.end()) {
+      c.problems.push_back({"records/" + rid, "not in the catalog"});
+      continue;
+    }
+    auto p = placed.find(rid);
+    const std::string name = p == placed.end() ? "" : p->second.second;
+    const std::string pkg = p == placed.end() ? "" : "packages/" + p->second.first + ".zip";
+    if (row->second.name != name || row->second.package != pkg)
+      c.problems.push_back({"records/" + rid, "the catalog has it as " + (row->second.name.empty() ? "-" : row->second.name) + " in " +
+                                                  (row->second.package.empty() ? "no package" : row->second.package) + ", the batch as " +
+                                                  (name.empty() ? "-" : name) + " in " + (pkg.empty() ? "no package" : pkg)});
+  }
+  for (const auto& d : dossiers) {
+    const std::string where = "packages/" + d.code + ".zip";
+    auto it = packages.find(d.code);
+    if (it == packages.end()) c.problems.push_back({where, "not in the catalog"});
+    else if (stdfs::exists(out / where, ec) && it->second != package::sha256_of(slurp(out / where)))
+      c.problems.push_back({where, "SHA-256 differs from the catalog"});
+  }
+  if (!all_rows) return c;
+  for (const auto& [rid, row] : rows) {
+    if (!stdfs::exists(out / "records" / rid / "record.json", ec))
+      c.problems.push_back({"records/" + rid, "in the catalog but missing on disk"});
+    if (row.package.empty() || claimed.count(rid)) continue;  // the batch's own rows are checked above
+    const std::string code = row.package.substr(row.package.find('/') + 1, row.package.size() - row.package.find('/') - 5);
+    const auto* in_zip = holdings(code);
+    if (!in_zip) c.problems.push_back({"records/" + rid, "the catalog puts it in " + row.package + ", which is missing"});
+    else if (auto it = in_zip->find(row.name); it == in_zip->end() || it->second != rid)
+      c.problems.push_back({"records/" + rid, "the catalog puts it in " + row.package + " as " + row.name + ", which does not hold it"});
+  }
+  return c;
 }
 
 Report verify_out(const stdfs::path& out, const Options& options) {
@@ -270,15 +457,13 @@ Report verify_out(const stdfs::path& out, const Options& options) {
     r.problems.push_back({(out / "batch.json").string(), "missing or not valid JSON"});
     return r;
   }
+  r.problems = check_batch(out, true).problems;
   // The catalog's checksums of every record file, and of every package.
   std::map<std::pair<std::string, std::string>, std::pair<long long, std::string>> cat_files;
   std::map<std::string, std::pair<std::string, int>> cat_packages;  // code -> (sha256, records)
-  std::set<std::string> cat_records;
   const stdfs::path catalog = out / "catalog.sqlite";
   sqlite3* db = nullptr;
-  if (!stdfs::exists(catalog) || sqlite3_open_v2(catalog.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-    r.problems.push_back({catalog.string(), "missing or unreadable"});
-  } else {
+  if (stdfs::exists(catalog) && sqlite3_open_v2(catalog.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
     auto query = [&](const char* sql, auto&& row) {
       sqlite3_stmt* s = nullptr;
       if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) != SQLITE_OK) {
@@ -292,7 +477,6 @@ Report verify_out(const stdfs::path& out, const Options& options) {
     query("SELECT record_id, name, size, sha256 FROM files", [&](sqlite3_stmt* s) {
       cat_files[{txt(s, 0), txt(s, 1)}] = {sqlite3_column_int64(s, 2), txt(s, 3)};
     });
-    query("SELECT id FROM records", [&](sqlite3_stmt* s) { cat_records.insert(txt(s, 0)); });
     query("SELECT code, package_sha256, records FROM dossiers", [&](sqlite3_stmt* s) {
       cat_packages[txt(s, 0)] = {txt(s, 1), sqlite3_column_int(s, 2)};
     });
@@ -304,22 +488,13 @@ Report verify_out(const stdfs::path& out, const Options& options) {
       const stdfs::path dir = out / "records" / rid;
       const std::string where = "records/" + rid;
       ++r.records;
-      if (!stdfs::is_directory(dir)) {
-        r.problems.push_back({where, "record folder missing"});
-        continue;
-      }
+      if (!stdfs::exists(dir / "record.json")) continue;  // check_batch names it
       std::map<std::string, std::string> bytes;
       for (const char* f : {"record.json", "document.pdf", "text.txt", "alto.xml"})
         if (stdfs::exists(dir / f)) bytes[f] = slurp(dir / f), ++r.files;
-      if (!bytes.count("record.json")) {
-        r.problems.push_back({where + "/record.json", "missing"});
-        continue;
-      }
       auto ptr = [&](const char* f) { return bytes.count(f) ? &bytes[f] : nullptr; };
       check_record(where, bytes["record.json"], ptr("document.pdf"), ptr("text.txt"), ptr("alto.xml"), "document.pdf",
                    "text.txt", "alto.xml", r.problems, sigs);
-      if (db == nullptr && !stdfs::exists(catalog)) continue;
-      if (!cat_records.count(rid)) r.problems.push_back({where, "not in the catalog"});
       for (const auto& [f, b] : bytes) {
         auto it = cat_files.find({rid, f});
         if (it == cat_files.end()) continue;
@@ -359,6 +534,12 @@ Report verify_out(const stdfs::path& out, const Options& options) {
   for (const auto& [code, v] : cat_packages)
     if (!seen.count(code)) r.problems.push_back({"packages/" + code + ".zip", "in the catalog but missing"});
   r.signatures += sigs.checked;
+  // One line per problem, however many checks found it.
+  std::set<std::pair<std::string, std::string>> said;
+  std::vector<Problem> unique;
+  for (auto& p : r.problems)
+    if (said.insert({p.where, p.what}).second) unique.push_back(std::move(p));
+  r.problems = std::move(unique);
   return r;
 }
 

@@ -29,8 +29,23 @@ struct Options {
 /// SHA-256 of every file, every file listed, record.json against the schema, page counts.
 Report verify_package(const std::filesystem::path& zip, const Options& options = {});
 
-/// An output folder: every record of batch.json complete (PDF, text, ALTO, schema-valid record.json),
-/// page counts, files against the catalog's checksums, packages against the catalog, every package.
+/// An output folder: check_batch with every catalog row, every record of batch.json complete (PDF,
+/// text, ALTO, schema-valid record.json), page counts, files against the catalog's checksums,
+/// packages against the catalog, every package.
 Report verify_out(const std::filesystem::path& out_root, const Options& options = {});
+
+/// What the last batch claims against what is on disk, without reading the files through: every
+/// record of batch.json present once, as the record of the input that lists it; every dossier's
+/// package holding exactly the dossier's records under their archive names; every record and
+/// package in the catalog as the package names it. With all_catalog_rows, every catalog row too:
+/// backed by a record folder and, when it names a package, by that package.
+struct BatchCheck {
+  int records = 0;          // records batch.json lists
+  int records_on_disk = 0;  // record folders with a record.json under OUT/records
+  int packages = 0;         // packages of the batch's dossiers
+  int catalog_rows = 0;
+  std::vector<Problem> problems;
+};
+BatchCheck check_batch(const std::filesystem::path& out_root, bool all_catalog_rows = false);
 
 }  // namespace sohoa::verify

@@ -148,7 +148,11 @@ class Samples(unittest.TestCase):
         import hashlib
         for rec in self.output.records.values():
             first, last = rec["source"]["pages"]
-            self.assertEqual(rec["id"], f"{rec['source']['sha256'][:16]}-p{first:03d}-{last:03d}")
+            src = rec["source"]
+            # Where the document came from names it, not its bytes: dossier, path, member.
+            self.assertEqual(src["dossier"], src["path"].split("/")[0])
+            key = f"{src['dossier']}\n{src['path']}\n{src['member'] or ''}".encode("utf-8")
+            self.assertEqual(rec["id"], f"{hashlib.sha256(key).hexdigest()[:16]}-p{first:03d}-{last:03d}")
             if rec["source"]["member"] is None:
                 data = (SAMPLES / "scans" / rec["source"]["path"]).read_bytes()
                 self.assertEqual(rec["source"]["sha256"], hashlib.sha256(data).hexdigest())

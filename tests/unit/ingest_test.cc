@@ -172,3 +172,72 @@ TEST(IngestDiscover, BadFilesBecomeErrorsAndGoodOnesItems) {
   EXPECT_EQ(d.errors[1].path, "empty.pdf");
   EXPECT_NE(d.errors[1].reason.find("empty"), std::string::npos);
 }
+
+TEST(IngestDiscover, NamesAreNfcAndANormalisationClashIsAnErrorNotAnOverwrite) {
+  auto dir = fixtures::temp_dir("discover-nfc");
+  std::filesystem::create_directories(dir / "HS-1");
+  const std::string png = png_bytes(fixtures::text_like_page(600, 800), 300);
+  const std::string nfc = "bi\xC3\xAAn nh\xE1\xBA\xADn.png";    // "biên nhận.png", precomposed
+  const std::string nfd = "bie\xCC\x82n nha\xCC\xA3\xCC\x82n.png";  // the same name decomposed
+  const std::string nfd_only = "ca\xCC\x86n cu\xCC\x9Bo\xCC\x9B\xCC\x81" "c.png";  // "căn cước" decomposed, alone
+  for (const std::string& name : {nfc, nfd, nfd_only}) std::ofstream(dir / "HS-1" / name, std::ios::binary) << png;
+  // The same name inside an archive, written both ways.
+  std::ofstream(dir / "HS-1" / "scans.zip", std::ios::binary) << zip_with({{nfd, png}, {nfc, png}});
+  Discovery d = discover({dir}, {});
+  std::vector<std::string> places;
+  for (const auto& item : d.items) places.push_back(item.source.display());
+  EXPECT_EQ(places, (std::vector<std::string>{"HS-1/bi\xC3\xAAn nh\xE1\xBA\xADn.png",
+                                              "HS-1/c\xC4\x83n c\xC6\xB0\xE1\xBB\x9B" "c.png",
+                                              "HS-1/scans.zip!" + nfc}));
+  for (const auto& item : d.items) EXPECT_EQ(item.source.dossier, "HS-1");
+  ASSERT_EQ(d.errors.size(), 2u);
+  EXPECT_EQ(d.errors[0].path, "HS-1/" + nfc);  // the NFD spelling, named in NFC
+  EXPECT_NE(d.errors[0].reason.find("decomposed, NFD"), std::string::npos) << d.errors[0].reason;
+  EXPECT_EQ(d.errors[1].path, "HS-1/scans.zip");
+  EXPECT_EQ(*d.errors[1].member, nfc);
+  EXPECT_NE(d.errors[1].reason.find("another Unicode form"), std::string::npos) << d.errors[1].reason;
+}
+
+TEST(IngestDiscover, AFolderNamedLikeADossierCodeIsThatDossier) {
+  auto dir = fixtures::temp_dir("discover-dossier");
+  const std::string png = png_bytes(fixtures::text_like_page(600, 800), 300);
+  for (const char* code : {"HS-000101", "000.00.19.H26-240101-0001", "scans"}) {
+    std::filesystem::create_directories(dir / code / "sub");
+    std::ofstream(dir / code / "a.png", std::ios::binary) << png;
+    std::ofstream(dir / code / "sub" / "b.png", std::ios::binary) << png;
+  }
+  for (const char* code : {"HS-000101", "000.00.19.H26-240101-0001"}) {
+    Discovery d = discover({dir / code}, {});
+    ASSERT_EQ(d.items.size(), 2u) << code;
+    EXPECT_EQ(d.items[0].source.path, std::string(code) + "/a.png");
+    EXPECT_EQ(d.items[1].source.path, std::string(code) + "/sub/b.png");
+    for (const auto& item : d.items) EXPECT_EQ(item.dossier, code);
+    // Given with a trailing slash, the folder is the same dossier.
+    EXPECT_EQ(discover({dir.string() + "/" + code + "/"}, {}).items[0].source.path, std::string(code) + "/a.png");
+  }
+  // Any other folder holds one dossier per sub-folder; loose files take --dossier, else none.
+  Discovery plain = discover({dir / "scans"}, {});
+  ASSERT_EQ(plain.items.size(), 2u);
+  EXPECT_EQ(plain.items[0].source.path, "a.png");
+  EXPECT_EQ(plain.items[0].dossier, "");
+  EXPECT_EQ(plain.items[1].dossier, "sub");
+  EXPECT_EQ(discover({dir / "scans"}, {}, {}, "HS-9").items[0].source.dossier, "HS-9");
+  EXPECT_FALSE(is_dossier_code("scans"));
+  EXPECT_FALSE(is_dossier_code("IMG0001"));
+  EXPECT_TRUE(is_dossier_code("hs_2024_0012"));
+}
+
+TEST(IngestDiscover, TheSamePathUnderTwoRootsIsAnErrorNotAnOverwrite) {
+  auto dir = fixtures::temp_dir("discover-roots");
+  const std::string png = png_bytes(fixtures::text_like_page(600, 800), 300);
+  for (const char* root : {"a", "b"}) {
+    std::filesystem::create_directories(dir / root / "HS-1");
+    std::ofstream(dir / root / "HS-1" / "x.png", std::ios::binary) << png;
+  }
+  Discovery d = discover({dir / "a", dir / "b"}, {});
+  ASSERT_EQ(d.items.size(), 1u);
+  EXPECT_EQ(d.items[0].file, dir / "a" / "HS-1" / "x.png");
+  ASSERT_EQ(d.errors.size(), 1u);
+  EXPECT_EQ(d.errors[0].path, "HS-1/x.png");
+  EXPECT_NE(d.errors[0].reason.find("same path in the same dossier"), std::string::npos) << d.errors[0].reason;
+}

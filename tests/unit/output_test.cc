@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/text.h"
 #include "output/pdf_writer.h"
@@ -76,8 +77,10 @@ TEST(RecordWriter, WritesTheContractAndAStableName) {
   r.document.first_page = 1;
   r.document.last_page = 2;
   r.document.pages = {0, 1};
+  r.document.source.dossier = "HS-1";
   r.id = output::record_id(r.document.source, 1, 2);
-  EXPECT_EQ(r.id, "aaaaaaaaaaaaaaaa-p001-002");
+  // sha256("HS-1\nHS-1/a.pdf\n")[:16]: where it came from, not what it holds.
+  EXPECT_EQ(r.id, "b4fd641638480863-p001-002");
   r.metadata["ho_ten"] = {"Nguyễn Văn An", "ocr", 1};
   auto dir = output::write_record(out, r, pages);
   EXPECT_EQ(dir, out / "records" / r.id);
@@ -98,4 +101,22 @@ TEST(RecordWriter, WritesTheContractAndAStableName) {
   // Writing again replaces the record in place.
   output::write_record(out, r, pages);
   EXPECT_TRUE(std::filesystem::exists(dir / "document.pdf"));
+}
+
+TEST(RecordWriter, TheIdNamesWhereTheDocumentCameFromNotItsBytes) {
+  const std::string bytes_hash(64, 'a');
+  const SourceRef in_one{"HS-1/cccd.jpg", std::nullopt, bytes_hash, "HS-1"};
+  const SourceRef in_other{"HS-2/cccd.jpg", std::nullopt, bytes_hash, "HS-2"};
+  const SourceRef renamed{"HS-1/cccd (2).jpg", std::nullopt, bytes_hash, "HS-1"};
+  const SourceRef member{"HS-1/all.zip", "cccd.jpg", bytes_hash, "HS-1"};
+  const SourceRef other_member{"HS-1/all.zip", "cccd2.jpg", bytes_hash, "HS-1"};
+  std::set<std::string> ids;
+  for (const SourceRef* s : {&in_one, &in_other, &renamed, &member, &other_member}) ids.insert(output::record_id(*s, 1, 1));
+  EXPECT_EQ(ids.size(), 5u);
+  // Stable: the same place gives the same id whatever the bytes became.
+  SourceRef changed = in_one;
+  changed.sha256 = std::string(64, 'b');
+  EXPECT_EQ(output::record_id(changed, 1, 1), output::record_id(in_one, 1, 1));
+  EXPECT_NE(output::record_id(in_one, 1, 1), output::record_id(in_one, 1, 2));
+  EXPECT_EQ(output::record_id(in_one, 2, 3).substr(16), "-p002-003");
 }
