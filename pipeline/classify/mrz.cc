@@ -65,26 +65,25 @@ std::string iso_date(const std::string& yymmdd, int century) {
   return buf;
 }
 
-/// The optional-data run after a fixed prefix, as it must have been printed: `size` characters.
-/// A run of fillers read longer or shorter than printed is put back to its length; what
-/// follows the fillers (a check digit, or the next card's text on a merged line) decides
-/// nothing by itself: every reading is a candidate, the composite check digit picks.
-std::vector<std::string> optional_candidates(const std::string& rest, size_t size, bool trailing_digit) {
-  std::vector<std::string> out;
-  if (rest.size() >= size) out.push_back(rest.substr(0, size));
+/// The optional-data run after a fixed prefix, as it must have been printed: `size` characters,
+/// the letters OCR mistakes for digits mended in its leading run of digits. A run of fillers
+/// read longer or shorter than printed is put back to its length, keeping the one character
+/// after it (a check digit); what follows that (the next card's text on a merged line) is
+/// dropped. One reading only: each extra guess would be another chance for the one-digit
+/// composite check to pass by accident.
+std::optional<std::string> optional_field(const std::string& rest, size_t size) {
   size_t head = 0;
   while (head < rest.size() && !is_filler(rest[head])) ++head;
   size_t end = head;
   while (end < rest.size() && is_filler(rest[end])) ++end;
-  if (end == head) return out;  // no fillers: only the literal reading
   const std::string digits = as_digits(rest.substr(0, head));
-  for (const bool with_digit : {false, true}) {
-    if (with_digit && !(trailing_digit && end < rest.size())) continue;
-    const std::string tail = with_digit ? as_digits(rest.substr(end, 1)) : "";
-    if (digits.size() + tail.size() >= size) continue;
-    out.push_back(digits + std::string(size - digits.size() - tail.size(), '<') + tail);
+  if (rest.size() == size || end == head) {
+    if (rest.size() < size) return std::nullopt;
+    return (digits + rest.substr(head)).substr(0, size);
   }
-  return out;
+  const std::string tail = end < rest.size() ? as_digits(rest.substr(end, 1)) : "";
+  if (digits.size() + tail.size() >= size) return std::nullopt;
+  return digits + std::string(size - digits.size() - tail.size(), '<') + tail;
 }
 
 int current_year() {
@@ -128,46 +127,47 @@ std::optional<Td1> parse_td1(const std::string& raw1, const std::string& raw2, c
   if ((sex != 'M' && sex != 'F' && sex != '<') || !check_ok(birth, birth_check) || !check_ok(expiry, expiry_check))
     return std::nullopt;
 
-  for (const std::string& opt1 : optional_candidates(l1.substr(15), 15, true))
-    for (const std::string& opt2_composite : optional_candidates(l2.substr(18), 12, true)) {
-      const std::string opt2 = opt2_composite.substr(0, 11);
-      const char composite = opt2_composite[11];
-      const std::string line1 = "IDVNM" + doc + doc_check + opt1;
-      const std::string line2 = birth + birth_check + sex + expiry + expiry_check + "VNM" + opt2 + composite;
-      if (!check_ok(line1.substr(5) + line2.substr(0, 7) + line2.substr(8, 7) + line2.substr(18, 11), composite))
-        continue;
-      Td1 out;
-      out.lines[0] = line1;
-      out.lines[1] = line2;
-      out.document_number = doc;
-      // The 2024 card carries the 12-digit personal number in the optional data; the document
-      // number is its last nine digits.
-      if (all_digits(opt1.substr(0, 12)) && opt1.substr(3, 9) == doc) out.so_dinh_danh = opt1.substr(0, 12);
-      int century = 0;
-      if (!out.so_dinh_danh.empty()) {
-        century = 1900 + 100 * ((out.so_dinh_danh[3] - '0') / 2);  // 0/1: 1900s, 2/3: 2000s, 4/5: 2100s
-      } else {
-        century = 2000 + std::stoi(birth.substr(0, 2)) > current_year() ? 1900 : 2000;
-      }
-      out.ngay_sinh = iso_date(birth, century);
-      out.het_han = iso_date(expiry, 2000);
-      if (out.ngay_sinh.empty() || out.het_han.empty()) continue;
-      out.gioi_tinh = sex == 'M' ? "Nam" : sex == 'F' ? "Nữ" : "";
-      // Line 3: SURNAME<<GIVEN<NAMES, padded with fillers. No check digit covers it: a name is
-      // kept only when it is made of letters and single fillers, as a name line must be.
-      std::string n3 = normalise(raw3);
-      while (!n3.empty() && is_filler(n3.back())) n3.pop_back();
-      const size_t split = n3.find("<<");
-      const bool letters = !n3.empty() && std::all_of(n3.begin(), n3.end(), [](char c) { return c == '<' || (c >= 'A' && c <= 'Z'); });
-      if (letters && split != std::string::npos && split > 0 && n3.find("<<", split + 2) == std::string::npos) {
-        std::string name = n3.substr(0, split) + " " + n3.substr(split + 2);
-        std::replace(name.begin(), name.end(), '<', ' ');
-        out.ho_ten = text::collapse_spaces(name);
-        out.lines[2] = n3 + std::string(n3.size() < kLine ? kLine - n3.size() : 0, '<');
-      }
-      return out;
-    }
-  return std::nullopt;
+  const std::optional<std::string> opt1_read = optional_field(l1.substr(15), 15);
+  const std::optional<std::string> opt2_read = optional_field(l2.substr(18), 12);
+  if (!opt1_read || !opt2_read) return std::nullopt;
+  const std::string& opt1 = *opt1_read;
+  const std::string& opt2_composite = *opt2_read;
+  const std::string opt2 = opt2_composite.substr(0, 11);
+  const char composite = opt2_composite[11];
+  const std::string line1 = "IDVNM" + doc + doc_check + opt1;
+  const std::string line2 = birth + birth_check + sex + expiry + expiry_check + "VNM" + opt2 + composite;
+  if (!check_ok(line1.substr(5) + line2.substr(0, 7) + line2.substr(8, 7) + line2.substr(18, 11), composite))
+    return std::nullopt;
+  Td1 out;
+  out.lines[0] = line1;
+  out.lines[1] = line2;
+  out.document_number = doc;
+  // The 2024 card carries the 12-digit personal number in the optional data; the document
+  // number is its last nine digits.
+  if (all_digits(opt1.substr(0, 12)) && opt1.substr(3, 9) == doc) out.so_dinh_danh = opt1.substr(0, 12);
+  int century = 0;
+  if (!out.so_dinh_danh.empty()) {
+    century = 1900 + 100 * ((out.so_dinh_danh[3] - '0') / 2);  // 0/1: 1900s, 2/3: 2000s, 4/5: 2100s
+  } else {
+    century = (2000 + std::stoi(birth.substr(0, 2)) > current_year()) ? 1900 : 2000;
+  }
+  out.ngay_sinh = iso_date(birth, century);
+  out.het_han = iso_date(expiry, 2000);
+  if (out.ngay_sinh.empty() || out.het_han.empty()) return std::nullopt;
+  out.gioi_tinh = sex == 'M' ? "Nam" : sex == 'F' ? "Nữ" : "";
+  // Line 3: SURNAME<<GIVEN<NAMES, padded with fillers. No check digit covers it: a name is
+  // kept only when it is made of letters and single fillers, as a name line must be.
+  std::string n3 = normalise(raw3);
+  while (!n3.empty() && is_filler(n3.back())) n3.pop_back();
+  const size_t split = n3.find("<<");
+  const bool letters = !n3.empty() && std::all_of(n3.begin(), n3.end(), [](char c) { return c == '<' || (c >= 'A' && c <= 'Z'); });
+  if (letters && split != std::string::npos && split > 0 && n3.find("<<", split + 2) == std::string::npos) {
+    std::string name = n3.substr(0, split) + " " + n3.substr(split + 2);
+    std::replace(name.begin(), name.end(), '<', ' ');
+    out.ho_ten = text::collapse_spaces(name);
+    out.lines[2] = n3 + std::string(n3.size() < kLine ? kLine - n3.size() : 0, '<');
+  }
+  return out;
 }
 
 std::vector<Td1> find_td1(const OcrResult& ocr) {
