@@ -20,6 +20,9 @@ constexpr double kMinTableShare = 0.1;   // saturated pixels this share of a pic
 constexpr int kPaperSaturation = 45;     // saturation (0-255) a paper pixel may show above the paper's tint
 constexpr double kMinEdgeSupport = 0.75; // share of every edge where the sheet visibly ends
 constexpr int kMaxTextCuts = 4;          // letters or words an edge may cut before the outline is refused
+constexpr double kInnerEdgeFrom = 20;      // sampled pixels in from an outline where another edge may run
+constexpr double kInnerEdgeShare = 0.45;   // ...up to this share of the sheet's extent (half under another)
+constexpr double kInnerEdgeSupport = 0.7;  // share of its length where it must show a step, on one line
 constexpr int kMinTextOutside = 12;      // letter-like marks just beyond an edge that put the outline in doubt
 constexpr double kMinOtherSheetShare = 0.03;  // paper elsewhere in view this large is another sheet
 constexpr double kSquareCornerShare = 0.004;  // corners this close (of the picture's size) to a box: a square sheet
@@ -35,6 +38,7 @@ std::array<double, 4> corner_box(const std::array<double, 8>& c) {
 }  // namespace
 
 namespace {
+bool fit_across_lines(const std::vector<double>& y, const std::vector<double>& v, double& a, double& b);
 using Quad = std::array<cv::Point2d, 4>;  // top-left, top-right, bottom-right, bottom-left
 
 double quad_area(const Quad& q) {
@@ -84,7 +88,7 @@ struct Scene {
 /// Share of an edge's length where the sheet visibly ends: outside the paper mask, a step
 /// down in tone to what lies outside (a table, or the sheet underneath in its shadow), or the
 /// picture's border (nothing lies beyond it to lose).
-double edge_support(const Scene& s, const Quad& q, int i) {
+double edge_support(const Scene& s, const Quad& q, int i, int slack = 12) {
   const cv::Point2d a = q[i], b = q[(i + 1) % 4];
   const cv::Point2d centre = (q[0] + q[1] + q[2] + q[3]) * 0.25;
   const cv::Point2d d = b - a;
@@ -95,7 +99,7 @@ double edge_support(const Scene& s, const Quad& q, int i) {
   if ((mid - centre).dot(n) < 0) n = -n;  // outward
   constexpr int kSamples = 40;
   constexpr int kReach = 4;       // sampled pixels either side of the step
-  constexpr int kSlack = 12;      // how far a curled or bowed edge may stray from the straight one
+  const int kSlack = slack;       // how far a curled or bowed edge may stray from the straight one
   constexpr int kMinStep = 10;    // grey levels from the sheet down to its surround
   auto inside_picture = [&](const cv::Point& p) { return p.x >= 0 && p.y >= 0 && p.x < s.gray.cols && p.y < s.gray.rows; };
   int supported = 0;
@@ -115,6 +119,62 @@ double edge_support(const Scene& s, const Quad& q, int i) {
     }
   }
   return static_cast<double>(supported) / kSamples;
+}
+
+/// A sheet lying partly on another makes one region of paper with it, and an outline round
+/// both. Where a line parallel to an edge, further in, shows a step down along nearly its whole
+/// length (the upper sheet's edge and its shadow on the one beneath), the sheet ends there: the
+/// edge moves in to it.
+Quad inner_edges(const Scene& s, Quad q) {
+  constexpr int kSamples = 40, kMinStep = 10;
+  auto inside_picture = [&](const cv::Point2d& p) { return p.x >= 0 && p.y >= 0 && p.x < s.gray.cols && p.y < s.gray.rows; };
+  for (int e = 0; e < 4; ++e) {
+    const cv::Point2d a = q[e], b = q[(e + 1) % 4], d = b - a;
+    const double len = std::hypot(d.x, d.y);
+    if (len < 1) continue;
+    const cv::Point2d centre = (q[0] + q[1] + q[2] + q[3]) * 0.25;
+    cv::Point2d n(d.y / len, -d.x / len);
+    if (((a + b) * 0.5 - centre).dot(n) < 0) n = -n;  // outward
+    const double extent = std::abs((centre - a).dot(n)) * 2;
+    // Along the edge, the first step in from it (paper inside, darker beyond), if any.
+    std::vector<double> ts, offs;
+    for (int k = 0; k < kSamples; ++k) {
+      const double t = 0.1 + 0.8 * k / (kSamples - 1.0);
+      const cv::Point2d p = a + d * t;
+      for (double off = kInnerEdgeFrom; off <= kInnerEdgeShare * extent; off += 1) {
+        // A step that lasts: paper for a while on the inner side, darker for a while beyond
+        // (the text of the sheet beneath is thin; the shadowed sheet is not).
+        int in_min = 255, out_max = 0;
+        bool paper_in = true, seen = true;
+        for (const int r : {2, 6, 10}) {
+          const cv::Point2d in = p - n * (off + r), out = p - n * (off - r);
+          if (!inside_picture(in) || !inside_picture(out)) {
+            seen = false;
+            break;
+          }
+          const cv::Point pi(static_cast<int>(in.x), static_cast<int>(in.y)), po(static_cast<int>(out.x), static_cast<int>(out.y));
+          paper_in = paper_in && s.paper.at<uchar>(pi);
+          in_min = std::min<int>(in_min, s.closed.at<uchar>(pi));
+          out_max = std::max<int>(out_max, s.closed.at<uchar>(po));
+        }
+        if (seen && paper_in && in_min - out_max >= kMinStep) {
+          ts.push_back(t);
+          offs.push_back(off);
+          break;
+        }
+      }
+    }
+    if (ts.size() < kInnerEdgeSupport * kSamples) continue;
+    // A straight edge: the steps on one line (the sheet may lean against the outline).
+    double c0 = 0, c1 = 0;
+    if (!fit_across_lines(ts, offs, c0, c1)) continue;
+    int on_line = 0;
+    for (size_t i = 0; i < ts.size(); ++i) on_line += std::abs(offs[i] - (c0 + c1 * ts[i])) <= 3;
+    if (on_line < kInnerEdgeSupport * kSamples) continue;
+    q[e] = a - n * c0;
+    q[(e + 1) % 4] = b - n * (c0 + c1);
+  }
+  return q;
 }
 
 /// Letter- and word-sized ink that a quadrilateral's edges cut in two (a true sheet edge has
@@ -334,7 +394,7 @@ PageOutline find_page_outline(const Image& img) {
   if (candidates.empty()) return out;
   const Candidate& best = *std::max_element(candidates.begin(), candidates.end(),
                                             [](const Candidate& a, const Candidate& b) { return a.score < b.score; });
-  const Quad& q = best.quad;
+  const Quad q = inner_edges(scene, best.quad);
 
   // Paper must stand clearly above what surrounds it (a dark table, a scanner lid, the sheet
   // beneath in its shadow), compared by medians so the text on the paper and the flecks around
