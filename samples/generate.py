@@ -2705,7 +2705,8 @@ def build_committed(out, truth):
     # (its MRZ the authority for the number).
     c = Ctx("khai_sinh")
     f = "HS-000130"
-    W(f, Spec("to-khai-ban-go.jpg", "jpeg", "photo+wood", [gen_to_khai(c)], store_dpi=False, color=True, quality=80))
+    R.random()  # the print-size draw gen_to_khai makes when not told; one page here, as a JPEG holds
+    W(f, Spec("to-khai-ban-go.jpg", "jpeg", "photo+wood", [gen_to_khai(c, big=False)], store_dpi=False, color=True, quality=80))
     W(f, Spec("cong-van-tren-giay-to.jpg", "jpeg", "photo+sheets", [gen_vbhc(Ctx("hanh_chinh"), "cong_van")],
               store_dpi=False, color=True, quality=80))
     # Side by side, the two cards' lines still interleave in the text (reading order, issue 16):
