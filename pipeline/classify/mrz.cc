@@ -124,6 +124,8 @@ std::optional<Td1> parse_td1(const std::string& raw1, const std::string& raw2, c
   const char birth_check = as_digits(l2.substr(6, 1))[0], expiry_check = as_digits(l2.substr(14, 1))[0];
   char sex = l2[7];
   if (sex == 'H') sex = 'M';  // the zone's M and an H are a stroke apart
+  // Dates are digits: a letter left in one could still satisfy the weighted check.
+  if (!all_digits(birth) || !all_digits(expiry)) return std::nullopt;
   if ((sex != 'M' && sex != 'F' && sex != '<') || !check_ok(birth, birth_check) || !check_ok(expiry, expiry_check))
     return std::nullopt;
 
