@@ -304,7 +304,7 @@ class Runner {
       } else if (!page.info.blank && !page.info.separator) {
         if (!config_.dump_ocr_images.empty()) dump_ocr_image(st, index, prepared);
         t0 = Mark::now();
-        page.ocr = engine.recognize(prepared.ocr, prepared.ocr_dpi);
+        page.ocr = prepared.recognized ? std::move(*prepared.recognized) : engine.recognize(prepared.ocr, prepared.ocr_dpi);
         timings_.add(kOcr, t0);
         if (prepared.ocr_scale != 1) rescale(page.ocr, 1.0 / prepared.ocr_scale);
         page.ocr.text = ocr::reading_order_text(page.ocr, prepared.color.width());

@@ -60,6 +60,13 @@ struct EncodedImage {
 };
 
 /// What record.json says of each page.
+/// A risky preparation step and what became of it on a page: applied, or rejected and why.
+struct PrepareStep {
+  std::string step;    // "sheet_crop", "straighten_lines", ...
+  bool applied = false;
+  std::string reason;  // why it was rejected (or what proved it), for people
+};
+
 struct PageInfo {
   int number = 0;          // 1-based within the input
   int rotation = 0;        // clockwise degrees applied to make it upright
@@ -68,6 +75,8 @@ struct PageInfo {
   double skew_deg = 0;     // measured skew that was corrected
   bool sheet_rectified = false;  // a photographed sheet cut from its surround, perspective undone
   bool lines_straightened = false;  // its curled text lines flattened
+  std::vector<PrepareStep> prepare;  // risky steps tried on the page, applied or rejected
+  std::vector<Box> other_sheets;     // further sheets in a photo, in its pixels; not read
   double dpi = 300;
   bool dpi_assumed = false;
   bool blank = false;

@@ -10,8 +10,10 @@
 #include <optional>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include "classify/layout.h"
+#include "classify/mrz.h"
 #include "classify/qr.h"
 #include "core/text.h"
 #include "doctypes/doctypes.h"
@@ -107,6 +109,32 @@ void mend(MetadataValue& v, lexicon::Field field, const Document& doc, const std
   v.value = lexicon::apply_corrections(words, cs);
 }
 
+/// The name as printed on the page (with its diacritics) whose letters are `ascii_name`'s (an
+/// MRZ name, "NGUYEN VAN AN"); empty when no run of words on a line spells it.
+std::string printed_name(const std::string& page_text, const std::string& ascii_name) {
+  auto words_of = [](const std::string& s) {
+    std::vector<std::string> w;
+    std::istringstream in(s);
+    for (std::string x; in >> x;) w.push_back(x);
+    return w;
+  };
+  const std::vector<std::string> want = words_of(text::fold(ascii_name));
+  if (want.empty()) return {};
+  std::istringstream lines(page_text);
+  for (std::string line; std::getline(lines, line);) {
+    const std::vector<std::string> words = words_of(line);
+    for (size_t i = 0; i + want.size() <= words.size(); ++i) {
+      size_t k = 0;
+      while (k < want.size() && text::fold(words[i + k]) == want[k]) ++k;
+      if (k < want.size()) continue;
+      std::string name;
+      for (size_t j = 0; j < want.size(); ++j) name += (j ? " " : "") + words[i + j];
+      return name;
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 std::map<std::string, MetadataValue> extract(const Document& doc, const std::vector<Page>& pages,
@@ -182,6 +210,22 @@ std::map<std::string, MetadataValue> extract(const Document& doc, const std::vec
     }
   }
   if (card_like) {
+    // The 2024 card's machine-readable zone: its check digits vouch for the number and the
+    // birth date; its name, printed without diacritics, picks the printed name it matches.
+    for (const PageLayout& pl : pls) {
+      const Page& page = pages[pl.page_idx];
+      for (const mrz::Td1& td : mrz::find_td1(page.ocr)) {
+        if (!td.so_dinh_danh.empty() && valid_id12(td.so_dinh_danh, td.ngay_sinh))
+          out["so_dinh_danh"] = {td.so_dinh_danh, "mrz", pl.page_no};
+        out["ngay_sinh"] = {td.ngay_sinh, "mrz", pl.page_no};
+        if (!td.ho_ten.empty()) {
+          std::string name = printed_name(page.ocr.text, td.ho_ten);
+          if (name.empty()) name = td.ho_ten;
+          out["ho_ten"] = {proper_name(name), "mrz", pl.page_no};
+        }
+        break;
+      }
+    }
     for (const PageLayout& pl : pls) {
       // The codes prepare read from the page; decode the colour image (every turn) only when
       // none of them is a CCCD code.

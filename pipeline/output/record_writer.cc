@@ -98,6 +98,10 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
   json page_list = json::array();
   for (int idx : d.pages) {
     const PageInfo& p = pages[idx].info;
+    json steps = json::array(), others = json::array();
+    for (const PrepareStep& s : p.prepare)
+      steps.push_back({{"step", s.step}, {"applied", s.applied}, {"reason", s.reason.empty() ? json(nullptr) : json(s.reason)}});
+    for (const Box& b : p.other_sheets) others.push_back({{"x", b.x}, {"y", b.y}, {"w", b.w}, {"h", b.h}});
     page_list.push_back({{"number", p.number},
                          {"rotation", p.rotation},
                          {"rotation_confidence", round2(p.rotation_confidence)},
@@ -105,6 +109,8 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
                          {"skew_deg", round2(p.skew_deg)},
                          {"sheet_rectified", p.sheet_rectified},
                          {"lines_straightened", p.lines_straightened},
+                         {"prepare", steps},
+                         {"other_sheets", others},
                          {"dpi", std::round(p.dpi)},
                          {"dpi_assumed", p.dpi_assumed},
                          {"blank", p.blank},

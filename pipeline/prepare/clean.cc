@@ -14,6 +14,9 @@ namespace {
 // (measured: 0.87 on a screen-rendered form as saved, 0.38 once resampled; 0.002 on seal scans).
 constexpr double kRenderedShare = 0.25;
 constexpr double kGrainSpreads = 2.5;
+// A leader dot is at most this many thirds of a letter's height: printed dots are about one
+// third, and heavy JPEG at 200 dpi smears each by a pixel all round (7 px dots beside 20 px letters).
+constexpr double kMaxDotUnits = 1.4;
 }  // namespace
 
 Image gray_without_color_ink(const Image& page, CleanStats* stats) {
@@ -267,7 +270,7 @@ Image remove_form_furniture(const Image& gray8, double dpi, double glyph_px, Cle
   //    Sizes follow the text when we know how tall it is, else the resolution.
   // Letters with ascenders stand ~0.7 em: 3 mm at 12 pt, the size the mm thresholds were set for.
   const double unit = glyph_px > 0 ? glyph_px / 3.0 : mm;
-  const double max_dot = 1.0 * unit, max_dash = 2.5 * unit, max_gap = 3.0 * unit, same_line = 0.5 * unit;
+  const double max_dot = kMaxDotUnits * unit, max_dash = 2.5 * unit, max_gap = 3.0 * unit, same_line = 0.5 * unit;
   // Marks sit within half a letter of their letter; the next line is further away.
   const int reach = static_cast<int>(std::max(2.0, 0.5 * (glyph_px > 0 ? glyph_px : 2.2 * mm)));
   // A leader dot stands alone in its column; a diacritic or the dot of an "i" has a letter

@@ -14,7 +14,17 @@ constexpr int kSearchSide = 800;         // outline search on a picture this lon
 constexpr double kMinSheetShare = 0.25;  // a sheet smaller than this share of the picture is not "the page"
 constexpr double kMaxSheetShare = 0.97;  // above it the paper fills the picture: nothing to cut
 constexpr double kMinQuadFill = 0.92;    // sheet area over its quadrilateral's: four straight edges
-constexpr int kMinContrast = 35;         // paper above its surround, grey levels
+constexpr int kMinSheetStep = 35;        // paper above the band around it, grey levels (medians)
+constexpr int kMinSheetOnSheetStep = 12; // ...or above the sheet it lies on
+constexpr double kMinTableShare = 0.1;   // saturated pixels this share of a picture: a coloured table
+constexpr int kPaperSaturation = 45;     // saturation (0-255) a paper pixel may show above the paper's tint
+constexpr double kMinEdgeSupport = 0.75; // share of every edge where the sheet visibly ends
+constexpr int kMaxTextCuts = 4;          // letters or words an edge may cut before the outline is refused
+constexpr double kInnerEdgeFrom = 20;      // sampled pixels in from an outline where another edge may run
+constexpr double kInnerEdgeShare = 0.45;   // ...up to this share of the sheet's extent (half under another)
+constexpr double kInnerEdgeSupport = 0.7;  // share of its length where it must show a step, on one line
+constexpr int kMinTextOutside = 12;      // letter-like marks just beyond an edge that put the outline in doubt
+constexpr double kMinOtherSheetShare = 0.03;  // paper elsewhere in view this large is another sheet
 constexpr double kSquareCornerShare = 0.004;  // corners this close (of the picture's size) to a box: a square sheet
 constexpr int kMinModelLines = 6;        // long text lines needed for a model (Leptonica: 15, for books)
 constexpr double kMinSagPx = 3;          // bow a line must show to be worth a resampling
@@ -27,77 +37,403 @@ std::array<double, 4> corner_box(const std::array<double, 8>& c) {
 }
 }  // namespace
 
-PageOutline find_page_outline(const Image& gray8) {
+namespace {
+bool fit_across_lines(const std::vector<double>& y, const std::vector<double>& v, double& a, double& b);
+using Quad = std::array<cv::Point2d, 4>;  // top-left, top-right, bottom-right, bottom-left
+
+double quad_area(const Quad& q) {
+  double a = 0;
+  for (int i = 0; i < 4; ++i) a += q[i].x * q[(i + 1) % 4].y - q[(i + 1) % 4].x * q[i].y;
+  return std::abs(a) / 2;
+}
+
+bool quad_convex(const Quad& q) {
+  int sign = 0;
+  for (int i = 0; i < 4; ++i) {
+    const cv::Point2d a = q[(i + 1) % 4] - q[i], b = q[(i + 2) % 4] - q[(i + 1) % 4];
+    const double z = a.x * b.y - a.y * b.x;
+    if (std::abs(z) < 1e-9) return false;
+    const int s = z > 0 ? 1 : -1;
+    if (sign && s != sign) return false;
+    sign = s;
+  }
+  return true;
+}
+
+/// Corners in order: top-left has the smallest x+y, bottom-right the largest; top-right the
+/// smallest y-x, bottom-left the largest.
+Quad order_corners(const std::vector<cv::Point2d>& pts) {
+  auto pick = [&](auto key, bool smallest) {
+    return *std::min_element(pts.begin(), pts.end(), [&](const cv::Point2d& a, const cv::Point2d& b) {
+      return smallest ? key(a) < key(b) : key(a) > key(b);
+    });
+  };
+  return {pick([](const cv::Point2d& p) { return p.x + p.y; }, true), pick([](const cv::Point2d& p) { return p.y - p.x; }, true),
+          pick([](const cv::Point2d& p) { return p.x + p.y; }, false), pick([](const cv::Point2d& p) { return p.y - p.x; }, false)};
+}
+
+std::vector<cv::Point> as_points(const Quad& q) {
+  std::vector<cv::Point> v;
+  for (const auto& p : q) v.emplace_back(static_cast<int>(std::lround(p.x)), static_cast<int>(std::lround(p.y)));
+  return v;
+}
+
+/// What the outline search sees of the picture, at its sampled size.
+struct Scene {
+  cv::Mat gray;    // sampled grey
+  cv::Mat closed;  // grey with text and thin lines closed over: the tone of paper and table
+  cv::Mat paper;   // 255 where paper: bright and (colour pictures) unsaturated
+};
+
+/// Share of an edge's length where the sheet visibly ends: outside the paper mask, a step
+/// down in tone to what lies outside (a table, or the sheet underneath in its shadow), or the
+/// picture's border (nothing lies beyond it to lose).
+double edge_support(const Scene& s, const Quad& q, int i, int slack = 12) {
+  const cv::Point2d a = q[i], b = q[(i + 1) % 4];
+  const cv::Point2d centre = (q[0] + q[1] + q[2] + q[3]) * 0.25;
+  const cv::Point2d d = b - a;
+  const double len = std::hypot(d.x, d.y);
+  if (len < 1) return 0;
+  cv::Point2d n(d.y / len, -d.x / len);
+  const cv::Point2d mid = (a + b) * 0.5;
+  if ((mid - centre).dot(n) < 0) n = -n;  // outward
+  constexpr int kSamples = 40;
+  constexpr int kReach = 4;       // sampled pixels either side of the step
+  const int kSlack = slack;       // how far a curled or bowed edge may stray from the straight one
+  constexpr int kMinStep = 10;    // grey levels from the sheet down to its surround
+  auto inside_picture = [&](const cv::Point& p) { return p.x >= 0 && p.y >= 0 && p.x < s.gray.cols && p.y < s.gray.rows; };
+  int supported = 0;
+  for (int k = 0; k < kSamples; ++k) {
+    const double t = 0.1 + 0.8 * k / (kSamples - 1.0);
+    const cv::Point2d p = a + d * t;
+    // The sheet ends somewhere near the line: paper just inside, and just outside the table,
+    // a step down in tone, or the picture's border.
+    for (int off = -kSlack; off <= kSlack; off += 2) {
+      const cv::Point2d in = p + n * (off - kReach), out = p + n * (off + kReach);
+      const cv::Point pi(static_cast<int>(in.x), static_cast<int>(in.y)), po(static_cast<int>(out.x), static_cast<int>(out.y));
+      if (!inside_picture(pi) || !s.paper.at<uchar>(pi)) continue;
+      if (!inside_picture(po) || !s.paper.at<uchar>(po) || s.closed.at<uchar>(pi) - s.closed.at<uchar>(po) >= kMinStep) {
+        ++supported;
+        break;
+      }
+    }
+  }
+  return static_cast<double>(supported) / kSamples;
+}
+
+/// A sheet lying partly on another makes one region of paper with it, and an outline round
+/// both. Where a line parallel to an edge, further in, shows a step down along nearly its whole
+/// length (the upper sheet's edge and its shadow on the one beneath), the sheet ends there: the
+/// edge moves in to it.
+Quad inner_edges(const Scene& s, Quad q) {
+  constexpr int kSamples = 40, kMinStep = 10;
+  auto inside_picture = [&](const cv::Point2d& p) { return p.x >= 0 && p.y >= 0 && p.x < s.gray.cols && p.y < s.gray.rows; };
+  for (int e = 0; e < 4; ++e) {
+    const cv::Point2d a = q[e], b = q[(e + 1) % 4], d = b - a;
+    const double len = std::hypot(d.x, d.y);
+    if (len < 1) continue;
+    const cv::Point2d centre = (q[0] + q[1] + q[2] + q[3]) * 0.25;
+    cv::Point2d n(d.y / len, -d.x / len);
+    if (((a + b) * 0.5 - centre).dot(n) < 0) n = -n;  // outward
+    const double extent = std::abs((centre - a).dot(n)) * 2;
+    // Along the edge, the first step in from it (paper inside, darker beyond), if any.
+    std::vector<double> ts, offs;
+    for (int k = 0; k < kSamples; ++k) {
+      const double t = 0.1 + 0.8 * k / (kSamples - 1.0);
+      const cv::Point2d p = a + d * t;
+      for (double off = kInnerEdgeFrom; off <= kInnerEdgeShare * extent; off += 1) {
+        // A step that lasts: paper for a while on the inner side, darker for a while beyond
+        // (the text of the sheet beneath is thin; the shadowed sheet is not).
+        int in_min = 255, out_max = 0;
+        bool paper_in = true, seen = true;
+        for (const int r : {2, 6, 10}) {
+          const cv::Point2d in = p - n * (off + r), out = p - n * (off - r);
+          if (!inside_picture(in) || !inside_picture(out)) {
+            seen = false;
+            break;
+          }
+          const cv::Point pi(static_cast<int>(in.x), static_cast<int>(in.y)), po(static_cast<int>(out.x), static_cast<int>(out.y));
+          paper_in = paper_in && s.paper.at<uchar>(pi);
+          in_min = std::min<int>(in_min, s.closed.at<uchar>(pi));
+          out_max = std::max<int>(out_max, s.closed.at<uchar>(po));
+        }
+        if (seen && paper_in && in_min - out_max >= kMinStep) {
+          ts.push_back(t);
+          offs.push_back(off);
+          break;
+        }
+      }
+    }
+    if (ts.size() < kInnerEdgeSupport * kSamples) continue;
+    // A straight edge: the steps on one line (the sheet may lean against the outline).
+    double c0 = 0, c1 = 0;
+    if (!fit_across_lines(ts, offs, c0, c1)) continue;
+    int on_line = 0;
+    for (size_t i = 0; i < ts.size(); ++i) on_line += std::abs(offs[i] - (c0 + c1 * ts[i])) <= 3;
+    if (on_line < kInnerEdgeSupport * kSamples) continue;
+    q[e] = a - n * c0;
+    q[(e + 1) % 4] = b - n * (c0 + c1);
+  }
+  return q;
+}
+
+/// Letter- and word-sized ink that a quadrilateral's edges cut in two (a true sheet edge has
+/// paper margin inside and nothing of its text outside, so it cuts nothing), and the most
+/// letter-like marks in the band just outside one edge (text beyond the outline: paper the
+/// outline left out, in a shadow, or another sheet).
+struct TextAtEdges {
+  int cut = 0;
+  int outside = 0;
+};
+TextAtEdges text_at_edges(const cv::Mat& gray, const Quad& q) {
+  cv::Mat ink;
+  cv::adaptiveThreshold(gray, ink, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY_INV, 15, 18);
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
+  const double word = 0.08 * std::max(gray.cols, gray.rows);
+  TextAtEdges worst;
+  constexpr double kBand = 25;  // sampled pixels beyond the edge that count as just outside
+  for (int e = 0; e < 4; ++e) {
+    const cv::Point2d a = q[e], b = q[(e + 1) % 4], d = b - a;
+    const double len = std::hypot(d.x, d.y);
+    if (len < 1) continue;
+    const cv::Point2d u = d / len, nrm(u.y, -u.x);
+    const cv::Point2d centre = (q[0] + q[1] + q[2] + q[3]) * 0.25;
+    const double outward = (centre - a).dot(nrm) < 0 ? 1 : -1;
+    int cuts = 0, outside_marks = 0;
+    for (int c = 1; c < n; ++c) {
+      const int bx = stats.at<int>(c, cv::CC_STAT_LEFT), by = stats.at<int>(c, cv::CC_STAT_TOP);
+      const int bw = stats.at<int>(c, cv::CC_STAT_WIDTH), bh = stats.at<int>(c, cv::CC_STAT_HEIGHT);
+      if (std::max(bw, bh) > word || std::max(bw, bh) < 3 || stats.at<int>(c, cv::CC_STAT_AREA) < 4) continue;
+      const cv::Point2d cc(bx + bw / 2.0, by + bh / 2.0);
+      const double along = (cc - a).dot(u), across = (cc - a).dot(nrm);
+      if (along < 0 || along > len) continue;
+      // Letters and words, not a table's grain (long thin streaks).
+      const double beyond = across * outward;
+      if (beyond > 3 && beyond < kBand && std::max(bw, bh) <= 6 * std::min(bw, bh)) ++outside_marks;
+      if (std::abs(across) > std::max(bw, bh)) continue;
+      int inside = 0, outside = 0;
+      for (int y = by; y < by + bh; ++y)
+        for (int x = bx; x < bx + bw; ++x) {
+          if (labels.at<int>(y, x) != c) continue;
+          const double s = (cv::Point2d(x, y) - a).dot(nrm);
+          inside += s < -1.5, outside += s > 1.5;
+        }
+      if (inside >= 3 && outside >= 3) ++cuts;
+    }
+    worst.cut = std::max(worst.cut, cuts);
+    worst.outside = std::max(worst.outside, outside_marks);
+  }
+  return worst;
+}
+
+/// The four-sided sheets a paper region can hold. A lone sheet: its hull reduced to four
+/// corners. Sheets that touch or overlap make one region with more corners: every quadrilateral
+/// the lines of its long straight edges enclose (the sheet in front among them, its edge over
+/// the sheet beneath seen as a step in tone, checked later).
+std::vector<Quad> quads_of(const std::vector<cv::Point>& contour, const cv::Size& size) {
+  std::vector<Quad> out;
+  std::vector<cv::Point> hull, approx;
+  cv::convexHull(contour, hull);
+  const double perimeter = cv::arcLength(hull, true);
+  for (double eps = 0.01; eps <= 0.08 && approx.size() != 4; eps += 0.005) cv::approxPolyDP(hull, approx, eps * perimeter, true);
+  if (approx.size() == 4 && cv::isContourConvex(approx) && cv::contourArea(contour) >= kMinQuadFill * cv::contourArea(approx)) {
+    std::vector<cv::Point2d> pts(approx.begin(), approx.end());
+    out.push_back(order_corners(pts));
+    return out;
+  }
+  std::vector<cv::Point> poly;
+  cv::approxPolyDP(contour, poly, 0.006 * cv::arcLength(contour, true), true);
+  struct Line {
+    cv::Point2d p, d;
+    double len;
+  };
+  std::vector<Line> horizontal, vertical;
+  const double min_len = 0.12 * std::min(size.width, size.height);
+  for (size_t i = 0; i < poly.size(); ++i) {
+    const cv::Point2d a = poly[i], b = poly[(i + 1) % poly.size()];
+    const cv::Point2d d = b - a;
+    const double len = std::hypot(d.x, d.y);
+    if (len < min_len) continue;
+    (std::abs(d.x) >= std::abs(d.y) ? horizontal : vertical).push_back({a, d / len, len});
+  }
+  auto longest = [](std::vector<Line>& v) {
+    std::sort(v.begin(), v.end(), [](const Line& a, const Line& b) { return a.len > b.len; });
+    if (v.size() > 6) v.resize(6);
+  };
+  longest(horizontal);
+  longest(vertical);
+  auto meet = [](const Line& l, const Line& m, cv::Point2d& at) {
+    const double den = l.d.x * m.d.y - l.d.y * m.d.x;
+    if (std::abs(den) < 1e-6) return false;
+    const cv::Point2d w = m.p - l.p;
+    at = l.p + l.d * ((w.x * m.d.y - w.y * m.d.x) / den);
+    return true;
+  };
+  const double margin = 0.02 * std::max(size.width, size.height);
+  for (size_t h1 = 0; h1 < horizontal.size(); ++h1)
+    for (size_t h2 = h1 + 1; h2 < horizontal.size(); ++h2)
+      for (size_t v1 = 0; v1 < vertical.size(); ++v1)
+        for (size_t v2 = v1 + 1; v2 < vertical.size(); ++v2) {
+          std::vector<cv::Point2d> pts(4);
+          if (!meet(horizontal[h1], vertical[v1], pts[0]) || !meet(horizontal[h1], vertical[v2], pts[1]) ||
+              !meet(horizontal[h2], vertical[v2], pts[2]) || !meet(horizontal[h2], vertical[v1], pts[3]))
+            continue;
+          bool inside = true;
+          for (const auto& p : pts)
+            inside = inside && p.x >= -margin && p.y >= -margin && p.x <= size.width + margin && p.y <= size.height + margin;
+          const Quad q = order_corners(pts);
+          if (inside && quad_convex(q)) out.push_back(q);
+        }
+  return out;
+}
+}  // namespace
+
+PageOutline find_page_outline(const Image& img) {
   PageOutline out;
-  const int w = gray8.width(), h = gray8.height();
+  const int w = img.width(), h = img.height();
   if (w < 64 || h < 64) return out;
   const double f = std::min(1.0, static_cast<double>(kSearchSide) / std::max(w, h));
   // Sampling, not area mapping: ~5x cheaper on a full page (this runs on every page), and the
   // blur below smooths what sampling leaves.
-  Image small_pix(f < 1 ? pixScaleBySampling(gray8.get(), static_cast<float>(f), static_cast<float>(f)) : pixClone(gray8.get()));
+  Image small_pix(f < 1 ? pixScaleBySampling(img.get(), static_cast<float>(f), static_cast<float>(f)) : pixClone(img.get()));
   if (!small_pix) return out;
-  cv::Mat small = gray_to_mat(small_pix);
-  cv::Mat blurred, bright;
-  cv::GaussianBlur(small, blurred, cv::Size(5, 5), 0);
-  cv::threshold(blurred, bright, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+  Scene scene;
+  scene.gray = gray_to_mat(to_gray8(small_pix));
+  cv::Mat blurred;
+  cv::GaussianBlur(scene.gray, blurred, cv::Size(5, 5), 0);
+  const double otsu = cv::threshold(blurred, scene.paper, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+  if (small_pix.depth() == 32) {
+    // Paper is unsaturated; wood, a coloured cloth or a desk's laminate is not, whatever its
+    // brightness. The paper's own tint (a warm lamp) is what the bright pixels mostly share:
+    // a pixel counts as paper when its saturation stays within kPaperSaturation of the lower
+    // quartile of the bright pixels'.
+    const cv::Mat rgba(small_pix.height(), small_pix.width(), CV_8UC4, pixGetData(small_pix.get()), pixGetWpl(small_pix.get()) * 4);
+    cv::Mat sat(rgba.size(), CV_8U);
+    int hist[256] = {0}, bright = 0;
+    for (int y = 0; y < rgba.rows; ++y) {
+      const uchar* p = rgba.ptr<uchar>(y);
+      const uchar* m = scene.paper.ptr<uchar>(y);
+      uchar* s = sat.ptr<uchar>(y);
+      for (int x = 0; x < rgba.cols; ++x, p += 4) {
+        // A 32-bit Pix word is R G B and a spare byte, the spare byte first in memory on a
+        // little-endian machine.
+        const uchar c1 = p[1], c2 = p[2], c3 = p[3];
+        const int mx = std::max({c1, c2, c3}), mn = std::min({c1, c2, c3});
+        s[x] = static_cast<uchar>(mx ? (mx - mn) * 255 / mx : 0);
+        if (m[x]) ++hist[s[x]], ++bright;
+      }
+    }
+    int quartile = 0;
+    for (int seen = 0; quartile < 255 && (seen += hist[quartile]) * 4 < bright; ++quartile) {}
+    cv::Mat unsaturated;
+    cv::threshold(sat, unsaturated, std::min(255, quartile + kPaperSaturation), 255, cv::THRESH_BINARY_INV);
+    // Where the table is what is saturated, paper is whatever unsaturated stands clearly above
+    // the table's tone: a sheet half in shadow stays whole, where one Otsu threshold over the
+    // picture cuts its dim part off with the table.
+    const int table_pixels = static_cast<int>(unsaturated.total()) - cv::countNonZero(unsaturated);
+    if (table_pixels >= kMinTableShare * static_cast<double>(unsaturated.total())) {
+      int table_hist[256] = {0};
+      for (int y = 0; y < blurred.rows; ++y) {
+        const uchar* g = blurred.ptr<uchar>(y);
+        const uchar* u = unsaturated.ptr<uchar>(y);
+        for (int x = 0; x < blurred.cols; ++x)
+          if (!u[x]) ++table_hist[g[x]];
+      }
+      int table_tone = 0;
+      for (int seen = 0; table_tone < 255 && (seen += table_hist[table_tone]) * 2 < table_pixels; ++table_tone) {}
+      cv::Mat above;
+      cv::threshold(blurred, above, std::min(otsu, static_cast<double>(table_tone + kMinSheetStep)), 255, cv::THRESH_BINARY);
+      scene.paper = above;
+    }
+    cv::bitwise_and(scene.paper, unsaturated, scene.paper);
+  }
   // Text and specks punch holes in the paper and the surround has bright flecks: close both.
   const cv::Mat k = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(9, 9));
-  cv::morphologyEx(bright, bright, cv::MORPH_CLOSE, k);
-  cv::morphologyEx(bright, bright, cv::MORPH_OPEN, k);
+  cv::morphologyEx(scene.paper, scene.paper, cv::MORPH_CLOSE, k);
+  cv::morphologyEx(scene.paper, scene.paper, cv::MORPH_OPEN, k);
+  cv::morphologyEx(blurred, scene.closed, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(7, 7)));
 
   std::vector<std::vector<cv::Point>> contours;
-  cv::findContours(bright, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
-  if (contours.empty()) return out;
-  const auto largest = std::max_element(contours.begin(), contours.end(), [](const auto& a, const auto& b) {
-    return cv::contourArea(a) < cv::contourArea(b);
-  });
-  const double area = cv::contourArea(*largest), picture = static_cast<double>(small.cols) * small.rows;
-  if (area < kMinSheetShare * picture || area > kMaxSheetShare * picture) return out;
+  cv::findContours(scene.paper, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+  const double picture = static_cast<double>(scene.gray.cols) * scene.gray.rows;
+  const cv::Point2d middle(scene.gray.cols / 2.0, scene.gray.rows / 2.0);
+  const double half_diagonal = std::hypot(middle.x, middle.y);
 
-  std::vector<cv::Point> hull, quad;
-  cv::convexHull(*largest, hull);
-  const double perimeter = cv::arcLength(hull, true);
-  for (double eps = 0.01; eps <= 0.08 && quad.size() != 4; eps += 0.005) cv::approxPolyDP(hull, quad, eps * perimeter, true);
-  if (quad.size() != 4 || !cv::isContourConvex(quad)) return out;
-  const double quad_area = cv::contourArea(quad);
-  if (area < kMinQuadFill * quad_area) return out;
+  struct Candidate {
+    Quad quad;
+    double score = 0;
+    size_t region = 0;
+  };
+  std::vector<Candidate> candidates;
+  cv::Mat region_mask(scene.gray.size(), CV_8U);
+  for (size_t r = 0; r < contours.size(); ++r) {
+    const double area = cv::contourArea(contours[r]);
+    if (area < kMinSheetShare * picture) continue;
+    region_mask.setTo(0);
+    cv::drawContours(region_mask, contours, static_cast<int>(r), cv::Scalar(255), cv::FILLED);
+    for (const Quad& q : quads_of(contours[r], scene.gray.size())) {
+      const double qa = quad_area(q);
+      if (qa < kMinSheetShare * picture || qa > kMaxSheetShare * picture) continue;
+      // All paper inside: a quadrilateral reaching over the table is not a sheet.
+      cv::Mat in(scene.gray.size(), CV_8U, cv::Scalar(0));
+      cv::fillConvexPoly(in, as_points(q), cv::Scalar(255));
+      cv::bitwise_and(in, region_mask, in);
+      if (cv::countNonZero(in) < kMinQuadFill * qa) continue;
+      double support = 1;
+      for (int e = 0; e < 4; ++e) support = std::min(support, edge_support(scene, q, e));
+      if (support < kMinEdgeSupport) continue;
+      // The one in front: large, whole (no corner cut off by the picture's border), central.
+      bool whole = true;
+      for (const auto& p : q) whole = whole && p.x > 1 && p.y > 1 && p.x < scene.gray.cols - 2 && p.y < scene.gray.rows - 2;
+      const cv::Point2d centre = (q[0] + q[1] + q[2] + q[3]) * 0.25;
+      const double offset = std::hypot(centre.x - middle.x, centre.y - middle.y) / half_diagonal;
+      candidates.push_back({q, qa / picture * (1 - 0.5 * offset) * (whole ? 1.0 : 0.7), r});
+    }
+  }
+  if (candidates.empty()) return out;
+  const Candidate& best = *std::max_element(candidates.begin(), candidates.end(),
+                                            [](const Candidate& a, const Candidate& b) { return a.score < b.score; });
+  const Quad q = inner_edges(scene, best.quad);
 
-  // Paper must stand clearly above what surrounds it (a dark table, a scanner lid), compared
-  // by medians so the text on the paper and the flecks around it do not count.
-  cv::Mat inside(small.size(), CV_8U, cv::Scalar(0));
-  cv::fillConvexPoly(inside, quad, cv::Scalar(255));
+  // Paper must stand clearly above what surrounds it (a dark table, a scanner lid, the sheet
+  // beneath in its shadow), compared by medians so the text on the paper and the flecks around
+  // it do not count: the surround is the band just outside the sheet.
+  cv::Mat inside(scene.gray.size(), CV_8U, cv::Scalar(0)), grown, band;
+  cv::fillConvexPoly(inside, as_points(q), cv::Scalar(255));
+  cv::dilate(inside, grown, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(25, 25)));
+  cv::bitwise_xor(grown, inside, band);
   auto median_of = [&](const cv::Mat& mask) {
     int hist[256] = {0}, n = 0;
-    for (int y = 0; y < small.rows; ++y) {
-      const uchar* g = small.ptr<uchar>(y);
+    for (int y = 0; y < scene.gray.rows; ++y) {
+      const uchar* g = scene.gray.ptr<uchar>(y);
       const uchar* m = mask.ptr<uchar>(y);
-      for (int x = 0; x < small.cols; ++x)
+      for (int x = 0; x < scene.gray.cols; ++x)
         if (m[x]) ++hist[g[x]], ++n;
     }
     for (int v = 0, seen = 0; v < 256; ++v)
       if ((seen += hist[v]) * 2 >= n) return v;
     return 255;
   };
-  cv::Mat outside;
-  cv::bitwise_not(inside, outside);
-  out.contrast = median_of(inside) - median_of(outside);
-  if (out.contrast < kMinContrast) return out;
-
-  // Order the corners: top-left has the smallest x+y, bottom-right the largest; top-right the
-  // smallest y-x, bottom-left the largest.
-  std::array<cv::Point, 4> c{};
-  auto by = [&](auto key, bool smallest) {
-    return *std::min_element(quad.begin(), quad.end(), [&](const cv::Point& a, const cv::Point& b) {
-      return smallest ? key(a) < key(b) : key(a) > key(b);
-    });
-  };
-  c[0] = by([](const cv::Point& p) { return p.x + p.y; }, true);
-  c[1] = by([](const cv::Point& p) { return p.y - p.x; }, true);
-  c[2] = by([](const cv::Point& p) { return p.x + p.y; }, false);
-  c[3] = by([](const cv::Point& p) { return p.y - p.x; }, false);
+  out.contrast = cv::countNonZero(band) ? median_of(inside) - median_of(band) : 0;
+  // Against a table the step is large; against the sheet beneath (paper too, in the front
+  // sheet's shadow) it is smaller, and every edge has already shown it.
+  cv::Mat band_paper;
+  cv::bitwise_and(band, scene.paper, band_paper);
+  const bool on_paper = cv::countNonZero(band_paper) * 2 > cv::countNonZero(band);
+  if (out.contrast < (on_paper ? kMinSheetOnSheetStep : kMinSheetStep)) {
+    out.rejected = "sheet edge too faint";
+    return out;
+  }
+  const TextAtEdges text = text_at_edges(scene.gray, q);
+  if (text.cut >= kMaxTextCuts) {
+    out.rejected = "outline cuts through text lines";
+    return out;
+  }
+  out.text_outside = text.outside >= kMinTextOutside;
   for (int i = 0; i < 4; ++i) {
-    out.corners[2 * i] = std::clamp((c[i].x + 0.5) / f, 0.0, w - 1.0);
-    out.corners[2 * i + 1] = std::clamp((c[i].y + 0.5) / f, 0.0, h - 1.0);
+    out.corners[2 * i] = std::clamp((q[i].x + 0.5) / f, 0.0, w - 1.0);
+    out.corners[2 * i + 1] = std::clamp((q[i].y + 0.5) / f, 0.0, h - 1.0);
   }
   // Square: every corner within a sliver of the box around them (a scan's dark border); a
   // photo's sheet leans and narrows away from the camera.
@@ -107,6 +443,19 @@ PageOutline find_page_outline(const Image& gray8) {
   out.square = true;
   for (int i = 0; i < 8; ++i) out.square = out.square && std::abs(out.corners[i] - box_corners[i]) <= tolerance;
   out.found = true;
+
+  // What else is paper in view (other sheets, the visible part of one beneath): recorded, not read.
+  cv::Mat rest;
+  cv::bitwise_and(scene.paper, ~inside, rest);
+  cv::morphologyEx(rest, rest, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(15, 15)));
+  std::vector<std::vector<cv::Point>> pieces;
+  cv::findContours(rest, pieces, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+  for (const auto& piece : pieces) {
+    if (cv::contourArea(piece) < kMinOtherSheetShare * picture) continue;
+    const cv::Rect b = cv::boundingRect(piece);
+    out.others.push_back({static_cast<int>(b.x / f), static_cast<int>(b.y / f), static_cast<int>(b.width / f),
+                          static_cast<int>(b.height / f)});
+  }
   return out;
 }
 

@@ -1,6 +1,8 @@
 // Photographed pages: the sheet found in the picture and squared up.
 #pragma once
 #include <array>
+#include <string>
+#include <vector>
 
 #include "core/image.h"
 
@@ -12,12 +14,20 @@ struct PageOutline {
   std::array<double, 8> corners{};
   double contrast = 0;  // paper tone minus surround tone, grey levels
   bool square = false;  // lying square in the picture (a scan's dark border), not leaning (a photo)
+  // Further sheets in view (a letter half under this one, forms at the edge): their boxes in
+  // image pixels (x, y, w, h). They are not the page and are not read.
+  std::vector<std::array<int, 4>> others;
+  bool text_outside = false;  // text-like marks just beyond an edge: the outline may leave text out
+  std::string rejected;  // why a sheet that was seen is not cut out; empty when none was rejected
 };
 
-/// The sheet of paper in a photo (or a scan with dark borders): the one large bright
-/// quadrilateral whose surround is clearly darker. Not found when the paper fills the picture
-/// or no four-sided sheet stands out.
-PageOutline find_page_outline(const Image& gray8);
+/// The sheet of paper in a photo (or a scan with dark borders), found by its paper and its four
+/// straight edges: bright, and (in a colour picture) unsaturated, so a wooden table's bright
+/// grain is not paper; each edge a step down to what lies outside (the table, or a sheet it
+/// lies on). Of several sheets the one in front wins: the largest, whole and central. Not found
+/// when the paper fills the picture, no four-sided sheet stands out, or the only one would cut
+/// through text lines (then `rejected` says so).
+PageOutline find_page_outline(const Image& img);
 
 /// The sheet cut out of the picture with its perspective undone: a rectangle as wide and tall
 /// as the sheet's longer opposite edges. Any depth Leptonica interpolates (8 or 32 bpp).

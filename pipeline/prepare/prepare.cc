@@ -1,7 +1,9 @@
 #include "prepare/prepare.h"
 
+#include <cstdio>
 #include <cstdlib>
 
+#include "core/text.h"
 #include "prepare/barcodes.h"
 #include "prepare/clean.h"
 #include "prepare/photo.h"
@@ -33,6 +35,14 @@ constexpr double kOverwhelmingLeptConfidence = 15;
 // characters; a few confident lines score 2000+) and the runner-up under 40% as well.
 constexpr double kSureRecognitionScore = 1500;
 constexpr double kSureRecognitionShare = 0.4;
+// A leaning sheet standing this far (grey levels, medians) above everything around it, the only
+// paper in view, is cut out without a second reading.
+constexpr double kSureSheetStep = 60;
+// A risky step loses when the page reads this much worse with it: mean word confidence lower
+// by more than kWorseConfidence points, or fewer than kWorseTextShare of the confidently read
+// characters (text cut off).
+constexpr double kWorseConfidence = 5;
+constexpr double kWorseTextShare = 0.8;
 
 /// Leptonica's histogram of counts, for its histogram functions.
 NUMA* to_numa(const std::array<uint32_t, 256>& counts) {
@@ -281,39 +291,27 @@ Image rotate_by(const Image& img, double degrees) {
   return Image(pixRotate(img.get(), radians, L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0));
 }
 
-PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
-  PreparedPage out;
-  out.info.number = number;
-  out.info.dpi = raw.dpi;
-  out.info.dpi_assumed = raw.dpi_assumed;
-  Image gray = to_gray8(raw.image);
-  bool photographed = false;
-  if (!raw.text_layer) {
-    // A photographed sheet on a table: cut it out and square it up before anything else looks
-    // at the page, so the surround is neither ink nor paper to the later steps.
-    const PageOutline sheet = find_page_outline(gray);
-    if (sheet.found) {
-      raw.image = rectify_page(raw.image, sheet);
-      gray = to_gray8(raw.image);
-      out.info.sheet_rectified = true;
-      photographed = !sheet.square;
-    }
-  }
-  out.info.blank = is_blank(gray);
-  out.text_layer = std::move(raw.text_layer);
-  if (out.info.blank || out.text_layer) {
-    // A page with a real text layer is kept as the PDF drew it: its word boxes fit this image.
-    out.color = std::move(raw.image);
-    return out;
-  }
+namespace {
 
+/// How the page is taken once its sheet is (or is not) cut out.
+struct Develop {
+  bool sheet_rectified = false;
+  bool photographed = false;
+  bool allow_straighten = true;
+};
+
+/// Everything after the sheet: orientation, curl, skew, barcodes and the cleaned OCR image.
+PreparedPage develop(Image color, const RawPage& raw, const PageInfo& base, const Develop& how, ocr::Engine& engine) {
+  PreparedPage out;
+  out.info = base;
+  out.info.sheet_rectified = how.sheet_rectified;
+  Image gray = to_gray8(color);
   const Orientation orientation = decide_orientation(gray, raw.dpi, engine);
   out.info.rotation = orientation.rotation_cw;
   out.info.rotation_confidence = orientation.confidence;
   out.info.rotation_method = orientation.method;
   // An 8-bit page is its own grey (to_gray8 clones it): turn it once, not twice.
-  const bool gray_is_color = gray.get() == raw.image.get();
-  Image color = std::move(raw.image);
+  const bool gray_is_color = gray.get() == color.get();
   if (out.info.rotation != 0) {
     color = rotate_orth(color, out.info.rotation);
     gray = gray_is_color ? color.clone() : rotate_orth(gray, out.info.rotation);
@@ -322,8 +320,8 @@ PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
   // Photographed paper curls and bows its lines, which deskewing cannot undo. Photos are
   // what we look for them in: a sheet leaning in the picture, or an image without a scanner's
   // resolution (none at all, or a screen's or camera's 72-96 dpi).
-  const bool photo = photographed || raw.dpi_assumed || raw.dpi < kMinScannerDpi;
-  if (photo) out.info.lines_straightened = straighten_lines(color, gray);
+  const bool photo = how.photographed || raw.dpi_assumed || raw.dpi < kMinScannerDpi;
+  if (photo && how.allow_straighten) out.info.lines_straightened = straighten_lines(color, gray);
 
   const Skew skew = measure_skew(gray);
   // Resampling blurs; it is worth it only when it moves a line's end by a couple of pixels.
@@ -367,6 +365,102 @@ PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
   out.color = std::move(color);
   out.ocr = std::move(gray);
   return out;
+}
+
+/// How well a recognised page reads: its length-weighted mean word confidence, and how many
+/// confidently read characters it holds (text found, not junk).
+struct Reading {
+  double mean_confidence = 0;
+  double confident_chars = 0;
+};
+Reading reading_of(const OcrResult& r) {
+  Reading out;
+  out.mean_confidence = r.mean_confidence;
+  for (const OcrWord& w : r.words)
+    if (w.confidence > 60) out.confident_chars += static_cast<double>(text::length(w.text));
+  return out;
+}
+
+/// Whether the page with a risky step reads clearly worse than without it. Where the step cut
+/// other sheets away, the safe version holds their text too: only confidence compares then.
+bool reads_worse(const Reading& risky, const Reading& safe, bool step_drops_text) {
+  if (risky.mean_confidence + kWorseConfidence < safe.mean_confidence) return true;
+  return !step_drops_text && risky.confident_chars < kWorseTextShare * safe.confident_chars;
+}
+
+std::string fmt(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+
+}  // namespace
+
+PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
+  PageInfo base;
+  base.number = number;
+  base.dpi = raw.dpi;
+  base.dpi_assumed = raw.dpi_assumed;
+  Image gray = to_gray8(raw.image);
+  if (raw.text_layer) {
+    // A page with a real text layer is kept as the PDF drew it: its word boxes fit this image.
+    PreparedPage out;
+    out.info = base;
+    out.info.blank = is_blank(gray);
+    out.text_layer = std::move(raw.text_layer);
+    out.color = std::move(raw.image);
+    return out;
+  }
+  // A photographed sheet on a table: cut it out and square it up before anything else looks
+  // at the page, so the surround is neither ink nor paper to the later steps.
+  const PageOutline sheet = find_page_outline(raw.image);
+  Image whole(pixClone(raw.image.get()));  // shares the pixels; the uncut picture, should the cut be refused
+  Develop how;
+  if (sheet.found) {
+    raw.image = rectify_page(raw.image, sheet);
+    gray = to_gray8(raw.image);
+    how.sheet_rectified = true;
+    how.photographed = !sheet.square;
+    base.prepare.push_back({"sheet_crop", true, sheet.square ? "square sheet cut from its border" : "leaning sheet cut out and squared up"});
+    for (const auto& o : sheet.others) base.other_sheets.push_back({o[0], o[1], o[2], o[3]});
+  } else if (!sheet.rejected.empty()) {
+    base.prepare.push_back({"sheet_crop", false, sheet.rejected});
+  }
+  base.blank = is_blank(gray);
+  if (base.blank) {
+    PreparedPage out;
+    out.info = base;
+    out.color = std::move(raw.image);
+    return out;
+  }
+
+  PreparedPage chosen = develop(std::move(raw.image), raw, base, how, engine);
+  // Never worse than the raw page: a step that is in doubt must prove itself by recognition,
+  // the page read with and without it; the clearly worse reading loses. The doubt is kept to
+  // pages where the step could lose text: a leaning sheet that is not the only paper in view
+  // stands out weakly, or has text-like marks just beyond its outline (paper in a shadow left
+  // out, or another sheet).
+  const bool crop_in_doubt = sheet.found && !sheet.square && (!sheet.others.empty() || sheet.text_outside || sheet.contrast < kSureSheetStep);
+  if (crop_in_doubt && !chosen.info.separator) {
+    Develop safe;  // the whole picture, as taken
+    safe.photographed = true;
+    PreparedPage uncut = develop(std::move(whole), raw, base, safe, engine);
+    chosen.recognized = engine.recognize(chosen.ocr, chosen.ocr_dpi);
+    uncut.recognized = engine.recognize(uncut.ocr, uncut.ocr_dpi);
+    const Reading r = reading_of(*chosen.recognized), u = reading_of(*uncut.recognized);
+    const std::string figures = "mean confidence " + fmt(r.mean_confidence) + " vs " + fmt(u.mean_confidence) +
+                                " uncut, confident characters " + fmt(r.confident_chars) + " vs " + fmt(u.confident_chars);
+    if (reads_worse(r, u, !sheet.others.empty())) {
+      uncut.info.prepare.clear();
+      uncut.info.other_sheets.clear();
+      uncut.info.prepare.push_back({"sheet_crop", false, "read worse than the uncut picture: " + figures});
+      chosen = std::move(uncut);
+    } else {
+      chosen.info.prepare.back().reason += "; proved by recognition: " + figures;
+    }
+  }
+  if (chosen.info.lines_straightened) chosen.info.prepare.push_back({"straighten_lines", true, ""});
+  return chosen;
 }
 
 }  // namespace sohoa::prepare

@@ -15,6 +15,9 @@ struct PreparedPage {
   PageInfo info;
   std::optional<OcrResult> text_layer;  // carried over from a PDF page with real text
   std::vector<std::string> barcodes;
+  // The page already recognised (in `ocr` pixels), when preparation had to read it to choose
+  // between two versions of it: recognition need not run again.
+  std::optional<OcrResult> recognized;
 };
 
 /// Share of dark pixels on the page (0-1), ignoring a margin where scanner borders live.
