@@ -28,6 +28,34 @@ std::string record_id(const SourceRef& source, int first_page, int last_page) {
 
 static double round2(double v) { return std::round(v * 100.0) / 100.0; }
 
+json signatures_json(const std::vector<DigitalSignature>& sigs) {
+  json list = json::array();
+  auto str_or_null = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
+  for (const DigitalSignature& s : sigs) {
+    list.push_back({{"field", s.field},
+                    {"type", str_or_null(s.sub_filter)},
+                    {"signer", str_or_null(s.signer_name)},
+                    {"signer_dn", str_or_null(s.signer_dn)},
+                    {"organization", str_or_null(s.organization)},
+                    {"issuer_dn", str_or_null(s.issuer_dn)},
+                    {"serial", str_or_null(s.serial)},
+                    {"signing_time", str_or_null(s.signing_time)},
+                    {"signing_time_source", str_or_null(s.signing_time_source)},
+                    {"digest", str_or_null(s.digest)},
+                    {"byte_range", s.byte_range},
+                    {"covers_whole_file", s.covers_whole_file},
+                    {"bytes_intact", s.bytes_intact},
+                    {"certificate", {{"state", str_or_null(s.certificate)},
+                                     {"problems", s.certificate_problems},
+                                     {"trust_anchors", s.trust_anchors},
+                                     {"not_before", str_or_null(s.not_before)},
+                                     {"not_after", str_or_null(s.not_after)}}},
+                    {"page", s.page ? json(s.page) : json(nullptr)},
+                    {"error", str_or_null(s.error)}});
+  }
+  return list;
+}
+
 json record_json(const Record& r, const std::vector<Page>& pages) {
   const Document& d = r.document;
   json j;
@@ -74,8 +102,12 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
                          {"error", p.error.empty() ? json(nullptr) : json(p.error)},
                          {"ocr_confidence", round2(p.ocr_confidence)},
                          {"text_source", p.text_source}});
+    if (!p.signature_text.empty()) page_list.back()["signature_appearance"] = p.signature_text;
   }
   j["pages"] = page_list;
+  j["signatures"] = signatures_json(r.signatures);
+  if (!r.original.empty())
+    j["original"] = {{"file", r.original}, {"sha256", d.source.sha256}};
   j["split"] = {{"cue", d.split_cue}};
   int pdf_pages = 0;
   for (int idx : d.pages) pdf_pages += pages[idx].info.unusable() ? 0 : 1;
