@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "ingest/pdf_signatures.h"
 #include "package/package.h"
 #include "package/zip.h"
 #include "verify/json_schema.h"
@@ -113,6 +114,31 @@ void check_record(const std::string& where, const std::string& rec_bytes, const 
     if (n < 0) out.push_back({where, alto_name + " is not well-formed XML"});
     else if (n != nonblank) out.push_back({where, alto_name + " has " + std::to_string(n) + " pages, record.json " + std::to_string(nonblank) + " non-blank"});
   }
+}
+
+/// The preservation original of a record: present, still the input's bytes (its SHA-256 is the
+/// record's source.sha256), and its digital signatures still verifying over their bytes.
+template <class Get>
+void check_original(const std::string& rec_bytes, Get get, const std::string& where_prefix, std::vector<Problem>& out) {
+  const json rec = json::parse(rec_bytes, nullptr, false);
+  if (rec.is_discarded() || !rec.contains("original") || !rec["original"].is_object()) return;
+  const std::string sha = rec["original"].value("sha256", "");
+  const std::string file = stdfs::path(rec["original"].value("file", "")).filename().string();
+  const std::string where = where_prefix + file;
+  const std::string* bytes = get(file);
+  if (!bytes) return out.push_back({where, "the preservation original is missing"});
+  if (package::sha256_of(*bytes) != sha)
+    return out.push_back({where, "the preservation original was changed: its SHA-256 is not the input's " + sha});
+  const auto& recorded = rec.value("signatures", json::array());
+  if (recorded.empty()) return;
+  const std::vector<DigitalSignature> now = ingest::read_pdf_signatures(
+      std::span(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size()), nullptr, 0);
+  if (now.size() != recorded.size())
+    return out.push_back({where, "the preservation original has " + std::to_string(now.size()) + " signature(s), record.json " +
+                                     std::to_string(recorded.size())});
+  for (size_t i = 0; i < now.size(); ++i)
+    if (recorded[i].value("bytes_intact", false) && !now[i].bytes_intact)
+      out.push_back({where, "signature " + std::to_string(i + 1) + " (" + now[i].signer_name + ") no longer verifies"});
 }
 
 std::map<std::string, std::string> parse_manifest(const std::string& text) {
@@ -233,6 +259,8 @@ Report verify_package(const stdfs::path& zip) {
     ++r.records;
     check_record(pkg + ":" + name, *b, get(rep + ".pdf"), get(rep + ".txt"), get(rep + ".alto.xml"), top + rep + ".pdf",
                  top + rep + ".txt", top + rep + ".alto.xml", r.problems);
+    check_original(*b, [&](const std::string& f) { return get("data/" + std::string(package::kOriginalData) + f); },
+                   at("data/" + std::string(package::kOriginalData)), r.problems);
   }
   return r;
 }
@@ -292,6 +320,12 @@ Report verify_out(const stdfs::path& out) {
       auto ptr = [&](const char* f) { return bytes.count(f) ? &bytes[f] : nullptr; };
       check_record(where, bytes["record.json"], ptr("document.pdf"), ptr("text.txt"), ptr("alto.xml"), "document.pdf",
                    "text.txt", "alto.xml", r.problems);
+      std::map<std::string, std::string> original;
+      check_original(bytes["record.json"], [&](const std::string& f) -> const std::string* {
+        const stdfs::path p = out / "originals" / f;
+        if (!stdfs::exists(p)) return nullptr;
+        return &(original[f] = slurp(p));
+      }, "originals/", r.problems);
       if (db == nullptr && !stdfs::exists(catalog)) continue;
       if (!cat_records.count(rid)) r.problems.push_back({where, "not in the catalog"});
       for (const auto& [f, b] : bytes) {
