@@ -10,6 +10,7 @@
 #include <qpdf/QPDFPageDocumentHelper.hh>
 #include <qpdf/QPDFPageObjectHelper.hh>
 
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <mutex>
@@ -91,6 +92,32 @@ std::vector<uint8_t> ccitt_as_tiff(const std::string& data, int width, int heigh
   u32(0);
   t.insert(t.end(), data.begin(), data.end());
   return t;
+}
+
+/// ASCII85 (PDF's ASCII85Decode) to bytes; stops at "~>".
+std::string ascii85_decode(const std::string& in) {
+  std::string out;
+  uint32_t group = 0;
+  int n = 0;
+  for (char c : in) {
+    if (c == '~') break;
+    if (std::isspace(static_cast<unsigned char>(c))) continue;
+    if (c == 'z' && n == 0) {
+      out.append(4, '\0');
+      continue;
+    }
+    if (c < '!' || c > 'u') throw std::runtime_error("not ASCII85");
+    group = group * 85 + static_cast<uint32_t>(c - '!');
+    if (++n == 5) {
+      for (int i = 3; i >= 0; --i) out.push_back(static_cast<char>((group >> (8 * i)) & 0xFF));
+      group = 0, n = 0;
+    }
+  }
+  if (n > 1) {
+    for (int i = n; i < 5; ++i) group = group * 85 + 84;
+    for (int i = 0; i < n - 1; ++i) out.push_back(static_cast<char>((group >> (8 * (3 - i))) & 0xFF));
+  }
+  return out;
 }
 
 class PdfSource : public PageSource {
@@ -400,16 +427,26 @@ class PdfSource : public PageSource {
       if (std::fabs(page_aspect - img_aspect) / page_aspect > 0.03) return std::nullopt;
 
       std::string filter;
+      bool ascii85 = false;  // the image's own code wrapped in ASCII85 (ReportLab, PostScript tools)
       QPDFObjectHandle f = dict.getKey("/Filter");
       if (f.isName()) filter = f.getName();
       else if (f.isArray() && f.getArrayNItems() == 1 && f.getArrayItem(0).isName()) filter = f.getArrayItem(0).getName();
-      else if (!f.isNull()) return std::nullopt;
+      else if (f.isArray() && f.getArrayNItems() == 2 && f.getArrayItem(0).isName() && f.getArrayItem(1).isName() &&
+               f.getArrayItem(0).getName() == "/ASCII85Decode") {
+        filter = f.getArrayItem(1).getName();
+        ascii85 = true;
+      } else if (!f.isNull()) return std::nullopt;
+      auto raw_data = [&]() -> std::string {
+        std::shared_ptr<Buffer> raw = img.getRawStreamData();
+        std::string data(reinterpret_cast<const char*>(raw->getBuffer()), raw->getSize());
+        return ascii85 ? ascii85_decode(data) : data;
+      };
       if (dict.hasKey("/Decode")) return std::nullopt;  // inverted or remapped samples: let the renderer handle it
 
       PIX* pix = nullptr;
       if (filter == "/DCTDecode") {
-        std::shared_ptr<Buffer> raw = img.getRawStreamData();
-        pix = pixReadMem(raw->getBuffer(), raw->getSize());
+        const std::string raw = raw_data();
+        pix = pixReadMem(reinterpret_cast<const l_uint8*>(raw.data()), raw.size());
       } else if (filter == "/CCITTFaxDecode") {
         QPDFObjectHandle parms = dict.getKey("/DecodeParms");
         if (parms.isArray() && parms.getArrayNItems() == 1) parms = parms.getArrayItem(0);
@@ -417,8 +454,7 @@ class PdfSource : public PageSource {
         bool black_is_1 = false;
         if (parms.isDictionary() && parms.getKey("/K").isInteger()) k = parms.getKey("/K").getIntValueAsInt();
         if (parms.isDictionary() && parms.getKey("/BlackIs1").isBool()) black_is_1 = parms.getKey("/BlackIs1").getBoolValue();
-        std::shared_ptr<Buffer> raw = img.getRawStreamData();
-        std::string data(reinterpret_cast<const char*>(raw->getBuffer()), raw->getSize());
+        const std::string data = raw_data();
         std::vector<uint8_t> tiff = ccitt_as_tiff(data, w, h, k, black_is_1);
         pix = pixReadMemTiff(tiff.data(), tiff.size(), 0);
       } else if (filter == "/FlateDecode" || filter.empty()) {
