@@ -15,6 +15,7 @@
 #include "classify/qr.h"
 #include "core/text.h"
 #include "extract/fields.h"
+#include "extract/office_fields.h"
 
 namespace sohoa::extract {
 
@@ -64,6 +65,8 @@ std::map<std::string, MetadataValue> extract(const Document& doc, const std::vec
   for (const char* key : {"co_quan_ban_hanh", "ho_ten"})
     if (auto it = out.find(key); it != out.end())
       it->second.value = respell(it->second.value, pls, std::string(key) == "ho_ten");
+
+  if (!citizen_form(t) && t != "can_cuoc") find_office_fields(pls, pages, out);
 
   // Chip ID cards: the QR code's data beats OCR.
   bool card_like = t == "can_cuoc";

@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/fsutil.h"
+#include "core/text.h"
 #include "output/alto_writer.h"
 #include "output/archive_terms.h"
 #include "catalog/flags.h"
@@ -27,6 +28,52 @@ std::string record_id(const SourceRef& source, int first_page, int last_page) {
 }
 
 static double round2(double v) { return std::round(v * 100.0) / 100.0; }
+
+/// The office's fields (extract/office_fields.h) in their JSON shape, present only when read;
+/// the signer named in the signature block checked against the digital signatures' subjects.
+/// Returns the fields left empty for a person, with why.
+static json office_metadata(const Record& r, json& meta, json& evidence) {
+  auto get = [&](const std::string& key) -> const MetadataValue* {
+    auto it = r.metadata.find(key);
+    return it == r.metadata.end() ? nullptr : &it->second;
+  };
+  auto note = [&](const std::string& key, const MetadataValue& v) {
+    evidence[key] = {{"source", v.source}, {"page", v.page}};
+  };
+  for (const char* key : {"do_khan", "do_mat", "tham_quyen_ky", "chuc_vu_nguoi_ky", "nguoi_ky"})
+    if (const MetadataValue* v = get(key)) meta[key] = v->value, note(key, *v);
+  const MetadataValue* so_den = get("van_ban_den.so_den");
+  const MetadataValue* ngay_den = get("van_ban_den.ngay_den");
+  if (so_den || ngay_den) {
+    meta["van_ban_den"] = {{"so_den", so_den ? json(so_den->value) : json(nullptr)},
+                           {"ngay_den", ngay_den ? json(ngay_den->value) : json(nullptr)}};
+    note("van_ban_den", so_den ? *so_den : *ngay_den);
+  }
+  if (const MetadataValue* v = get("noi_nhan")) {
+    json list = json::array();
+    size_t at = 0;
+    while (at <= v->value.size()) {
+      size_t nl = v->value.find('\n', at);
+      if (nl == std::string::npos) nl = v->value.size();
+      list.push_back(v->value.substr(at, nl - at));
+      at = nl + 1;
+    }
+    meta["noi_nhan"] = list;
+    note("noi_nhan", *v);
+  }
+  if (const MetadataValue* v = get("nguoi_ky"); v && !r.signatures.empty()) {
+    // The name under the signature should be a signer of the file (a person's certificate).
+    json match = nullptr;
+    const std::string name = text::fold(v->value);
+    for (const DigitalSignature& s : r.signatures)
+      if (!s.signer_name.empty() && text::fold(s.signer_name).find(name) != std::string::npos) match = s.signer_name;
+    evidence["nguoi_ky"]["digital_signature"] = match;
+  }
+  json notes = json::object();
+  for (const auto& [key, v] : r.metadata)
+    if (key.rfind("review.", 0) == 0) notes[key.substr(7)] = v.value;
+  return notes;
+}
 
 json signatures_json(const std::vector<DigitalSignature>& sigs) {
   json list = json::array();
@@ -84,6 +131,7 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
     meta[key] = it->second.value;
     evidence[key] = {{"source", it->second.source}, {"page", it->second.page}};
   }
+  json review_notes = office_metadata(r, meta, evidence);
   j["metadata"] = meta;
   j["metadata_evidence"] = evidence;
   json page_list = json::array();
@@ -116,6 +164,8 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
   // What needs a human, in the record itself (the catalog and the report read the same list).
   json flags = json::array();
   for (const auto& f : catalog::review_flags(j)) flags.push_back({{"code", f.code}, {"detail", f.detail}});
+  for (const auto& [key, why] : review_notes.items()) flags.push_back({{"code", "unreadable_field"}, {"detail", key + ": " + why.get<std::string>()}});
+  if (!review_notes.empty()) j["review"] = true;  // a field a person must read off the paper
   j["flags"] = flags;
   j["created"] = iso_utc(output_epoch());
   j["sohoa_version"] = SOHOA_VERSION;
