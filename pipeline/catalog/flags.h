@@ -35,8 +35,11 @@ inline std::vector<Flag> review_flags(const nlohmann::json& rec) {
       flags.push_back({"unsure_orientation", page + ": rotation " + std::to_string(p.value("rotation", 0)) + "°, confidence " +
                                                  std::to_string(num(p, "rotation_confidence")).substr(0, 4)});
   }
+  // A printed slot whose handwritten part could not be read: the value is for a person to fill.
+  for (const auto& [key, why] : rec.value("metadata_review", nlohmann::json::object()).items())
+    if (why.is_string()) flags.push_back({"unreadable_field", key + ": " + why.get<std::string>()});
   const auto cls = rec.value("classification", nlohmann::json::object());
-  if (rec.value("review", false) || num(cls, "confidence") < 0.5) {
+  if (cls.value("review", false) || num(cls, "confidence") < 0.5) {
     std::string why = cls.contains("reason") && cls["reason"].is_string() ? cls["reason"].get<std::string>() : "";
     flags.push_back({"unsure_class", "confidence " + std::to_string(num(cls, "confidence")).substr(0, 4) + (why.empty() ? "" : ": " + why)});
   }

@@ -134,6 +134,7 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
   json review_notes = office_metadata(r, meta, evidence);
   j["metadata"] = meta;
   j["metadata_evidence"] = evidence;
+  if (!review_notes.empty()) j["metadata_review"] = review_notes;
   json page_list = json::array();
   for (int idx : d.pages) {
     const PageInfo& p = pages[idx].info;
@@ -164,7 +165,6 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
   // What needs a human, in the record itself (the catalog and the report read the same list).
   json flags = json::array();
   for (const auto& f : catalog::review_flags(j)) flags.push_back({{"code", f.code}, {"detail", f.detail}});
-  for (const auto& [key, why] : review_notes.items()) flags.push_back({{"code", "unreadable_field"}, {"detail", key + ": " + why.get<std::string>()}});
   if (!review_notes.empty()) j["review"] = true;  // a field a person must read off the paper
   j["flags"] = flags;
   j["created"] = iso_utc(output_epoch());
