@@ -36,7 +36,8 @@ inline std::vector<Flag> review_flags(const nlohmann::json& rec) {
                                                  std::to_string(num(p, "rotation_confidence")).substr(0, 4)});
   }
   // A printed slot whose handwritten part could not be read: the value is for a person to fill.
-  for (const auto& [key, why] : rec.value("metadata_review", nlohmann::json::object()).items())
+  const nlohmann::json unread = rec.value("metadata_review", nlohmann::json::object());
+  for (const auto& [key, why] : unread.items())
     if (why.is_string()) flags.push_back({"unreadable_field", key + ": " + why.get<std::string>()});
   const auto cls = rec.value("classification", nlohmann::json::object());
   if (cls.value("review", false) || num(cls, "confidence") < 0.5) {
