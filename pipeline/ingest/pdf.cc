@@ -32,6 +32,9 @@ constexpr size_t kMinTextLayerChars = 20;
 // hold at least this share of the scan's ink; else it is an addition (a header, a stamp) and the
 // scan is read as well.
 constexpr double kLayerInkShare = 0.5;
+// ... and only when the layer is short, as such additions are: a page with a body of real text
+// (a Word export over a letterhead image) is the document's own text whatever the image holds.
+constexpr size_t kMaxAddedLayerChars = 300;
 
 void silence_poppler() {
   static std::once_flag once;
@@ -159,8 +162,12 @@ class PdfSource : public PageSource {
     size_t chars = 0;
     for (const auto& b : content) chars += b.text().size();
     RawPage out;
-    std::optional<RawPage> scan = extract_single_image(index, *page);
-    if (chars >= kMinTextLayerChars && !(scan && !layer_holds_scan_ink(*scan, *page, content))) {
+    // A long text layer is the page's text: no image is decoded for it (the fast path of exports).
+    std::optional<RawPage> scan =
+        chars < kMaxAddedLayerChars ? extract_single_image(index, *page) : std::optional<RawPage>{};
+    const bool scan_under_layer =
+        scan && chars < kMaxAddedLayerChars && !layer_holds_scan_ink(*scan, *page, content);
+    if (chars >= kMinTextLayerChars && !scan_under_layer) {
       out = text_page(*page, content);
     } else if (scan) {
       out = std::move(*scan);
