@@ -15,7 +15,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libsqlite3-dev libgtest-dev libgmock-dev libssl-dev \
   python3 python3-pil python3-numpy python3-reportlab python3-qrcode fonts-noto-core fonts-dejavu-core fonts-ocr-b \
   libjpeg-dev libpng-dev libtiff-dev zlib1g-dev \
-  zip unzip tar file \
+  zip unzip tar file openssl \
   libxml2-dev libxml2-utils icc-profiles-free python3-jsonschema chromium \
   clang libclang-rt-14-dev \
   hunspell-vi openssl softhsm2 opensc libengine-pkcs11-openssl libnss3-tools

@@ -26,7 +26,11 @@
 #include "core/hash.h"
 #include "doctypes/doctypes.h"
 #include "extract/extract.h"
+#include "ingest/pdf_signatures.h"
+#include "ocr/layer_merge.h"
 #include "ocr/reading_order.h"
+#include "output/archive_terms.h"
+#include "output/original.h"
 #include "output/pdf_writer.h"
 #include "output/record_writer.h"
 #include "prepare/prepare.h"
@@ -289,10 +293,14 @@ class Runner {
       auto t0 = Mark::now();
       RawPage raw = source.load(index);
       timings_.add(kIngest, t0);
+      std::vector<OcrWord> partial_layer = std::move(raw.partial_layer);
+      std::vector<std::string> signature_text = std::move(raw.signature_text);
+      const ocr::PageTransform layer_at{raw.image.width(), raw.image.height()};
       t0 = Mark::now();
       prepare::PreparedPage prepared = prepare::prepare_page(std::move(raw), index + 1, engine);
       timings_.add(kPrepare, t0);
       page.info = prepared.info;
+      page.info.signature_text = std::move(signature_text);
       page.barcodes = std::move(prepared.barcodes);
 
       if (prepared.text_layer) {
@@ -307,6 +315,7 @@ class Runner {
         page.ocr = prepared.recognized ? std::move(*prepared.recognized) : engine.recognize(prepared.ocr, prepared.ocr_dpi);
         timings_.add(kOcr, t0);
         if (prepared.ocr_scale != 1) rescale(page.ocr, 1.0 / prepared.ocr_scale);
+        if (!partial_layer.empty() && add_partial_layer(page, partial_layer, layer_at)) page.info.text_source = "ocr+pdf_text";
         page.ocr.text = ocr::reading_order_text(page.ocr, prepared.color.width());
         page.info.ocr_confidence = page.ocr.mean_confidence;
       }
@@ -323,6 +332,15 @@ class Runner {
       page.ocr = {};
       page.image = {};
     }
+  }
+
+  /// Text-layer words the scan's OCR did not read (a header, a stamp drawn by the system). Not on
+  /// a page whose geometry prepare changed beyond a turn and a deskew: there no box would fit.
+  static bool add_partial_layer(Page& page, const std::vector<OcrWord>& layer, ocr::PageTransform at) {
+    if (page.info.sheet_rectified || page.info.lines_straightened) return false;
+    at.rotation_cw = page.info.rotation;
+    at.skew_deg = page.info.skew_deg;
+    return ocr::merge_layer_words(page.ocr, layer, at) > 0;
   }
 
   void dump_ocr_image(const InputState& st, int index, const prepare::PreparedPage& prepared) {
@@ -369,6 +387,18 @@ class Runner {
         for (const Page& p : st.pages)
           if (p.info.separator) st.separators.push_back(p.info.number);
         auto t0 = Mark::now();
+        // The input's own bytes: its signatures, and the preservation original.
+        ingest::Bytes bytes = ingest::load_bytes(item, config_.limits);
+        std::vector<DigitalSignature> signatures;
+        if (item.format == ingest::Format::pdf)
+          signatures = ingest::read_pdf_signatures(*bytes, config_.trust.get(), output::output_epoch());
+        timings_.add(kIngest, t0);
+        t0 = Mark::now();
+        const std::string original = output::keep_original(config_.out, item.source.sha256,
+                                                           ingest::format_name(item.format), *bytes);
+        bytes.reset();
+        timings_.add(kOutput, t0);
+        t0 = Mark::now();
         std::vector<Document> docs = split::split_input(item.source, st.pages);
         timings_.add(kSplit, t0);
         for (Document& doc : docs) {
@@ -379,6 +409,8 @@ class Runner {
           if (st.first_copy)
             record.duplicate_of = output::record_id(st.first_copy->source, record.document.first_page,
                                                     record.document.last_page);
+          record.signatures = signatures;
+          record.original = original;
           t0 = Mark::now();
           record.classification = classify::classify(record.document, st.pages);
           timings_.add(kClassify, t0);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ingest/ingest.h"
+#include "ingest/pdf_signatures.h"
 #include "ocr/engine.h"
 
 namespace sohoa::batch {
@@ -22,6 +23,8 @@ struct Config {
   /// Measuring aid (bench/): when set, every image handed to full-page recognition is also
   /// written here as PNG at the resolution Tesseract is told, listed in index.jsonl.
   std::filesystem::path dump_ocr_images;
+  /// --trust DIR: certificates and CRLs that incoming signatures are judged against (may be null).
+  std::shared_ptr<const ingest::TrustAnchors> trust;
 };
 
 using EngineFactory = std::function<std::unique_ptr<ocr::Engine>()>;

@@ -98,6 +98,9 @@ CREATE TABLE IF NOT EXISTS pages(record_id TEXT, number INTEGER, dpi REAL, rotat
 CREATE TABLE IF NOT EXISTS files(record_id TEXT, name TEXT, size INTEGER, sha256 TEXT, PRIMARY KEY(record_id, name));
 CREATE TABLE IF NOT EXISTS flags(record_id TEXT, flag TEXT, detail TEXT);
 CREATE INDEX IF NOT EXISTS flags_record ON flags(record_id);
+CREATE TABLE IF NOT EXISTS signatures(record_id TEXT, n INTEGER, type TEXT, signer TEXT, signer_dn TEXT,
+  organization TEXT, signing_time TEXT, covers_whole_file INTEGER, bytes_intact INTEGER, certificate TEXT,
+  PRIMARY KEY(record_id, n));
 CREATE VIRTUAL TABLE IF NOT EXISTS record_text USING fts5(record_id UNINDEXED, body, tokenize='unicode61');
 )";
 
@@ -145,6 +148,8 @@ int update(const stdfs::path& out_root, const std::vector<package::Dossier>& dos
     Stmt ins_page(db.get(), "INSERT INTO pages VALUES(?,?,?,?,?,?,?,?)");
     Stmt ins_file(db.get(), "INSERT INTO files VALUES(?,?,?,?)");
     Stmt ins_flag(db.get(), "INSERT INTO flags VALUES(?,?,?)");
+    Stmt ins_sig(db.get(), "INSERT INTO signatures VALUES(?,?,?,?,?,?,?,?,?,?)");
+    Stmt del_sigs(db.get(), "DELETE FROM signatures WHERE record_id=?");
     Stmt ins_text(db.get(), "INSERT INTO record_text(record_id, body) VALUES(?,?)");
     // A dossier's package is made anew from this batch: records of an earlier batch that it no
     // longer holds keep their row but lose their package (the rows below put back the ones it holds).
@@ -200,6 +205,14 @@ int update(const stdfs::path& out_root, const std::vector<package::Dossier>& dos
           ins_file.bind(1, rid).bind(2, f).bind(3, static_cast<long long>(bytes.size())).bind(4, package::sha256_of(bytes)).run();
         }
         for (const Flag& f : review_flags(rec)) ins_flag.bind(1, rid).bind(2, f.code).bind(3, f.detail).run();
+        del_sigs.bind(1, rid).run();
+        int sig_n = 0;
+        for (const auto& sg : rec.value("signatures", json::array()))
+          ins_sig.bind(1, rid).bind(2, ++sig_n).bind_opt(3, sg.value("type", json(nullptr)))
+              .bind_opt(4, sg.value("signer", json(nullptr))).bind_opt(5, sg.value("signer_dn", json(nullptr)))
+              .bind_opt(6, sg.value("organization", json(nullptr))).bind_opt(7, sg.value("signing_time", json(nullptr)))
+              .bind(8, sg.value("covers_whole_file", false) ? 1 : 0).bind(9, sg.value("bytes_intact", false) ? 1 : 0)
+              .bind_opt(10, sg.value("certificate", json::object()).value("state", json(nullptr))).run();
         std::string body = output::doc_type_name(rec.value("doc_type", "")) + "\n" + name + "\n";
         for (const auto& [k, v] : md.items())
           if (v.is_string()) body += v.get<std::string>() + "\n";

@@ -265,6 +265,10 @@ int main(int argc, char** argv) {
         return v.empty() || v.find_first_of("/\\") != std::string::npos || v[0] == '.' ? "not a dossier code: " + v
                                                                                      : std::string();
       });
+  std::string trust_dir;
+  run->add_option("--trust", trust_dir,
+                  "Folder of CA certificates (PEM/DER) and CRLs that incoming PDF signatures are judged against")
+      ->check(CLI::ExistingDirectory);
   std::string dump_ocr_images;
   run->add_option("--dump-ocr-images", dump_ocr_images,
                   "Measuring aid: also write each image given to recognition (PNG, at the DPI Tesseract is told)")
@@ -320,6 +324,14 @@ int main(int argc, char** argv) {
   config.out = out;
   config.progress = !quiet;
   config.dump_ocr_images = dump_ocr_images;
+  if (!trust_dir.empty()) {
+    try {
+      config.trust = sohoa::ingest::TrustAnchors::load(trust_dir);
+    } catch (const sohoa::Error& e) {
+      std::fprintf(stderr, "sohoa: %s\n", e.what());
+      return kUsage;
+    }
+  }
   config.default_dossier = dossier;
   return run_command(config, dossier, key);
 }

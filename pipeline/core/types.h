@@ -48,6 +48,11 @@ struct RawPage {
   double dpi = 300;
   bool dpi_assumed = false;              // the file carried no resolution
   std::optional<OcrResult> text_layer;   // a PDF page that already has real text
+  // A scanned PDF page whose text layer holds only part of what is printed (a header or stamp the
+  // system added): those words, in pixels of `image`, kept beside the OCR of the scan.
+  std::vector<OcrWord> partial_layer;
+  // Text of signature appearances ("Ký bởi: …") drawn on the page: evidence, not page text.
+  std::vector<std::string> signature_text;
 };
 
 /// A page image compressed for embedding in a PDF (JPEG, G4 or Flate).
@@ -84,7 +89,9 @@ struct PageInfo {
   std::string error;       // why the page could not be read; such a page has no image or text
   bool unusable() const { return blank || !error.empty(); }
   double ocr_confidence = 0;
-  std::string text_source = "ocr";  // "ocr" | "pdf_text"
+  // "ocr" | "pdf_text" | "ocr+pdf_text" (a scan OCRed, text-layer words that OCR did not read kept)
+  std::string text_source = "ocr";
+  std::vector<std::string> signature_text;  // signature appearances on the page (evidence)
 };
 
 struct Page {
@@ -153,6 +160,29 @@ struct ReviewReason {
   std::string detail;  // Vietnamese-readable specifics: the value, the page, the rule
 };
 
+/// A digital signature found in an incoming PDF (record.json `signatures`).
+struct DigitalSignature {
+  std::string field;          // the signature field's name (/T)
+  std::string sub_filter;     // "adbe.pkcs7.detached", "ETSI.CAdES.detached", ...
+  std::string signer_name;    // subject CN
+  std::string signer_dn;      // subject, RFC 2253, UTF-8
+  std::string organization;   // subject O
+  std::string issuer_dn;
+  std::string serial;         // hex
+  std::string not_before, not_after;  // ISO 8601 UTC
+  std::string signing_time;   // ISO 8601 UTC; from the signed attributes, else the PDF's /M
+  std::string signing_time_source;  // "signed_attributes" | "pdf_dictionary" | ""
+  std::string digest;         // "sha1", "sha256", ...
+  std::vector<long long> byte_range;
+  bool covers_whole_file = false;  // the signed ranges reach the end of the file
+  bool bytes_intact = false;       // the CMS signature verifies over the signed ranges
+  std::string certificate;         // "valid" | "expired" | "not_yet_valid" | "unknown_issuer" | "revoked" | "invalid"
+  std::vector<std::string> certificate_problems;  // every problem found, most serious first
+  bool trust_anchors = false;      // judged against --trust anchors
+  int page = 0;                    // 1-based page of its widget, 0 when invisible
+  std::string error;               // why it could not be read; empty when read
+};
+
 struct Record {
   std::string id;  // folder name under OUT/records
   std::string duplicate_of;  // id of the record of identical content read first in the batch, or ""
@@ -163,6 +193,8 @@ struct Record {
   bool review = false;  // a person must check it before the archive takes it
   std::vector<ReviewReason> review_reasons;
   double confidence = 0;  // 0-1, the record's: its weakest part
+  std::vector<DigitalSignature> signatures;        // of the input file (a signature covers the file)
+  std::string original;  // OUT-relative path of the preserved input bytes, "" when not kept
 };
 
 }  // namespace sohoa

@@ -20,6 +20,7 @@
 #include "doctypes/validators.h"
 #include "extract/fields.h"
 #include "lexicon/lexicon.h"
+#include "extract/office_fields.h"
 
 namespace sohoa::extract {
 
@@ -200,6 +201,9 @@ std::map<std::string, MetadataValue> extract(const Document& doc, const std::vec
     if (it == out.end() || it->second.source != "ocr") continue;
     mend(it->second, field, doc, pages);
   }
+  // The archive's description of a văn bản (signature block, recipients, office stamps) on
+  // papers an office issues; forms and cards have none.
+  if (!type.has_cue("form") && !type.has_cue("card")) find_office_fields(pls, pages, out);
 
   // Chip ID cards: the QR code's data beats OCR.
   bool card_like = t == "can_cuoc";

@@ -5,13 +5,17 @@
 #include <poppler/cpp/poppler-page-renderer.h>
 #include <poppler/cpp/poppler-page.h>
 #include <qpdf/QPDF.hh>
+#include <qpdf/QPDFAcroFormDocumentHelper.hh>
 #include <qpdf/QPDFExc.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
 #include <qpdf/QPDFPageObjectHelper.hh>
 
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <mutex>
+#include <regex>
+#include <set>
 #include <string>
 
 #include "core/error.h"
@@ -24,6 +28,13 @@ namespace {
 constexpr double kRenderDpi = 300;      // for OCR of pages that are not one image
 constexpr double kTextPageDpi = 200;    // image of a page whose text we already have
 constexpr size_t kMinTextLayerChars = 20;
+// A text layer over a page-sized scan is the scan's own text (an OCR layer) when its word boxes
+// hold at least this share of the scan's ink; else it is an addition (a header, a stamp) and the
+// scan is read as well.
+constexpr double kLayerInkShare = 0.5;
+// ... and only when the layer is short, as such additions are: a page with a body of real text
+// (a Word export over a letterhead image) is the document's own text whatever the image holds.
+constexpr size_t kMaxAddedLayerChars = 300;
 
 void silence_poppler() {
   static std::once_flag once;
@@ -86,6 +97,32 @@ std::vector<uint8_t> ccitt_as_tiff(const std::string& data, int width, int heigh
   return t;
 }
 
+/// ASCII85 (PDF's ASCII85Decode) to bytes; stops at "~>".
+std::string ascii85_decode(const std::string& in) {
+  std::string out;
+  uint32_t group = 0;
+  int n = 0;
+  for (char c : in) {
+    if (c == '~') break;
+    if (std::isspace(static_cast<unsigned char>(c))) continue;
+    if (c == 'z' && n == 0) {
+      out.append(4, '\0');
+      continue;
+    }
+    if (c < '!' || c > 'u') throw std::runtime_error("not ASCII85");
+    group = group * 85 + static_cast<uint32_t>(c - '!');
+    if (++n == 5) {
+      for (int i = 3; i >= 0; --i) out.push_back(static_cast<char>((group >> (8 * i)) & 0xFF));
+      group = 0, n = 0;
+    }
+  }
+  if (n > 1) {
+    for (int i = n; i < 5; ++i) group = group * 85 + 84;
+    for (int i = 0; i < n - 1; ++i) out.push_back(static_cast<char>((group >> (8 * (3 - i))) & 0xFF));
+  }
+  return out;
+}
+
 class PdfSource : public PageSource {
  public:
   PdfSource(Bytes bytes, const Limits& limits) : bytes_(std::move(bytes)), limits_(limits) {
@@ -116,9 +153,31 @@ class PdfSource : public PageSource {
   RawPage load(int index) override {
     std::unique_ptr<poppler::page> page(doc_->create_page(index));
     if (!page) throw Error(ErrorCode::damaged, "page " + std::to_string(index + 1) + " of the PDF cannot be read");
-    if (auto text_page = load_text_page(*page)) return std::move(*text_page);
-    if (auto image_page = extract_single_image(index, *page)) return std::move(*image_page);
-    return render(*page, kRenderDpi);
+    // Which text a page has is decided by region: signature appearances are evidence, the
+    // rest of the text layer is the page's text unless a scan under it carries more.
+    std::vector<poppler::text_box> boxes = page->text_list(poppler::page::text_list_include_font);
+    std::vector<std::string> signature_text;
+    std::vector<poppler::text_box> content;
+    split_signature_appearances(index, *page, boxes, content, signature_text);
+    size_t chars = 0;
+    for (const auto& b : content) chars += b.text().size();
+    RawPage out;
+    // A long text layer is the page's text: no image is decoded for it (the fast path of exports).
+    std::optional<RawPage> scan =
+        chars < kMaxAddedLayerChars ? extract_single_image(index, *page) : std::optional<RawPage>{};
+    const bool scan_under_layer =
+        scan && chars < kMaxAddedLayerChars && !layer_holds_scan_ink(*scan, *page, content);
+    if (chars >= kMinTextLayerChars && !scan_under_layer) {
+      out = text_page(*page, content);
+    } else if (scan) {
+      out = std::move(*scan);
+      out.partial_layer = layer_words(*page, content, out.dpi / 72.0).words;
+    } else {
+      out = render(*page, kRenderDpi);
+      out.partial_layer = layer_words(*page, content, kRenderDpi / 72.0).words;
+    }
+    out.signature_text = std::move(signature_text);
+    return out;
   }
 
  private:
@@ -152,13 +211,113 @@ class PdfSource : public PageSource {
     return out;
   }
 
-  std::optional<RawPage> load_text_page(const poppler::page& page) {
-    std::vector<poppler::text_box> boxes = page.text_list();
-    size_t chars = 0;
-    for (const auto& b : boxes) chars += b.text().size();
-    if (chars < kMinTextLayerChars) return std::nullopt;
-    RawPage out = render(page, kTextPageDpi);
-    const double scale = kTextPageDpi / 72.0;
+  /// What a signing tool writes in a signature's appearance: who signed ("Ký bởi", "Người ký",
+  /// "Signed by"), an e-mail address, the time of signing (hh:mm).
+  static bool looks_like_signature_stamp(const std::string& raw) {
+    const std::string t = text::fold(raw);
+    static const std::regex stamp(R"((ky boi|nguoi ky|thoi gian ky|signed by|signature valid|@|\b[0-2]?[0-9]:[0-5][0-9]\b))");
+    return std::regex_search(t, stamp);
+  }
+
+  /// A signature widget: where it is drawn (top-left origin, points) and the fonts its
+  /// appearance uses, which tell its words from the page's own words printed under it.
+  struct SignatureWidget {
+    poppler::rectf rect;
+    std::set<std::string> fonts;
+  };
+
+  static void appearance_fonts(QPDFObjectHandle xobject, std::set<std::string>& fonts, int depth) {
+    if (depth > 8 || !xobject.isStream()) return;
+    QPDFObjectHandle res = xobject.getDict().getKey("/Resources");
+    if (!res.isDictionary()) return;
+    QPDFObjectHandle f = res.getKey("/Font");
+    if (f.isDictionary())
+      for (auto& [name, font] : f.ditems())
+        if (font.isDictionary() && font.getKey("/BaseFont").isName()) fonts.insert(font.getKey("/BaseFont").getName().substr(1));
+    QPDFObjectHandle x = res.getKey("/XObject");
+    if (x.isDictionary())
+      for (auto& [name, sub] : x.ditems()) appearance_fonts(sub, fonts, depth + 1);
+  }
+
+  std::vector<SignatureWidget> signature_widgets(int index, const poppler::page& ppage) {
+    std::vector<SignatureWidget> widgets;
+    try {
+      qpdf();
+      if (index >= static_cast<int>(qpdf_pages_.size())) return widgets;
+      if (!acro_) acro_ = std::make_unique<QPDFAcroFormDocumentHelper>(*qpdf_);
+      if (!acro_->hasAcroForm()) return widgets;
+      const poppler::rectf media = ppage.page_rect(poppler::media_box);
+      for (auto& w : acro_->getWidgetAnnotationsForPage(qpdf_pages_[index])) {
+        if (acro_->getFieldForAnnotation(w).getFieldType() != "/Sig") continue;
+        QPDFObjectHandle::Rectangle r = w.getRect();
+        // PDF space (origin bottom-left of the media box) to Poppler's text space (top-left).
+        const double x0 = std::min(r.llx, r.urx) - media.left(), x1 = std::max(r.llx, r.urx) - media.left();
+        const double top = media.height() - (std::max(r.lly, r.ury) - media.top());
+        const double bottom = media.height() - (std::min(r.lly, r.ury) - media.top());
+        SignatureWidget sw{poppler::rectf(x0, top, x1 - x0, bottom - top), {}};
+        appearance_fonts(w.getAppearanceStream("/N"), sw.fonts, 0);
+        widgets.push_back(std::move(sw));
+      }
+    } catch (const std::exception&) {
+      widgets.clear();  // a damaged form: treat all text as the page's own
+    }
+    return widgets;
+  }
+
+  /// Words of a signature's appearance go to `signature_text` (one line per row): inside a
+  /// signature widget, and drawn in a font of its appearance when the word tells its font (a
+  /// signature stamped over the number line must not take the number with it).
+  void split_signature_appearances(int index, const poppler::page& page, std::vector<poppler::text_box>& boxes,
+                                   std::vector<poppler::text_box>& content, std::vector<std::string>& signature_text) {
+    static const std::string kSig = "/Sig";
+    const bool may_have = std::search(bytes_->begin(), bytes_->end(), kSig.begin(), kSig.end()) != bytes_->end();
+    const std::vector<SignatureWidget> widgets =
+        may_have && !boxes.empty() ? signature_widgets(index, page) : std::vector<SignatureWidget>{};
+    // Per widget: a signing tool stamps both the signature's appearance ("Ký bởi: …", an
+    // e-mail, a time) and, for the issuing office's signature, the number and day into the
+    // printed slots ("Số: 11/TB-UBND", "ngày 08 tháng"). Only the former is evidence.
+    std::vector<std::vector<size_t>> in_widget(widgets.size());
+    std::vector<bool> taken(boxes.size(), false);
+    for (size_t i = 0; i < boxes.size(); ++i) {
+      const poppler::text_box& b = boxes[i];
+      const poppler::rectf r = b.bbox();
+      const double cx = r.left() + r.width() / 2, cy = r.top() + r.height() / 2;
+      for (size_t k = 0; k < widgets.size(); ++k) {
+        const SignatureWidget& s = widgets[k];
+        const bool in_rect = cx >= s.rect.left() && cx <= s.rect.right() && cy >= s.rect.top() && cy <= s.rect.bottom();
+        if (!in_rect) continue;
+        if (!s.fonts.empty() && b.has_font_info() && !s.fonts.count(b.get_font_name())) continue;
+        in_widget[k].push_back(i);
+        taken[i] = true;
+        break;
+      }
+    }
+    std::vector<bool> is_appearance(boxes.size(), false);
+    for (const auto& idx : in_widget) {
+      std::string joined;
+      for (size_t i : idx) joined += utf8(boxes[i].text()) + " ";
+      if (looks_like_signature_stamp(joined))
+        for (size_t i : idx) is_appearance[i] = true;
+    }
+    std::vector<poppler::text_box> appearance;
+    for (size_t i = 0; i < boxes.size(); ++i) (is_appearance[i] ? appearance : content).push_back(std::move(boxes[i]));
+    if (!appearance.empty()) {
+      OcrResult lines = layer_words(page, appearance, 1.0);
+      std::string line;
+      for (const auto& w : lines.words) {
+        if (!line.empty() && w.line != lines.words[&w - lines.words.data() - 1].line) {
+          signature_text.push_back(line);
+          line.clear();
+        }
+        line += (line.empty() ? "" : " ") + w.text;
+      }
+      if (!line.empty()) signature_text.push_back(line);
+    }
+  }
+
+  /// Text-layer words in pixels at `scale` pixels per point, grouped into lines.
+  static OcrResult layer_words(const poppler::page& page, const std::vector<poppler::text_box>& boxes, double scale) {
+    (void)page;
     OcrResult ocr;
     double last_bottom = -1, last_top = -1;
     std::string text;
@@ -196,8 +355,40 @@ class PdfSource : public PageSource {
     }
     ocr.text = text;
     ocr.mean_confidence = 100;
-    out.text_layer = std::move(ocr);
+    return ocr;
+  }
+
+  RawPage text_page(const poppler::page& page, const std::vector<poppler::text_box>& boxes) {
+    RawPage out = render(page, kTextPageDpi);
+    out.text_layer = layer_words(page, boxes, kTextPageDpi / 72.0);
     return out;
+  }
+
+  /// Whether the text layer's word boxes hold most of the scan's ink: then it is the scan's own
+  /// text (a searchable scan), and reading the scan again adds nothing.
+  static bool layer_holds_scan_ink(const RawPage& scan, const poppler::page& page,
+                                   const std::vector<poppler::text_box>& boxes) {
+    Image bin(pixConvertTo1(scan.image.get(), 128));
+    if (!bin) return true;
+    l_int32 total = 0;
+    pixCountPixels(bin.get(), &total, nullptr);
+    if (total == 0) return true;
+    const int w = pixGetWidth(bin.get()), h = pixGetHeight(bin.get());
+    const poppler::rectf media = page.page_rect(poppler::media_box);
+    // Rotated pages: the image is already upright, the boxes too; scale by the longer sides.
+    const double scale = std::max(w, h) / std::max(media.width(), media.height());
+    Image mask(pixCreate(w, h, 1));
+    for (const auto& b : boxes) {
+      const poppler::rectf r = b.bbox();
+      const int pad = static_cast<int>(r.height() * scale * 0.2);
+      pixRasterop(mask.get(), static_cast<int>(r.left() * scale) - pad, static_cast<int>(r.top() * scale) - pad,
+                  static_cast<int>(r.width() * scale) + 2 * pad, static_cast<int>(r.height() * scale) + 2 * pad,
+                  PIX_SET, nullptr, 0, 0);
+    }
+    pixAnd(mask.get(), mask.get(), bin.get());
+    l_int32 inside = 0;
+    pixCountPixels(mask.get(), &inside, nullptr);
+    return inside >= kLayerInkShare * total;
   }
 
   QPDF& qpdf() {
@@ -243,16 +434,26 @@ class PdfSource : public PageSource {
       if (std::fabs(page_aspect - img_aspect) / page_aspect > 0.03) return std::nullopt;
 
       std::string filter;
+      bool ascii85 = false;  // the image's own code wrapped in ASCII85 (ReportLab, PostScript tools)
       QPDFObjectHandle f = dict.getKey("/Filter");
       if (f.isName()) filter = f.getName();
       else if (f.isArray() && f.getArrayNItems() == 1 && f.getArrayItem(0).isName()) filter = f.getArrayItem(0).getName();
-      else if (!f.isNull()) return std::nullopt;
+      else if (f.isArray() && f.getArrayNItems() == 2 && f.getArrayItem(0).isName() && f.getArrayItem(1).isName() &&
+               f.getArrayItem(0).getName() == "/ASCII85Decode") {
+        filter = f.getArrayItem(1).getName();
+        ascii85 = true;
+      } else if (!f.isNull()) return std::nullopt;
+      auto raw_data = [&]() -> std::string {
+        std::shared_ptr<Buffer> raw = img.getRawStreamData();
+        std::string data(reinterpret_cast<const char*>(raw->getBuffer()), raw->getSize());
+        return ascii85 ? ascii85_decode(data) : data;
+      };
       if (dict.hasKey("/Decode")) return std::nullopt;  // inverted or remapped samples: let the renderer handle it
 
       PIX* pix = nullptr;
       if (filter == "/DCTDecode") {
-        std::shared_ptr<Buffer> raw = img.getRawStreamData();
-        pix = pixReadMem(raw->getBuffer(), raw->getSize());
+        const std::string raw = raw_data();
+        pix = pixReadMem(reinterpret_cast<const l_uint8*>(raw.data()), raw.size());
       } else if (filter == "/CCITTFaxDecode") {
         QPDFObjectHandle parms = dict.getKey("/DecodeParms");
         if (parms.isArray() && parms.getArrayNItems() == 1) parms = parms.getArrayItem(0);
@@ -260,8 +461,7 @@ class PdfSource : public PageSource {
         bool black_is_1 = false;
         if (parms.isDictionary() && parms.getKey("/K").isInteger()) k = parms.getKey("/K").getIntValueAsInt();
         if (parms.isDictionary() && parms.getKey("/BlackIs1").isBool()) black_is_1 = parms.getKey("/BlackIs1").getBoolValue();
-        std::shared_ptr<Buffer> raw = img.getRawStreamData();
-        std::string data(reinterpret_cast<const char*>(raw->getBuffer()), raw->getSize());
+        const std::string data = raw_data();
         std::vector<uint8_t> tiff = ccitt_as_tiff(data, w, h, k, black_is_1);
         pix = pixReadMemTiff(tiff.data(), tiff.size(), 0);
       } else if (filter == "/FlateDecode" || filter.empty()) {
@@ -322,6 +522,7 @@ class PdfSource : public PageSource {
   Limits limits_;
   std::unique_ptr<poppler::document> doc_;
   std::unique_ptr<QPDF> qpdf_;
+  std::unique_ptr<QPDFAcroFormDocumentHelper> acro_;
   std::vector<QPDFPageObjectHelper> qpdf_pages_;
   int pages_ = 0;
 };

@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/fsutil.h"
 #include "core/hash.h"
+#include "core/text.h"
 #include "output/alto_writer.h"
 #include "output/archive_terms.h"
 #include "catalog/flags.h"
@@ -33,6 +34,80 @@ std::string record_id(const SourceRef& source, int first_page, int last_page) {
 }
 
 static double round2(double v) { return std::round(v * 100.0) / 100.0; }
+
+/// The office's fields (extract/office_fields.h) in their JSON shape, present only when read;
+/// the signer named in the signature block checked against the digital signatures' subjects.
+/// Returns the fields left empty for a person, with why.
+static json office_metadata(const Record& r, json& meta, json& evidence) {
+  auto get = [&](const std::string& key) -> const MetadataValue* {
+    auto it = r.metadata.find(key);
+    return it == r.metadata.end() ? nullptr : &it->second;
+  };
+  auto note = [&](const std::string& key, const MetadataValue& v) {
+    evidence[key] = {{"source", v.source}, {"page", v.page}};
+  };
+  for (const char* key : {"do_khan", "do_mat", "tham_quyen_ky", "chuc_vu_nguoi_ky", "nguoi_ky"})
+    if (const MetadataValue* v = get(key)) meta[key] = v->value, note(key, *v);
+  const MetadataValue* so_den = get("van_ban_den.so_den");
+  const MetadataValue* ngay_den = get("van_ban_den.ngay_den");
+  if (so_den || ngay_den) {
+    meta["van_ban_den"] = {{"so_den", so_den ? json(so_den->value) : json(nullptr)},
+                           {"ngay_den", ngay_den ? json(ngay_den->value) : json(nullptr)}};
+    note("van_ban_den", so_den ? *so_den : *ngay_den);
+  }
+  if (const MetadataValue* v = get("noi_nhan")) {
+    json list = json::array();
+    size_t at = 0;
+    while (at <= v->value.size()) {
+      size_t nl = v->value.find('\n', at);
+      if (nl == std::string::npos) nl = v->value.size();
+      list.push_back(v->value.substr(at, nl - at));
+      at = nl + 1;
+    }
+    meta["noi_nhan"] = list;
+    note("noi_nhan", *v);
+  }
+  if (const MetadataValue* v = get("nguoi_ky"); v && !r.signatures.empty()) {
+    // The name under the signature should be a signer of the file (a person's certificate).
+    json match = nullptr;
+    const std::string name = text::fold(v->value);
+    for (const DigitalSignature& s : r.signatures)
+      if (!s.signer_name.empty() && text::fold(s.signer_name).find(name) != std::string::npos) match = s.signer_name;
+    evidence["nguoi_ky"]["digital_signature"] = match;
+  }
+  json notes = json::object();
+  for (const auto& [key, v] : r.metadata)
+    if (key.rfind("review.", 0) == 0) notes[key.substr(7)] = v.value;
+  return notes;
+}
+
+json signatures_json(const std::vector<DigitalSignature>& sigs) {
+  json list = json::array();
+  auto str_or_null = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
+  for (const DigitalSignature& s : sigs) {
+    list.push_back({{"field", s.field},
+                    {"type", str_or_null(s.sub_filter)},
+                    {"signer", str_or_null(s.signer_name)},
+                    {"signer_dn", str_or_null(s.signer_dn)},
+                    {"organization", str_or_null(s.organization)},
+                    {"issuer_dn", str_or_null(s.issuer_dn)},
+                    {"serial", str_or_null(s.serial)},
+                    {"signing_time", str_or_null(s.signing_time)},
+                    {"signing_time_source", str_or_null(s.signing_time_source)},
+                    {"digest", str_or_null(s.digest)},
+                    {"byte_range", s.byte_range},
+                    {"covers_whole_file", s.covers_whole_file},
+                    {"bytes_intact", s.bytes_intact},
+                    {"certificate", {{"state", str_or_null(s.certificate)},
+                                     {"problems", s.certificate_problems},
+                                     {"trust_anchors", s.trust_anchors},
+                                     {"not_before", str_or_null(s.not_before)},
+                                     {"not_after", str_or_null(s.not_after)}}},
+                    {"page", s.page ? json(s.page) : json(nullptr)},
+                    {"error", str_or_null(s.error)}});
+  }
+  return list;
+}
 
 json record_json(const Record& r, const std::vector<Page>& pages) {
   const Document& d = r.document;
@@ -93,8 +168,10 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
   }
   // Metadata beyond the contract's keys (the unit under the issuing organ, …).
   for (const auto& [key, value] : r.extra) meta[key] = value;
+  json review_notes = office_metadata(r, meta, evidence);
   j["metadata"] = meta;
   j["metadata_evidence"] = evidence;
+  if (!review_notes.empty()) j["metadata_review"] = review_notes;
   json page_list = json::array();
   for (int idx : d.pages) {
     const PageInfo& p = pages[idx].info;
@@ -117,8 +194,12 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
                          {"error", p.error.empty() ? json(nullptr) : json(p.error)},
                          {"ocr_confidence", round2(p.ocr_confidence)},
                          {"text_source", p.text_source}});
+    if (!p.signature_text.empty()) page_list.back()["signature_appearance"] = p.signature_text;
   }
   j["pages"] = page_list;
+  j["signatures"] = signatures_json(r.signatures);
+  if (!r.original.empty())
+    j["original"] = {{"file", r.original}, {"sha256", d.source.sha256}};
   j["split"] = {{"cue", d.split_cue}};
   int pdf_pages = 0;
   for (int idx : d.pages) pdf_pages += pages[idx].info.unusable() ? 0 : 1;

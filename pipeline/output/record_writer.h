@@ -17,6 +17,8 @@ std::string source_key(const SourceRef& source);
 std::string record_id(const SourceRef& source, int first_page, int last_page);
 
 nlohmann::ordered_json record_json(const Record& record, const std::vector<Page>& pages);
+/// record.json `signatures`: what sohoa read of each digital signature of the input.
+nlohmann::ordered_json signatures_json(const std::vector<DigitalSignature>& signatures);
 /// Pages separated by a form feed; blank pages contribute an empty page.
 std::string document_text(const Document& doc, const std::vector<Page>& pages);
 

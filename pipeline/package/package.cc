@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <tuple>
 
@@ -85,8 +86,8 @@ struct Signed {
 std::string signer_key(const sign::SignerInfo& s) { return s.issuer + "/" + s.serial; }
 
 std::string premis_xml(const std::string& code, const std::vector<std::pair<Member, json>>& records,
-                       const std::map<std::string, const Payload*>& pdfs, const std::map<std::string, std::string>& archived_at,
-                       const std::string& now, const Signed& sigs) {
+                       const std::map<std::string, const Payload*>& pdfs, const std::vector<Payload>& originals,
+                       const std::map<std::string, std::string>& archived_at, const std::string& now, const Signed& sigs) {
   const std::string tess = tesseract::TessBaseAPI::Version();
   auto id = [](const std::string& type, const std::string& value) {
     return "<premis:" + type + "IdentifierType>local</premis:" + type + "IdentifierType><premis:" + type +
@@ -108,13 +109,29 @@ std::string premis_xml(const std::string& code, const std::vector<std::pair<Memb
          "</premis:formatDesignation></premis:format></premis:objectCharacteristics><premis:originalName>" +
          xml_escape(jstr(rec["source"], "path")) + "</premis:originalName></premis:object>\n";
   }
+  for (const Payload& o : originals) {
+    const std::string file = o.path.substr(std::string(kOriginalData).size());
+    std::string original_name;
+    for (const auto& [m, rec] : records)
+      if (rec.contains("original") && jstr(rec["original"], "sha256") == sha256_of(o.bytes)) original_name = jstr(rec["source"], "path");
+    x += "  <premis:object xsi:type=\"premis:file\"><premis:objectIdentifier>" + id("object", file) +
+         "</premis:objectIdentifier><premis:preservationLevel><premis:preservationLevelValue>preservation original"
+         "</premis:preservationLevelValue></premis:preservationLevel><premis:objectCharacteristics>"
+         "<premis:compositionLevel>0</premis:compositionLevel><premis:fixity><premis:messageDigestAlgorithm>SHA-256"
+         "</premis:messageDigestAlgorithm><premis:messageDigest>" + sha256_of(o.bytes) +
+         "</premis:messageDigest></premis:fixity><premis:size>" + std::to_string(o.bytes.size()) +
+         "</premis:size><premis:format><premis:formatDesignation><premis:formatName>" + xml_escape(o.mime) +
+         "</premis:formatName></premis:formatDesignation></premis:format></premis:objectCharacteristics>"
+         "<premis:originalName>" + xml_escape(original_name) + "</premis:originalName></premis:object>\n";
+  }
+  std::string outcome = "success";
   auto event = [&](const std::string& ev_id, const std::string& type, const std::string& date,
                    const std::string& detail, const std::string& agent, const std::string& object) {
     x += "  <premis:event><premis:eventIdentifier>" + id("event", ev_id) + "</premis:eventIdentifier><premis:eventType>" +
          type + "</premis:eventType><premis:eventDateTime>" + date +
          "</premis:eventDateTime><premis:eventDetailInformation><premis:eventDetail>" + xml_escape(detail) +
-         "</premis:eventDetail></premis:eventDetailInformation><premis:eventOutcomeInformation><premis:eventOutcome>"
-         "success</premis:eventOutcome></premis:eventOutcomeInformation><premis:linkingAgentIdentifier>" +
+         "</premis:eventDetail></premis:eventDetailInformation><premis:eventOutcomeInformation><premis:eventOutcome>" +
+         outcome + "</premis:eventOutcome></premis:eventOutcomeInformation><premis:linkingAgentIdentifier>" +
          id("linkingAgent", agent) + "</premis:linkingAgentIdentifier>";
     if (!object.empty())
       x += "<premis:linkingObjectIdentifier>" + id("linkingObject", object) + "</premis:linkingObjectIdentifier>";
@@ -164,6 +181,31 @@ std::string premis_xml(const std::string& code, const std::vector<std::pair<Memb
                 (cf != sigs.chain_file.end() ? "; certificate chain in " + cf->second : ""),
             "certificate " + f.signer.serial, m.name + ".pdf");
     }
+  }
+  // The signatures of each original, as read at ingest: one validation event each.
+  std::set<std::string> seen;
+  for (const auto& [m, rec] : records) {
+    if (!rec.contains("original") || !rec["original"].is_object()) continue;
+    const std::string sha = jstr(rec["original"], "sha256");
+    if (!seen.insert(sha).second) continue;
+    const std::string object = stdfs::path(jstr(rec["original"], "file")).filename().string();
+    const std::string date = rec.contains("created") && rec["created"].is_string() ? rec["created"].get<std::string>() : now;
+    int k = 0;
+    for (const auto& sig : rec.value("signatures", json::array())) {
+      const json& cert = sig.value("certificate", json::object());
+      auto str = [](const json& j, const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string("?"); };
+      const bool intact = sig.value("bytes_intact", false);
+      outcome = intact && str(cert, "state") == "valid" ? "success" : intact ? "warning" : "failure";
+      event(m.name + "-signature-" + std::to_string(++k), "validation", date,
+            "digital signature " + str(sig, "type") + " by " + str(sig, "signer_dn") + ", signed " + str(sig, "signing_time") +
+                "; signed bytes " + (intact ? "intact" : "NOT intact") +
+                (sig.value("covers_whole_file", false) ? ", covers the whole file" : ", the file was extended after it") +
+                "; certificate " + str(cert, "state"),
+            sohoa_agent, object);
+    }
+    outcome = "success";
+    event(m.name + "-original", "ingestion", date, "preservation original kept byte for byte (sha256 " + sha + ")",
+          sohoa_agent, object);
   }
   event(code + "-packaging", "information package creation", now,
         "BagIt 1.0 bag holding an E-ARK CSIP package of dossier " + code, sohoa_agent, "");
@@ -252,7 +294,18 @@ std::string mets_xml(const std::string& code, const std::vector<Payload>& payloa
     x += "      <mets:file ID=\"" + fid + "\"" + checksum_attrs(p, now) + "><mets:FLocat" + href(p.path) +
          "/></mets:file>\n";
   }
-  x += "    </mets:fileGrp>\n  </mets:fileSec>\n";
+  x += "    </mets:fileGrp>\n";
+  std::vector<std::string> original_ids;
+  for (const Payload& p : payload) {
+    if (p.path.rfind(kOriginalData, 0) != 0) continue;
+    if (original_ids.empty())
+      x += "    <mets:fileGrp ID=\"grp-original\" USE=\"Representations/original/Data\">\n";
+    const std::string fid = "file-" + std::to_string(++n);
+    original_ids.push_back(fid);
+    x += "      <mets:file ID=\"" + fid + "\"" + checksum_attrs(p, now) + "><mets:FLocat" + href(p.path) + "/></mets:file>\n";
+  }
+  if (!original_ids.empty()) x += "    </mets:fileGrp>\n";
+  x += "  </mets:fileSec>\n";
   auto join = [](const std::vector<std::string>& v) {
     std::string s;
     for (const auto& e : v) s += (s.empty() ? "" : " ") + e;
@@ -270,8 +323,31 @@ std::string mets_xml(const std::string& code, const std::vector<Payload>& payloa
     for (const auto& fid : files_of[rec]) x += "<mets:fptr FILEID=\"" + fid + "\"/>";
     x += "</mets:div>\n";
   }
-  x += "      </mets:div>\n    </mets:div>\n  </mets:structMap>\n</mets:mets>\n";
+  x += "      </mets:div>\n";
+  if (!original_ids.empty()) {
+    // The preservation originals: the files as they arrived (signed PDFs keep their signatures).
+    x += "      <mets:div ID=\"div-original\" LABEL=\"Representations/original\">";
+    for (const auto& fid : original_ids) x += "<mets:fptr FILEID=\"" + fid + "\"/>";
+    x += "</mets:div>\n";
+  }
+  x += "    </mets:div>\n  </mets:structMap>\n</mets:mets>\n";
   return x;
+}
+
+/// The input a record came from, byte for byte, once per dossier: named by its SHA-256.
+void add_original(const stdfs::path& out_root, const json& rec, std::vector<Payload>& originals) {
+  if (!rec.contains("original") || !rec["original"].is_object()) return;
+  const std::string file = jstr(rec["original"], "file");
+  const std::string name = std::string(kOriginalData) + stdfs::path(file).filename().string();
+  for (const Payload& p : originals)
+    if (p.path == name) return;
+  std::string bytes = slurp(out_root / file);
+  if (sha256_of(bytes) != jstr(rec["original"], "sha256"))
+    throw Error(ErrorCode::output_io, (out_root / file).string() + " no longer holds the input it was copied from");
+  const std::string ext = stdfs::path(file).extension().string();
+  originals.push_back({name, std::move(bytes), ext == ".pdf" ? "application/pdf" : ext == ".tiff" ? "image/tiff"
+                                                : ext == ".jpeg" ? "image/jpeg" : ext == ".png" ? "image/png"
+                                                                                : "application/octet-stream"});
 }
 
 std::string manifest(const std::vector<ZipEntry>& files, const std::string& prefix, bool sha512) {
@@ -328,7 +404,7 @@ std::vector<Written> write_packages(const stdfs::path& out_root, const Options& 
   for (const Dossier& d : dossiers)
     for (const Member& m : d.members) placed[m.record_id] = {d.code, m.name};
   for (const Dossier& d : dossiers) {
-    std::vector<Payload> desc, rep;
+    std::vector<Payload> desc, rep, originals;
     std::vector<std::pair<Member, json>> records;
     std::map<std::string, std::string> archived_at;  // archive name -> where its identical copy's files are
     for (const Member& m : d.members) {
@@ -350,6 +426,7 @@ std::vector<Written> write_packages(const stdfs::path& out_root, const Options& 
         rep.push_back({base + ".txt", slurp(rdir / "text.txt"), "text/plain"});
         if (stdfs::exists(rdir / "alto.xml")) rep.push_back({base + ".alto.xml", slurp(rdir / "alto.xml"), "application/xml"});
       }
+      add_original(out_root, rec, originals);
       records.emplace_back(m, std::move(rec));
     }
     std::map<std::string, const Payload*> pdfs;
@@ -375,9 +452,10 @@ std::vector<Written> write_packages(const stdfs::path& out_root, const Options& 
       if (!found.empty()) sigs.of[name] = std::move(found);
     }
     std::vector<Payload> payload = desc;
-    payload.push_back({"metadata/preservation/premis.xml", premis_xml(d.code, records, pdfs, archived_at, now, sigs), "application/xml"});
+    payload.push_back({"metadata/preservation/premis.xml", premis_xml(d.code, records, pdfs, originals, archived_at, now, sigs), "application/xml"});
     payload.insert(payload.end(), chains.begin(), chains.end());
     payload.insert(payload.end(), rep.begin(), rep.end());
+    payload.insert(payload.end(), originals.begin(), originals.end());
     const std::string mets = mets_xml(d.code, payload, now);
 
     // The bag: payload under data/, the METS first.

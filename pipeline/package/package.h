@@ -39,5 +39,7 @@ std::vector<Written> write_packages(const std::filesystem::path& out_root, const
 
 /// File names inside the package.
 inline const char* kRepData = "representations/rep1/data/";
+/// The inputs as they arrived, named <sha256>.<ext>.
+inline const char* kOriginalData = "representations/original/data/";
 
 }  // namespace sohoa::package

@@ -250,7 +250,17 @@ void write_report(const stdfs::path& out_root, const std::vector<package::Dossie
       row("class / type", rec.value("class", "") + " / " + type);
       row("confidence", fmt2(cls.value("confidence", 0.0)) + " (" + cls.value("method", "") + ")");
       const json md = rec.value("metadata", json::object());
-      for (const auto& [k, v] : md.items()) row(k, v.is_string() ? v.get<std::string>() : "—");
+      for (const auto& [k, v] : md.items())
+        row(k, v.is_string() ? v.get<std::string>() : v.is_null() ? "—" : v.dump(-1, ' ', false, json::error_handler_t::replace));
+      // Digital signatures of the original: who, when, and whether they still hold.
+      for (const auto& sg : rec.value("signatures", json::array())) {
+        auto str = [&](const char* k) { return sg.contains(k) && sg[k].is_string() ? sg[k].get<std::string>() : std::string("?"); };
+        const auto cert = sg.value("certificate", json::object());
+        row("chữ ký số", str("signer") + " — " + str("type") + ", " + str("signing_time") + "; " +
+                             (sg.value("bytes_intact", false) ? "nội dung nguyên vẹn" : "NỘI DUNG ĐÃ BỊ SỬA") +
+                             (sg.value("covers_whole_file", false) ? ", toàn tệp" : ", một phần tệp") + "; chứng thư: " +
+                             (cert.contains("state") && cert["state"].is_string() ? cert["state"].get<std::string>() : "?"));
+      }
       body += "</table>";
       if (flags.empty()) body += "<p class=\"ok\">Nothing to review</p>";
       else {

@@ -114,7 +114,11 @@ struct Assessor {
       auto it = r.metadata.find(key);
       const std::string& name = cat.field_names.count(key) ? cat.field_names.at(key) : key;
       if (it == r.metadata.end()) {
-        if (field_required(key)) add("field_missing", key, name + " not found; a " + type.name + " has one");
+        // A printed slot whose handwritten part could not be read: never guessed, always asked.
+        if (auto note = r.metadata.find("review." + key); note != r.metadata.end())
+          add("field_unreadable", key, name + ": " + note->second.value);
+        else if (field_required(key))
+          add("field_missing", key, name + " not found; a " + type.name + " has one");
         continue;
       }
       MetadataValue& v = it->second;
@@ -198,9 +202,10 @@ struct Assessor {
     fields();
     cross_fields();
     double conf = r.classification.confidence * page_factor;
-    for (const auto& [k, v] : r.metadata) conf = std::min(conf, v.confidence);
+    for (const std::string& key : metadata_keys())
+      if (auto it = r.metadata.find(key); it != r.metadata.end()) conf = std::min(conf, it->second.confidence);
     for (const ReviewReason& x : r.review_reasons)
-      if (x.code == std::string("field_missing")) conf = std::min(conf, 0.5);
+      if (x.code == std::string("field_missing") || x.code == std::string("field_unreadable")) conf = std::min(conf, 0.5);
     r.confidence = std::round(std::clamp(conf, 0.0, 1.0) * 100) / 100;
     r.review = !r.review_reasons.empty();
   }

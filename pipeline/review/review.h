@@ -11,6 +11,7 @@
 //   type_disagreement     the title/number rules and the model name different types
 //   type_low_confidence   the classifier's own confidence is low
 //   field_missing         a field the catalogue requires for this type was not found
+//   field_unreadable      a printed slot ("Số: __/CT-UBND") whose handwritten part OCR could not read
 //   field_invalid         a value fails its validator (shape, real date, province code …)
 //   field_low_confidence  the words a value was read from were read with low OCR confidence
 //   fields_disagree       two fields contradict each other (birth after issue, ID vs birth year,

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "ingest/pdf_signatures.h"
 #include "package/package.h"
 #include "package/zip.h"
 #include "sign/signature.h"
@@ -144,6 +145,31 @@ void check_record(const std::string& where, const std::string& rec_bytes, const 
   }
 }
 
+/// The preservation original of a record: present, still the input's bytes (its SHA-256 is the
+/// record's source.sha256), and its digital signatures still verifying over their bytes.
+template <class Get>
+void check_original(const std::string& rec_bytes, Get get, const std::string& where_prefix, std::vector<Problem>& out) {
+  const json rec = json::parse(rec_bytes, nullptr, false);
+  if (rec.is_discarded() || !rec.contains("original") || !rec["original"].is_object()) return;
+  const std::string sha = rec["original"].value("sha256", "");
+  const std::string file = stdfs::path(rec["original"].value("file", "")).filename().string();
+  const std::string where = where_prefix + file;
+  const std::string* bytes = get(file);
+  if (!bytes) return out.push_back({where, "the preservation original is missing"});
+  if (package::sha256_of(*bytes) != sha)
+    return out.push_back({where, "the preservation original was changed: its SHA-256 is not the input's " + sha});
+  const auto& recorded = rec.value("signatures", json::array());
+  if (recorded.empty()) return;
+  const std::vector<DigitalSignature> now = ingest::read_pdf_signatures(
+      std::span(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size()), nullptr, 0);
+  if (now.size() != recorded.size())
+    return out.push_back({where, "the preservation original has " + std::to_string(now.size()) + " signature(s), record.json " +
+                                     std::to_string(recorded.size())});
+  for (size_t i = 0; i < now.size(); ++i)
+    if (recorded[i].value("bytes_intact", false) && !now[i].bytes_intact)
+      out.push_back({where, "signature " + std::to_string(i + 1) + " (" + now[i].signer_name + ") no longer verifies"});
+}
+
 std::map<std::string, std::string> parse_manifest(const std::string& text) {
   std::map<std::string, std::string> m;
   std::istringstream in(text);
@@ -265,6 +291,8 @@ Report verify_package(const stdfs::path& zip, const Options& options) {
     const bool elsewhere = desc_xml && desc_xml->find("ma=\"ban_luu_tai\"") != std::string::npos;
     check_record(pkg + ":" + name, *b, get(rep + ".pdf"), get(rep + ".txt"), get(rep + ".alto.xml"), top + rep + ".pdf",
                  top + rep + ".txt", top + rep + ".alto.xml", r.problems, sigs, elsewhere);
+    check_original(*b, [&](const std::string& f) { return get("data/" + std::string(package::kOriginalData) + f); },
+                   at("data/" + std::string(package::kOriginalData)), r.problems);
   }
   r.signatures = sigs.checked;
   return r;
@@ -495,6 +523,12 @@ Report verify_out(const stdfs::path& out, const Options& options) {
       auto ptr = [&](const char* f) { return bytes.count(f) ? &bytes[f] : nullptr; };
       check_record(where, bytes["record.json"], ptr("document.pdf"), ptr("text.txt"), ptr("alto.xml"), "document.pdf",
                    "text.txt", "alto.xml", r.problems, sigs);
+      std::map<std::string, std::string> original;
+      check_original(bytes["record.json"], [&](const std::string& f) -> const std::string* {
+        const stdfs::path p = out / "originals" / f;
+        if (!stdfs::exists(p)) return nullptr;
+        return &(original[f] = slurp(p));
+      }, "originals/", r.problems);
       for (const auto& [f, b] : bytes) {
         auto it = cat_files.find({rid, f});
         if (it == cat_files.end()) continue;

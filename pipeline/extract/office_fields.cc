@@ -1,0 +1,215 @@
+#include "extract/office_fields.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <regex>
+
+#include "core/text.h"
+#include "extract/fields.h"
+
+namespace sohoa::extract {
+namespace {
+
+using layout::PageLayout;
+using layout::Seg;
+
+MetadataValue at(std::string v, const Seg& s, const std::vector<Page>& pages) {
+  const std::string& src = pages[s.page_idx].info.text_source;
+  return {std::move(v), src == "pdf_text" ? "pdf_text" : "ocr", s.page_no};
+}
+
+/// Folded text without punctuation around it: "- HỎA TỐC -" -> "hoa toc".
+std::string bare(const std::string& folded) {
+  static const std::regex edges(R"(^[^a-z0-9]+|[^a-z0-9]+$)");
+  return std::regex_replace(folded, edges, "");
+}
+
+// Marks are stamps of their own: the whole line (or column segment) is the mark, so "khẩn
+// trương" in the body is not one.
+void marks(const std::vector<PageLayout>& pls, const std::vector<Page>& pages, std::map<std::string, MetadataValue>& out) {
+  static const std::vector<std::pair<std::string, std::string>> urgency = {
+      {"thuong khan", "THƯỢNG KHẨN"}, {"hoa toc", "HỎA TỐC"}, {"hoa toc hen gio", "HỎA TỐC"}, {"khan", "KHẨN"}};
+  static const std::vector<std::pair<std::string, std::string>> secrecy = {
+      {"tuyet mat", "TUYỆT MẬT"}, {"toi mat", "TỐI MẬT"}, {"mat", "MẬT"}};
+  if (pls.empty()) return;
+  for (const Seg& s : pls.front().segs) {  // marks sit on the first page, by the header
+    const std::string b = bare(s.folded);
+    for (const auto& [key, value] : urgency)
+      if (b == key && !out.count("do_khan")) out["do_khan"] = at(value, s, pages);
+    for (const auto& [key, value] : secrecy)
+      if (b == key && !out.count("do_mat")) out["do_mat"] = at(value, s, pages);
+  }
+}
+
+/// "CV ĐẾN Số: 345 Ngày: 21/3/2018": the arrival stamp, wherever it was stamped.
+void arrival_stamp(const std::vector<PageLayout>& pls, const std::vector<Page>& pages,
+                   std::map<std::string, MetadataValue>& out) {
+  static const std::regex head(R"(\b(cv|cong van|van ban)\s*den\b)");
+  static const std::regex number(R"(\bso\s*[:.]?\s*(\d{1,6})\b)");
+  static const std::regex day(R"(\bngay\s*[:.]?\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}|\d{2}))?)");
+  for (const PageLayout& pl : pls) {
+    for (size_t i = 0; i < pl.lines.size(); ++i) {
+      if (!std::regex_search(pl.lines[i].folded, head)) continue;
+      // The stamp's box holds two or three short lines: read the line and the two after it.
+      std::string window;
+      for (size_t k = i; k < std::min(pl.lines.size(), i + 3); ++k) window += pl.lines[k].folded + " ";
+      const std::string after = window.substr(window.find("den") + 3);
+      std::smatch m;
+      if (std::regex_search(after, m, number)) out["van_ban_den.so_den"] = at(m[1], pl.lines[i], pages);
+      if (std::regex_search(after, m, day) && m[3].matched) {
+        int y = std::stoi(m[3]);
+        if (y < 100) y += 2000;
+        const std::string iso = iso_date(std::stoi(m[1]), std::stoi(m[2]), y);
+        if (!iso.empty()) out["van_ban_den.ngay_den"] = at(iso, pl.lines[i], pages);
+      }
+      return;
+    }
+  }
+}
+
+/// The segments under `top` in its column (the signature block and the recipient list share
+/// lines side by side), top to bottom; in reading order when the page has no boxes.
+std::vector<const Seg*> column_below(const PageLayout& pl, size_t top) {
+  std::vector<const Seg*> out;
+  const Seg& t = pl.segs[top];
+  const int tol = std::max(t.box.h * 3, pl.width / 12);
+  for (size_t i = top + 1; i < pl.segs.size(); ++i) {
+    const Seg& s = pl.segs[i];
+    if (!t.has_box || !s.has_box) {
+      out.push_back(&s);
+      continue;
+    }
+    const int tc = t.box.x + t.box.w / 2, sc = s.box.x + s.box.w / 2;
+    const bool same_column = std::abs(s.box.x - t.box.x) <= tol || std::abs(sc - tc) <= tol;
+    if (same_column && s.box.y > t.box.y) out.push_back(&s);
+  }
+  if (t.has_box)
+    std::stable_sort(out.begin(), out.end(), [](const Seg* a, const Seg* b) { return a->box.y < b->box.y; });
+  return out;
+}
+
+bool authority_line(const std::string& folded) {
+  static const std::regex re(R"(^(kt|tm|tl|ttl|q|tuq)\s*[.:]\s*[a-z ]{3,}$)");
+  return std::regex_match(bare(folded), re);
+}
+
+bool position_line(const Seg& s) {
+  static const std::regex re(R"(^(pho\s+)?(chu tich|giam doc|chanh van phong|truong phong|truong ban|bo truong|thu truong|cuc truong|vien truong|hieu truong|chanh an|vien truong|bi thu|tong giam doc)\b.*$)");
+  return layout::upper_ratio(s.text) > 0.7 && std::regex_match(bare(s.folded), re);
+}
+
+/// A person's name as printed under a signature: 2-5 words, each starting with a capital, the
+/// rest in small letters (not a heading), no digits.
+bool name_line(const std::string& text) {
+  const std::string t = text::trim(text);
+  if (t.empty() || t.find_first_of("0123456789:;,.()") != std::string::npos) return false;
+  int words = 0;
+  for (size_t i = 0; i < t.size();) {
+    size_t j = t.find(' ', i);
+    if (j == std::string::npos) j = t.size();
+    const std::string w = t.substr(i, j - i);
+    const unsigned char lead = static_cast<unsigned char>(w[0]);
+    const size_t first = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    if (w.size() < 2 || layout::upper_ratio(w.substr(0, first)) < 1 || layout::upper_ratio(w.substr(first)) > 0) return false;
+    ++words;
+    i = j + 1;
+  }
+  return words >= 2 && words <= 5;
+}
+
+/// "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH" / (signature, seal) / "Trần Hoàng Tuấn".
+void signature_block(const std::vector<PageLayout>& pls, const std::vector<Page>& pages,
+                     std::map<std::string, MetadataValue>& out) {
+  if (pls.empty()) return;
+  const PageLayout& pl = pls.back();  // the block closes the document
+  for (size_t i = 0; i < pl.segs.size(); ++i) {
+    const Seg& s = pl.segs[i];
+    if (!authority_line(s.folded)) continue;
+    const std::vector<const Seg*> below = column_below(pl, i);
+    std::string authority = text::trim(s.text);
+    size_t k = 0;
+    while (k < below.size() && authority_line(below[k]->folded)) authority += " " + text::trim(below[k++]->text);
+    out["tham_quyen_ky"] = at(authority, s, pages);
+    if (k < below.size() && position_line(*below[k])) out["chuc_vu_nguoi_ky"] = at(text::trim(below[k]->text), *below[k], pages), ++k;
+    // The signature and the seal come between: OCR makes specks of them, skip a few lines.
+    for (size_t n = k; n < std::min(below.size(), k + 8); ++n)
+      if (name_line(below[n]->text)) {
+        out["nguoi_ky"] = at(text::trim(below[n]->text), *below[n], pages);
+        break;
+      }
+    return;
+  }
+}
+
+/// "Nơi nhận:" and its "- …;" items, continuation lines joined, up to the signature block.
+void recipients(const std::vector<PageLayout>& pls, const std::vector<Page>& pages,
+                std::map<std::string, MetadataValue>& out) {
+  static const std::regex head(R"(^noi nhan\s*[:.]?\s*(.*)$)");
+  for (const PageLayout& pl : pls) {
+    for (size_t i = 0; i < pl.segs.size(); ++i) {
+      std::smatch m;
+      if (!std::regex_match(pl.segs[i].folded, m, head)) continue;
+      std::vector<std::string> items;
+      for (const Seg* sp : column_below(pl, i)) {
+        const Seg& s = *sp;
+        std::string t = text::trim(s.text);
+        if (t.empty()) continue;
+        if (authority_line(s.folded) || position_line(s)) break;
+        const bool item = t[0] == '-' || t[0] == '+' || t.rfind("•", 0) == 0;
+        if (item) {
+          t = text::trim(t.substr(t[0] == '-' || t[0] == '+' ? 1 : 3));
+          if (!t.empty()) items.push_back(t);
+        } else if (!items.empty() && items.back().back() != ';' && items.back().back() != '.') {
+          items.back() += " " + t;  // an item wrapped onto the next line
+        } else {
+          break;
+        }
+        if (s.folded.rfind("- luu", 0) == 0 || s.folded.rfind("luu", 0) == 0) break;
+      }
+      std::string joined;
+      for (std::string it : items) {
+        it = text::trim(it);
+        while (!it.empty() && (it.back() == ';' || it.back() == '.' || it.back() == ',')) it.pop_back();
+        it = text::trim(it);
+        if (!it.empty()) joined += (joined.empty() ? "" : "\n") + it;
+      }
+      if (!joined.empty()) out["noi_nhan"] = at(joined, pl.segs[i], pages);
+      return;
+    }
+  }
+}
+
+/// "Số: /CT-UBND" and "ngày 8O tháng 3 năm 2018" with the handwritten part unreadable: the field
+/// stays empty and says why, for a person to fill in.
+void unreadable_slots(const std::vector<PageLayout>& pls, const std::vector<Page>& pages,
+                      std::map<std::string, MetadataValue>& out) {
+  if (pls.empty()) return;
+  static const std::regex number_slot(R"(\bso\s*[:.]\s*[^a-z0-9]{0,4}(/\s*[a-z0-9]+(?:-[a-z0-9]+)*)\b)");
+  static const std::regex date_slot(R"(\bngay\s+(\S{0,3})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4}))");
+  for (const Seg& s : pls.front().segs) {
+    std::smatch m;
+    if (!out.count("so_ky_hieu") && !out.count("review.so_ky_hieu") && std::regex_search(s.folded, m, number_slot))
+      out["review.so_ky_hieu"] = at("handwritten number not readable; printed: Số: …" + text::trim(s.text.substr(s.text.find('/'))), s, pages);
+    if (!out.count("ngay_ban_hanh") && !out.count("review.ngay_ban_hanh") && std::regex_search(s.folded, m, date_slot))
+      out["review.ngay_ban_hanh"] = at("handwritten day not readable; printed: tháng " + m[2].str() + " năm " + m[3].str(), s, pages);
+  }
+  if (auto it = out.find("review.so_ky_hieu"); it != out.end()) {
+    // Keep the printed part short: up to the end of the symbol.
+    std::string& v = it->second.value;
+    const size_t sp = v.find(' ', v.find("…"));
+    if (sp != std::string::npos) v = v.substr(0, sp);
+  }
+}
+
+}  // namespace
+
+void find_office_fields(const std::vector<PageLayout>& pls, const std::vector<Page>& pages,
+                        std::map<std::string, MetadataValue>& found) {
+  marks(pls, pages, found);
+  arrival_stamp(pls, pages, found);
+  signature_block(pls, pages, found);
+  recipients(pls, pages, found);
+  unreadable_slots(pls, pages, found);
+}
+
+}  // namespace sohoa::extract

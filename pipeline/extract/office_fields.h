@@ -1,0 +1,23 @@
+// What an office adds to a văn bản and what its closing block says: urgency and secrecy marks,
+// the arrival stamp, the signature block, the recipient list; and the printed slots whose
+// handwritten part could not be read (flagged, never guessed).
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "classify/layout.h"
+#include "core/types.h"
+
+namespace sohoa::extract {
+
+/// Keys this adds to the metadata map (record_writer gives them their JSON shape):
+///   do_khan ("KHẨN" | "THƯỢNG KHẨN" | "HỎA TỐC"), do_mat ("MẬT" | "TỐI MẬT" | "TUYỆT MẬT"),
+///   van_ban_den.so_den, van_ban_den.ngay_den (ISO date; only with a year printed or stamped),
+///   tham_quyen_ky ("KT. CHỦ TỊCH"), chuc_vu_nguoi_ky ("PHÓ CHỦ TỊCH"), nguoi_ky,
+///   noi_nhan (one recipient a line), and review.<key>: why a field was left empty for a person.
+/// `found` holds what the other extractors already read (a slot that was read is not flagged).
+void find_office_fields(const std::vector<layout::PageLayout>& pls, const std::vector<Page>& pages,
+                        std::map<std::string, MetadataValue>& found);
+
+}  // namespace sohoa::extract

@@ -1,0 +1,96 @@
+#include <gtest/gtest.h>
+
+#include "classify/classify.h"
+#include "cls_test_util.h"
+#include "extract/extract.h"
+#include "output/record_writer.h"
+
+using namespace sohoa;
+using testutil::doc_of;
+using testutil::make_page;
+
+namespace {
+std::map<std::string, std::string> run(const std::vector<Page>& pages) {
+  Document d = doc_of(pages);
+  Classification c = classify::classify(d, pages);
+  std::map<std::string, std::string> out;
+  for (auto& [k, v] : extract::extract(d, pages, c)) out[k] = v.value;
+  return out;
+}
+}  // namespace
+
+TEST(OfficeFields, MarksArrivalStampSignatureBlockAndRecipients) {
+  std::vector<Page> pages = {make_page({
+      "UBND TỈNH KHÁNH HÒA || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+      "SỞ TƯ PHÁP || Độc lập - Tự do - Hạnh phúc",
+      "Số: 512/STP-VP || Khánh Hòa, ngày 14 tháng 5 năm 2024",
+      "V/v triển khai rà soát thủ tục hành chính || HỎA TỐC",
+      "MẬT",
+      "CV ĐẾN Số: 1234",
+      "Ngày: 16/5/2024",
+      "Kính gửi: Ủy ban nhân dân các huyện, thị xã, thành phố",
+      "Đề nghị các đơn vị khẩn trương thực hiện và báo cáo kết quả.",
+      "Nơi nhận: || KT. GIÁM ĐỐC",
+      "- Như trên; || PHÓ GIÁM ĐỐC",
+      "- UBND tỉnh (báo cáo);",
+      "- Lưu: VT, VP.",
+      " || Lê Thị Hoa",
+  })};
+  auto m = run(pages);
+  EXPECT_EQ(m["do_khan"], "HỎA TỐC");
+  EXPECT_EQ(m["do_mat"], "MẬT");
+  EXPECT_EQ(m["van_ban_den.so_den"], "1234");
+  EXPECT_EQ(m["van_ban_den.ngay_den"], "2024-05-16");
+  EXPECT_EQ(m["tham_quyen_ky"], "KT. GIÁM ĐỐC");
+  EXPECT_EQ(m["chuc_vu_nguoi_ky"], "PHÓ GIÁM ĐỐC");
+  EXPECT_EQ(m["nguoi_ky"], "Lê Thị Hoa");
+  EXPECT_EQ(m["noi_nhan"], "Như trên\nUBND tỉnh (báo cáo)\nLưu: VT, VP");
+  EXPECT_EQ(m["so_ky_hieu"], "512/STP-VP");
+  EXPECT_EQ(m.count("review.so_ky_hieu"), 0u);
+}
+
+TEST(OfficeFields, BodyWordsAreNotMarksAndADateWithoutYearIsNotInvented) {
+  std::vector<Page> pages = {make_page({
+      "ỦY BAN NHÂN DÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+      "XÃ PHƯỚC ĐỒNG || Độc lập - Tự do - Hạnh phúc",
+      "Số: 45/UBND-VP || Phước Đồng, ngày 02 tháng 6 năm 2023",
+      "V/v khẩn trương hoàn thành hồ sơ",
+      "CV ĐẾN Số: 77 Ngày: 05/6",
+      "Đề nghị các thôn khẩn trương thực hiện, bảo đảm bí mật thông tin cá nhân.",
+  })};
+  auto m = run(pages);
+  EXPECT_EQ(m.count("do_khan"), 0u);
+  EXPECT_EQ(m.count("do_mat"), 0u);
+  EXPECT_EQ(m["van_ban_den.so_den"], "77");
+  EXPECT_EQ(m.count("van_ban_den.ngay_den"), 0u);
+}
+
+TEST(OfficeFields, HandwrittenSlotsUnreadAreFlaggedNotInvented) {
+  // OCR of "Số: 07 /CT-UBND" and "ngày 20 tháng 3" with the digits written by hand.
+  std::vector<Page> pages = {make_page({
+      "ỦY BAN NHÂN DÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+      "TỈNH QUẢNG NGÃI || Độc lập - Tự do - Hạnh phúc",
+      "Số: /CT-UBND || Quảng Ngãi, ngày 8O tháng 3 năm 2018",
+      "CHỈ THỊ",
+      "Về việc tăng cường công tác thi hành án hành chính",
+      "Trong thời gian qua, công tác triển khai thi hành Luật tố tụng hành chính đạt kết quả.",
+  })};
+  Document d = doc_of(pages);
+  Record r;
+  r.document = d;
+  r.classification = classify::classify(d, pages);
+  r.metadata = extract::extract(d, pages, r.classification);
+  EXPECT_EQ(r.metadata.count("so_ky_hieu"), 0u);
+  EXPECT_EQ(r.metadata.count("ngay_ban_hanh"), 0u);
+  ASSERT_EQ(r.metadata.count("review.so_ky_hieu"), 1u);
+  EXPECT_NE(r.metadata["review.so_ky_hieu"].value.find("/CT-UBND"), std::string::npos);
+  ASSERT_EQ(r.metadata.count("review.ngay_ban_hanh"), 1u);
+  EXPECT_NE(r.metadata["review.ngay_ban_hanh"].value.find("tháng 3 năm 2018"), std::string::npos);
+  r.id = "0123456789abcdef-p001-001";
+  const auto j = output::record_json(r, pages);
+  EXPECT_TRUE(j["review"].get<bool>());
+  EXPECT_TRUE(j["metadata"]["so_ky_hieu"].is_null());
+  int unreadable = 0;
+  for (const auto& f : j["flags"]) unreadable += f["code"] == "unreadable_field";
+  EXPECT_EQ(unreadable, 2);
+}
