@@ -21,6 +21,9 @@ struct Config {
   /// Measuring aid (bench/): when set, every image handed to full-page recognition is also
   /// written here as PNG at the resolution Tesseract is told, listed in index.jsonl.
   std::filesystem::path dump_ocr_images;
+  /// Debugging aid: every recognised page drawn with its regions numbered in reading order, as
+  /// PNG named i<input>-p<page>.png (inputs in discovery order).
+  std::filesystem::path debug_layout;
 };
 
 using EngineFactory = std::function<std::unique_ptr<ocr::Engine>()>;

@@ -167,6 +167,9 @@ int main(int argc, char** argv) {
   run->add_option("--dump-ocr-images", dump_ocr_images,
                   "Measuring aid: also write each image given to recognition (PNG, at the DPI Tesseract is told)")
       ->group("");  // hidden: for bench/, not for users
+  std::string debug_layout;
+  run->add_option("--debug-layout", debug_layout,
+                  "Write each recognised page to this folder as a PNG with its regions drawn and numbered in reading order");
   run->footer(
       "Example:\n  sohoa run scans/ -o out/\n\n"
       "Writes OUT/batch.json with counts, per-stage timings and every input that could not be read.\n" +
@@ -204,5 +207,6 @@ int main(int argc, char** argv) {
   config.out = out;
   config.progress = !quiet;
   config.dump_ocr_images = dump_ocr_images;
+  config.debug_layout = debug_layout;
   return run_command(config, dossier);
 }
