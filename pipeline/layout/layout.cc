@@ -16,7 +16,8 @@ struct Segment {
   int left = 0, right = 0;
   std::string text;
   int column = -1;  // set when the line was cut at known gutters
-  std::vector<int> ids;  // its words, indices into OcrResult::words, left to right
+  std::vector<int> ids;
+  int top = 0, bottom = 0;  // of its words  // its words, indices into OcrResult::words, left to right
 };
 
 struct Row {
@@ -45,6 +46,8 @@ void append(Segment& seg, const Segment& word) {
   seg.text += ' ' + word.text;
   seg.right = std::max(seg.right, word.right);
   seg.ids.insert(seg.ids.end(), word.ids.begin(), word.ids.end());
+  seg.top = std::min(seg.top, word.top);
+  seg.bottom = std::max(seg.bottom, word.bottom);
 }
 
 /// Groups a row's words into segments at gaps wider than a column gutter.
@@ -68,7 +71,7 @@ std::vector<Row> rows_of(const OcrResult& ocr, const std::vector<int>& word_ids,
     const OcrWord& w = ocr.words[id];
     if (w.line < 0 || w.line >= static_cast<int>(rows.size())) continue;
     if (w.text.find_first_not_of(' ') == std::string::npos) continue;
-    rows[w.line].words.push_back({w.box.x, w.box.x + w.box.w, w.text, -1, {id}});
+    rows[w.line].words.push_back({w.box.x, w.box.x + w.box.w, w.text, -1, {id}, w.box.y, w.box.y + w.box.h});
   }
   for (size_t i = 0; i < rows.size(); ++i) {
     Row& row = rows[i];
@@ -373,6 +376,17 @@ class Drafts {
   std::vector<Draft> drafts_;
 };
 
+int rows_top(const std::vector<const Segment*>& segs) {
+  int t = INT_MAX;
+  for (const Segment* s : segs) t = std::min(t, s->top);
+  return t;
+}
+int rows_bottom(const std::vector<const Segment*>& segs) {
+  int b = INT_MIN;
+  for (const Segment* s : segs) b = std::max(b, s->bottom);
+  return b;
+}
+
 /// Reads rows [begin, end) of a zone of side-by-side columns.
 void emit_part(const std::vector<Row>& rows, size_t begin, size_t end, const std::vector<int>& splits,
                bool row_by_row, int zone, Drafts& out) {
@@ -399,7 +413,26 @@ void emit_part(const std::vector<Row>& rows, size_t begin, size_t end, const std
     out.across(rows, begin, end, zone, static_cast<int>(ncols));
     return;
   }
-  for (size_t c = 0; c < ncols; ++c) out.column(columns[c], zone, static_cast<int>(c), static_cast<int>(ncols));
+  // Columns are read left to right, except that a column printed wholly below another one (a
+  // registry number under the signature block beside it) comes after it.
+  std::vector<size_t> order;
+  auto top = [&](size_t c) { return columns[c].empty() ? INT_MAX : rows_top(columns[c]); };
+  auto bottom = [&](size_t c) { return columns[c].empty() ? INT_MIN : rows_bottom(columns[c]); };
+  std::vector<bool> placed(ncols, false);
+  while (order.size() < ncols) {
+    for (size_t c = 0; c < ncols; ++c) {
+      if (placed[c]) continue;
+      bool free = true;
+      for (size_t o = 0; o < ncols && free; ++o)
+        free = placed[o] || o == c || columns[o].empty() || columns[c].empty() || !(bottom(o) <= top(c));
+      if (free) {
+        placed[c] = true;
+        order.push_back(c);
+        break;
+      }
+    }
+  }
+  for (size_t c : order) out.column(columns[c], zone, static_cast<int>(c), static_cast<int>(ncols));
 }
 
 /// A form's field grid inside a zone ("Ngày sinh: …   Giới tính: …" on one row, "Nơi sinh: …
@@ -569,8 +602,25 @@ bool lines_up_after_gap(const std::vector<Row>& rows, size_t begin, size_t r, co
       for (const Segment& t : rows[k].segs)
         if (!is_minor(t) && column_of(t, splits) == c) col.push_back(&t);
     if (col.empty()) return false;
-    bool aligned = std::fabs(centre(s) - median_centre(col)) <= tolerance;
-    for (const Segment* t : col) aligned = aligned || std::abs(t->left - s.left) <= tolerance;
+    // A line centred on the column; or a row of several cells starting at its edge (a table's
+    // next row, not a note under it, nor a title whose left edge happens to meet a line's).
+    int same_centre = 0, same_left = 0;  // lines of the column agreeing on their centre, on their left
+    const double mid = median_centre(col);
+    std::vector<int> lefts;
+    for (const Segment* t : col) lefts.push_back(t->left);
+    std::nth_element(lefts.begin(), lefts.begin() + lefts.size() / 2, lefts.end());
+    const int mid_left = lefts[lefts.size() / 2];
+    double centre_spread = 0, left_spread = 0;
+    for (const Segment* t : col) {
+      same_centre += std::fabs(centre(*t) - mid) <= tolerance;
+      same_left += std::abs(t->left - mid_left) <= tolerance;
+      centre_spread += std::fabs(centre(*t) - mid);
+      left_spread += std::abs(t->left - mid_left);
+    }
+    const bool centred = same_centre > same_left || (same_centre == same_left && centre_spread <= left_spread);
+    bool aligned = centred && std::fabs(centre(s) - mid) <= tolerance;
+    if (major_count(row.segs) >= 2)
+      for (const Segment* t : col) aligned = aligned || std::abs(t->left - s.left) <= tolerance;
     if (!aligned) return false;
   }
   return true;
@@ -581,7 +631,7 @@ bool lines_up_after_gap(const std::vector<Row>& rows, size_t begin, size_t r, co
 /// least two rows of the zone have a segment of that column starting there.
 int continuing_column(const std::vector<Row>& rows, size_t begin, size_t end, const std::vector<int>& splits) {
   std::vector<int> lefts;
-  for (size_t k = begin; k-- > 0 && lefts.size() < 2u;) {
+  for (size_t k = begin; k-- > 0 && lefts.size() < 3u;) {
     if (major_count(rows[k].segs) == 0) continue;
     for (const Segment& s : rows[k].segs)
       if (!is_minor(s)) {
@@ -590,9 +640,11 @@ int continuing_column(const std::vector<Row>& rows, size_t begin, size_t end, co
       }
   }
   if (lefts.size() < 2) return 0;
+  // The line right above and one of the two before it (a line can start with a mark read in
+  // the photo beside it).
   const int tolerance = std::max(3, rows[begin].height / 3);
-  if (std::abs(lefts[0] - lefts[1]) > tolerance) return 0;
   const int edge = lefts[0];
+  if (std::count_if(lefts.begin() + 1, lefts.end(), [&](int l) { return std::abs(l - edge) <= tolerance; }) == 0) return 0;
   const int column = static_cast<int>(std::upper_bound(splits.begin(), splits.end(), edge) - splits.begin());
   if (column == 0) return 0;
   int aligned = 0;
@@ -758,9 +810,9 @@ struct Group {
   RegionRole role = RegionRole::body;  // card, panel, or body (read for its own regions)
 };
 
-/// Share of one side's lines that have a line of the other side at the same height: rows of a
-/// table or a field grid line up across the gutter, two panels or two cards set side by side do
-/// not (or only by chance).
+/// Share of one side's lines that have a line of the other side at the same height (four fifths
+/// of the lower one's height shared): rows of a table or a field grid line up across the gutter,
+/// two panels or two cards set side by side do not (or only by chance).
 double aligned_share(const OcrResult& ocr, const std::vector<int>& a, const std::vector<int>& b) {
   auto spans = [&](const std::vector<int>& ids) {
     std::map<int, std::pair<int, int>> by_line;
@@ -775,8 +827,8 @@ double aligned_share(const OcrResult& ocr, const std::vector<int>& a, const std:
   int aligned = 0;
   for (const auto& [la, ya] : sa)
     for (const auto& [lb, yb] : sb)
-      if (la == lb || 2 * (std::min(ya.second, yb.second) - std::max(ya.first, yb.first)) >
-                          std::min(ya.second - ya.first, yb.second - yb.first)) {
+      if (5 * (std::min(ya.second, yb.second) - std::max(ya.first, yb.first)) >=
+          4 * std::min(ya.second - ya.first, yb.second - yb.first)) {
         ++aligned;
         break;
       }
@@ -784,8 +836,8 @@ double aligned_share(const OcrResult& ocr, const std::vector<int>& a, const std:
 }
 
 /// Cuts a block at the widest blank band from its top to its bottom when that makes two cards,
-/// or two panels (each many lines, most of the block's height, lines not in rows with the
-/// other's).
+/// or two panels (each many lines, most of the block's height), whose lines are not in rows
+/// with the other's.
 std::optional<std::pair<Group, Group>> side_by_side(const OcrResult& ocr, const std::vector<int>& ids, int h, double dpi) {
   std::vector<std::pair<int, int>> spans;
   for (int id : ids) spans.emplace_back(ocr.words[id].box.x, ocr.words[id].box.x + ocr.words[id].box.w);
@@ -795,12 +847,14 @@ std::optional<std::pair<Group, Group>> side_by_side(const OcrResult& ocr, const 
   Group left, right;
   for (int id : ids) (ocr.words[id].box.x < widest.first + 1 ? left : right).ids.push_back(id);
   const Extent all = extent_of(ocr, ids), l = extent_of(ocr, left.ids), r = extent_of(ocr, right.ids);
+  // Rows that line up across the gap are a table's or a form's, whatever their size.
+  // (Tesseract may merge two cards' lines into one: their heights are compared, not their lines.)
+  if (aligned_share(ocr, left.ids, right.ids) >= 0.8 || aligned_share(ocr, right.ids, left.ids) >= 0.8) return std::nullopt;
   if (card_sized(l, dpi) && card_sized(r, dpi)) {
     left.role = right.role = RegionRole::card;
     return std::make_pair(left, right);
   }
-  const bool panels = l.lines >= 6 && r.lines >= 6 && 5 * l.h() >= 3 * all.h() && 5 * r.h() >= 3 * all.h() &&
-                      aligned_share(ocr, left.ids, right.ids) < 0.7 && aligned_share(ocr, right.ids, left.ids) < 0.7;
+  const bool panels = l.lines >= 6 && r.lines >= 6 && 5 * l.h() >= 3 * all.h() && 5 * r.h() >= 3 * all.h();
   if (!panels) return std::nullopt;
   left.role = right.role = RegionRole::panel;
   return std::make_pair(left, right);
@@ -950,7 +1004,7 @@ Shape shape_of(const OcrResult& ocr, const std::vector<RegionLine>& lines) {
 }
 
 /// Roles of a block's drafts (in reading order) from their place and form on the page.
-std::vector<RegionRole> roles_of(const OcrResult& ocr, const std::vector<Draft>& drafts) {
+std::vector<RegionRole> roles_of(const OcrResult& ocr, const std::vector<Draft>& drafts, int page_width) {
   std::vector<RegionRole> roles(drafts.size(), RegionRole::body);
   if (drafts.empty()) return roles;
   std::vector<Shape> shapes;
@@ -965,10 +1019,12 @@ std::vector<RegionRole> roles_of(const OcrResult& ocr, const std::vector<Draft>&
   const double h = std::max(1.0, hs[hs.size() / 2]);
   const double cx = text.x + text.w / 2.0;
   auto rel_top = [&](const Shape& s) { return text.h > 0 ? static_cast<double>(s.box.y - text.y) / text.h : 0; };
-  // Set in the middle of the text: one line centred on it, or lines sharing a centre near it.
+  // Set in the middle of the text or of the page: one line centred there, or lines sharing a
+  // centre near it.
   auto mid_centred = [&](const Shape& s) {
     const double c = s.box.x + s.box.w / 2.0;
-    return std::fabs(c - cx) <= 0.08 * text.w && (s.centred || s.lines.size() == 1) && s.box.w < 0.92 * text.w;
+    const bool middle = std::fabs(c - cx) <= 0.08 * text.w || std::fabs(c - page_width / 2.0) <= 0.04 * page_width;
+    return middle && (s.centred || s.lines.size() == 1) && s.box.w < 0.92 * text.w;
   };
   for (size_t k = 0; k < drafts.size(); ++k) {
     if (drafts[k].kind != Draft::kAcross) continue;
@@ -1027,6 +1083,15 @@ std::vector<RegionRole> roles_of(const OcrResult& ocr, const std::vector<Draft>&
       roles[k] = RegionRole::signature;
     }
   }
+  // Recipients stand beside a signature; a block wholly under it (a registry number) does not.
+  for (size_t k = 0; k < drafts.size(); ++k) {
+    if (roles[k] != RegionRole::recipients) continue;
+    bool beside = false;
+    for (size_t o = 0; o < drafts.size(); ++o)
+      beside = beside || (roles[o] == RegionRole::signature && shapes[o].box.y < shapes[k].box.y + shapes[k].box.h &&
+                          shapes[k].box.y < shapes[o].box.y + shapes[o].box.h);
+    if (!beside) roles[k] = RegionRole::body;
+  }
   return roles;
 }
 
@@ -1082,7 +1147,7 @@ std::vector<Region> analyze(const OcrResult& ocr, int page_width, int page_heigh
         if (!r.lines.empty()) regions.push_back(std::move(r));
         continue;
       }
-      const std::vector<RegionRole> roles = roles_of(ocr, drafts.drafts());
+      const std::vector<RegionRole> roles = roles_of(ocr, drafts.drafts(), page_width);
       for (size_t k = 0; k < drafts.drafts().size(); ++k) {
         Region r;
         r.role = roles[k];

@@ -145,14 +145,14 @@ def cards(v):
     top = int(40 * MM)
     for i, x in enumerate((int(15 * MM), int(110 * MM))):
         c.d.rounded_rectangle([x, top, x + cw, top + ch], radius=int(3 * MM), outline=80, width=4)
-        y = top + int(8 * MM)
+        y = top + int((8 if i == 0 else 11) * MM)  # the back's lines sit at their own heights
         lines = (["CĂN CƯỚC CÔNG DÂN", "Số: 079203004512", "Họ và tên: LÊ VĂN TÂM", "Ngày sinh: 01/02/1990",
                   "Giới tính: Nam   Quốc tịch: Việt Nam", "Quê quán: Vĩnh Hải, Nha Trang"] if i == 0 else
                  ["Đặc điểm nhân dạng: sẹo chấm", "cách 2cm dưới đuôi mắt trái", "Ngày 12 tháng 8 năm 2021",
                   "CỤC TRƯỞNG CỤC CẢNH SÁT", "QUẢN LÝ HÀNH CHÍNH", "Tô Văn Huệ"])
         for k, line in enumerate(lines):
             c.text(x + int(6 * MM), y, line, bold=(k == 0))
-            y += c.step()
+            y += c.step() if i == 0 else int(c.step() * 1.15)
     return c
 
 

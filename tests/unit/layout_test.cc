@@ -410,15 +410,17 @@ TEST(Layout, TableIsOneRegionReadRowByRow) {
 }
 
 TEST(Layout, TwoCardsSideBySideAreReadOneAfterTheOther) {
-  // Two ID cards copied side by side at 200 dpi (a card is 674 x 425 px): Tesseract merges
-  // their lines across the gap, and both are left-aligned, so row by row would interleave them.
+  // Two ID cards copied side by side at 200 dpi (a card is 674 x 425 px), the front's lines and
+  // the back's at their own heights; both are left-aligned, so row by row would interleave them.
   const std::vector<std::string> front = {"CĂN CƯỚC CÔNG DÂN", "Số: 079203004512", "Họ và tên: Lê Văn Tâm",
                                           "Ngày sinh: 01/02/1990", "Giới tính: Nam"};
   const std::vector<std::string> back = {"Đặc điểm nhân dạng:", "Sẹo chấm cách 2cm", "Ngày 12 tháng 8 năm 2021",
                                          "CỤC TRƯỞNG CỤC CẢNH SÁT", "Tô Văn Huệ"};
   std::vector<std::pair<int, std::vector<TextRun>>> lines;
-  for (size_t i = 0; i < front.size(); ++i)
-    lines.push_back({300 + 60 * static_cast<int>(i), {{120, front[i]}, {900, back[i]}}});
+  for (size_t i = 0; i < front.size(); ++i) {
+    lines.push_back({300 + 60 * static_cast<int>(i), {{120, front[i]}}});
+    lines.push_back({335 + 60 * static_cast<int>(i), {{900, back[i]}}});
+  }
   const OcrResult ocr = page_at(lines);
   const std::vector<Region> regions = analyze(ocr, kPageWidth, 2339, 200);
   ASSERT_EQ(regions.size(), 2u);
@@ -458,6 +460,17 @@ TEST(Layout, BilingualPanelsAreReadOneAfterTheOther) {
   EXPECT_EQ(left.substr(0, left.find('\n')), "This is to certify that the holder of this diploma line 0");
   EXPECT_EQ(left.substr(left.rfind('\n') + 1), "This is to certify that the holder of this diploma line 7");
   EXPECT_TRUE(starts_with(text_of(ocr, {regions[1]}), "Chứng nhận người có tên")) << text_of(ocr, {regions[1]});
+}
+
+TEST(Layout, TableWithWideGapIsNotCutIntoCards) {
+  // Card-sized halves of a table, far apart: their rows line up, so they are one table.
+  std::vector<std::pair<int, std::vector<TextRun>>> lines;
+  for (int i = 0; i < 6; ++i)
+    lines.push_back({300 + 60 * i, {{120, std::to_string(i) + " Nguyễn Văn"}, {900, "198" + std::to_string(i) + " Vĩnh Hải"}}});
+  const OcrResult ocr = page_at(lines);
+  for (const Region& r : analyze(ocr, kPageWidth, 2339, 200)) EXPECT_NE(r.role, RegionRole::card);
+  EXPECT_TRUE(starts_with(reading_order_text(ocr, kPageWidth), "0 Nguyễn Văn 1980 Vĩnh Hải\n1 Nguyễn Văn 1981"))
+      << reading_order_text(ocr, kPageWidth);
 }
 
 TEST(Layout, FieldGridIsNotCutIntoPanels) {
