@@ -28,9 +28,9 @@
 #include "extract/extract.h"
 #include "ingest/pdf_signatures.h"
 #include "ocr/layer_merge.h"
-#include "ocr/reading_order.h"
 #include "output/archive_terms.h"
 #include "output/original.h"
+#include "layout/layout.h"
 #include "output/pdf_writer.h"
 #include "output/record_writer.h"
 #include "prepare/prepare.h"
@@ -44,8 +44,8 @@ namespace stdfs = std::filesystem;
 using json = nlohmann::ordered_json;
 using Clock = std::chrono::steady_clock;
 
-enum Stage { kIngest, kPrepare, kOcr, kSplit, kClassify, kExtract, kOutput, kStageCount };
-const char* kStageNames[kStageCount] = {"ingest", "prepare", "ocr", "split", "classify", "extract", "output"};
+enum Stage { kIngest, kPrepare, kOcr, kLayout, kSplit, kClassify, kExtract, kOutput, kStageCount };
+const char* kStageNames[kStageCount] = {"ingest", "prepare", "ocr", "layout", "split", "classify", "extract", "output"};
 
 /// When a stage started, by the wall clock and by this thread's CPU clock.
 struct Mark {
@@ -305,8 +305,6 @@ class Runner {
 
       if (prepared.text_layer) {
         page.ocr = std::move(*prepared.text_layer);
-        // A text layer lists words in the order they were drawn: read it like a scan.
-        page.ocr.text = ocr::reading_order_text(page.ocr, prepared.color.width());
         page.info.text_source = "pdf_text";
         page.info.ocr_confidence = 100;
       } else if (!page.info.blank && !page.info.separator) {
@@ -316,9 +314,10 @@ class Runner {
         timings_.add(kOcr, t0);
         if (prepared.ocr_scale != 1) rescale(page.ocr, 1.0 / prepared.ocr_scale);
         if (!partial_layer.empty() && add_partial_layer(page, partial_layer, layer_at)) page.info.text_source = "ocr+pdf_text";
-        page.ocr.text = ocr::reading_order_text(page.ocr, prepared.color.width());
         page.info.ocr_confidence = page.ocr.mean_confidence;
       }
+      // A text layer lists words in the order they were drawn: it is laid out like a scan.
+      if (!page.ocr.words.empty()) lay_out(st, index, page, prepared);
       t0 = Mark::now();
       if (!page.info.blank && !page.info.separator) page.image = output::encode_page_image(prepared.color);
       timings_.add(kOutput, t0);
@@ -341,6 +340,18 @@ class Runner {
     at.rotation_cw = page.info.rotation;
     at.skew_deg = page.info.skew_deg;
     return ocr::merge_layer_words(page.ocr, layer, at) > 0;
+  }
+
+  void lay_out(const InputState& st, int index, Page& page, const prepare::PreparedPage& prepared) {
+    const auto t0 = Mark::now();
+    layout::lay_out(page, prepared.color.width(), prepared.color.height());
+    timings_.add(kLayout, t0);
+    if (config_.debug_layout.empty()) return;
+    char name[48];
+    std::snprintf(name, sizeof name, "i%04d-p%03d.png", static_cast<int>(&st - states_.data()), index + 1);
+    std::error_code ec;
+    stdfs::create_directories(config_.debug_layout, ec);
+    layout::write_picture(prepared.color, page.regions, config_.debug_layout / name);
   }
 
   void dump_ocr_image(const InputState& st, int index, const prepare::PreparedPage& prepared) {

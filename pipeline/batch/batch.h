@@ -25,6 +25,9 @@ struct Config {
   std::filesystem::path dump_ocr_images;
   /// --trust DIR: certificates and CRLs that incoming signatures are judged against (may be null).
   std::shared_ptr<const ingest::TrustAnchors> trust;
+  /// Debugging aid: every recognised page drawn with its regions numbered in reading order, as
+  /// PNG named i<input>-p<page>.png (inputs in discovery order).
+  std::filesystem::path debug_layout;
 };
 
 using EngineFactory = std::function<std::unique_ptr<ocr::Engine>()>;

@@ -77,26 +77,26 @@ std::vector<PageLayout> read(const Document& doc, const std::vector<Page>& pages
       std::map<int, std::vector<const OcrWord*>> by_line;
       for (const OcrWord& w : o.words)
         if (!text::trim(w.text).empty()) by_line[w.line].push_back(&w);
-      for (auto& [li, ws] : by_line) {
-        // Tesseract gives the words of a line in reading order; keep it.
-        std::vector<int> hs;
-        for (const OcrWord* w : ws) hs.push_back(w->box.h);
-        std::nth_element(hs.begin(), hs.begin() + hs.size() / 2, hs.end());
-        const int h = std::max(8, hs[hs.size() / 2]);
-        std::vector<const OcrWord*> cur;
-        int right = -1;
-        for (const OcrWord* w : ws) {
-          // A column gap is several word heights wide.
-          if (boxes_ok && !cur.empty() && w->box.x - right > 3 * h) {
-            pl.segs.push_back(make_seg(cur, idx, pl.page_no, li));
-            cur.clear();
+      // Segments are the layout stage's cells (a column's piece of a line, a table cell), listed
+      // line by line, left to right.
+      std::vector<Seg> cells;
+      for (const Region& r : p.regions)
+        for (const RegionLine& l : r.lines)
+          for (const std::vector<int>& cell : l.cells) {
+            std::vector<const OcrWord*> ws;
+            for (int id : cell)
+              if (id >= 0 && id < static_cast<int>(o.words.size()) && !text::trim(o.words[id].text).empty())
+                ws.push_back(&o.words[id]);
+            if (ws.empty()) continue;
+            cells.push_back(make_seg(ws, idx, pl.page_no, ws.front()->line));
+            cells.back().region = r.order;
+            cells.back().role = r.role;
           }
-          cur.push_back(w);
-          right = std::max(right, w->box.x + w->box.w);
-        }
-        if (!cur.empty()) pl.segs.push_back(make_seg(cur, idx, pl.page_no, li));
-        pl.lines.push_back(make_seg(ws, idx, pl.page_no, li));
-      }
+      std::stable_sort(cells.begin(), cells.end(), [](const Seg& a, const Seg& b) {
+        return a.line != b.line ? a.line < b.line : a.box.x < b.box.x;
+      });
+      pl.segs = std::move(cells);
+      for (auto& [li, ws] : by_line) pl.lines.push_back(make_seg(ws, idx, pl.page_no, li));
       if (!boxes_ok) {
         for (Seg& s : pl.segs) s.has_box = false, s.box = {};
         for (Seg& s : pl.lines) s.has_box = false, s.box = {};

@@ -1,5 +1,6 @@
 // Reading a document's OCR as lines and column segments, with diacritic-folded twins, for the
-// classifier and the metadata extractor.
+// classifier and the metadata extractor. The segments are the cells of the layout stage's regions
+// (Page::regions); this file only reads them.
 #pragma once
 #include <string>
 #include <string_view>
@@ -9,8 +10,9 @@
 
 namespace sohoa::layout {
 
-/// A piece of an OCR line: the whole line, or one column of it when the words have a wide gap
-/// (the authority block and the national header share a line in Tesseract's output).
+/// A piece of an OCR line: the whole line, or one column of it where the layout put its words in
+/// different regions or cells (the authority block and the national header share a line in
+/// Tesseract's output).
 struct Seg {
   std::string text;    // as printed, NFC
   std::string folded;  // text::fold(text), spaces collapsed
@@ -20,6 +22,8 @@ struct Seg {
   int page_no = 0;     // 1-based page number within the input
   int line = 0;        // line index within the page (segments of a line share it)
   double conf = 0;     // mean word confidence, 0-100
+  int region = -1;     // reading index of its region on the page (Page::regions); -1 without one
+  RegionRole role = RegionRole::body;  // that region's role
 };
 
 struct PageLayout {

@@ -275,6 +275,9 @@ int main(int argc, char** argv) {
       ->group("");  // hidden: for bench/, not for users
   sohoa::sign::KeySpec key;
   add_sign_options(run, key, false);
+  std::string debug_layout;
+  run->add_option("--debug-layout", debug_layout,
+                  "Write each recognised page to this folder as a PNG with its regions drawn and numbered in reading order");
   run->footer(
       "Example:\n  sohoa run scans/ -o out/\n\n"
       "Writes OUT/batch.json with counts, per-stage timings and every input that could not be read.\n" +
@@ -332,6 +335,7 @@ int main(int argc, char** argv) {
       return kUsage;
     }
   }
+  config.debug_layout = debug_layout;
   config.default_dossier = dossier;
   return run_command(config, dossier, key);
 }

@@ -94,9 +94,34 @@ struct PageInfo {
   std::vector<std::string> signature_text;  // signature appearances on the page (evidence)
 };
 
+/// What a region of a page is, found from its geometry (place, alignment, columns, size).
+enum class RegionRole { header, title, body, table, signature, recipients, stamp, card, panel };
+
+inline const char* role_name(RegionRole r) {
+  static const char* const names[] = {"header", "title",  "body", "table", "signature",
+                                      "recipients", "stamp", "card", "panel"};
+  return names[static_cast<int>(r)];
+}
+
+/// One line of a region as it is read; a line read across columns (a table row, a field grid)
+/// keeps each column's words as a cell. Words are indices into OcrResult::words.
+struct RegionLine {
+  std::vector<std::vector<int>> cells;
+};
+
+/// A block of the page read as a whole (a header column, the title, a paragraph, a table, a
+/// signature block, a card, a panel of a bilingual page).
+struct Region {
+  RegionRole role = RegionRole::body;
+  int order = 0;  // reading index on the page, 0-based
+  Box box;        // pixels of the prepared page
+  std::vector<RegionLine> lines;
+};
+
 struct Page {
   PageInfo info;
   OcrResult ocr;
+  std::vector<Region> regions;  // the layout of ocr.words, in reading order
   EncodedImage image;  // the prepared (upright, deskewed) colour page, for document.pdf
   std::vector<std::string> barcodes;  // texts of barcodes and QR codes found on the page
   double width_pt = 0, height_pt = 0;  // physical size, from pixels and dpi

@@ -41,44 +41,81 @@ std::string write_alto(const std::vector<AltoPage>& pages, const std::string& im
       "<processingSoftware><softwareCreator>sohoa</softwareCreator><softwareName>sohoa (Tesseract 5, vie)</softwareName>"
       "<softwareVersion>" +
       xml_escape(software_version) + "</softwareVersion></processingSoftware></ocrProcessingStep></OCRProcessing>\n  </Description>\n  <Layout>\n";
+  std::string body;
+  bool used[9] = {};
   for (size_t pi = 0; pi < pages.size(); ++pi) {
     const AltoPage& p = pages[pi];
     const std::string pid = "P" + std::to_string(pi + 1);
-    x += "    <Page ID=\"" + pid + "\" PHYSICAL_IMG_NR=\"" + std::to_string(pi + 1) + "\" PRINTED_IMG_NR=\"" +
-         std::to_string(p.number) + "\" WIDTH=\"" + std::to_string(p.width) + "\" HEIGHT=\"" +
-         std::to_string(p.height) + "\" PROCESSING=\"OCR_0\">\n";
-    x += "      <PrintSpace" + box_attrs({0, 0, p.width, p.height}) + ">\n";
+    body += "    <Page ID=\"" + pid + "\" PHYSICAL_IMG_NR=\"" + std::to_string(pi + 1) + "\" PRINTED_IMG_NR=\"" +
+            std::to_string(p.number) + "\" WIDTH=\"" + std::to_string(p.width) + "\" HEIGHT=\"" +
+            std::to_string(p.height) + "\" PROCESSING=\"OCR_0\">\n";
+    body += "      <PrintSpace" + box_attrs({0, 0, p.width, p.height}) + ">\n";
     const OcrResult* ocr = p.ocr;
     if (ocr && !ocr->words.empty()) {
-      // One TextBlock holding every line, in reading order; words keep their line index.
-      Box block{};
-      for (const OcrWord& w : ocr->words) block = unite(block, w.box);
-      x += "        <TextBlock ID=\"" + pid + "_B1\"" + box_attrs(block) + ">\n";
-      size_t i = 0;
-      int line_no = 0;
-      while (i < ocr->words.size()) {
-        size_t j = i;
-        Box lb{};
-        while (j < ocr->words.size() && ocr->words[j].line == ocr->words[i].line) lb = unite(lb, ocr->words[j++].box);
-        const std::string lid = pid + "_L" + std::to_string(++line_no);
-        x += "          <TextLine ID=\"" + lid + "\"" + box_attrs(lb) + ">";
-        int n = 0;
-        for (size_t k = i; k < j; ++k) {
-          const OcrWord& w = ocr->words[k];
-          if (w.text.empty()) continue;
-          if (n++) x += "<SP/>";
-          char wc[16];
-          std::snprintf(wc, sizeof wc, "%.2f", std::clamp(w.confidence / 100.0, 0.0, 1.0));
-          x += "<String ID=\"" + lid + "_W" + std::to_string(n) + "\"" + box_attrs(w.box) + " CONTENT=\"" +
-               xml_escape(w.text) + "\" WC=\"" + wc + "\"/>";
+      // One TextBlock per region, in reading order, tagged with its role; a page laid out by no
+      // one (no regions) is one block of its OCR lines.
+      std::vector<Region> fallback;
+      const std::vector<Region>* regions = p.regions;
+      if (!regions || regions->empty()) {
+        Region all;
+        for (size_t i = 0; i < ocr->words.size(); ++i) {
+          if (all.lines.empty() || ocr->words[i].line != ocr->words[all.lines.back().cells[0].back()].line)
+            all.lines.push_back(RegionLine{{std::vector<int>{}}});
+          all.lines.back().cells[0].push_back(static_cast<int>(i));
         }
-        x += "</TextLine>\n";
-        i = j;
+        fallback.push_back(std::move(all));
+        regions = &fallback;
       }
-      x += "        </TextBlock>\n";
+      int line_no = 0;
+      for (size_t ri = 0; ri < regions->size(); ++ri) {
+        const Region& r = (*regions)[ri];
+        Box block{};
+        for (const RegionLine& l : r.lines)
+          for (const auto& cell : l.cells)
+            for (int id : cell) block = unite(block, ocr->words[id].box);
+        const std::string bid = pid + "_B" + std::to_string(ri + 1);
+        body += "        <TextBlock ID=\"" + bid + "\"" + box_attrs(block);
+        if (p.regions && !p.regions->empty()) {
+          body += std::string(" TAGREFS=\"ROLE_") + role_name(r.role) + "\"";
+          used[static_cast<int>(r.role)] = true;
+        }
+        body += ">\n";
+        for (const RegionLine& l : r.lines) {
+          Box lb{};
+          for (const auto& cell : l.cells)
+            for (int id : cell) lb = unite(lb, ocr->words[id].box);
+          const std::string lid = pid + "_L" + std::to_string(++line_no);
+          body += "          <TextLine ID=\"" + lid + "\"" + box_attrs(lb) + ">";
+          int n = 0;
+          for (const auto& cell : l.cells)
+            for (int id : cell) {
+              const OcrWord& w = ocr->words[id];
+              if (w.text.empty()) continue;
+              if (n++) body += "<SP/>";
+              char wc[16];
+              std::snprintf(wc, sizeof wc, "%.2f", std::clamp(w.confidence / 100.0, 0.0, 1.0));
+              body += "<String ID=\"" + lid + "_W" + std::to_string(n) + "\"" + box_attrs(w.box) + " CONTENT=\"" +
+                      xml_escape(w.text) + "\" WC=\"" + wc + "\"/>";
+            }
+          body += "</TextLine>\n";
+        }
+        body += "        </TextBlock>\n";
+      }
     }
-    x += "      </PrintSpace>\n    </Page>\n";
+    body += "      </PrintSpace>\n    </Page>\n";
   }
+  // The roles the blocks refer to (TAGREFS), before the layout as the schema orders them.
+  std::string tags;
+  for (int role = 0; role < 9; ++role)
+    if (used[role]) {
+      const std::string name = role_name(static_cast<RegionRole>(role));
+      tags += "    <LayoutTag ID=\"ROLE_" + name + "\" TYPE=\"region\" LABEL=\"" + name + "\"/>\n";
+    }
+  if (!tags.empty()) {
+    const size_t at = x.rfind("  <Layout>\n");
+    x.insert(at, "  <Tags>\n" + tags + "  </Tags>\n");
+  }
+  x += body;
   x += "  </Layout>\n</alto>\n";
   return x;
 }

@@ -179,6 +179,21 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
     for (const PrepareStep& s : p.prepare)
       steps.push_back({{"step", s.step}, {"applied", s.applied}, {"reason", s.reason.empty() ? json(nullptr) : json(s.reason)}});
     for (const Box& b : p.other_sheets) others.push_back({{"x", b.x}, {"y", b.y}, {"w", b.w}, {"h", b.h}});
+    json regions = json::array();
+    for (const Region& r : pages[idx].regions) {
+      json lines = json::array();
+      for (const RegionLine& l : r.lines) {
+        std::string line;
+        for (const auto& cell : l.cells)
+          for (int id : cell)
+            if (const std::string& t = pages[idx].ocr.words[id].text; !t.empty()) line += (line.empty() ? "" : " ") + t;
+        lines.push_back(line);
+      }
+      regions.push_back({{"order", r.order + 1},
+                         {"role", role_name(r.role)},
+                         {"box", {r.box.x, r.box.y, r.box.w, r.box.h}},
+                         {"lines", lines}});
+    }
     page_list.push_back({{"number", p.number},
                          {"rotation", p.rotation},
                          {"rotation_confidence", round2(p.rotation_confidence)},
@@ -193,7 +208,8 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
                          {"blank", p.blank},
                          {"error", p.error.empty() ? json(nullptr) : json(p.error)},
                          {"ocr_confidence", round2(p.ocr_confidence)},
-                         {"text_source", p.text_source}});
+                         {"text_source", p.text_source},
+                         {"regions", regions}});
     if (!p.signature_text.empty()) page_list.back()["signature_appearance"] = p.signature_text;
   }
   j["pages"] = page_list;
@@ -246,7 +262,7 @@ stdfs::path write_record(const stdfs::path& out_root, const Record& r, const std
       const Page& p = pages[idx];
       if (p.info.unusable()) continue;  // the back of a sheet adds nothing to read
       pdf_pages.push_back({&p.image, &p.ocr, p.info.dpi});
-      alto_pages.push_back({&p.ocr, p.image.width, p.image.height, p.info.number});
+      alto_pages.push_back({&p.ocr, p.image.width, p.image.height, p.info.number, &p.regions});
     }
     PdfInfo info;
     const std::string type_name = doc_type_name(r.classification.doc_type);

@@ -8,6 +8,7 @@
 
 #include "core/text.h"
 #include "core/types.h"
+#include "layout/layout.h"
 
 namespace sohoa::testutil {
 
@@ -53,6 +54,8 @@ inline Page make_page(const std::vector<std::string>& lines, bool card = false, 
     y += card ? 45 : 60;
   }
   p.ocr.text = text;
+  // As the batch hands pages on: laid out (the classifier and the extractor read the regions).
+  p.regions = layout::analyze(p.ocr, p.image.width, p.image.height, p.info.dpi);
   p.width_pt = p.image.width * 72.0 / 300;
   p.height_pt = p.image.height * 72.0 / 300;
   return p;

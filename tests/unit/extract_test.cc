@@ -124,6 +124,7 @@ std::vector<Page> pages_from_alto(const std::string& alto, const nlohmann::json&
     }
     p.ocr.text += (p.ocr.text.empty() ? "" : "\n") + text_line;
   }
+  for (Page& p : pages) p.regions = layout::analyze(p.ocr, p.image.width, p.image.height, p.info.dpi);
   return pages;
 }
 }  // namespace

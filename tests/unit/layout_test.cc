@@ -1,5 +1,6 @@
-// Reading order: what a reader of text.txt sees for the layouts of Vietnamese administrative papers.
-#include "ocr/reading_order.h"
+// The layout stage: the regions of a page, their order and roles, and what a reader of text.txt
+// sees for the layouts of Vietnamese administrative papers.
+#include "layout/layout.h"
 
 #include <gtest/gtest.h>
 
@@ -7,13 +8,22 @@
 #include <utility>
 #include <vector>
 
-namespace sohoa::ocr {
+namespace sohoa::layout {
 namespace {
 
 constexpr int kPageWidth = 1654;  // A4 at 200 dpi
 constexpr int kCharWidth = 26;  // bold capitals of a header at 200 dpi
 constexpr int kSpace = 10;  // an ordinary word space at this size
 constexpr int kLineHeight = 34;
+
+/// The page text as the layout reads it (A4, 200 dpi at kPageWidth, else 300 dpi), with the blank
+/// lines between regions left out: these tests are about the order.
+std::string reading_order_text(const OcrResult& ocr, int page_width) {
+  const double dpi = page_width == kPageWidth ? 200 : 300;
+  std::string text = text_of(ocr, analyze(ocr, page_width, page_width * 297 / 210, dpi));
+  for (size_t at; (at = text.find("\n\n")) != std::string::npos;) text.erase(at, 1);
+  return text;
+}
 
 /// One printed line: runs of words, each run starting at its own x (a run is what a typesetter
 /// placed at one position: a column's text, a field value).
@@ -294,7 +304,7 @@ TEST(ReadingOrder, CertificateFieldsWithValuesApartAreReadAcross) {
       },
       /*blocks=*/true);
   EXPECT_EQ(reading_order_text(ocr, 3509),
-            "Cho: Đỗ Khánh Vy\n\nNgày sinh: 18/10/1995 Giới tính: Nữ\nNơi sinh: Hải Dân tộc: Kinh\n"
+            "Cho: Đỗ Khánh Vy\nNgày sinh: 18/10/1995 Giới tính: Nữ\nNơi sinh: Hải Dân tộc: Kinh\n"
             "Đã hoàn thành kỳ thi ngày: 01/03/2021");
 }
 
@@ -332,11 +342,198 @@ TEST(ReadingOrder, DiplomaFooterReadsTheRegistryColumnThenTheSignature) {
       },
       /*blocks=*/true);
   std::string text = reading_order_text(ocr, 3509);
-  for (size_t at; (at = text.find("\n\n")) != std::string::npos;) text.erase(at, 1);
   EXPECT_EQ(text,
             "Hình thức đào tạo: Chính quy Xếp loại tốt nghiệp: Giỏi\nSố hiệu: B9832439\n"
             "Số vào sổ cấp bằng: 4126/2023\nThanh Hóa, ngày 13 tháng 3 năm 2023\nHIỆU TRƯỞNG\nTrương Thị Oanh");
 }
 
+
+/// Lines at given heights (pixels from the top), one Tesseract line each.
+OcrResult page_at(const std::vector<std::pair<int, std::vector<TextRun>>>& lines) {
+  OcrResult ocr;
+  for (const auto& [y, runs] : lines) add_line(ocr, y, runs, /*new_block=*/false);
+  return ocr;
+}
+
+bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+
+/// "role: first line" of every region, in reading order.
+std::vector<std::string> roles_and_starts(const OcrResult& ocr, const std::vector<Region>& regions) {
+  std::vector<std::string> out;
+  for (const Region& r : regions) {
+    std::string first = text_of(ocr, {r});
+    out.push_back(std::string(role_name(r.role)) + ": " + first.substr(0, first.find('\n')));
+  }
+  return out;
+}
+
+TEST(Layout, OfficialLetterIsHeaderColumnsTitleBodyRecipientsSignature) {
+  // Nghị định 30/2020: the authority block with its number and subject beside the national
+  // motto with place and date; the title; the body; "Nơi nhận" beside the signature.
+  const OcrResult ocr = page_at({
+      {100, {centred(420, "UBND TỈNH KHÁNH HÒA"), centred(1150, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")}},
+      {150, {centred(420, "SỞ TƯ PHÁP"), centred(1150, "Độc lập - Tự do - Hạnh phúc")}},
+      {210, {centred(420, "Số: 123/STP-HCTP"), centred(1150, "Khánh Hòa, ngày 08 tháng 4 năm 2021")}},
+      {260, {centred(420, "V/v cấp bản sao trích lục")}},
+      {420, {centred(827, "THÔNG BÁO")}},
+      {520, {{160, "Căn cứ đề nghị của công dân về việc cấp bản sao,"}}},
+      {570, {{160, "Sở Tư pháp thông báo kết quả giải quyết hồ sơ như"}}},
+      {620, {{160, "sau: hồ sơ đã được tiếp nhận và giải quyết đúng hạn."}}},
+      {900, {{160, "Nơi nhận:"}, centred(1200, "KT. GIÁM ĐỐC")}},
+      {950, {{170, "- Như trên;"}, centred(1200, "PHÓ GIÁM ĐỐC")}},
+      {1000, {{170, "- Lưu: VT."}}},
+      {1200, {centred(1200, "Trần Văn Bình")}},
+  });
+  const std::vector<Region> regions = analyze(ocr, kPageWidth, 2339, 200);
+  EXPECT_EQ(roles_and_starts(ocr, regions),
+            (std::vector<std::string>{"header: UBND TỈNH KHÁNH HÒA", "header: CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                                      "title: THÔNG BÁO", "body: Căn cứ đề nghị của công dân về việc cấp bản sao,",
+                                      "recipients: Nơi nhận:", "signature: KT. GIÁM ĐỐC"}));
+  // The subject stays with the number, before the motto; the date with the motto.
+  EXPECT_EQ(text_of(ocr, {regions.at(0)}), "UBND TỈNH KHÁNH HÒA\nSỞ TƯ PHÁP\nSố: 123/STP-HCTP\nV/v cấp bản sao trích lục");
+  EXPECT_EQ(text_of(ocr, {regions.at(5)}), "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nTrần Văn Bình");
+  for (size_t k = 0; k < regions.size(); ++k) EXPECT_EQ(regions[k].order, static_cast<int>(k));
+}
+
+TEST(Layout, TableIsOneRegionReadRowByRow) {
+  std::vector<std::pair<int, std::vector<TextRun>>> lines = {{100, {centred(827, "DANH SÁCH")}}};
+  for (int i = 1; i <= 5; ++i)
+    lines.push_back({150 + 60 * i, {{170, std::to_string(i)}, {300, "Nguyễn Văn An"}, {900, "1983"}, {1150, "Vĩnh Hải"}}});
+  const OcrResult ocr = page_at(lines);
+  const std::vector<Region> regions = analyze(ocr, kPageWidth, 2339, 200);
+  ASSERT_EQ(regions.size(), 2u);
+  EXPECT_EQ(regions[0].role, RegionRole::title);
+  EXPECT_EQ(regions[1].role, RegionRole::table);
+  ASSERT_EQ(regions[1].lines.size(), 5u);
+  EXPECT_EQ(regions[1].lines[0].cells.size(), 4u);
+  EXPECT_TRUE(starts_with(text_of(ocr, {regions[1]}), "1 Nguyễn Văn An 1983 Vĩnh Hải\n2 ")) << text_of(ocr, {regions[1]});
+}
+
+TEST(Layout, TwoCardsSideBySideAreReadOneAfterTheOther) {
+  // Two ID cards copied side by side at 200 dpi (a card is 674 x 425 px), the front's lines and
+  // the back's at their own heights; both are left-aligned, so row by row would interleave them.
+  const std::vector<std::string> front = {"CĂN CƯỚC CÔNG DÂN", "Số: 079203004512", "Họ và tên: Lê Văn Tâm",
+                                          "Ngày sinh: 01/02/1990", "Giới tính: Nam"};
+  const std::vector<std::string> back = {"Đặc điểm nhân dạng:", "Sẹo chấm cách 2cm", "Ngày 12 tháng 8 năm 2021",
+                                         "CỤC TRƯỞNG CỤC CẢNH SÁT", "Tô Văn Huệ"};
+  std::vector<std::pair<int, std::vector<TextRun>>> lines;
+  for (size_t i = 0; i < front.size(); ++i) {
+    lines.push_back({300 + 60 * static_cast<int>(i), {{120, front[i]}}});
+    lines.push_back({335 + 60 * static_cast<int>(i), {{900, back[i]}}});
+  }
+  const OcrResult ocr = page_at(lines);
+  const std::vector<Region> regions = analyze(ocr, kPageWidth, 2339, 200);
+  ASSERT_EQ(regions.size(), 2u);
+  EXPECT_EQ(regions[0].role, RegionRole::card);
+  EXPECT_EQ(regions[1].role, RegionRole::card);
+  EXPECT_EQ(text_of(ocr, {regions[0]}), "CĂN CƯỚC CÔNG DÂN\nSố: 079203004512\nHọ và tên: Lê Văn Tâm\n"
+                                        "Ngày sinh: 01/02/1990\nGiới tính: Nam");
+  EXPECT_TRUE(starts_with(text_of(ocr, {regions[1]}), "Đặc điểm nhân dạng:\nSẹo chấm")) << text_of(ocr, {regions[1]});
+}
+
+TEST(Layout, CardsFrontAboveBackAreTwoCards) {
+  std::vector<std::pair<int, std::vector<TextRun>>> lines;
+  for (int i = 0; i < 5; ++i) lines.push_back({200 + 55 * i, {{300, "Họ và tên: Lê Văn " + std::to_string(i)}}});
+  for (int i = 0; i < 5; ++i) lines.push_back({900 + 55 * i, {{310, "Đặc điểm nhân dạng " + std::to_string(i)}}});
+  const OcrResult ocr = page_at(lines);
+  const std::vector<Region> regions = analyze(ocr, kPageWidth, 2339, 200);
+  ASSERT_EQ(regions.size(), 2u);
+  EXPECT_EQ(regions[0].role, RegionRole::card);
+  EXPECT_EQ(regions[1].role, RegionRole::card);
+  EXPECT_TRUE(starts_with(text_of(ocr, {regions[1]}), "Đặc điểm nhân dạng 0\n")) << text_of(ocr, {regions[1]});
+}
+
+TEST(Layout, BilingualPanelsAreReadOneAfterTheOther) {
+  // A landscape diploma at 300 dpi, English at the left, Vietnamese at the right, each with its
+  // own line spacing: their lines do not share heights.
+  std::vector<std::pair<int, std::vector<TextRun>>> lines;
+  for (int i = 0; i < 8; ++i) {
+    lines.push_back({300 + 80 * i, {{200, "This is to certify that the holder of this diploma line " + std::to_string(i)}}});
+    lines.push_back({340 + 80 * i, {{1850, "Chứng nhận người có tên dưới đây đã tốt nghiệp dòng " + std::to_string(i)}}});
+  }
+  const OcrResult ocr = page_at(lines);
+  const std::vector<Region> regions = analyze(ocr, 3509, 2480, 300);
+  ASSERT_EQ(regions.size(), 2u);
+  EXPECT_EQ(regions[0].role, RegionRole::panel);
+  EXPECT_EQ(regions[1].role, RegionRole::panel);
+  const std::string left = text_of(ocr, {regions[0]});
+  EXPECT_EQ(left.substr(0, left.find('\n')), "This is to certify that the holder of this diploma line 0");
+  EXPECT_EQ(left.substr(left.rfind('\n') + 1), "This is to certify that the holder of this diploma line 7");
+  EXPECT_TRUE(starts_with(text_of(ocr, {regions[1]}), "Chứng nhận người có tên")) << text_of(ocr, {regions[1]});
+}
+
+TEST(Layout, TableWithWideGapIsNotCutIntoCards) {
+  // Card-sized halves of a table, far apart: their rows line up, so they are one table.
+  std::vector<std::pair<int, std::vector<TextRun>>> lines;
+  for (int i = 0; i < 6; ++i)
+    lines.push_back({300 + 60 * i, {{120, std::to_string(i) + " Nguyễn Văn"}, {900, "198" + std::to_string(i) + " Vĩnh Hải"}}});
+  const OcrResult ocr = page_at(lines);
+  for (const Region& r : analyze(ocr, kPageWidth, 2339, 200)) EXPECT_NE(r.role, RegionRole::card);
+  EXPECT_TRUE(starts_with(reading_order_text(ocr, kPageWidth), "0 Nguyễn Văn 1980 Vĩnh Hải\n1 Nguyễn Văn 1981"))
+      << reading_order_text(ocr, kPageWidth);
+}
+
+TEST(Layout, FieldGridIsNotCutIntoPanels) {
+  // Labels and values in rows across a wide gap: a grid, read across, not two panels.
+  std::vector<std::pair<int, std::vector<TextRun>>> lines;
+  for (int i = 0; i < 8; ++i) lines.push_back({300 + 60 * i, {{200, "Họ tên người " + std::to_string(i) + ":"}, {1000, "Nguyễn Văn An"}}});
+  const OcrResult ocr = page_at(lines);
+  const std::vector<Region> regions = analyze(ocr, kPageWidth, 2339, 200);
+  for (const Region& r : regions) EXPECT_NE(r.role, RegionRole::panel);
+  EXPECT_TRUE(starts_with(reading_order_text(ocr, kPageWidth), "Họ tên người 0: Nguyễn Văn An\nHọ tên người 1:"))
+      << reading_order_text(ocr, kPageWidth);
+}
+
+
+TEST(Layout, ColumnRunningOnFromTheLinesAboveIsReadBeforeTheBlockBesideIt) {
+  // An ID card: the fields start above the block printed under the photo, at the same left
+  // edge; they run on beside that block and are read to their end first.
+  const OcrResult ocr = page_at({
+      {100, {centred(800, "CỘNG HÒA XÃ HỘI")}},
+      {150, {{500, "Số: 056092226023"}}},
+      {200, {{500, "Họ và tên:"}}},
+      {250, {{500, "Quê quán:"}}},
+      {300, {centred(200, "Có giá trị đến:"), {500, "phường Ngọc Hà"}}},
+      {350, {centred(200, "Date of expiry:"), {500, "Nơi thường trú:"}}},
+      {400, {centred(200, "23/08/2032"), {500, "số 135 đường Trần Phú"}}},
+  });
+  EXPECT_EQ(reading_order_text(ocr, kPageWidth),
+            "CỘNG HÒA XÃ HỘI\nSố: 056092226023\nHọ và tên:\nQuê quán:\nphường Ngọc Hà\nNơi thường trú:\n"
+            "số 135 đường Trần Phú\nCó giá trị đến:\nDate of expiry:\n23/08/2032");
+}
+
+
+TEST(Layout, HeaderWhoseBlocksAlmostTouchKeepsItsSubjectWithTheNumber) {
+  // Long names wrap in both blocks; on the first line the two blocks are a few word spaces
+  // apart, and the subject under the number is wider than the authority's lines.
+  const OcrResult ocr = page_at({
+      {100, {centred(440, "UBND TỈNH BÌNH ĐỊNH"), centred(1040, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT")}},
+      {150, {centred(440, "UBND THÀNH PHỐ QUY"), centred(1040, "NAM")}},
+      {200, {centred(440, "NHƠN"), centred(1040, "Độc lập - Tự do - Hạnh phúc")}},
+      {250, {centred(440, "Số: 4709/UBND-TP"), centred(1040, "Quy Nhơn, ngày 21 tháng 10")}},
+      {300, {centred(440, "V/v đôn đốc cập nhật dữ liệu hộ tịch")}},
+      {350, {centred(440, "lên Cơ sở dữ liệu hộ tịch")}},
+      {450, {{160, "Kính gửi: UBND các xã, phường, thị trấn thuộc thành phố;"}}},
+  });
+  EXPECT_EQ(reading_order_text(ocr, kPageWidth),
+            "UBND TỈNH BÌNH ĐỊNH\nUBND THÀNH PHỐ QUY\nNHƠN\nSố: 4709/UBND-TP\nV/v đôn đốc cập nhật dữ liệu hộ tịch\n"
+            "lên Cơ sở dữ liệu hộ tịch\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT\nNAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Quy Nhơn, ngày 21 tháng 10\nKính gửi: UBND các xã, phường, thị trấn thuộc thành phố;");
+}
+
+
+TEST(Layout, LineFarBelowTheRestOfItsBlockIsPlacedWhereItIs) {
+  // Tesseract put the registry number, printed under the signature, in the block of the list
+  // above the signature: it is read after the signature, where it stands.
+  OcrResult ocr;
+  add_line(ocr, 100, {{160, "6. Ghi chú: không"}}, true);
+  add_line(ocr, 600, {{160, "Số vào sổ cấp GCN: CS 03759"}}, false);
+  add_line(ocr, 160, {centred(1200, "Đà Nẵng, ngày 03 tháng 03")}, true);
+  add_line(ocr, 210, {centred(1200, "PHÓ CHỦ TỊCH")}, false);
+  add_line(ocr, 500, {centred(1200, "Võ Ngọc Tuyết")}, false);
+  EXPECT_EQ(reading_order_text(ocr, kPageWidth),
+            "6. Ghi chú: không\nĐà Nẵng, ngày 03 tháng 03\nPHÓ CHỦ TỊCH\nVõ Ngọc Tuyết\nSố vào sổ cấp GCN: CS 03759");
+}
+
 }  // namespace
-}  // namespace sohoa::ocr
+}  // namespace sohoa::layout

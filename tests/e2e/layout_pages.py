@@ -1,0 +1,197 @@
+"""Pages of the layouts sohoa's layout stage must read in order, drawn with PIL in several fonts
+and spacings (300 dpi PNG), with what a reader expects of them.
+
+    /usr/bin/python3 tests/e2e/layout_pages.py OUT_DIR     # writes OUT_DIR/<layout>-<font>.png
+
+Each page is made from a font family and a spacing; the test (test_layout.py) runs sohoa over them
+and checks the regions in record.json: their order and roles.
+"""
+import os
+import sys
+import unicodedata
+
+from PIL import Image, ImageDraw, ImageFont
+
+DPI = 300
+MM = DPI / 25.4
+FONTS = {
+    "liberation": ("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
+                   "/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf"),
+    "freeserif": ("/usr/share/fonts/truetype/freefont/FreeSerif.ttf",
+                  "/usr/share/fonts/truetype/freefont/FreeSerifBold.ttf"),
+    "noto": ("/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf",
+             "/usr/share/fonts/truetype/noto/NotoSerif-Bold.ttf"),
+    "dejavu": ("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
+               "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf"),
+}
+# Which font and spacing each variant uses: (family, body size in points, line spacing factor).
+VARIANTS = {"a": ("liberation", 13, 1.45), "b": ("freeserif", 14, 1.3), "c": ("noto", 12, 1.5), "d": ("dejavu", 11.5, 1.35)}
+
+
+def nfc(s):
+    return unicodedata.normalize("NFC", s)
+
+
+class Canvas:
+    def __init__(self, size, family, body, spacing):
+        self.img = Image.new("L", size, 255)
+        self.d = ImageDraw.Draw(self.img)
+        self.family, self.body, self.spacing = family, body, spacing
+
+    def font(self, bold=False, size=None):
+        return ImageFont.truetype(FONTS[self.family][1 if bold else 0], int(round((size or self.body) * DPI / 72)))
+
+    def step(self, size=None):
+        return int((size or self.body) * DPI / 72 * self.spacing)
+
+    def text(self, x, y, s, bold=False, size=None, align="left"):
+        """Draws s with its baseline at y: left-aligned at x, or centred on x; returns its width."""
+        f = self.font(bold, size)
+        s = nfc(s)
+        w = self.d.textlength(s, font=f)
+        x0 = x - w / 2 if align == "center" else x
+        self.d.text((x0, y), s, font=f, fill=0, anchor="ls")
+        return w
+
+    def save(self, path):
+        self.img.info["dpi"] = (DPI, DPI)
+        self.img.save(path, dpi=(DPI, DPI))
+
+
+A4 = (2480, 3508)
+A4_LAND = (3508, 2480)
+
+
+def letter(v):
+    """Nghị định 30/2020: authority block with number and subject beside the motto with place and
+    date; title; body; recipients beside the signature."""
+    fam, body, sp = VARIANTS[v]
+    c = Canvas(A4, fam, body, sp)
+    left_c, right_c = int(55 * MM), int(140 * MM)
+    y = int(20 * MM)
+    st = c.step()
+    c.text(left_c, y, "UBND TỈNH KHÁNH HÒA", align="center")
+    c.text(right_c, y, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, align="center")
+    y += st
+    c.text(left_c, y, "SỞ TƯ PHÁP", bold=True, align="center")
+    c.text(right_c, y, "Độc lập - Tự do - Hạnh phúc", bold=True, align="center")
+    y += int(st * 1.6)
+    c.text(left_c, y, "Số: 1234/STP-HCTP", align="center")
+    c.text(right_c, y, "Khánh Hòa, ngày 08 tháng 4 năm 2024", align="center")
+    y += st
+    c.text(left_c, y, "V/v cấp bản sao trích lục hộ tịch", align="center", size=body - 1)
+    y += int(st * 2.8)
+    c.text(A4[0] // 2, y, "THÔNG BÁO", bold=True, size=body + 2, align="center")
+    y += int(st * 1.8)
+    x0 = int(30 * MM)
+    paras = [
+        ["Căn cứ Luật Hộ tịch ngày 20 tháng 11 năm 2014 và Nghị định số 123/2015/NĐ-CP",
+         "ngày 15 tháng 11 năm 2015 của Chính phủ quy định chi tiết một số điều và biện",
+         "pháp thi hành Luật Hộ tịch;"],
+        ["Xét đề nghị của bà Nguyễn Thị Lan về việc cấp bản sao trích lục khai sinh,",
+         "Sở Tư pháp thông báo hồ sơ đã được tiếp nhận và giải quyết đúng thời hạn quy",
+         "định. Bản sao được trả tại Bộ phận Một cửa của Sở Tư pháp tỉnh Khánh Hòa."],
+    ]
+    for p in paras:
+        for line in p:
+            c.text(x0, y, line)
+            y += st
+        y += st // 2
+    y += int(st * 1.5)
+    c.text(x0, y, "Nơi nhận:", bold=True, size=body - 1)
+    c.text(right_c, y, "KT. GIÁM ĐỐC", bold=True, align="center")
+    y += c.step(body - 1)
+    c.text(x0, y, "- Như trên;", size=body - 2)
+    c.text(right_c, y, "PHÓ GIÁM ĐỐC", bold=True, align="center")
+    y += c.step(body - 2)
+    c.text(x0, y, "- Lưu: VT, HCTP.", size=body - 2)
+    y += int(st * 4)
+    c.text(right_c, y, "Trần Văn Bình", bold=True, align="center")
+    return c
+
+
+def table(v):
+    """A title over a ruled table of four columns, read row by row."""
+    fam, body, sp = VARIANTS[v]
+    c = Canvas(A4, fam, body, sp)
+    y = int(30 * MM)
+    c.text(A4[0] // 2, y, "DANH SÁCH HỘ GIA ĐÌNH ĐỀ NGHỊ HỖ TRỢ", bold=True, size=body + 1, align="center")
+    y += int(c.step() * 2)
+    cols = [int(25 * MM), int(40 * MM), int(105 * MM), int(135 * MM), int(185 * MM)]
+    rows = [("STT", "Họ và tên", "Năm sinh", "Địa chỉ"), ("1", "Nguyễn Văn An", "1983", "Vĩnh Hải"),
+            ("2", "Trần Thị Bích", "1979", "Phước Long"), ("3", "Lê Hoàng Nam", "1990", "Vĩnh Thọ"),
+            ("4", "Phạm Thu Hà", "1968", "Ngọc Hiệp"), ("5", "Võ Minh Tuấn", "2001", "Lộc Thọ")]
+    row_h = int(c.step() * 1.6)
+    top = y
+    for r, cells in enumerate(rows):
+        base = y + int(row_h * 0.68)
+        for k, cell in enumerate(cells):
+            c.text(cols[k] + int(2 * MM), base, cell, bold=(r == 0))
+        y += row_h
+    for yy in range(top, y + 1, row_h):
+        c.d.line([(cols[0], yy), (cols[-1], yy)], fill=0, width=3)
+    for x in cols:
+        c.d.line([(x, top), (x, y)], fill=0, width=3)
+    y += int(c.step() * 2)
+    c.text(int(25 * MM), y, "Danh sách gồm 05 hộ gia đình.")
+    return c
+
+
+def cards(v):
+    """The front and the back of an ID card copied side by side on one sheet."""
+    fam, body, sp = VARIANTS[v]
+    c = Canvas(A4, fam, 9, 1.35)
+    cw, ch = int(85.6 * MM), int(54 * MM)
+    top = int(40 * MM)
+    for i, x in enumerate((int(15 * MM), int(110 * MM))):
+        c.d.rounded_rectangle([x, top, x + cw, top + ch], radius=int(3 * MM), outline=80, width=4)
+        y = top + int((8 if i == 0 else 11) * MM)  # the back's lines sit at their own heights
+        lines = (["CĂN CƯỚC CÔNG DÂN", "Số: 079203004512", "Họ và tên: LÊ VĂN TÂM", "Ngày sinh: 01/02/1990",
+                  "Giới tính: Nam   Quốc tịch: Việt Nam", "Quê quán: Vĩnh Hải, Nha Trang"] if i == 0 else
+                 ["Đặc điểm nhân dạng: sẹo chấm", "cách 2cm dưới đuôi mắt trái", "Ngày 12 tháng 8 năm 2021",
+                  "CỤC TRƯỞNG CỤC CẢNH SÁT", "QUẢN LÝ HÀNH CHÍNH", "Tô Văn Huệ"])
+        for k, line in enumerate(lines):
+            c.text(x + int(6 * MM), y, line, bold=(k == 0))
+            y += c.step() if i == 0 else int(c.step() * 1.15)
+    return c
+
+
+def panels(v):
+    """A bilingual certificate: the English panel at the left, the Vietnamese one at the right,
+    each with its own line spacing."""
+    fam, body, sp = VARIANTS[v]
+    c = Canvas(A4_LAND, fam, body, sp)
+    half = A4_LAND[0] // 2
+    en = ["SOCIALIST REPUBLIC OF VIETNAM", "Independence - Freedom - Happiness", "THE RECTOR OF",
+          "NHA TRANG UNIVERSITY", "confers", "THE DEGREE OF BACHELOR", "upon Mr Nguyen Van An",
+          "Date of birth: 15/10/1998", "Year of graduation: 2021", "Degree classification: Good"]
+    vi = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "HIỆU TRƯỞNG",
+          "TRƯỜNG ĐẠI HỌC NHA TRANG", "cấp", "BẰNG CỬ NHÂN", "cho ông Nguyễn Văn An",
+          "Ngày sinh: 15/10/1998", "Năm tốt nghiệp: 2021", "Xếp loại tốt nghiệp: Khá"]
+    for k, (lines, cx, spacing) in enumerate(((en, half // 2, 1.25), (vi, half + half // 2, 1.55))):
+        y = int(30 * MM) + (0 if k == 0 else int(5 * MM))
+        step = int(body * DPI / 72 * spacing * 1.2)
+        for i, line in enumerate(lines):
+            c.text(cx, y, line, bold=i in (0, 3, 5), align="center")
+            y += step
+    c.d.line([(half, int(20 * MM)), (half, A4_LAND[1] - int(20 * MM))], fill=120, width=2)
+    return c
+
+
+LAYOUTS = {"letter": letter, "table": table, "cards": cards, "panels": panels}
+
+
+def make(out, variants=("a", "b")):
+    os.makedirs(out, exist_ok=True)
+    names = []
+    for name, fn in LAYOUTS.items():
+        for v in variants:
+            path = os.path.join(out, f"{name}-{VARIANTS[v][0]}.png")
+            fn(v).save(path)
+            names.append(path)
+    return names
+
+
+if __name__ == "__main__":
+    for p in make(sys.argv[1], tuple(sys.argv[2].split(",")) if len(sys.argv) > 2 else ("a", "b")):
+        print(p)

@@ -1,0 +1,136 @@
+"""The layout stage end to end: pages of each layout, drawn in two fonts and spacings
+(layout_pages.py), run through the real sohoa; record.json must list their regions in reading
+order with their roles, text.txt must read them in that order, alto.xml must carry them as
+TextBlocks with roles and stay valid ALTO 3.1, and --debug-layout must draw every page."""
+import os
+import re
+import subprocess
+import unittest
+from pathlib import Path
+
+import layout_pages
+from sohoa_run import Output, fresh_dir, remove, run
+
+SHARED = Path(os.environ.get("SOHOA_SHARED", Path(__file__).resolve().parents[3] / "shared"))
+SCHEMA = SHARED / "schemas" / "alto-3-1.xsd"
+
+IN = OUT = DEBUG = None
+OUTPUT = None
+
+
+def setUpModule():
+    global IN, OUT, DEBUG, OUTPUT
+    IN, OUT, DEBUG = fresh_dir("layout-in"), fresh_dir("layout-out"), fresh_dir("layout-debug")
+    layout_pages.make(str(IN / "HS-LAYOUT"), ("a", "b"))
+    run([IN], OUT, "-q", "--jobs", "2", "--debug-layout", str(DEBUG))
+    OUTPUT = Output(OUT)
+
+
+def tearDownModule():
+    for d in (IN, OUT, DEBUG):
+        remove(d)
+
+
+def fold(s):
+    return re.sub(r"\s+", " ", s).strip().casefold()
+
+
+class LayoutTest(unittest.TestCase):
+    def page(self, name):
+        recs = OUTPUT.records_of(f"HS-LAYOUT/{name}")
+        self.assertEqual(len(recs), 1, name)
+        return recs[0], recs[0]["pages"][0]["regions"]
+
+    def index(self, regions, phrase, role=None):
+        """Reading index of the region that holds the phrase (and has the role, when given)."""
+        for r in regions:
+            if fold(phrase) in fold(" ".join(r["lines"])):
+                if role:
+                    self.assertEqual(r["role"], role, f"{phrase!r} in {r}")
+                return r["order"]
+        self.fail(f"{phrase!r} in no region: {[(r['role'], r['lines']) for r in regions]}")
+
+    def fonts(self):
+        return [layout_pages.VARIANTS[v][0] for v in ("a", "b")]
+
+    def test_official_letter(self):
+        for font in self.fonts():
+            with self.subTest(font=font):
+                rec, regions = self.page(f"letter-{font}.png")
+                self.assertEqual([r["order"] for r in regions], list(range(1, len(regions) + 1)))
+                authority = self.index(regions, "SỞ TƯ PHÁP", "header")
+                self.assertEqual(self.index(regions, "1234/STP-HCTP", "header"), authority)
+                self.assertEqual(self.index(regions, "V/v cấp bản sao", "header"), authority)
+                motto = self.index(regions, "Độc lập - Tự do", "header")
+                self.assertEqual(self.index(regions, "ngày 08 tháng 4 năm 2024", "header"), motto)
+                title = self.index(regions, "THÔNG BÁO", "title")
+                body = self.index(regions, "Căn cứ Luật Hộ tịch", "body")
+                recipients = self.index(regions, "Nơi nhận", "recipients")
+                signature = self.index(regions, "PHÓ GIÁM ĐỐC", "signature")
+                self.assertLess(authority, motto)
+                self.assertLess(motto, title)
+                self.assertLess(title, body)
+                self.assertLess(body, recipients)
+                self.assertLess(recipients, signature)
+                self.assertEqual(self.index(regions, "Trần Văn Bình", "signature"), signature)
+                # The subject line follows the number, whole; the date follows the motto.
+                text = fold(OUTPUT.page_texts(rec)[0])
+                self.assertIn(fold("Số: 1234/STP-HCTP V/v cấp bản sao trích lục hộ tịch"), text)
+                self.assertIn(fold("Độc lập - Tự do - Hạnh phúc Khánh Hòa, ngày 08 tháng 4 năm 2024"), text)
+
+    def test_table_read_row_by_row(self):
+        for font in self.fonts():
+            with self.subTest(font=font):
+                rec, regions = self.page(f"table-{font}.png")
+                title = self.index(regions, "DANH SÁCH HỘ GIA ĐÌNH", "title")
+                table = self.index(regions, "Nguyễn Văn An", "table")
+                self.assertLess(title, table)
+                lines = next(r for r in regions if r["order"] == table)["lines"]
+                rows = [fold(l) for l in lines if "1983" in l or "1979" in l]
+                self.assertEqual(len(rows), 2, lines)
+                self.assertRegex(rows[0], r"nguyễn văn an.*1983.*vĩnh hải")
+                self.assertRegex(rows[1], r"trần thị bích.*1979.*phước long")
+                self.assertLessEqual(self.index(regions, "Nguyễn Văn An"), self.index(regions, "Danh sách gồm"))
+
+    def test_two_cards_side_by_side(self):
+        for font in self.fonts():
+            with self.subTest(font=font):
+                rec, regions = self.page(f"cards-{font}.png")
+                front = self.index(regions, "079203004512", "card")
+                self.assertEqual(self.index(regions, "Quê quán", "card"), front)
+                back = self.index(regions, "Đặc điểm nhân dạng", "card")
+                self.assertEqual(self.index(regions, "Tô Văn Huệ", "card"), back)
+                self.assertLess(front, back)
+
+    def test_bilingual_panels(self):
+        for font in self.fonts():
+            with self.subTest(font=font):
+                rec, regions = self.page(f"panels-{font}.png")
+                english = self.index(regions, "THE DEGREE OF BACHELOR", "panel")
+                self.assertEqual(self.index(regions, "Year of graduation", "panel"), english)
+                vietnamese = self.index(regions, "BẰNG CỬ NHÂN", "panel")
+                self.assertEqual(self.index(regions, "Năm tốt nghiệp", "panel"), vietnamese)
+                self.assertLess(english, vietnamese)
+
+    def test_alto_blocks_follow_the_regions(self):
+        for rec in OUTPUT.records.values():
+            alto = (rec["_dir"] / "alto.xml").read_text(encoding="utf-8")
+            roles = re.findall(r'<TextBlock ID="P1_B\d+"[^>]* TAGREFS="ROLE_(\w+)"', alto)
+            self.assertEqual(roles, [r["role"] for r in rec["pages"][0]["regions"]], rec["source"]["path"])
+
+    @unittest.skipUnless(SCHEMA.exists(), f"{SCHEMA} not found (set SOHOA_SHARED)")
+    def test_alto_valid(self):
+        files = [str(r["_dir"] / "alto.xml") for r in OUTPUT.records.values()]
+        proc = subprocess.run(["xmllint", "--nonet", "--noout", "--schema", str(SCHEMA), *files],
+                              capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stderr[-3000:])
+
+    def test_debug_pictures(self):
+        pictures = sorted(DEBUG.glob("*.png"))
+        self.assertEqual(len(pictures), len(OUTPUT.records))
+        for p in pictures:
+            self.assertEqual(p.read_bytes()[:8], b"\x89PNG\r\n\x1a\n")
+
+
+if __name__ == "__main__":
+    unittest.main()
