@@ -39,10 +39,6 @@ inline std::vector<Flag> review_flags(const nlohmann::json& rec) {
       flags.push_back({"unsure_orientation", page + ": rotation " + std::to_string(p.value("rotation", 0)) + "°, confidence " +
                                                  std::to_string(num(p, "rotation_confidence")).substr(0, 4)});
   }
-  // A printed slot whose handwritten part could not be read: the value is for a person to fill.
-  const nlohmann::json unread = rec.value("metadata_review", nlohmann::json::object());
-  for (const auto& [key, why] : unread.items())
-    if (why.is_string()) flags.push_back({"unreadable_field", key + ": " + why.get<std::string>()});
   const auto cls = rec.value("classification", nlohmann::json::object());
   if (cls.value("review", false) || num(cls, "confidence") < 0.5) {
     std::string why = cls.contains("reason") && cls["reason"].is_string() ? cls["reason"].get<std::string>() : "";

@@ -3,6 +3,7 @@
 #include "classify/classify.h"
 #include "cls_test_util.h"
 #include "extract/extract.h"
+#include "review/review.h"
 #include "output/record_writer.h"
 
 using namespace sohoa;
@@ -86,11 +87,12 @@ TEST(OfficeFields, HandwrittenSlotsUnreadAreFlaggedNotInvented) {
   EXPECT_NE(r.metadata["review.so_ky_hieu"].value.find("/CT-UBND"), std::string::npos);
   ASSERT_EQ(r.metadata.count("review.ngay_ban_hanh"), 1u);
   EXPECT_NE(r.metadata["review.ngay_ban_hanh"].value.find("tháng 3 năm 2018"), std::string::npos);
+  review::assess(r, pages);
   r.id = "0123456789abcdef-p001-001";
   const auto j = output::record_json(r, pages);
   EXPECT_TRUE(j["review"].get<bool>());
   EXPECT_TRUE(j["metadata"]["so_ky_hieu"].is_null());
   int unreadable = 0;
-  for (const auto& f : j["flags"]) unreadable += f["code"] == "unreadable_field";
+  for (const auto& f : j["review_reasons"]) unreadable += f["code"] == "field_unreadable";
   EXPECT_EQ(unreadable, 2);
 }
