@@ -172,6 +172,9 @@ struct MetadataValue {
   double min_word_confidence = -1, word_confidence = -1;
   double confidence = 0;  // 0-1: how sure sohoa is of this value (review::assess sets it)
   std::vector<Correction> corrections;
+  /// Words that read like a slip although OCR was sure of them ("địch vụ" where "dịch vụ" is the
+  /// phrase): not changed, but a person looks.
+  std::vector<Correction> doubts;
   /// Another reading of the same value that disagrees with it: (source, value), e.g. the text
   /// under a card's QR code. An authority source that checks out wins; otherwise a person decides.
   std::vector<std::pair<std::string, std::string>> other_readings;

@@ -103,11 +103,18 @@ void mend(MetadataValue& v, lexicon::Field field, const Document& doc, const std
   const lexicon::Resplit rs = lexicon::resplit_glued(v.value);
   for (const lexicon::Correction& c : rs.changes) v.corrections.push_back({c.before, c.after, c.why});
   v.value = rs.text;
-  const std::vector<lexicon::WordConf> words = words_of(v, doc, pages);
+  std::vector<lexicon::WordConf> words = words_of(v, doc, pages);
   const std::vector<lexicon::Correction> cs = lexicon::correct_words(words, field);
-  if (cs.empty()) return;
-  for (const lexicon::Correction& c : cs) v.corrections.push_back({c.before, c.after, c.why});
-  v.value = lexicon::apply_corrections(words, cs);
+  if (!cs.empty()) {
+    for (const lexicon::Correction& c : cs) v.corrections.push_back({c.before, c.after, c.why});
+    v.value = lexicon::apply_corrections(words, cs);
+    for (const lexicon::Correction& c : cs)
+      if (c.index < words.size()) words[c.index].text = c.after;
+  }
+  // What the same rules would change if OCR had been unsure: a slip read with confidence.
+  for (lexicon::WordConf& w : words) w.confidence = 0;
+  for (const lexicon::Correction& c : lexicon::correct_words(words, field))
+    v.doubts.push_back({c.before, c.after, c.why});
 }
 
 /// The name as printed on the page (with its diacritics) whose letters are `ascii_name`'s (an

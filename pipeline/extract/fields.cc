@@ -669,8 +669,16 @@ std::optional<Found> find_trich_yeu(const std::vector<PageLayout>& pls, const st
     layout::Folded fm = layout::fold_map(s.text);
     std::string v = strip(orig(s, fm, b_folded, fm.s.size()), " .,:;|'\"`~-_");
     bool left = s.has_box && first.width > 0 && s.box.x + s.box.w < first.width * 0.55;
+    int prev_bottom = s.has_box ? s.box.y + s.box.h : 0, line_gap = -1;
     for (size_t k = i + 1; k < segs.size() && k <= i + 3; ++k) {
       const Seg& t = segs[k];
+      if (s.has_box && t.has_box && !(left && t.box.x > first.width * 0.5)) {
+        // The subject's lines follow each other closely; the body starts after a wider gap.
+        const int gap = t.box.y - prev_bottom;
+        if (gap > (line_gap >= 0 ? std::max(2 * line_gap, s.box.h * 3 / 4) : s.box.h * 6 / 5)) break;
+        line_gap = std::max(0, gap);
+        prev_bottom = t.box.y + t.box.h;
+      }
       if (std::regex_search(t.folded, re_stop) || upper_line(t) || national(t.folded)) break;
       if (s.has_box && t.has_box) {
         if (left && t.box.x > first.width * 0.5) continue;  // the other column

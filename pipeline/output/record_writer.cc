@@ -159,6 +159,11 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
       for (const Correction& c : v.corrections) cs.push_back({{"before", c.before}, {"after", c.after}, {"why", c.why}});
       e["corrections"] = cs;
     }
+    if (!v.doubts.empty()) {
+      json ds = json::array();
+      for (const Correction& c : v.doubts) ds.push_back({{"word", c.before}, {"reads_like", c.after}, {"why", c.why}});
+      e["doubts"] = ds;
+    }
     if (!v.other_readings.empty()) {
       json o = json::array();
       for (const auto& [source, value] : v.other_readings) o.push_back({{"source", source}, {"value", value}});

@@ -135,6 +135,10 @@ struct Assessor {
           add("field_low_confidence", key, name + " \"" + v.value + "\" read with OCR confidence " + fmt("%.0f", v.word_confidence));
       }
       if (!v.corrections.empty()) conf *= 0.9;
+      for (const Correction& d : v.doubts) {
+        add("field_low_confidence", key, name + ": \"" + d.before + "\" reads like a slip for \"" + d.after + "\" (" + d.why + ")");
+        conf = std::min(conf, 0.6);
+      }
       for (const auto& [source, other] : v.other_readings) {
         if (same_reading(other, v.value)) continue;
         if (v.authority_checked) continue;  // kept as evidence: the checked source is the authority

@@ -288,3 +288,24 @@ TEST(Review, ReceiptIssuedByTheOrganNotItsDesk) {
   EXPECT_EQ(r.extra["don_vi"], "BỘ PHẬN MỘT CỬA");
   EXPECT_FALSE(r.metadata.count("so_ky_hieu"));  // a receipt has none
 }
+
+TEST(Review, SubjectEndsWhereTheBodyStarts) {
+  Record r = run({"UBND PHƯỜNG LỘC THỌ || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "|| Độc lập - Tự do - Hạnh phúc",
+                  "Số: 375/TB-UBND || Nha Trang, ngày 25 tháng 04 năm 2024", "^THÔNG BÁO",
+                  "^Về việc tạm ngừng tiếp nhận hồ sơ trực tiếp", "^để nâng cấp hệ thống", "",
+                  "^Để phục vụ việc nâng cấp, kết nối Hệ thống thông tin"});
+  ASSERT_TRUE(r.metadata.count("trich_yeu")) << reasons(r);
+  EXPECT_EQ(r.metadata.at("trich_yeu").value, "tạm ngừng tiếp nhận hồ sơ trực tiếp để nâng cấp hệ thống");
+}
+
+TEST(Review, ASlipReadWithConfidenceAsksAPerson) {
+  // "địch vụ" is two real syllables, read at 92: nothing is changed, but the phrase is "dịch vụ".
+  Record r = run({"UBND THÀNH PHỐ HẠ LONG || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "|| Độc lập - Tự do - Hạnh phúc",
+                  "Số: 6524/UBND-VP || Hạ Long, ngày 12 tháng 10 năm 2023",
+                  "V/v đẩy mạnh cung cấp địch vụ công trực tuyến", "^Kính gửi: Các phòng, ban thuộc UBND thành phố"});
+  ASSERT_TRUE(r.metadata.count("trich_yeu")) << reasons(r);
+  EXPECT_EQ(r.metadata.at("trich_yeu").value, "đẩy mạnh cung cấp địch vụ công trực tuyến");
+  EXPECT_TRUE(has_reason(r, "field_low_confidence", "trich_yeu")) << reasons(r);
+  ASSERT_FALSE(r.metadata.at("trich_yeu").doubts.empty());
+  EXPECT_EQ(r.metadata.at("trich_yeu").doubts[0].after, "dịch");
+}
