@@ -684,8 +684,6 @@ std::optional<Found> find_trich_yeu(const std::vector<PageLayout>& pls, const st
         if (left && t.box.x > first.width * 0.5) continue;  // the other column
         if (t.box.y - (s.box.y + s.box.h) > 4 * std::max(10, s.box.h) * (k - i)) break;
         if (!left && std::abs((t.box.x + t.box.w / 2) - first.width / 2) > first.width * 0.2) break;
-        // A centred subject wraps to lines no wider than its first; a wider line is the body.
-        if (!left && t.box.w > s.box.w * 1.15) break;
       }
       if (layout::compact(t.folded).rfind("ngay", 0) == 0) break;
       v += " " + strip(t.text, " |'\"`~_");
