@@ -20,6 +20,7 @@
 
 #include "core/error.h"
 #include "core/fsutil.h"
+#include "core/pdf_date.h"
 #include "core/text.h"
 
 namespace sohoa::ingest {
@@ -73,31 +74,13 @@ std::string iso_of_asn1_time(const ASN1_TIME* t) {
   return iso_of_tm(tm);
 }
 
-/// A PDF date "D:YYYYMMDDHHmmSS+HH'mm'" in UTC; "" when it does not parse.
-std::string iso_of_pdf_date(std::string s) {
-  if (s.rfind("D:", 0) == 0) s = s.substr(2);
+/// A PDF date "D:YYYYMMDDHHmmSS+HH'mm'" in UTC; "" when it does not give at least the day.
+std::string iso_of_pdf_date(const std::string& pdf_date) {
+  const std::string_view s = std::string_view(pdf_date).substr(pdf_date.rfind("D:", 0) == 0 ? 2 : 0);
   if (s.size() < 8 || !std::all_of(s.begin(), s.begin() + 8, ::isdigit)) return "";
-  auto num = [&](size_t at, size_t len, int dflt) {
-    if (s.size() < at + len) return dflt;
-    for (size_t i = at; i < at + len; ++i)
-      if (!std::isdigit(static_cast<unsigned char>(s[i]))) return dflt;
-    return std::stoi(s.substr(at, len));
-  };
-  std::tm tm{};
-  tm.tm_year = num(0, 4, 1970) - 1900;
-  tm.tm_mon = num(4, 2, 1) - 1;
-  tm.tm_mday = num(6, 2, 1);
-  tm.tm_hour = num(8, 2, 0);
-  tm.tm_min = num(10, 2, 0);
-  tm.tm_sec = num(12, 2, 0);
-  long long epoch = timegm(&tm);
-  if (s.size() > 14 && (s[14] == '+' || s[14] == '-')) {
-    const int sign = s[14] == '+' ? 1 : -1;
-    const int hh = num(15, 2, 0);
-    const int mm = s.size() >= 21 ? num(18, 2, 0) : 0;
-    epoch -= sign * (hh * 3600 + mm * 60);
-  }
-  const time_t t = static_cast<time_t>(epoch);
+  const std::optional<long long> epoch = pdfdate::parse(s);
+  if (!epoch) return "";
+  const time_t t = static_cast<time_t>(*epoch);
   std::tm utc{};
   gmtime_r(&t, &utc);
   return iso_of_tm(utc);

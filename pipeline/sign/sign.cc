@@ -30,6 +30,7 @@
 
 #include "core/error.h"
 #include "core/fsutil.h"
+#include "core/pdf_date.h"
 #include "sign/ossl.h"
 #include "sign/signature.h"
 
@@ -37,24 +38,6 @@ namespace sohoa::sign {
 namespace stdfs = std::filesystem;
 
 namespace {
-
-std::string date_of(long long epoch) {
-  std::time_t t = static_cast<std::time_t>(epoch);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return buf;
-}
-
-std::string pdf_date(long long epoch) {
-  std::time_t t = static_cast<std::time_t>(epoch);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "D:%Y%m%d%H%M%S+00'00'", &tm);
-  return buf;
-}
 
 /// A PDF text string: literal when ASCII, else UTF-16BE with its byte-order mark.
 std::string text_string(const std::string& utf8) {
@@ -189,7 +172,7 @@ Revision add_signature_revision(const std::string& pdf, const std::string& field
   }
   // The signature dictionary: ByteRange is filled in once the file's length is known.
   begin_obj(sig.getObjGen());
-  rev.bytes += "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /M (" + pdf_date(signing_time) +
+  rev.bytes += "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /M (" + pdfdate::format(signing_time) +
                ") /ByteRange [0 0 0 0]";
   rev.bytes += std::string(36, ' ');
   rev.bytes += " /Contents ";
@@ -356,11 +339,11 @@ class OfficeSigner final : public Signer {
       throw Error(ErrorCode::unreadable, spec.key + ": the private key does not match the certificate of " + info_.subject);
     }
     if (now > info_.not_after)
-      throw Error(ErrorCode::unreadable, "the certificate of " + info_.subject + " expired on " + date_of(info_.not_after) +
+      throw Error(ErrorCode::unreadable, "the certificate of " + info_.subject + " expired on " + pdfdate::readable(info_.not_after) +
                                              ": nothing signed (renew the certificate)");
     if (now < info_.not_before)
       throw Error(ErrorCode::unreadable, "the certificate of " + info_.subject + " is valid only from " +
-                                             date_of(info_.not_before) + ": nothing signed");
+                                             pdfdate::readable(info_.not_before) + ": nothing signed");
     const uint32_t ku = X509_get_key_usage(cert_.get());
     if (ku != UINT32_MAX && !(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)))
       throw Error(ErrorCode::unreadable, "the certificate of " + info_.subject + " is not for signatures (key usage)");
@@ -592,7 +575,7 @@ SignSummary sign_records(const stdfs::path& out_root, const std::vector<std::str
     throw Error(ErrorCode::busy, "another sohoa run is writing to " + out_root.string() + "; sign when it is done");
   if (signing_time > signer.signer().not_after)  // a long batch that outlived the certificate
     throw Error(ErrorCode::unreadable, "the certificate of " + signer.signer().subject + " expired on " +
-                                           date_of(signer.signer().not_after) + ": nothing signed");
+                                           pdfdate::readable(signer.signer().not_after) + ": nothing signed");
   const auto t0 = std::chrono::steady_clock::now();
   for (const std::string& id : record_ids) {
     const stdfs::path pdf_path = out_root / "records" / id / "document.pdf";

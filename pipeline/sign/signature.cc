@@ -11,47 +11,13 @@
 
 #include "core/error.h"
 #include "core/fsutil.h"
+#include "core/pdf_date.h"
 #include "sign/ossl.h"
 
 namespace sohoa::sign {
 namespace stdfs = std::filesystem;
 
 namespace {
-
-std::string date_of(long long epoch) {
-  std::time_t t = static_cast<std::time_t>(epoch);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return buf;
-}
-
-/// "D:YYYYMMDDHHmmSSOHH'mm'" (every part after the year optional) to seconds; 0 when unreadable.
-long long parse_pdf_date(std::string s) {
-  if (s.rfind("D:", 0) == 0) s = s.substr(2);
-  if (s.size() < 4 || !std::isdigit(static_cast<unsigned char>(s[0]))) return 0;
-  auto num = [&](size_t at, size_t len, int def) {
-    if (s.size() < at + len) return def;
-    for (size_t i = at; i < at + len; ++i)
-      if (!std::isdigit(static_cast<unsigned char>(s[i]))) return def;
-    return std::stoi(s.substr(at, len));
-  };
-  std::tm tm{};
-  tm.tm_year = num(0, 4, 1970) - 1900;
-  tm.tm_mon = num(4, 2, 1) - 1;
-  tm.tm_mday = num(6, 2, 1);
-  tm.tm_hour = num(8, 2, 0);
-  tm.tm_min = num(10, 2, 0);
-  tm.tm_sec = num(12, 2, 0);
-  long long t = timegm(&tm);
-  if (s.size() > 14 && (s[14] == '+' || s[14] == '-')) {
-    const int sign = s[14] == '+' ? 1 : -1;
-    const int hh = num(15, 2, 0), mm = num(18, 2, 0);
-    t -= sign * (hh * 3600LL + mm * 60LL);
-  }
-  return t;
-}
 
 /// Internals of one signature, shared by find_signatures and check_pdf.
 struct Raw {
@@ -151,7 +117,7 @@ void collect(QPDFObjectHandle field, const std::string& parent, const std::strin
   Raw r;
   r.found.field = name;
   if (v.getKey("/SubFilter").isName()) r.found.sub_filter = v.getKey("/SubFilter").getName().substr(1);
-  if (v.getKey("/M").isString()) r.found.signing_time = parse_pdf_date(v.getKey("/M").getUTF8Value());
+  if (v.getKey("/M").isString()) r.found.signing_time = pdfdate::parse(v.getKey("/M").getUTF8Value()).value_or(0);
   QPDFObjectHandle br = v.getKey("/ByteRange");
   if (br.isArray())
     for (int i = 0; i < br.getArrayNItems(); ++i)
@@ -248,11 +214,11 @@ void check_trust(const Raw& r, const TrustImpl& trust, std::vector<std::string>&
         break;
       case X509_V_ERR_CERT_HAS_EXPIRED:
         problems.push_back("certificate expired: " + cur_name + " was valid until " +
-                           date_of(cur ? ossl::epoch_of(X509_get0_notAfter(cur)) : 0) + ", signed " + date_of(at));
+                           pdfdate::readable(cur ? ossl::epoch_of(X509_get0_notAfter(cur)) : 0) + ", signed " + pdfdate::readable(at));
         break;
       case X509_V_ERR_CERT_NOT_YET_VALID:
         problems.push_back("certificate not yet valid: " + cur_name + " is valid from " +
-                           date_of(cur ? ossl::epoch_of(X509_get0_notBefore(cur)) : 0) + ", signed " + date_of(at));
+                           pdfdate::readable(cur ? ossl::epoch_of(X509_get0_notBefore(cur)) : 0) + ", signed " + pdfdate::readable(at));
         break;
       default:
         problems.push_back("certificate of " + cur_name + " not accepted: " + X509_verify_cert_error_string(err));
@@ -274,7 +240,7 @@ void check_trust(const Raw& r, const TrustImpl& trust, std::vector<std::string>&
         const long long when = ossl::epoch_of(X509_REVOKED_get0_revocationDate(revoked));
         problems.push_back("certificate revoked: " + ossl::name_of(X509_get_subject_name(cert)) + " (serial " +
                            ossl::serial_of(cert) + ") is listed in the CRL of " +
-                           ossl::name_of(X509_get_subject_name(issuer)) + ", revoked " + date_of(when) +
+                           ossl::name_of(X509_get_subject_name(issuer)) + ", revoked " + pdfdate::readable(when) +
                            (when <= at ? ", before signing" : ", after the claimed signing time"));
       }
     }
