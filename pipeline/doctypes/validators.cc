@@ -144,6 +144,7 @@ std::string check(std::string_view validator, const std::string& value, const Ty
   if (validator == "so_ky_hieu") return check_number(value, type);
   if (validator == "date_past") return check_date(value, false);
   if (validator == "date_of_birth") return check_date(value, true);
+  if (validator == "date_expiry") return real_date(value) ? "" : "not a real date: " + value;  // past or future
   if (validator == "authority") return check_authority(value, cat);
   if (validator == "person_name") return check_name(value);
   if (validator == "so_dinh_danh") return check_so_dinh_danh(value, "");

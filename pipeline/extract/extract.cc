@@ -195,6 +195,14 @@ std::map<std::string, MetadataValue> extract(const Document& doc, const std::vec
     if (wanted("so_dinh_danh")) put("so_dinh_danh", pf.so_dinh_danh);
   }
 
+  if (wanted("ngay_het_han")) {
+    // A card's expiry decides whether the archive may reuse it; a printed label whose date
+    // cannot be read is asked of a person rather than left out silently.
+    Expiry ex = find_expiry(pls);
+    if (ex.date) out["ngay_het_han"] = mv(ex.date->value, ex.date->seg, page_of(ex.date->seg));
+    else if (ex.unreadable) out["review.ngay_het_han"] = mv(ex.unreadable->value, ex.unreadable->seg, page_of(ex.unreadable->seg));
+  }
+
   // Accents damaged in one place are read right in others: the document votes.
   for (const char* key : {"co_quan_ban_hanh", "ho_ten"})
     if (auto it = out.find(key); it != out.end())
@@ -259,6 +267,10 @@ std::map<std::string, MetadataValue> extract(const Document& doc, const std::vec
         if (checked) from_code("so_dinh_danh", d->so_dinh_danh);
         from_code("ho_ten", proper_name(d->ho_ten));
         if (!d->ngay_sinh.empty()) from_code("ngay_sinh", d->ngay_sinh);
+        // The card's issue date is printed on its back, which a front-only copy lacks: the
+        // code carries it either way.
+        if (!d->ngay_cap.empty() && wanted("ngay_ban_hanh") && doctypes::real_date(d->ngay_cap))
+          from_code("ngay_ban_hanh", d->ngay_cap);
         break;
       }
     }

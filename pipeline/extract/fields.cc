@@ -31,7 +31,7 @@ std::string orig(const Seg& s, const layout::Folded& fm, size_t fb, size_t fe) {
   return s.text.substr(ob, oe - ob);
 }
 
-std::string strip(std::string s, const std::string& junk = " .,:;|'\"`~-_—–…*•") {
+std::string strip(std::string s, const std::string& junk = " .,:;|'\"`~-_—–…*•", bool back = true) {
   auto is_junk = [&](size_t i, size_t len) {
     return static_cast<unsigned char>(s[i]) < 0x80 && junk.find(s.substr(i, len)) != std::string::npos;
   };
@@ -40,7 +40,7 @@ std::string strip(std::string s, const std::string& junk = " .,:;|'\"`~-_—–�
     else if (s.size() >= 3 && (s.compare(0, 3, "—") == 0 || s.compare(0, 3, "–") == 0 || s.compare(0, 3, "…") == 0)) s.erase(0, 3);
     else break;
   }
-  while (!s.empty()) {
+  while (back && !s.empty()) {
     if (is_junk(s.size() - 1, 1)) s.pop_back();
     else if (s.size() >= 3 && (s.compare(s.size() - 3, 3, "—") == 0 || s.compare(s.size() - 3, 3, "…") == 0 ||
                                s.compare(s.size() - 3, 3, "–") == 0))
@@ -49,6 +49,8 @@ std::string strip(std::string s, const std::string& junk = " .,:;|'\"`~-_—–�
   }
   return text::collapse_spaces(s);
 }
+
+std::string strip_front(std::string s, const std::string& junk) { return strip(std::move(s), junk, false); }
 
 int digit_of(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -397,6 +399,37 @@ std::optional<Found> find_issue_date(const std::vector<PageLayout>& pls, const s
   return cands.front().f;
 }
 
+Expiry find_expiry(const std::vector<PageLayout>& pls) {
+  static const std::regex re_label(R"((co gia tri den|gia tri den|date of expiry|expiry date|ngay het han|het han ngay))");
+  static const std::regex re_date(R"(([0-9oil]{1,2})\s*[/.\-]\s*([0-9oil]{1,2})\s*[/.\-]\s*([0-9oil]{4}))");
+  static const std::regex re_none(R"(khong (co )?thoi han|khong xac dinh thoi han|indefinite|no expiry)");
+  Expiry e;
+  for (const PageLayout& pl : pls)
+    for (size_t si = 0; si < pl.segs.size(); ++si) {
+      const std::string& f = pl.segs[si].folded;
+      std::smatch m;
+      if (!std::regex_search(f, m, re_label)) continue;
+      // The value follows on the line or, on the bilingual cards, under the label's two lines.
+      for (size_t k = si; k < pl.segs.size() && k <= si + 2; ++k) {
+        const std::string rest = k == si ? f.substr(m.position(0) + m.length(0)) : pl.segs[k].folded;
+        if (std::regex_search(rest, re_none)) {
+          e.none = true;
+          return e;
+        }
+        std::smatch d;
+        if (std::regex_search(rest, d, re_date)) {
+          const std::string iso = iso_date(num(d[1]), num(d[2]), num(d[3]));
+          if (!iso.empty()) {
+            e.date = Found{iso, pl.segs[k]};
+            return e;
+          }
+        }
+      }
+      if (!e.unreadable) e.unreadable = Found{"expiry date not readable after \"" + text::trim(pl.segs[si].text) + "\"", pl.segs[si]};
+    }
+  return e;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Cơ quan ban hành
 // ---------------------------------------------------------------------------------------------
@@ -667,7 +700,9 @@ std::optional<Found> find_trich_yeu(const std::vector<PageLayout>& pls, const st
   auto gather = [&](size_t i, size_t b_folded) -> std::optional<Found> {
     const Seg& s = segs[i];
     layout::Folded fm = layout::fold_map(s.text);
-    std::string v = strip(orig(s, fm, b_folded, fm.s.size()), " .,:;|'\"`~-_");
+    // A comma ending a line belongs to the subject when the next line continues it ("hộ gia
+    // đình,\n cá nhân"): only the whole subject's ends are trimmed of punctuation.
+    std::string v = strip(strip_front(orig(s, fm, b_folded, fm.s.size()), " .,:;|'\"`~-_"), " |'\"`~_");
     bool left = s.has_box && first.width > 0 && s.box.x + s.box.w < first.width * 0.55;
     int prev_bottom = s.has_box ? s.box.y + s.box.h : 0, line_gap = -1;
     for (size_t k = i + 1; k < segs.size() && k <= i + 3; ++k) {

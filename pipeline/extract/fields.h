@@ -21,6 +21,14 @@ std::optional<Found> find_trich_yeu(const std::vector<layout::PageLayout>& pls, 
 /// "… cho hộ gia đình ông Nguyễn Văn An" in a decision's subject.
 std::optional<Found> person_in_subject(const std::string& subject, const layout::Seg& where);
 
+/// A card's "Có giá trị đến / Date of expiry": the date, or where the label is printed but no
+/// date can be read after it (none when the card says it never expires).
+struct Expiry {
+  std::optional<Found> date, unreadable;
+  bool none = false;
+};
+Expiry find_expiry(const std::vector<layout::PageLayout>& pls);
+
 struct PersonFields {
   std::optional<Found> ho_ten, ngay_sinh, so_dinh_danh;
 };

@@ -138,8 +138,9 @@ struct WordConf {
   std::string text;       // one OCR word, NFC; leading/trailing punctuation is kept around it
   float confidence = 0;   // 0-100, as Tesseract gives
 };
-/// Proposed corrections of the words read with confidence below low_conf (a word at or above
-/// it is never touched). A word is changed only when one candidate is clearly better:
+/// Proposed corrections of the words read with confidence below low_conf; a word at or above it
+/// is touched only when it is no syllable and one diacritic variant forms a known pair (first
+/// rule below). A word is changed only when one candidate is clearly better:
 ///  - an invalid syllable whose candidates (diacritic-level variants, else when there is none
 ///    syllables one letter away) only one forms a known pair with a neighbour ("phê đuyệt" ->
 ///    "phê duyệt") (a phrase of models/phrases.txt, or for

@@ -150,10 +150,13 @@ std::vector<Correction> correct_words(const std::vector<WordConf>& words, Field 
   for (const WordConf& w : words) nfcs.push_back(text::nfc(w.text));
   for (const std::string& s : nfcs) parts.push_back(detail::split_punct(s));
   for (size_t i = 0; i < words.size(); ++i) {
-    if (words[i].confidence >= low_conf) continue;
     const detail::Parts& p = parts[i];
     if (!detail::letters_only(p.core)) continue;
     const std::string low = lower(p.core);
+    // OCR can be sure of a word that no Vietnamese syllable spells ("đuyệt"): that word is
+    // wrong whatever the confidence, so its diacritic fix stands on the phrase evidence alone.
+    const bool sure = words[i].confidence >= low_conf;
+    if (sure && (field == Field::ho_ten || lx.syllables.count(low) || lx.extra_syllables.count(low))) continue;
     const detail::Shape sh = detail::shape(p.core);
     // Place-name pairs are evidence only inside a place name, after its type word ("PHƯỜNG VĨNH
     // HẢI"): elsewhere they are mostly personal-name syllables ("Vũ Hồng Linh" is no Hồng Lĩnh).
@@ -230,7 +233,7 @@ std::vector<Correction> correct_words(const std::vector<WordConf>& words, Field 
           fix = best;
           why = "\"" + std::string(p.core) + "\" (OCR confidence " + conf + ") is no syllable; of its diacritic variants only \"" +
                 fix + "\" forms a known phrase: \"" + pair_text(fix) + "\"";
-        } else if (!any_valid) {
+        } else if (!any_valid && !sure) {
           // One letter away (after folding), only with phrase evidence.
           std::string f = text::fold(low);
           std::set<std::string> variants;

@@ -46,7 +46,7 @@ static json office_metadata(const Record& r, json& meta, json& evidence) {
   auto note = [&](const std::string& key, const MetadataValue& v) {
     evidence[key] = {{"source", v.source}, {"page", v.page}};
   };
-  for (const char* key : {"do_khan", "do_mat", "tham_quyen_ky", "chuc_vu_nguoi_ky", "nguoi_ky"})
+  for (const char* key : {"do_khan", "do_mat", "tham_quyen_ky", "chuc_vu_nguoi_ky", "nguoi_ky", "ngay_het_han"})
     if (const MetadataValue* v = get(key)) meta[key] = v->value, note(key, *v);
   const MetadataValue* so_den = get("van_ban_den.so_den");
   const MetadataValue* ngay_den = get("van_ban_den.ngay_den");

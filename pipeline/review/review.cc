@@ -63,6 +63,32 @@ struct Assessor {
     r.review_reasons.push_back({code, field, detail});
   }
 
+  /// What every card prints on the face its code is read with (the issue date is on the back).
+  static bool printed_on_card(const std::string& key) {
+    return key == "ho_ten" || key == "so_dinh_danh" || key == "ngay_sinh";
+  }
+
+  /// Whether the document's text has the value (letters and digits only, without diacritics or
+  /// case; a date as dd/mm/yyyy).
+  bool in_text(const MetadataValue& v) const {
+    auto squeeze = [](const std::string& s) {
+      std::string out;
+      for (char c : text::fold(s))
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out.push_back(c);
+      return out;
+    };
+    std::vector<std::string> forms{squeeze(v.value)};
+    if (doctypes::real_date(v.value))  // 1990-04-29 printed 29/04/1990
+      forms = {v.value.substr(8, 2) + v.value.substr(5, 2) + v.value.substr(0, 4)};
+    for (int idx : r.document.pages) {
+      if (idx < 0 || idx >= static_cast<int>(pages.size())) continue;
+      const std::string t = squeeze(pages[idx].ocr.text);
+      for (const std::string& f : forms)
+        if (!f.empty() && t.find(f) != std::string::npos) return true;
+    }
+    return false;
+  }
+
   bool field_required(const std::string& key) const {
     if (type.must_have(key)) return true;
     if (key == "trich_yeu" && !r.classification.kind.empty())
@@ -139,6 +165,12 @@ struct Assessor {
         add("field_low_confidence", key, name + ": \"" + d.before + "\" reads like a slip for \"" + d.after + "\" (" + d.why + ")");
         conf = std::min(conf, 0.6);
       }
+      if ((v.source == "qr" || v.source == "mrz") && printed_on_card(key) && !in_text(v)) {
+        // The code vouches for the value, but the same value printed on the card was not read:
+        // the searchable text is wrong there, and only a person can mend it.
+        add("text_unreadable", key, name + " \"" + v.value + "\" is in the card's " + (v.source == "qr" ? "QR code" : "machine-readable zone") +
+                                        " but not in the text read from the document");
+      }
       for (const auto& [source, other] : v.other_readings) {
         if (same_reading(other, v.value)) continue;
         if (v.authority_checked) continue;  // kept as evidence: the checked source is the authority
@@ -146,6 +178,19 @@ struct Assessor {
         conf = std::min(conf, 0.5);
       }
       v.confidence = std::round(conf * 100) / 100;
+    }
+  }
+
+  /// Fields beyond the contract's keys (a card's expiry) whose printed label had no readable
+  /// value: asked like the others.
+  void other_fields() {
+    for (const auto& [key, note] : r.metadata) {
+      if (key.rfind("review.", 0) != 0) continue;
+      const std::string field = key.substr(7);
+      if (std::find(metadata_keys().begin(), metadata_keys().end(), field) != metadata_keys().end()) continue;
+      if (r.metadata.count(field)) continue;
+      const std::string& name = cat.field_names.count(field) ? cat.field_names.at(field) : field;
+      add("field_unreadable", field, name + ": " + note.value);
     }
   }
 
@@ -204,6 +249,7 @@ struct Assessor {
     const double page_factor = pages_factor();
     classification();
     fields();
+    other_fields();
     cross_fields();
     double conf = r.classification.confidence * page_factor;
     for (const std::string& key : metadata_keys())

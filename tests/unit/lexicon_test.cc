@@ -239,8 +239,15 @@ TEST(Lexicon, CorrectsLowConfidenceWordsOnlyWhenOneCandidateIsClearlyBetter) {
   EXPECT_EQ(c2[0].after, "dịch");
   EXPECT_EQ(apply_corrections(w2, c2), "đẩy mạnh cung cấp dịch vụ công");
 
-  // The same slip read with high confidence is never touched.
+  // The same slip read with high confidence is never touched: "địch" is a word.
   EXPECT_TRUE(correct_words(words("đẩy mạnh cung cấp địch vụ công", 95), Field::trich_yeu).empty());
+  // "đuyệt" is no word at all, so OCR's confidence does not save it; the phrase decides.
+  auto sure = correct_words(words("Về việc phê đuyệt phương án", 95), Field::trich_yeu);
+  ASSERT_EQ(sure.size(), 1u);
+  EXPECT_EQ(sure[0].after, "duyệt");
+  // ... but only by a diacritic fix with phrase evidence, never in a name.
+  EXPECT_TRUE(correct_words(words("Trần Văn Hủng", 95), Field::ho_ten).empty());
+  EXPECT_TRUE(correct_words(words("THỪA THIÊN HUỔ", 95), Field::co_quan_ban_hanh).empty());
 
   // A misread place name: the gazetteer knows "Vĩnh Hải"; upper case kept.
   auto w3 = words("UBND PHƯỜNG VĨNH HÀI", 95, {3});

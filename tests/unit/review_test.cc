@@ -309,3 +309,73 @@ TEST(Review, ASlipReadWithConfidenceAsksAPerson) {
   ASSERT_FALSE(r.metadata.at("trich_yeu").doubts.empty());
   EXPECT_EQ(r.metadata.at("trich_yeu").doubts[0].after, "dịch");
 }
+
+/// A card page read as the batch reads it, with the codes prepare decoded from it.
+Record run_card(const std::vector<std::string>& lines, const std::vector<std::string>& codes = {}) {
+  static std::vector<Page> pages;
+  pages = {testutil::make_page(lines, true)};
+  for (auto& w : pages[0].ocr.words) w.confidence = 93;
+  pages[0].info.ocr_confidence = 93;
+  pages[0].barcodes = codes;
+  Record r;
+  r.document.pages = {0};
+  r.classification = classify::classify(r.document, pages);
+  r.metadata = extract::extract(r.document, pages, r.classification, &r.extra);
+  review::assess(r, pages);
+  return r;
+}
+
+const std::vector<std::string> kCardFront = {
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "CĂN CƯỚC CÔNG DÂN", "Citizen Identity Card",
+    "Số / No.: 022190657907", "Họ và tên / Full name:", "NGUYỄN HỒNG LAN", "Ngày sinh / Date of birth: 29/04/1990",
+    "Giới tính / Sex: Nữ Quốc tịch / Nationality: Việt Nam", "Có giá trị đến:", "Date of expiry:"};
+
+TEST(Review, CardExpiryIsReadOrAsked) {
+  std::vector<std::string> lines = kCardFront;
+  lines.push_back("29/04/2030");
+  Record r = run_card(lines);
+  EXPECT_EQ(r.classification.doc_type, "can_cuoc");
+  ASSERT_TRUE(r.metadata.count("ngay_het_han")) << reasons(r);
+  EXPECT_EQ(r.metadata.at("ngay_het_han").value, "2030-04-29");
+  EXPECT_FALSE(r.review) << reasons(r);
+  // The label is printed but what follows it is no date: a person reads it off the card.
+  lines.back() = "CN 2n";
+  r = run_card(lines);
+  EXPECT_FALSE(r.metadata.count("ngay_het_han"));
+  EXPECT_TRUE(has_reason(r, "field_unreadable", "ngay_het_han")) << reasons(r);
+  // A card that never expires has nothing to ask.
+  lines.back() = "Không thời hạn";
+  r = run_card(lines);
+  EXPECT_FALSE(r.metadata.count("ngay_het_han"));
+  EXPECT_FALSE(has_reason(r, "field_unreadable", "ngay_het_han")) << reasons(r);
+}
+
+TEST(Review, CodeValueMissingFromThePageTextAsksForTheText) {
+  const std::string qr = "022190657907|186543210|Nguyễn Hồng Lan|29041990|Nữ|số 55 đường Lê Lợi, Hạ Long|09072021";
+  std::vector<std::string> lines = kCardFront;
+  lines.push_back("29/04/2030");
+  Record r = run_card(lines, {qr});
+  ASSERT_TRUE(r.metadata.count("ho_ten"));
+  EXPECT_EQ(r.metadata.at("ho_ten").source, "qr");
+  // The code carries the issue date a front-only copy does not print.
+  ASSERT_TRUE(r.metadata.count("ngay_ban_hanh")) << reasons(r);
+  EXPECT_EQ(r.metadata.at("ngay_ban_hanh").value, "2021-07-09");
+  EXPECT_FALSE(has_reason(r, "text_unreadable")) << reasons(r);
+  // The printed name and number misread: the record is right, its searchable text is not.
+  lines[4] = "Số /No.: 0222 07";
+  lines[6] = "NC YÊN HỒNG";
+  r = run_card(lines, {qr});
+  EXPECT_EQ(r.metadata.at("ho_ten").value, "Nguyễn Hồng Lan");
+  EXPECT_TRUE(has_reason(r, "text_unreadable", "ho_ten")) << reasons(r);
+  EXPECT_TRUE(has_reason(r, "text_unreadable", "so_dinh_danh")) << reasons(r);
+  EXPECT_FALSE(has_reason(r, "text_unreadable", "ngay_sinh")) << reasons(r);
+}
+
+TEST(Review, ASubjectCommaAtALineEndIsKept) {
+  Record r = run({"UBND THÀNH PHỐ HẠ LONG || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "|| Độc lập - Tự do - Hạnh phúc",
+                  "Số: 1172/QĐ-UBND || Hạ Long, ngày 02 tháng 11 năm 2024", "^QUYẾT ĐỊNH",
+                  "^Về việc cấp Giấy chứng nhận quyền sử dụng đất cho hộ gia đình,", "^cá nhân", "",
+                  "^CHỦ TỊCH ỦY BAN NHÂN DÂN THÀNH PHỐ HẠ LONG"});
+  ASSERT_TRUE(r.metadata.count("trich_yeu")) << reasons(r);
+  EXPECT_EQ(r.metadata.at("trich_yeu").value, "cấp Giấy chứng nhận quyền sử dụng đất cho hộ gia đình, cá nhân");
+}
