@@ -637,6 +637,40 @@ std::optional<Found> find_issuer(const std::vector<PageLayout>& pls, const std::
     }
     block.push_back(s);
   }
+  // A name too long for its column wraps onto a short line under it ("UBND THÀNH PHỐ QUY" /
+  // "NHƠN", "BỆNH VIỆN ĐA KHOA TỈNH" / "KHÁNH HÒA"): the tail starts no authority of its own,
+  // and the line above ends with a unit word or names no known place until the tail is added.
+  {
+    const doctypes::Catalogue& cat = doctypes::catalogue();
+    const doctypes::Type& type = cat.get(doc_type);
+    auto starts_authority = [&](const std::string& folded) {
+      for (const std::string& a : cat.authority_words) {
+        const std::string fa = text::fold(a);
+        if (folded.compare(0, fa.size(), fa) == 0 && (folded.size() == fa.size() || folded[fa.size()] == ' ')) return true;
+      }
+      return false;
+    };
+    static const std::regex re_unit_end(R"((^| )(tinh|thanh pho|quan|huyen|thi xa|phuong|xa|thi tran)$)");
+    for (size_t k = 1; k < block.size();) {
+      const Seg &above = block[k - 1], &tail = block[k];
+      const std::string tail_text = clean_body(tail.text), above_text = clean_body(above.text);
+      const size_t tail_words = split_words(tail_text).size();
+      const bool same_column = !above.has_box || !tail.has_box ||
+                               (tail.box.x < above.box.x + above.box.w && above.box.x < tail.box.x + tail.box.w);
+      const std::string joined = above_text + " " + tail_text;
+      const bool wraps = tail_words >= 1 && tail_words <= 3 && same_column && !starts_authority(text::fold(tail_text)) &&
+                         (std::regex_search(text::fold(above_text), re_unit_end) ||
+                          (!doctypes::check("authority", above_text, type, cat).empty() &&
+                           doctypes::check("authority", joined, type, cat).empty()));
+      if (!wraps) {
+        ++k;
+        continue;
+      }
+      block[k - 1].text = joined;
+      block[k - 1].folded = text::fold(joined);
+      block.erase(block.begin() + static_cast<long>(k));
+    }
+  }
   std::optional<Found> res;
   // OCR junk ("1y EN l NI ĐẠN", "SHed ĐAU DUNŠ") is no name: no single letters, no digits glued
   // to letters, no lower case inside a word of capitals

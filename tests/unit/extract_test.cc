@@ -425,3 +425,19 @@ TEST(Extract, NameBesideItsLabelInALineOfItsOwn) {
   EXPECT_EQ(m["ho_ten"], "Võ Thị Trâm");
   EXPECT_EQ(m["ngay_sinh"], "1990-12-02");
 }
+
+// A name too long for the header column wraps onto a short line; a second authority does not.
+TEST(Extract, WrappedAuthorityNameIsJoined) {
+  auto m = run(one({"UBND TỈNH BÌNH ĐỊNH || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "UBND THÀNH PHỐ QUY || Độc lập - Tự do - Hạnh phúc",
+                    "NHƠN", "Số: 4709/UBND-TP || Quy Nhơn, ngày 21 tháng 10 năm 2024",
+                    "V/v đôn đốc cập nhật dữ liệu hộ tịch", "^Kính gửi: UBND các xã, phường"}));
+  EXPECT_EQ(m["co_quan_ban_hanh"], "UBND THÀNH PHỐ QUY NHƠN");
+  m = run(one({"SỞ Y TẾ TỈNH KHÁNH HÒA || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "BỆNH VIỆN ĐA KHOA TỈNH || Độc lập - Tự do - Hạnh phúc",
+               "KHÁNH HÒA", "Số: 3588/GCS", "^GIẤY CHỨNG SINH", "Họ và tên mẹ: VŨ HỒNG LINH"}));
+  EXPECT_EQ(m["co_quan_ban_hanh"], "BỆNH VIỆN ĐA KHOA TỈNH KHÁNH HÒA");
+  // Two authorities, each whole: the lower one issues.
+  m = run(one({"UBND TỈNH BÌNH ĐỊNH || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "UBND THÀNH PHỐ QUY NHƠN || Độc lập - Tự do - Hạnh phúc",
+               "Số: 4709/UBND-TP || Quy Nhơn, ngày 21 tháng 10 năm 2024", "V/v đôn đốc cập nhật dữ liệu hộ tịch",
+               "^Kính gửi: UBND các xã, phường"}));
+  EXPECT_EQ(m["co_quan_ban_hanh"], "UBND THÀNH PHỐ QUY NHƠN");
+}
