@@ -282,9 +282,10 @@ std::optional<Found> find_so_ky_hieu(const std::vector<PageLayout>& pls, const s
   // "Số: 123/QĐ-UBND", "So: 12 / TB-BTP", "Sổ 45/2023/TLKS-BS"
   static const std::regex re_so(R"(^[^a-z0-9]{0,3}s[o0]\s*[:;.,]?\s*([0-9oil|]{1,6}(?:\s*[/\-]\s*[a-z0-9]+(?:\.[a-z0-9]+)?)*))");
   static const std::regex re_cert(
-      R"((?:ma so (?:ho kinh doanh|doanh nghiep|hop tac xa)|so vao so cap (?:gcn|giay chung nhan)|so hieu)\s*[:;.]?\s*([a-z]{0,3}\s?[0-9][0-9a-z./\-]*[0-9]))");
-  const bool cert = doc_type == "giay_chung_nhan_dkkd" || doc_type == "giay_chung_nhan_qsdd" ||
-                    doc_type == "van_bang" || doc_type == "khac";
+      R"((?:ma so (?:ho kinh doanh|doanh nghiep|hop tac xa)|so vao so cap (?:gcn|giay chung nhan)|so hieu(?: van bang| chung chi| bang)?)\s*[:;.]?\s*([a-z]{0,3}\s?[0-9][0-9a-z./\-]*[0-9]))");
+  // Certificates are numbered by a printed serial ("Số hiệu", "Số vào sổ cấp GCN"), not by a
+  // "Số: 12/QĐ-…" line (the catalogue's so_ky_hieu_shape); an unknown type may be either.
+  const bool cert = doctypes::catalogue().get(doc_type).so_ky_hieu_shape == "serial" || doc_type == "khac";
   if (cert) {
     for (const Seg* line : all_lines(pls)) {
       // "C§45604": § and $ are how OCR reads a small S
@@ -873,7 +874,7 @@ Label person_label(const std::string& f, const std::string& text, const layout::
       R"(^[^a-z]{0,8}(?:[0-9.]+\s*)?(?:[a-z0-9]{1,3}[,.]?\s*[^a-z\s]{0,3}\s*)?(?:[a-z0-9]{1,2}[,.]?\s*[^a-z\s]{0,3}\s*)?(c[a-z]{1,2}\s*d[a-z]m,?\s*(?:va\s*)?ten|ho\s*va\s*ten|ho\s*,?\s*ten)\b)");
   static const std::regex re_hint(R"(ghi ro|ky,)");  // "(Ký, ghi rõ họ tên)" under a signature
   static const std::regex re_app(
-      R"(^[^a-z]{0,8}(?:[0-9.]+\s*)?(?:(toi ten la|ong\s*/\s*ba|ong\s*\(\s*ba\s*\)|cap cho:?\s*ong\s*\(\s*ba\s*\)|nguoi yeu cau|nguoi de nghi)[^a-z0-9]{0,4}|(ong|ba|cho|cap cho|ten chu dau tu[^:]*|ten to chuc, ca nhan[^:]*|ten(?:\s*\([^)]*\))?)\s*[:]\s*))");
+      R"(^[^a-z]{0,8}(?:[0-9.]+\s*)?(?:(toi ten la|(?:cap cho|cho)?\s*ong\s*/\s*ba|ong\s*\(\s*ba\s*\)|cap cho:?\s*ong\s*\(\s*ba\s*\)|nguoi yeu cau|nguoi de nghi)[^a-z0-9]{0,4}|(ong|ba|cho|cap cho|ten chu dau tu[^:]*|ten to chuc, ca nhan[^:]*|ten(?:\s*\([^)]*\))?)\s*[:]\s*))");
   std::smatch m;
   if (std::regex_search(f, m, re_name) && !std::regex_search(f, re_hint)) {
     size_t at = m.position(1) + m.length(1);

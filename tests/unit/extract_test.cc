@@ -441,3 +441,20 @@ TEST(Extract, WrappedAuthorityNameIsJoined) {
                "^Kính gửi: UBND các xã, phường"}));
   EXPECT_EQ(m["co_quan_ban_hanh"], "UBND THÀNH PHỐ QUY NHƠN");
 }
+
+// A certificate names its holder "Cho ông/bà:" and numbers itself "Số hiệu chứng chỉ".
+TEST(Extract, CertificateHolderAndSerial) {
+  std::string type;
+  auto m = run(one({"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "^HIỆU TRƯỞNG TRƯỜNG ĐẠI HỌC VINH", "^cấp",
+                    "^CHỨNG CHỈ", "^ỨNG DỤNG CÔNG NGHỆ THÔNG TIN CƠ BẢN", "Cho ông/bà: NGUYỄN KHÁNH QUYÊN", "Ngày sinh: 11/01/1993",
+                    "Nơi sinh: phường Cao Xanh, thành phố Hạ Long, tỉnh Quảng Ninh", "Đã hoàn thành kỳ thi ngày: 02/09/2019",
+                    "|| Nghệ An, ngày 02 tháng 10 năm 2019", "|| HIỆU TRƯỞNG", "|| Trương Mỹ Ánh",
+                    "Số hiệu chứng chỉ: CB780131", "Số vào sổ: 8169/CNTT"}),
+               &type);
+  EXPECT_EQ(type, "van_bang");
+  EXPECT_EQ(m["ho_ten"], "Nguyễn Khánh Quyên");
+  EXPECT_EQ(m["ngay_sinh"], "1993-01-11");
+  EXPECT_EQ(m["so_ky_hieu"], "CB780131");
+  EXPECT_EQ(m["co_quan_ban_hanh"], "TRƯỜNG ĐẠI HỌC VINH");
+  EXPECT_EQ(m["ngay_ban_hanh"], "2019-10-02");
+}
