@@ -160,6 +160,7 @@ inline const std::vector<std::string>& metadata_keys() {
 /// A value changed after it was read (a glued word split, an OCR slip mended): kept as evidence.
 struct Correction {
   std::string before, after, why;
+  bool applied = false;  // a doubt whose reading was put into the value (still for a person to confirm)
 };
 
 struct MetadataValue {
@@ -173,7 +174,7 @@ struct MetadataValue {
   double confidence = 0;  // 0-1: how sure sohoa is of this value (review::assess sets it)
   std::vector<Correction> corrections;
   /// Words that read like a slip although OCR was sure of them ("địch vụ" where "dịch vụ" is the
-  /// phrase): not changed, but a person looks.
+  /// phrase): a person looks; a mark-only fix is already in the value (Correction::applied).
   std::vector<Correction> doubts;
   /// Another reading of the same value that disagrees with it: (source, value), e.g. the text
   /// under a card's QR code. An authority source that checks out wins; otherwise a person decides.

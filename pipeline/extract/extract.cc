@@ -111,10 +111,18 @@ void mend(MetadataValue& v, lexicon::Field field, const Document& doc, const std
     for (const lexicon::Correction& c : cs)
       if (c.index < words.size()) words[c.index].text = c.after;
   }
-  // What the same rules would change if OCR had been unsure: a slip read with confidence.
+  // What the same rules would change if OCR had been unsure: a slip read with confidence. A
+  // tone or letter mark the phrase wants ("địch vụ" -> "dịch vụ") is put right, since the value
+  // is then more often right than not, but it stays a doubt: a person confirms it. A change of
+  // letters is only a doubt.
   for (lexicon::WordConf& w : words) w.confidence = 0;
-  for (const lexicon::Correction& c : lexicon::correct_words(words, field))
-    v.doubts.push_back({c.before, c.after, c.why});
+  std::vector<lexicon::Correction> marks;
+  for (const lexicon::Correction& c : lexicon::correct_words(words, field)) {
+    const bool mark_only = text::fold(c.before) == text::fold(c.after);
+    v.doubts.push_back({c.before, c.after, c.why, mark_only});
+    if (mark_only) marks.push_back(c);
+  }
+  if (!marks.empty()) v.value = lexicon::apply_corrections(words, marks);
 }
 
 /// The name as printed on the page (with its diacritics) whose letters are `ascii_name`'s (an

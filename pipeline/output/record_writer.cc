@@ -161,7 +161,7 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
     }
     if (!v.doubts.empty()) {
       json ds = json::array();
-      for (const Correction& c : v.doubts) ds.push_back({{"word", c.before}, {"reads_like", c.after}, {"why", c.why}});
+      for (const Correction& c : v.doubts) ds.push_back({{"word", c.before}, {"reads_like", c.after}, {"why", c.why}, {"applied", c.applied}});
       e["doubts"] = ds;
     }
     if (!v.other_readings.empty()) {

@@ -162,7 +162,9 @@ struct Assessor {
       }
       if (!v.corrections.empty()) conf *= 0.9;
       for (const Correction& d : v.doubts) {
-        add("field_low_confidence", key, name + ": \"" + d.before + "\" reads like a slip for \"" + d.after + "\" (" + d.why + ")");
+        add("field_low_confidence", key,
+            name + ": \"" + d.before + "\" reads like a slip for \"" + d.after + "\" (" + d.why + ")" +
+                (d.applied ? "; the value has \"" + d.after + "\", OCR read \"" + d.before + "\": confirm" : ""));
         conf = std::min(conf, 0.6);
       }
       if ((v.source == "qr" || v.source == "mrz") && printed_on_card(key) && !in_text(v)) {

@@ -8,6 +8,7 @@
 
 #include "classify/classify.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "doctypes/doctypes.h"
 #include "doctypes/validators.h"
 #include "extract/extract.h"
@@ -299,15 +300,24 @@ TEST(Review, SubjectEndsWhereTheBodyStarts) {
 }
 
 TEST(Review, ASlipReadWithConfidenceAsksAPerson) {
-  // "địch vụ" is two real syllables, read at 92: nothing is changed, but the phrase is "dịch vụ".
+  // "địch vụ" is two real syllables, read at 92, but the phrase is "dịch vụ": the mark is put
+  // right in the value and a person confirms it.
   Record r = run({"UBND THÀNH PHỐ HẠ LONG || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "|| Độc lập - Tự do - Hạnh phúc",
                   "Số: 6524/UBND-VP || Hạ Long, ngày 12 tháng 10 năm 2023",
                   "V/v đẩy mạnh cung cấp địch vụ công trực tuyến", "^Kính gửi: Các phòng, ban thuộc UBND thành phố"});
   ASSERT_TRUE(r.metadata.count("trich_yeu")) << reasons(r);
-  EXPECT_EQ(r.metadata.at("trich_yeu").value, "đẩy mạnh cung cấp địch vụ công trực tuyến");
+  EXPECT_EQ(r.metadata.at("trich_yeu").value, "đẩy mạnh cung cấp dịch vụ công trực tuyến");
   EXPECT_TRUE(has_reason(r, "field_low_confidence", "trich_yeu")) << reasons(r);
   ASSERT_FALSE(r.metadata.at("trich_yeu").doubts.empty());
   EXPECT_EQ(r.metadata.at("trich_yeu").doubts[0].after, "dịch");
+  EXPECT_TRUE(r.metadata.at("trich_yeu").doubts[0].applied);
+  // A doubt that would change letters, not marks, is only a doubt.
+  r = run({"UBND THÀNH PHỐ HẠ LONG || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "|| Độc lập - Tự do - Hạnh phúc",
+           "Số: 6524/UBND-VP || Hạ Long, ngày 12 tháng 10 năm 2023", "V/v tổ chức hội nghi tổng kết công tác năm",
+           "^Kính gửi: Các phòng, ban thuộc UBND thành phố"});
+  ASSERT_TRUE(r.metadata.count("trich_yeu")) << reasons(r);
+  for (const Correction& d : r.metadata.at("trich_yeu").doubts)
+    if (text::fold(d.before) != text::fold(d.after)) EXPECT_FALSE(d.applied) << d.before << " -> " << d.after;
 }
 
 /// A card page read as the batch reads it, with the codes prepare decoded from it.
