@@ -43,6 +43,15 @@ def render(cat):
     out += ["", "## Fields and their validators", "", "| key | name | validator |", "|---|---|---|"]
     for k, v in cat["fields"].items():
         out.append("| `%s` | %s | %s |" % (k, v["name"], v.get("validator", "")))
+    out += ["", "## Rules a type carries", "", "| code | rule |", "|---|---|"]
+    for t in cat["types"]:
+        if "valid_for" in t:
+            out.append("| `%s` | valid: %s |" % (t["code"], t["valid_for"].get("rule", "")))
+        if "issuer_by_address" in t:
+            ia = t["issuer_by_address"]
+            out.append("| `%s` | issuer not printed in full (\"TM. ỦY BAN NHÂN DÂN\"): the district of the address after %s, "
+                       "asked of a person: %s |" % (t["code"], " / ".join("\"%s\"" % l for l in ia.get("address_labels", [])),
+                                                    ia.get("rule", "")))
     out += ["", "Desks without legal standing (the organ above them is the issuer; the desk goes to `metadata.don_vi`): " +
             ", ".join(cat.get("desk_units", {}).get("names", [])) + ".", ""]
     return "\n".join(out)

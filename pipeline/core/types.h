@@ -165,7 +165,7 @@ struct Correction {
 
 struct MetadataValue {
   std::string value;
-  std::string source;  // "ocr", "pdf_text", "qr", "mrz"
+  std::string source;  // "ocr", "pdf_text", "qr", "mrz"; "inferred" (by a catalogue rule, not printed)
   int page = 0;        // 1-based within the input
   /// The words the value was read from: their boxes on the prepared page (for the review desk)
   /// and the lowest and mean OCR confidence among them (0-100; -1 when not read by OCR).

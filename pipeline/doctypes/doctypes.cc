@@ -108,6 +108,12 @@ Catalogue load(const std::string& path) {
       }
       for (const std::string& f : t.required)
         if (!c.field_names.count(f)) throw Error(ErrorCode::internal, "type " + t.code + " requires unknown field " + f);
+      if (jt.contains("issuer_by_address")) {
+        const json& ia = jt.at("issuer_by_address");
+        t.issuer_address_labels = strings(ia, "address_labels");
+        t.issuer_address_not_labels = strings(ia, "not_labels");
+        t.issuer_address_rule = ia.value("rule", "");
+      }
       if (jt.contains("valid_for")) {
         t.valid_months = jt.at("valid_for").value("months", 0);
         t.valid_rule = jt.at("valid_for").value("rule", "");

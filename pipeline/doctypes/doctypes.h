@@ -36,6 +36,10 @@ struct Type {
   // "number" (12/QĐ-UBND), "register" (also a bare register number: 138) or "serial" (also
   // B 1836054, CS 03759)
   std::string so_ky_hieu_shape = "number";
+  // Where the signature block names only "TM. ỦY BAN NHÂN DÂN", the issuer is the committee of
+  // the district of the address under one of these labels (the land, the building site).
+  std::vector<std::string> issuer_address_labels, issuer_address_not_labels;
+  std::string issuer_address_rule;
   int valid_months = 0;  // 0: valid until revoked
   std::string valid_rule;
   std::vector<Kind> kinds;

@@ -188,6 +188,18 @@ std::map<std::string, MetadataValue> extract(const Document& doc, const std::vec
     std::optional<Found> issuer = find_issuer(pls, t);
     if (issuer && !issuer->unit.empty()) extra["don_vi"] = issuer->unit;
     put("co_quan_ban_hanh", issuer);
+    // No issuer printed, or a line that is none ("PHÓ CHỦ TỊCH"): the catalogue's rule may say
+    // who it is; a person confirms it, with what was read beside it.
+    auto read = out.find("co_quan_ban_hanh");
+    if (read == out.end() || !doctypes::check("authority", read->second.value, type).empty())
+      if (std::optional<Found> f = issuer_by_address(pls, type)) {
+        MetadataValue m = mv(f->value, f->seg, page_of(f->seg));
+        m.source = "inferred";
+        m.boxes.clear();
+        m.word_confidence = m.min_word_confidence = -1;
+        if (read != out.end()) m.other_readings.push_back({read->second.source, read->second.value});
+        out["co_quan_ban_hanh"] = std::move(m);
+      }
   }
   std::optional<Found> subject;
   if (wanted("trich_yeu")) {

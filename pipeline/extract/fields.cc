@@ -13,6 +13,7 @@
 #include "core/text.h"
 #include "doctypes/doctypes.h"
 #include "doctypes/validators.h"
+#include "lexicon/lexicon.h"
 
 namespace sohoa::extract {
 
@@ -720,6 +721,34 @@ std::optional<Found> find_issuer(const std::vector<PageLayout>& pls, const std::
           return Found{drop_person_title(clean_body(s.text)), s};
       }
     }
+  return std::nullopt;
+}
+
+std::optional<Found> issuer_by_address(const std::vector<PageLayout>& pls, const doctypes::Type& type) {
+  if (type.issuer_address_labels.empty()) return std::nullopt;
+  static const std::regex re_bare_council(R"(^[^a-z]{0,3}t\s*/?\s*m\s*[.:]?\s*(uy ban nhan dan|ubnd)\s*[.:]?$)");
+  bool bare = false;
+  for (const Seg* s : all_lines(pls)) bare = bare || std::regex_search(s->folded, re_bare_council);
+  if (!bare) return std::nullopt;
+  const std::vector<const Seg*> lines = all_lines(pls);
+  for (const std::string& label : type.issuer_address_labels) {
+    const std::string fl = text::fold(label);
+    for (size_t i = 0; i < lines.size(); ++i) {
+      const std::string& f = lines[i]->folded;
+      const size_t at = f.find(fl);
+      if (at == std::string::npos) continue;
+      if (std::any_of(type.issuer_address_not_labels.begin(), type.issuer_address_not_labels.end(),
+                      [&](const std::string& n) { return f.find(text::fold(n)) != std::string::npos; }))
+        continue;
+      // The address may wrap onto the next line ("… quận Hải Châu," / "thành phố Đà Nẵng").
+      std::string addr = lines[i]->text;
+      if (i + 1 < lines.size() && lines[i + 1]->text.find(':') == std::string::npos) addr += " " + lines[i + 1]->text;
+      for (const lexicon::PlaceMatch& m : lexicon::find_places(addr)) {
+        if (!m.unit || m.unit->level != 2) continue;
+        return Found{"UBND " + upper_vi(m.unit->type + " " + m.unit->bare), *lines[i]};
+      }
+    }
+  }
   return std::nullopt;
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "classify/layout.h"
+#include "doctypes/doctypes.h"
 
 namespace sohoa::extract {
 
@@ -17,6 +18,10 @@ struct Found {
 std::optional<Found> find_so_ky_hieu(const std::vector<layout::PageLayout>& pls, const std::string& doc_type);
 std::optional<Found> find_issue_date(const std::vector<layout::PageLayout>& pls, const std::string& doc_type);
 std::optional<Found> find_issuer(const std::vector<layout::PageLayout>& pls, const std::string& doc_type);
+/// The issuer a type's catalogue entry infers from an address ("TM. ỦY BAN NHÂN DÂN" above the
+/// signature, the land in "quận Hải Châu" -> "UBND QUẬN HẢI CHÂU"); none unless the signature
+/// block names the committee without its place.
+std::optional<Found> issuer_by_address(const std::vector<layout::PageLayout>& pls, const doctypes::Type& type);
 std::optional<Found> find_trich_yeu(const std::vector<layout::PageLayout>& pls, const std::string& doc_type);
 /// "… cho hộ gia đình ông Nguyễn Văn An" in a decision's subject.
 std::optional<Found> person_in_subject(const std::string& subject, const layout::Seg& where);

@@ -161,6 +161,13 @@ struct Assessor {
           add("field_low_confidence", key, name + " \"" + v.value + "\" read with OCR confidence " + fmt("%.0f", v.word_confidence));
       }
       if (!v.corrections.empty()) conf *= 0.9;
+      if (v.source == "inferred") {
+        add("field_low_confidence", key,
+            name + " \"" + v.value + "\" is not printed in full: " +
+                (key == "co_quan_ban_hanh" && !type.issuer_address_rule.empty() ? type.issuer_address_rule : "inferred") +
+                "; confirm it");
+        conf = std::min(conf, 0.6);
+      }
       for (const Correction& d : v.doubts) {
         add("field_low_confidence", key,
             name + ": \"" + d.before + "\" reads like a slip for \"" + d.after + "\" (" + d.why + ")" +

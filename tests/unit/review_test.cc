@@ -389,3 +389,26 @@ TEST(Review, ASubjectCommaAtALineEndIsKept) {
   ASSERT_TRUE(r.metadata.count("trich_yeu")) << reasons(r);
   EXPECT_EQ(r.metadata.at("trich_yeu").value, "cấp Giấy chứng nhận quyền sử dụng đất cho hộ gia đình, cá nhân");
 }
+
+TEST(Review, IssuerNotPrintedInFullIsInferredFromTheLandAndAsked) {
+  const std::vector<std::string> gcn = {
+      "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "^GIẤY CHỨNG NHẬN", "^QUYỀN SỬ DỤNG ĐẤT",
+      "I. Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất",
+      "Ông: KIỀU HỮU THẮNG, sinh năm 1976, Căn cước công dân số 048076973089",
+      "Địa chỉ thường trú: số 12 đường Lê Lợi, phường Vĩnh Hải, thành phố Nha Trang, tỉnh Khánh Hòa",
+      "b) Địa chỉ: số 105 đường Yersin, phường Thạch Thang, quận Hải Châu,", "thành phố Đà Nẵng",
+      "|| Đà Nẵng, ngày 03 tháng 03 năm 2016", "|| TM. ỦY BAN NHÂN DÂN", "|| KT. CHỦ TỊCH", "|| PHÓ CHỦ TỊCH",
+      "Số vào sổ cấp GCN: CS 03759"};
+  Record r = run(gcn);
+  EXPECT_EQ(r.classification.doc_type, "giay_chung_nhan_qsdd");
+  ASSERT_TRUE(r.metadata.count("co_quan_ban_hanh")) << reasons(r);
+  // The land's district, not the owner's home town.
+  EXPECT_EQ(r.metadata.at("co_quan_ban_hanh").value, "UBND QUẬN HẢI CHÂU");
+  EXPECT_EQ(r.metadata.at("co_quan_ban_hanh").source, "inferred");
+  EXPECT_TRUE(has_reason(r, "field_low_confidence", "co_quan_ban_hanh")) << reasons(r);
+  // A signature block that names the committee in full leaves nothing to infer.
+  std::vector<std::string> full = gcn;
+  full[10] = "|| TM. ỦY BAN NHÂN DÂN QUẬN HẢI CHÂU";
+  r = run(full);
+  EXPECT_FALSE(r.metadata.count("co_quan_ban_hanh") && r.metadata.at("co_quan_ban_hanh").source == "inferred") << reasons(r);
+}
