@@ -33,7 +33,8 @@ std::string fmt(const char* f, double v) {
 
 /// "Số: 12/QĐ-UBND" in the first lines: the kind abbreviation after the number hints the type
 /// (the catalogue says which abbreviation names what).
-std::string number_hint(const std::vector<layout::PageLayout>& pls, std::string* shown, std::string* kind) {
+std::string number_hint(const std::vector<layout::PageLayout>& pls, std::string* shown, std::string* kind,
+                        bool* no_type_abbrev = nullptr) {
   if (pls.empty()) return {};
   static const std::regex re(R"((?:^|\s)s[oô0]\s*[:;.]?\s*[0-9oil]{1,5}\s*/\s*(?:[0-9]{4}\s*/\s*)?([a-z]{1,6})(?![a-z0-9]))");
   int n = 0;
@@ -44,6 +45,7 @@ std::string number_hint(const std::vector<layout::PageLayout>& pls, std::string*
     *shown = s.text;
     auto [code, k] = doctypes::catalogue().by_abbrev(m[1].str());
     *kind = k;
+    if (no_type_abbrev) *no_type_abbrev = code.empty();
     return code;
   }
   return {};
@@ -99,7 +101,8 @@ Classification classify(const Document& doc, const std::vector<Page>& pages) {
     evidence.push_back("title: " + tm.line);
   }
   std::string shown, hint_kind;
-  std::string hint = number_hint(pls, &shown, &hint_kind);
+  bool number_without_type = false;
+  std::string hint = number_hint(pls, &shown, &hint_kind, &number_without_type);
   if (!hint.empty()) {
     rule[hint] = std::max(rule[hint], tm.doc_type.empty() ? 0.7 : 0.3);
     evidence.push_back("number: " + shown);
@@ -114,8 +117,12 @@ Classification classify(const Document& doc, const std::vector<Page>& pages) {
   }
   const bool cong_van = looks_cong_van(pls);
   if (tm.doc_type.empty() && hint.empty() && cong_van) {
-    rule["van_ban_hanh_chinh"] = std::max(rule["van_ban_hanh_chinh"], 0.75);
-    evidence.push_back("layout: V/v subject and Kính gửi, no title (công văn)");
+    // NĐ 30/2020: a công văn's number names its issuer only ("3531/UBND-NV"); with the subject
+    // and the addressee that is the whole of its form, which words cited in its body
+    // ("Quyết định số …") must not outvote.
+    rule["van_ban_hanh_chinh"] = std::max(rule["van_ban_hanh_chinh"], number_without_type ? 0.9 : 0.75);
+    evidence.push_back(std::string("layout: V/v subject and Kính gửi, no title") +
+                       (number_without_type ? ", a number without a type abbreviation" : "") + " (công văn)");
   }
 
   for (auto& [t, v] : rule) evidence.push_back("rule: " + t + " " + fmt("%.2f", v));

@@ -78,6 +78,20 @@ TEST(Classify, CertificatesAndOfficialPapersAreReusable) {
                            "Số: 245/STP-HCTP || Khánh Hòa, ngày 14 tháng 6 năm 2023",
                            "V/v tăng cường công tác tiếp nhận hồ sơ", "Kính gửi: Ủy ban nhân dân các xã, phường"});
   EXPECT_EQ(cv.doc_type, "van_ban_hanh_chinh");
+  // ... even when its body cites decision after decision, the words a model takes for a quyết định.
+  std::vector<std::string> citing = {"UBND TỈNH THÁI BÌNH || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                                     "UBND HUYỆN KIẾN XƯƠNG || Độc lập - Tự do - Hạnh phúc",
+                                     "Số: 3531/UBND-NV || Thái Bình, ngày 04 tháng 01 năm 2024",
+                                     "V/v tăng cường kỷ luật, kỷ cương trong", "giải quyết thủ tục hành chính",
+                                     "Kính gửi: Các phòng, ban chuyên môn"};
+  for (int i = 0; i < 6; ++i)
+    citing.push_back("Căn cứ Quyết định số 2" + std::to_string(i) + "/QĐ-UBND ngày 12/12/2022 của Chủ tịch UBND quyết định "
+                     "phê duyệt, Quyết định số 6" + std::to_string(i) + "/QĐ-TTg của Thủ tướng; quyết định này có hiệu lực");
+  Classification cited = cls(citing);
+  EXPECT_EQ(cited.doc_type, "van_ban_hanh_chinh");
+  bool said = false;
+  for (auto& e : cited.evidence) said |= e.find("without a type abbreviation") != std::string::npos;
+  EXPECT_TRUE(said);
 }
 
 TEST(Classify, CardSizedPageIsAnIdCard) {
