@@ -768,8 +768,9 @@ SINGLE_USE = {"to_khai", "don", "phieu", "bien_nhan"}
 
 
 class Doc:
-    def __init__(self, pages, doc_type, title, meta):
+    def __init__(self, pages, doc_type, title, meta, encoded=()):
         self.pages = pages
+        self.encoded = set(encoded)  # fields a code on the page carries though no text prints them
         self.doc_type = doc_type
         self.cls = "single_use" if doc_type in SINGLE_USE else "reusable"
         self.title = nfc(title)
@@ -2079,6 +2080,10 @@ def gen_can_cuoc(ctx, variant=None, person=None):
     front = card_front(p, kind)
     t = "CĂN CƯỚC CÔNG DÂN" if kind == "cccd" else "GIẤY CHỨNG MINH NHÂN DÂN"
     meta = {"ho_ten": p.name, "ngay_sinh": p.born, "so_dinh_danh": p.id12 if kind == "cccd" else None}
+    encoded = ()
+    if variant == "card" and kind == "cccd":
+        meta["ngay_ban_hanh"] = p.id_issued  # printed on the back, but carried by the front's QR code
+        encoded = ("ngay_ban_hanh",)
     if variant == "card":
         pg = Page((CARD[0] + 60, CARD[1] + 60))
         pg.ops.append(("page", 30, 30, front))
@@ -2097,7 +2102,7 @@ def gen_can_cuoc(ctx, variant=None, person=None):
         pages = [pg]
         meta.update(ngay_ban_hanh=p.id_issued, co_quan_ban_hanh="CỤC CẢNH SÁT QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI")
         pages[0].lines = [nfc(x) for x in pages[0].lines]
-    d = Doc(pages, "can_cuoc", t, meta)
+    d = Doc(pages, "can_cuoc", t, meta, encoded)
     if variant == "a4":
         # the back's authority is printed over two lines; truth uses them joined
         pass
@@ -2441,7 +2446,7 @@ def _flat(s):
     return re.sub(r"\s+", " ", nfc(s)).strip()
 
 
-def printed_meta(meta, page_texts):
+def printed_meta(meta, page_texts, encoded=()):
     """Truth lists a field only where the document prints it: a KẾ HOẠCH without a header has no
     number, date or authority block; a form that asks only for the ID number has no birth date."""
     text = _flat(" ".join(page_texts))
@@ -2449,7 +2454,7 @@ def printed_meta(meta, page_texts):
     squeezed = re.sub(r"[\s.]", "", text)
     out = dict(meta)
     for k, v in meta.items():
-        if v is None:
+        if v is None or k in encoded:
             continue
         if k in ("ngay_ban_hanh", "ngay_sinh"):
             y, m, d = (int(x) for x in v.split("-"))
@@ -2499,7 +2504,7 @@ def render_input(spec):
         if isinstance(d, Doc):
             a, b_ = start[id(d)]
             docs_t.append({"pages": [a, b_], "class": d.cls, "doc_type": d.doc_type, "title": d.title,
-                           "metadata": printed_meta(d.meta, [p["text"] for p in pages_t[a - 1:b_]])})
+                           "metadata": printed_meta(d.meta, [p["text"] for p in pages_t[a - 1:b_]], d.encoded)})
     for d in spec.docs:
         if isinstance(d, Page) and d.blank:
             pass
@@ -2578,7 +2583,7 @@ def write_input(outdir, folder, spec, truth):
         docs_t, n = [], 1
         for d in spec.docs:
             docs_t.append({"pages": [n, n + len(d.pages) - 1], "class": d.cls, "doc_type": d.doc_type, "title": d.title,
-                           "metadata": printed_meta(d.meta, [p["text"] for p in pages_t[n - 1:n - 1 + len(d.pages)]])})
+                           "metadata": printed_meta(d.meta, [p["text"] for p in pages_t[n - 1:n - 1 + len(d.pages)]], d.encoded)})
             n += len(d.pages)
         spec.fmt = "pdf"
         truth.append(truth_entry(rel, None, spec, pages_t, docs_t, born_digital=True))

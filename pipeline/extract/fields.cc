@@ -340,7 +340,7 @@ std::optional<Found> find_so_ky_hieu(const std::vector<PageLayout>& pls, const s
 // ---------------------------------------------------------------------------------------------
 std::optional<Found> find_issue_date(const std::vector<PageLayout>& pls, const std::string& doc_type) {
   static const std::regex re_place(
-      R"((?:ngay|[a-z]{1,2}ay)\s*([0-9oil]{1,2})\s*[,.]?\s*(?:thang|[a-z]{0,2}ang)\s*([0-9oil]{1,2})\s*[,.]?\s*(?:nam|[a-z]am|n[a-z]m)\s*([0-9oil]{4}))");
+      R"((?:ngay|[a-z]{1,2}ay)\s*([0-9oil]{1,2})\s*[,.]?\s*(?:thang|th[a-z]{1,2}ng|[a-z]{0,2}ang)\s*([0-9oil]{1,2})\s*[,.]?\s*(?:nam|[a-z]am|n[a-z]m)\s*([0-9oil]{4}))");
   static const std::regex re_label(
       R"((?:ngay,? thang,? nam|date,? month,? year|ngay cap|cap ngay)[^:0-9]{0,40}[:]?\s*([0-9]{1,2})\s*[/.\-]\s*([0-9]{1,2})\s*[/.\-]\s*([0-9]{4}))");
   struct Cand {
@@ -388,8 +388,11 @@ std::optional<Found> find_issue_date(const std::vector<PageLayout>& pls, const s
         }
       }
       std::smatch m;
+      // "Giấy báo tử số 344/GBT do … cấp ngày 13/06/2019": the date of a document it cites.
+      static const std::regex re_cited(R"(so\s*[0-9oil]+\s*/\s*[a-z])");
       if (std::regex_search(f, m, re_label) && f.find("sinh") == std::string::npos &&
-          f.find("birth") == std::string::npos && f.find("gia tri") == std::string::npos) {
+          f.find("birth") == std::string::npos && f.find("gia tri") == std::string::npos &&
+          !std::regex_search(f.substr(0, m.position(0)), re_cited)) {
         std::string iso = iso_date(std::stoi(m[1]), std::stoi(m[2]), std::stoi(m[3]));
         if (!iso.empty()) cands.push_back({doc_type == "can_cuoc" ? 3 : 0, order, {iso, s}});
       }

@@ -63,6 +63,10 @@ struct Assessor {
     r.review_reasons.push_back({code, field, detail});
   }
 
+  static bool digits_field(const std::string& key) {
+    return key == "ngay_ban_hanh" || key == "ngay_sinh" || key == "so_ky_hieu" || key == "so_dinh_danh";
+  }
+
   /// What every card prints on the face its code is read with (the issue date is on the back).
   static bool printed_on_card(const std::string& key) {
     return key == "ho_ten" || key == "so_dinh_danh" || key == "ngay_sinh";
@@ -159,6 +163,11 @@ struct Assessor {
         conf = std::min(conf, v.word_confidence / 100.0);
         if (v.word_confidence < kLowWordConfidence)
           add("field_low_confidence", key, name + " \"" + v.value + "\" read with OCR confidence " + fmt("%.0f", v.word_confidence));
+        else if (digits_field(key) && v.min_word_confidence >= 0 && v.min_word_confidence < kLowDigitConfidence) {
+          add("field_low_confidence", key,
+              name + " \"" + v.value + "\": a word of it read with OCR confidence " + fmt("%.0f", v.min_word_confidence));
+          conf = std::min(conf, v.min_word_confidence / 100.0);
+        }
       }
       if (!v.corrections.empty()) conf *= 0.9;
       if (v.source == "inferred") {

@@ -458,3 +458,12 @@ TEST(Extract, CertificateHolderAndSerial) {
   EXPECT_EQ(m["co_quan_ban_hanh"], "TRƯỜNG ĐẠI HỌC VINH");
   EXPECT_EQ(m["ngay_ban_hanh"], "2019-10-02");
 }
+
+// The place-date line with "tháng" misread, and a cited paper's "cấp ngày" below it.
+TEST(Extract, IssueDateIsNotTheDateOfAPaperItCites) {
+  auto m = run(one({"UBND THỊ XÃ NINH HÒA || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "UBND XÃ NINH XUÂN || Độc lập - Tự do - Hạnh phúc",
+                    "Số: 344/2019/TLKT || Ninh Xuân, ngày 26 thúng 6 năm 2019", "^TRÍCH LỤC KHAI TỬ",
+                    "Họ, chữ đệm, tên: LƯƠNG DUY DŨNG", "Đã chết vào lúc: 10 giờ 21 phút, ngày 12/06/2019",
+                    "Giấy báo tử số: 344/GBT do Trạm Y tế Ninh Xuân cấp ngày 13/06/2019"}));
+  EXPECT_EQ(m["ngay_ban_hanh"], "2019-06-26");
+}

@@ -412,3 +412,24 @@ TEST(Review, IssuerNotPrintedInFullIsInferredFromTheLandAndAsked) {
   r = run(full);
   EXPECT_FALSE(r.metadata.count("co_quan_ban_hanh") && r.metadata.at("co_quan_ban_hanh").source == "inferred") << reasons(r);
 }
+
+TEST(Review, ADateWithAnUnsureDigitAsks) {
+  Record r;
+  r.classification.doc_type = "van_bang";
+  r.classification.rule_type = "van_bang";
+  r.classification.confidence = 0.95;
+  std::vector<Page> pages = {testutil::make_page({"x"})};
+  pages[0].info.ocr_confidence = 95;
+  r.document.pages = {0};
+  r.metadata["ho_ten"] = {"Đỗ Khánh Vy", "ocr", 1};
+  r.metadata["co_quan_ban_hanh"] = {"TRUNG TÂM NGOẠI NGỮ - TIN HỌC KHÁNH HÒA", "ocr", 1};
+  MetadataValue date{"2021-04-06", "ocr", 1};
+  date.word_confidence = 90.9;  // the year read sure, the day "06" at 82: one digit decides
+  date.min_word_confidence = 82.2;
+  r.metadata["ngay_ban_hanh"] = date;
+  review::assess(r, pages);
+  EXPECT_TRUE(has_reason(r, "field_low_confidence", "ngay_ban_hanh")) << reasons(r);
+  r.metadata["ngay_ban_hanh"].min_word_confidence = 93;
+  review::assess(r, pages);
+  EXPECT_FALSE(has_reason(r, "field_low_confidence", "ngay_ban_hanh")) << reasons(r);
+}
