@@ -28,7 +28,7 @@ namespace sohoa::review {
 constexpr double kLowWordConfidence = 75;
 /// A date or number is wrong by one digit: the least sure of its words decides, and the bar is
 /// higher than for words, which the lexicon can still check.
-constexpr double kLowDigitConfidence = 86;
+constexpr double kLowDigitConfidence = 85;
 /// Mean OCR confidence (0-100) of a page under which its text is not trusted.
 constexpr double kUnreadablePage = 88;
 
