@@ -61,12 +61,50 @@ std::string check_places(const std::string& v) {
   return "";
 }
 
+/// An authority's name is made of Vietnamese words and abbreviations ("UBND", "TP.", "HĐND"):
+/// a word of neither kind ("XẠA", OCR's reading of "XÃ") is a misread.
+std::string check_words(const std::string& v) {
+  if (!lexicon::lexicon().ok) return "";
+  for (const std::string& w : words(v)) {
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(w);
+    icu::UnicodeString letters;
+    bool digit = false;
+    for (int32_t i = 0; i < u.length();) {
+      const UChar32 c = u.char32At(i);
+      i += U16_LENGTH(c);
+      if (u_isalpha(c)) letters.append(c);
+      digit = digit || u_isdigit(c);
+    }
+    if (letters.isEmpty() || digit) continue;  // "-", "(Bên", "số 3"
+    std::string core;
+    letters.toUTF8String(core);
+    icu::UnicodeString lower_u = letters;
+    lower_u.toLower(icu::Locale("vi"));
+    std::string low;
+    lower_u.toUTF8String(low);
+    // a syllable of the language, or of a place's or person's name ("Krông", "Đắk")
+    if (lexicon::is_valid_syllable(core) || lexicon::lexicon().extra_syllables.count(low)) continue;
+    // An abbreviation: up to five capitals without marks but Đ's ("UBND", "HĐND").
+    bool abbreviation = letters.length() <= 5;
+    for (int32_t i = 0; i < letters.length() && abbreviation; ++i) {
+      const UChar32 c = letters.char32At(i);
+      abbreviation = (c >= 'A' && c <= 'Z') || c == 0x0110;
+    }
+    if (abbreviation) continue;
+    return "\"" + w + "\" is no Vietnamese word: " + v;
+  }
+  return "";
+}
+
 std::string check_authority(const std::string& v, const Catalogue& cat) {
   const std::string f = text::fold(v);
   if (words(v).size() < 2) return "too short for an authority's name: " + v;
   for (const std::string& a : cat.authority_words) {
     const std::string fa = text::fold(a);
-    if (f.compare(0, fa.size(), fa) == 0 && (f.size() == fa.size() || f[fa.size()] == ' ')) return check_places(v);
+    if (f.compare(0, fa.size(), fa) == 0 && (f.size() == fa.size() || f[fa.size()] == ' ')) {
+      const std::string misread = check_words(v);
+      return misread.empty() ? check_places(v) : misread;
+    }
   }
   return "does not start like an authority's name (Ủy ban nhân dân, Sở, Bộ, Trường …): " + v;
 }

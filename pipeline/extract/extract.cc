@@ -99,6 +99,33 @@ std::vector<lexicon::WordConf> words_of(const MetadataValue& v, const Document& 
   return out;
 }
 
+/// A name syllable no one is known to bear while a name with its letters is common ("Hoang"
+/// beside Hoàng, "Quần" beside Quân): OCR often drops or shifts a name's marks, and a person
+/// checks; the value is kept, since rare names exist.
+void name_doubts(MetadataValue& v) {
+  const lexicon::Lexicon& lx = lexicon::lexicon();
+  if (!lx.ok) return;
+  std::istringstream in(v.value);
+  size_t i = 0;
+  for (std::string w; in >> w; ++i) {
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(w);
+    u.toLower(icu::Locale("vi"));
+    std::string low;
+    u.toUTF8String(low);
+    const auto& known = i == 0 ? lx.surnames : lx.given;
+    if (known.count(low)) continue;
+    auto it = lx.by_fold.find(text::fold(low));
+    if (it == lx.by_fold.end()) continue;
+    std::string names;
+    for (const std::string& c : it->second)
+      if (c != low && known.count(c)) names += (names.empty() ? "" : " / ") + c;
+    if (names.empty()) continue;
+    v.doubts.push_back({w, names, "\"" + w + "\" is no known " + (i == 0 ? "surname" : "given-name syllable") + "; \"" + names + "\" " +
+                                      (names.find('/') == std::string::npos ? "is" : "are"),
+                        false});
+  }
+}
+
 void mend(MetadataValue& v, lexicon::Field field, const Document& doc, const std::vector<Page>& pages) {
   const lexicon::Resplit rs = lexicon::resplit_glued(v.value);
   for (const lexicon::Correction& c : rs.changes) v.corrections.push_back({c.before, c.after, c.why});
@@ -123,6 +150,7 @@ void mend(MetadataValue& v, lexicon::Field field, const Document& doc, const std
     if (mark_only) marks.push_back(c);
   }
   if (!marks.empty()) v.value = lexicon::apply_corrections(words, marks);
+  if (field == lexicon::Field::ho_ten) name_doubts(v);
 }
 
 /// The name as printed on the page (with its diacritics) whose letters are `ascii_name`'s (an
