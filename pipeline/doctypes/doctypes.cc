@@ -86,6 +86,7 @@ Catalogue load(const std::string& path) {
     for (const auto& [key, f] : j.at("fields").items()) {
       c.field_names[key] = f.at("name").get<std::string>();
       c.field_validators[key] = f.value("validator", "");
+      for (const std::string& l : strings(f, "slot_labels")) c.field_slot_labels[key].push_back(text::fold(l));
     }
     for (const json& jt : j.at("types")) {
       Type t;

@@ -62,6 +62,9 @@ struct Catalogue {
   std::vector<Type> types;
   std::map<std::string, std::string> field_names;       // "so_ky_hieu" -> "Số, ký hiệu"
   std::map<std::string, std::string> field_validators;  // "so_ky_hieu" -> "so_ky_hieu"
+  // Labels that open a line holding the field's value ("Ngày sinh:"), folded: a line that starts
+  // with one and carries something, while no value was taken, asks a person.
+  std::map<std::string, std::vector<std::string>> field_slot_labels;
   std::vector<std::string> authority_words;             // as printed
   std::vector<std::string> desk_units;                  // as printed
   std::map<std::string, std::string> issuer_abbrevs;    // "UBND" -> "Ủy ban nhân dân"

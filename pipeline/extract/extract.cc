@@ -1,6 +1,7 @@
 #include "extract/extract.h"
 
 #include <unicode/brkiter.h>
+#include <unicode/uchar.h>
 #include <unicode/locid.h>
 #include <unicode/unistr.h>
 
@@ -97,6 +98,28 @@ std::vector<lexicon::WordConf> words_of(const MetadataValue& v, const Document& 
     i = e + 1;
   }
   return out;
+}
+
+/// Whether what follows a label on its line (from folded offset `after`) is a value: the part
+/// after the label's colon, or after its leader dots, without a parenthesis, holding a capital
+/// or digits ("người khởi kiện (3)……" is the label's own words and an empty slot).
+bool slot_has_value(const Seg& s, size_t after) {
+  layout::Folded fm = layout::fold_map(s.text);
+  std::string rest = s.text.substr(fm.from[std::min(after, fm.s.size())]);
+  if (size_t colon = rest.find(':'); colon != std::string::npos) rest = rest.substr(colon + 1);
+  else if (size_t dots = rest.find(".."); dots != std::string::npos) rest = rest.substr(rest.find_first_not_of(".…_ ", dots) == std::string::npos ? rest.size() : rest.find_first_not_of(".…_ ", dots));
+  static const std::regex paren(R"(\([^)]*\)?)");
+  rest = std::regex_replace(rest, paren, " ");
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(rest);
+  int alnum = 0, strong = 0;
+  for (int32_t i = 0; i < u.length();) {
+    const UChar32 c = u.char32At(i);
+    i += U16_LENGTH(c);
+    if (!u_isalnum(c)) continue;
+    ++alnum;
+    strong += u_isupper(c) || u_isdigit(c);
+  }
+  return alnum >= 3 && strong >= 1;
 }
 
 /// A name syllable no one is known to bear while a name with its letters is common ("Hoang"
@@ -322,6 +345,40 @@ std::map<std::string, MetadataValue> extract(const Document& doc, const std::vec
         break;
       }
     }
+  }
+  // A line that opens with a field's label and carries something ("Số định danh cá nhân:
+  // 0401937176817", "Cấp cho: Ông (hà): DƯƠNG …") while no value was taken from it: the value
+  // is on the paper and a person reads it off, rather than the record saying nothing.
+  for (const auto& [key, labels] : doctypes::catalogue().field_slot_labels) {
+    if (!wanted(key.c_str()) || out.count(key) || out.count("review." + key)) continue;
+    const Seg* slot = nullptr;
+    for (const PageLayout& pl : pls) {
+      for (size_t si = 0; si < pl.segs.size(); ++si) {
+        const Seg& s = pl.segs[si];
+        const size_t start = s.folded.find_first_of("abcdefghijklmnopqrstuvwxyz");
+        if (start == std::string::npos || start > 4) continue;
+        for (const std::string& label : labels) {
+          if (s.folded.compare(start, label.size(), label) != 0) continue;
+          // the value may stand apart, in the next segment of the same line
+          Seg line = s;
+          if (si + 1 < pl.segs.size() && pl.segs[si + 1].line == s.line) {
+            line.text += " " + pl.segs[si + 1].text;
+            line.folded += " " + pl.segs[si + 1].folded;
+          }
+          if (slot_has_value(line, start + label.size())) slot = &s;
+          break;
+        }
+        if (slot) break;
+      }
+      if (slot) break;
+    }
+    if (!slot) continue;
+    const std::string name = doctypes::catalogue().field_names.at(key);
+    std::string printed = slot->text;
+    for (const PageLayout& pl : pls)
+      for (const Seg& s : pl.segs)
+        if (&s != slot && s.page_idx == slot->page_idx && s.line == slot->line && s.box.x > slot->box.x) printed += " " + s.text;
+    out["review." + key] = mv("printed \"" + text::trim(printed) + "\", but no " + name + " could be taken from it", *slot, page_of(*slot));
   }
   return out;
 }

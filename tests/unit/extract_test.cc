@@ -467,3 +467,25 @@ TEST(Extract, IssueDateIsNotTheDateOfAPaperItCites) {
                     "Giấy báo tử số: 344/GBT do Trạm Y tế Ninh Xuân cấp ngày 13/06/2019"}));
   EXPECT_EQ(m["ngay_ban_hanh"], "2019-06-26");
 }
+
+// A labelled slot whose value cannot be taken (an ID number with a digit too many) asks a person.
+TEST(Extract, APrintedSlotWithoutAValueAsks) {
+  std::vector<Page> pages = one({"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                                 "^ĐƠN ĐỀ NGHỊ XÁC NHẬN HOÀN CẢNH GIA ĐÌNH", "Kính gửi: Ủy ban nhân dân phường 4",
+                                 "Tôi tên là: Lương Thị Lan", "Ngày sinh: 04/03/1993 Giới tính: Nữ",
+                                 "Số định danh cá nhân: || 0401937176817", "Nơi thường trú: Thôn Phú Ân Nam, Phường 4"});
+  Document d = doc_of(pages);
+  Classification c = classify::classify(d, pages);
+  EXPECT_EQ(c.doc_type, "don");
+  auto m = extract::extract(d, pages, c);
+  EXPECT_FALSE(m.count("so_dinh_danh"));
+  ASSERT_TRUE(m.count("review.so_dinh_danh"));
+  EXPECT_NE(m.at("review.so_dinh_danh").value.find("0401937176817"), std::string::npos);
+  // An empty slot, its label's own words and leader dots, is no value.
+  pages = one({"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "^ĐƠN KHỞI KIỆN", "Họ và tên người khởi kiện (3)......................",
+               "Số định danh cá nhân: ..............................."});
+  d = doc_of(pages);
+  m = extract::extract(d, pages, classify::classify(d, pages));
+  EXPECT_FALSE(m.count("review.so_dinh_danh"));
+  EXPECT_FALSE(m.count("review.ho_ten"));
+}
