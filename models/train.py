@@ -252,10 +252,12 @@ def evaluate(held, loglik, temp, a):
         return
     preds = []
     per_set = collections.OrderedDict()
+    set_preds = collections.defaultdict(list)
     for name, y, text, from_ocr in held:
         p = posterior(loglik, features(text), temp)
         k = max(range(len(CLASSES)), key=lambda i: p[i])
         preds.append((p[k], CLASSES[k] == y))
+        set_preds[name].append(preds[-1])
         s = per_set.setdefault(name, {"documents": 0, "right": 0, "ocr_texts": 0})
         s["documents"] += 1
         s["right"] += CLASSES[k] == y
@@ -264,12 +266,14 @@ def evaluate(held, loglik, temp, a):
     nocr = sum(1 for _, _, _, r in held if r)
     for name, s in per_set.items():
         s["accuracy"] = round(s["right"] / s["documents"], 4)
+        s["mean_confidence"] = round(sum(c for c, _ in set_preds[name]) / s["documents"], 4)
+        s["ece"] = round(ece_of(set_preds[name]), 4)
         print(f"held-out {name}: model alone doc_type accuracy {s['right']}/{s['documents']} = {s['accuracy']:.3f} "
-              f"({s['ocr_texts']} texts from sohoa OCR)")
+              f"at mean confidence {s['mean_confidence']:.3f}, ECE {s['ece']:.3f} ({s['ocr_texts']} texts from sohoa OCR)")
     print(f"held-out, all: model alone doc_type accuracy {ok}/{len(held)} = {ok / len(held):.3f} "
           f"({nocr} texts from sohoa OCR, the rest ground truth)")
     rows, ece = reliability(preds, a.reliability,
-                            "; ".join(f"{n}: {v['right']}/{v['documents']} right" for n, v in per_set.items()))
+                            "; ".join(f"{n}: {v['right']}/{v['documents']} right, ECE {v['ece']:.3f}" for n, v in per_set.items()))
     if a.figures:
         with open(a.figures, "w", encoding="utf-8") as fh:
             json.dump({"model": os.path.relpath(a.score or a.out, os.path.dirname(os.path.abspath(a.figures))),
@@ -281,6 +285,15 @@ def evaluate(held, loglik, temp, a):
                       fh, ensure_ascii=False, indent=1)
             fh.write("\n")
         print(f"figures -> {a.figures}")
+
+
+def ece_of(preds):
+    """Expected calibration error of (confidence, right) pairs over ten bins."""
+    bins = collections.defaultdict(list)
+    for conf, right in preds:
+        bins[min(9, int(conf * 10))].append((conf, right))
+    return sum(len(b) / len(preds) * abs(sum(c for c, _ in b) / len(b) - sum(1 for _, r in b if r) / len(b))
+               for b in bins.values())
 
 
 def reliability(preds, png, sets=""):
