@@ -6,16 +6,18 @@ Training material, per document of a generated set (samples/generate.py):
     and glued words, lost lines) standing in for OCR errors;
   * and, better, the real sohoa OCR text of the same documents when --records OUT is given
     (OUT from `sohoa run SET -o OUT`), matched by (source.path, source.member, pages).
-The held-out sets (--heldout TRUTH[:OUT]) are generated with another seed and are only scored.
+The held-out sets (--heldout TRUTH[:OUT]) are only scored: generated with other seeds and fonts, or another
+corpus altogether (the dev corpus, made by another generator).
 
-    /usr/bin/python3 samples/generate.py --set bench --seed 11 --count 260 --out /tmp/train
-    build-cls/sohoa run /tmp/train -o /tmp/train-out -q
-    /usr/bin/python3 samples/generate.py --set bench --seed 22 --count 160 --out /tmp/heldout
-    build-cls/sohoa run /tmp/heldout -o /tmp/heldout-out -q
-    /usr/bin/python3 models/train.py --truth /tmp/train-truth.json --records /tmp/train-out \\
-        --heldout /tmp/heldout-truth.json:/tmp/heldout-out
+    (the exact round that made models/doctype_nb.txt and models/reliability.png: models/README.md)
+    /usr/bin/python3 models/train.py --truth TRAIN-truth.json --records TRAIN-OUT \\
+        --heldout HELDOUT-truth.json:HELDOUT-OUT [--heldout ../shared/dev-corpus/truth.json:DEV-OUT]
+    /usr/bin/python3 models/train.py --score models/doctype_nb.txt --heldout ...   # score a model, no training
 
-Standard library only.
+The held-out figures go to models/reliability.json and the reliability diagram (predicted
+confidence against observed accuracy) to models/reliability.png.
+
+Standard library, and python3-pil for the diagram.
 """
 import argparse
 import collections
@@ -36,10 +38,14 @@ CLASSES = [t["code"] for t in json.load(open(os.path.join(os.path.dirname(os.pat
 
 
 def truth_docs(path):
-    """{(path, member, first, last): (doc_type, text)} of a truth.json."""
+    """{(path, member, first, last): (doc_type, text)} of a truth.json: samples/generate.py's (inputs
+    with pages and documents) or the dev corpus's (a list of documents with their text)."""
     t = json.load(open(path, encoding="utf-8"))
     out = {}
-    for inp in t["inputs"]:
+    for d in t.get("documents", []):
+        f, l = d["pages"]
+        out[(d["path"], d.get("member"), f, l)] = (d["doc_type"], d.get("text", "").replace("\f", "\n"))
+    for inp in t.get("inputs", []):
         pages = inp.get("pages", [])
         for d in inp.get("documents", []):
             f, l = d["pages"]
@@ -137,7 +143,7 @@ def posterior(loglik, fs, temp):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--truth", action="append", required=True, help="truth.json of a training set (repeatable)")
+    ap.add_argument("--truth", action="append", default=[], help="truth.json of a training set (repeatable)")
     ap.add_argument("--records", action="append", default=[], help="sohoa OUT dir of a training set (repeatable)")
     ap.add_argument("--heldout", action="append", default=[], help="TRUTH.json[:OUT] scored, never trained on")
     ap.add_argument("--noise", type=int, default=3, help="noisy copies of each truth text")
@@ -145,6 +151,10 @@ def main():
     ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "doctype_nb.txt"))
     ap.add_argument("--reliability", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "reliability.png"),
                     help="where the held-out reliability diagram goes ('' for none)")
+    ap.add_argument("--figures", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "reliability.json"),
+                    help="where the held-out figures (accuracy, ECE, bins) go, as JSON ('' for none)")
+    ap.add_argument("--score", default=None, metavar="MODEL",
+                    help="score this model file on the held-out sets instead of training one")
     a = ap.parse_args()
     rnd = random.Random(a.seed)
 
@@ -158,32 +168,48 @@ def main():
         hd = truth_docs(tp)
         held_keys |= {(os.path.abspath(tp), k) for k in hd}
         rec = record_texts(op) if op else {}
+        name = os.path.basename(tp).removesuffix(".json").removesuffix("-truth")
+        if name == "truth":   # the dev corpus's truth.json: name it by its folder
+            name = os.path.basename(os.path.dirname(os.path.abspath(tp)))
         for k, (y, text) in hd.items():
-            held.append((y, rec.get(k, text), k in rec))
-    samples = []
+            held.append((name, y, rec.get(k, text), k in rec))
+    if a.score:
+        loglik, best_t = load_model(a.score)
+        print(f"scoring {a.score} (temperature {best_t}), no training")
+        evaluate(held, loglik, best_t, a)
+        return
+    by_doc = collections.defaultdict(list)   # document -> its samples: truth, noisy copies, OCR text
     for k, (y, text) in docs.items():
-        samples.append((y, features(text)))
+        by_doc[k].append((y, features(text)))
         for i in range(a.noise):
-            samples.append((y, features(noisy(text, rnd, 1.0 + i * 0.5))))
+            by_doc[k].append((y, features(noisy(text, rnd, 1.0 + i * 0.5))))
     nrec = 0
+    ocr_of = {}
     for od in a.records:
-        rec = record_texts(od)
-        for k, text in rec.items():
+        for k, text in record_texts(od).items():
             if k in docs:
-                samples.append((docs[k][0], features(text)))
+                by_doc[k].append((docs[k][0], features(text)))
+                ocr_of[k] = by_doc[k][-1]
                 nrec += 1
-    # temperature on a validation tenth of the documents
-    rnd.shuffle(samples)
-    nval = max(1, len(samples) // 10)
-    _, ll_val = train(samples[nval:])
+    samples = [s for k in sorted(by_doc, key=str) for s in by_doc[k]]
+    # Temperature on a validation tenth of the documents, kept apart whole: a noisy copy of a
+    # validation document in the training part would make the model look surer than it is. It is
+    # scored on what the pipeline will see: the OCR text where there is one, else the noisiest copy.
+    keys = sorted(by_doc, key=str)
+    rnd.shuffle(keys)
+    val_keys = set(keys[:max(1, len(keys) // 10)])
+    _, ll_val = train([s for k in keys if k not in val_keys for s in by_doc[k]])
+    val = [ocr_of.get(k, by_doc[k][-1]) for k in val_keys]
     best_t, best_loss = 1.0, 1e18
-    for temp in (1, 2, 4, 8, 16, 32, 64):
+    for temp in TEMPERATURES:
         loss = 0
-        for y, fs in samples[:nval]:
+        for y, fs in val:
             p = posterior(ll_val, fs, temp)
             loss -= math.log(max(1e-9, p[CLASSES.index(y)]))
         if loss < best_loss:
             best_t, best_loss = temp, loss
+    print(f"temperature {best_t}: mean log loss {best_loss / len(val):.3f} on {len(val)} validation documents "
+          f"({sum(1 for k in val_keys if k in ocr_of)} OCR texts)")
     vocab, loglik = train(samples)
     with open(a.out, "w", encoding="utf-8") as fh:
         fh.write("# sohoa doc_type model: multinomial naive Bayes over binary features (models/nbfeatures.py)\n")
@@ -195,22 +221,85 @@ def main():
             fh.write("f " + f + " " + " ".join(f"{v:.3f}" for v in loglik[f]) + "\n")
     print(f"{len(docs)} training documents, {len(samples)} samples ({nrec} OCR texts), {len(vocab)} features, "
           f"temperature {best_t} -> {a.out}")
-    if held:
-        preds = []
-        for y, text, _ in held:
-            p = posterior(loglik, features(text), best_t)
-            k = max(range(len(CLASSES)), key=lambda i: p[i])
-            preds.append((p[k], CLASSES[k] == y))
-        ok = sum(1 for _, right in preds if right)
-        nocr = sum(1 for _, _, r in held if r)
-        print(f"held-out: model alone doc_type accuracy {ok}/{len(held)} = {ok / len(held):.3f} "
-              f"({nocr} texts from sohoa OCR, the rest ground truth)")
-        reliability(preds, a.reliability)
+    evaluate(held, {f: loglik[f] for f in vocab}, best_t, a)
 
 
-def reliability(preds, png):
+TEMPERATURES = [round(2 ** (i / 2), 2) for i in range(0, 21)]   # 1 ... 1024, steps of sqrt(2)
+
+
+def load_model(path):
+    """(loglik, temperature) of a model file as pipeline/classify/model.cc reads it."""
+    loglik, temp, classes = {}, 1.0, None
+    for line in open(path, encoding="utf-8"):
+        w = line.split()
+        if not w or w[0].startswith("#"):
+            continue
+        if w[0] == "classes":
+            classes = w[1:]
+        elif w[0] == "temperature":
+            temp = float(w[1])
+        elif w[0] == "f":
+            loglik[w[1]] = [float(x) for x in w[2:]]
+    if classes != CLASSES:
+        sys.exit(f"{path}: its classes are not the catalogue's")
+    return loglik, temp
+
+
+def evaluate(held, loglik, temp, a):
+    """Scores the model alone on the held-out documents (never trained on) and writes the figures
+    and the reliability diagram."""
+    if not held:
+        return
+    preds = []
+    per_set = collections.OrderedDict()
+    set_preds = collections.defaultdict(list)
+    for name, y, text, from_ocr in held:
+        p = posterior(loglik, features(text), temp)
+        k = max(range(len(CLASSES)), key=lambda i: p[i])
+        preds.append((p[k], CLASSES[k] == y))
+        set_preds[name].append(preds[-1])
+        s = per_set.setdefault(name, {"documents": 0, "right": 0, "ocr_texts": 0})
+        s["documents"] += 1
+        s["right"] += CLASSES[k] == y
+        s["ocr_texts"] += from_ocr
+    ok = sum(1 for _, right in preds if right)
+    nocr = sum(1 for _, _, _, r in held if r)
+    for name, s in per_set.items():
+        s["accuracy"] = round(s["right"] / s["documents"], 4)
+        s["mean_confidence"] = round(sum(c for c, _ in set_preds[name]) / s["documents"], 4)
+        s["ece"] = round(ece_of(set_preds[name]), 4)
+        print(f"held-out {name}: model alone doc_type accuracy {s['right']}/{s['documents']} = {s['accuracy']:.3f} "
+              f"at mean confidence {s['mean_confidence']:.3f}, ECE {s['ece']:.3f} ({s['ocr_texts']} texts from sohoa OCR)")
+    print(f"held-out, all: model alone doc_type accuracy {ok}/{len(held)} = {ok / len(held):.3f} "
+          f"({nocr} texts from sohoa OCR, the rest ground truth)")
+    rows, ece = reliability(preds, a.reliability,
+                            "; ".join(f"{n}: {v['right']}/{v['documents']} right, ECE {v['ece']:.3f}" for n, v in per_set.items()))
+    if a.figures:
+        with open(a.figures, "w", encoding="utf-8") as fh:
+            json.dump({"model": os.path.relpath(a.score or a.out, os.path.dirname(os.path.abspath(a.figures))),
+                       "temperature": temp, "documents": len(held), "right": ok,
+                       "accuracy": round(ok / len(held), 4), "ece": round(ece, 4), "sets": per_set,
+                       "bins": [{"from": i / 10, "to": (i + 1) / 10, "n": n, "mean_confidence": round(mc, 4),
+                                 "accuracy": round(acc, 4)} for i, n, mc, acc in rows],
+                       "diagram": os.path.basename(a.reliability) if a.reliability else None},
+                      fh, ensure_ascii=False, indent=1)
+            fh.write("\n")
+        print(f"figures -> {a.figures}")
+
+
+def ece_of(preds):
+    """Expected calibration error of (confidence, right) pairs over ten bins."""
+    bins = collections.defaultdict(list)
+    for conf, right in preds:
+        bins[min(9, int(conf * 10))].append((conf, right))
+    return sum(len(b) / len(preds) * abs(sum(c for c, _ in b) / len(b) - sum(1 for _, r in b if r) / len(b))
+               for b in bins.values())
+
+
+def reliability(preds, png, sets=""):
     """Predicted confidence against observed accuracy on the held-out documents, in ten bins: a
-    table, the expected calibration error, and the diagram as a picture (python3-pil)."""
+    table, the expected calibration error, and the diagram as a picture (python3-pil). Returns
+    (rows, ece)."""
     bins = [[] for _ in range(10)]
     for conf, right in preds:
         bins[min(9, int(conf * 10))].append((conf, right))
@@ -227,30 +316,43 @@ def reliability(preds, png):
         print(f"  {i / 10:.1f}-{(i + 1) / 10:.1f}  {len(b):4d}  {mc:.3f}  {acc:.3f}")
     print(f"expected calibration error {ece:.3f}")
     if not png:
-        return
-    from PIL import Image, ImageDraw
-    w = h = 420
-    m = 50
+        return rows, ece
+    from PIL import Image, ImageDraw, ImageFont
+    try:
+        fnt = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 13)   # fonts-dejavu-core
+    except OSError:
+        fnt = ImageFont.load_default()
+    w, h = 640, 560
+    left, right, top, bottom = 60, 30, 108, 60
+    side_x, side_y = w - left - right, h - top - bottom
     im = Image.new("RGB", (w, h), "white")
     d = ImageDraw.Draw(im)
-    side = w - 2 * m
 
     def xy(x, y):
-        return m + x * side, h - m - y * side
+        return left + x * side_x, h - bottom - y * side_y
     d.rectangle([xy(0, 1), xy(1, 0)], outline="black")
     d.line([xy(0, 0), xy(1, 1)], fill=(160, 160, 160), width=1)
     for i, n, mc, acc in rows:
         x0, x1 = i / 10, (i + 1) / 10
         d.rectangle([xy(x0 + 0.01, acc), xy(x1 - 0.01, 0)], fill=(70, 110, 200), outline=(30, 60, 140))
-        d.ellipse([xy(mc, mc)[0] - 3, xy(mc, mc)[1] - 3, xy(mc, mc)[0] + 3, xy(mc, mc)[1] + 3], fill=(200, 60, 40))
-        d.text((xy(x0, acc)[0] + 2, xy(x0, acc)[1] - 12), str(n), fill="black")
+        cx, cy = xy(mc, mc)
+        d.ellipse([cx - 4, cy - 4, cx + 4, cy + 4], fill=(200, 60, 40))
+        inside = acc > 0.15   # the count and accuracy inside a tall bar, above a short one
+        d.text((xy(x0, acc)[0] + 4, xy(x0, acc)[1] + (6 if inside else -34)), f"n={n}\n{acc:.3f}",
+               fill="white" if inside else "black", font=fnt)
     for t in range(0, 11, 2):
-        d.text((xy(t / 10, 0)[0] - 8, h - m + 6), f"{t / 10:.1f}", fill="black")
-        d.text((8, xy(0, t / 10)[1] - 6), f"{t / 10:.1f}", fill="black")
-    d.text((m, 12), f"doc_type model, held-out: accuracy per confidence bin (ECE {ece:.3f})", fill="black")
-    d.text((m + 80, h - 20), "predicted confidence (bars: observed accuracy, n per bin)", fill="black")
+        d.text((xy(t / 10, 0)[0] - 10, h - bottom + 6), f"{t / 10:.1f}", fill="black", font=fnt)
+        d.text((18, xy(0, t / 10)[1] - 7), f"{t / 10:.1f}", fill="black", font=fnt)
+    d.text((left, 10), "doc_type model on held-out documents (never trained on)", fill="black", font=fnt)
+    d.text((left, 28), f"{len(preds)} documents, accuracy {sum(1 for _, r in preds if r) / len(preds):.3f}, "
+                       f"expected calibration error {ece:.3f}", fill="black", font=fnt)
+    d.text((left, 46), sets, fill="black", font=fnt)
+    d.text((left, 64), "bars: observed accuracy per bin of predicted confidence;", fill="black", font=fnt)
+    d.text((left, 80), "red dots: the bin's mean predicted confidence (on the diagonal if calibrated)", fill="black", font=fnt)
+    d.text((left + 120, h - 28), "predicted confidence (model_p)", fill="black", font=fnt)
     im.save(png)
     print(f"reliability diagram -> {png}")
+    return rows, ece
 
 
 if __name__ == "__main__":

@@ -61,6 +61,8 @@ def nfc(s):
 # --------------------------------------------------------------------------
 NOTO = "/usr/share/fonts/truetype/noto/"
 DEJAVU = "/usr/share/fonts/truetype/dejavu/"
+LIBERATION = "/usr/share/fonts/truetype/liberation2/"   # fonts-liberation2
+FREEFONT = "/usr/share/fonts/truetype/freefont/"        # fonts-freefont-ttf
 FONTS = {
     "NotoSerif": {"r": NOTO + "NotoSerif-Regular.ttf", "b": NOTO + "NotoSerif-Bold.ttf",
                   "i": NOTO + "NotoSerif-Italic.ttf", "bi": NOTO + "NotoSerif-BoldItalic.ttf"},
@@ -71,8 +73,21 @@ FONTS = {
     # machine-readable zones: OCR-B as printed on cards (fonts-ocr-b), or a plain monospace
     "OCRB": {"r": "/usr/share/fonts/opentype/ocr-b/OCRB.otf"},
     "DejaVuSansMono": {"r": DEJAVU + "DejaVuSansMono.ttf", "b": DEJAVU + "DejaVuSansMono-Bold.ttf"},
+    # not drawn by default: --fonts picks them for a held-out set in typefaces no model saw
+    "LiberationSerif": {v: LIBERATION + f"LiberationSerif-{n}.ttf"
+                        for v, n in (("r", "Regular"), ("b", "Bold"), ("i", "Italic"), ("bi", "BoldItalic"))},
+    "LiberationSans": {v: LIBERATION + f"LiberationSans-{n}.ttf"
+                       for v, n in (("r", "Regular"), ("b", "Bold"), ("i", "Italic"), ("bi", "BoldItalic"))},
+    "FreeSerif": {"r": FREEFONT + "FreeSerif.ttf", "b": FREEFONT + "FreeSerifBold.ttf",
+                  "i": FREEFONT + "FreeSerifItalic.ttf", "bi": FREEFONT + "FreeSerifBoldItalic.ttf"},
 }
 _font_cache = {}
+BODY_FAMILIES = None   # --fonts: the text families every document draws from instead of its own choice
+
+
+def pick_family(choices):
+    """A text family for a document: one of `choices`, or of --fonts when given."""
+    return R.choice(BODY_FAMILIES or choices)
 
 
 def font(family, variant, size_pt):
@@ -387,7 +402,7 @@ class Style:
     """Per-document typographic choices, randomised so layouts vary."""
 
     def __init__(self, family=None, body=None, size=A4):
-        self.family = family or R.choice(["NotoSerif", "NotoSerif", "DejaVuSerif", "NotoSans"])
+        self.family = family or pick_family(["NotoSerif", "NotoSerif", "DejaVuSerif", "NotoSans"])
         # DejaVu is wide; keep it a bit smaller so lines hold the same words
         lo, hi = (11, 13) if self.family == "DejaVuSerif" else (11.5, 14)
         self.body = body or round(R.uniform(lo, hi) * 2) / 2
@@ -949,7 +964,7 @@ def gen_to_khai(ctx, variant=None, big=None):
     st = Style()
     if big or (big is None and R.random() < 0.3):
         # large print with airy spacing: the form runs onto a second page
-        st.family, st.body, st.spacing = "NotoSerif", 14, 1.6
+        st.family, st.body, st.spacing = BODY_FAMILIES[0] if BODY_FAMILIES else "NotoSerif", 14, 1.6
     b = Builder(st)
     a = ctx.applicant
     org = f"Ủy ban nhân dân {ctx.loc.ward}, {ctx.loc.district}"
@@ -1895,7 +1910,7 @@ def photo_box(w, h):
 
 def card_front(p, kind):
     """Front of a CCCD (2021 chip card) or an old CMND; returns a card-sized Page."""
-    st = Style(family=R.choice(["NotoSans", "NotoSerif", "DejaVuSerif"]), body=6.5, size=CARD)
+    st = Style(family=pick_family(["NotoSans", "NotoSerif", "DejaVuSerif"]), body=6.5, size=CARD)
     st.spacing = 1.15
     st.left = st.right = st.top = st.bottom = 8     # cards are printed edge to edge
     b = Builder(st, page_numbers=False)
@@ -1953,7 +1968,7 @@ def card_front(p, kind):
 
 
 def card_back(p, kind):
-    st = Style(family=R.choice(["NotoSans", "NotoSerif"]), body=6.5, size=CARD)
+    st = Style(family=pick_family(["NotoSans", "NotoSerif"]), body=6.5, size=CARD)
     st.spacing = 1.15
     st.left = st.right = st.top = st.bottom = 8     # cards are printed edge to edge
     b = Builder(st, page_numbers=False)
@@ -2007,7 +2022,7 @@ def mrz_td1(p, expiry):
 
 def card_2024(p, side):
     """The 2024 căn cước (Luật Căn cước 2023): front, or back with its machine-readable zone."""
-    st = Style(family=R.choice(["NotoSans", "DejaVuSerif", "NotoSerif"]), body=6.5, size=CARD)
+    st = Style(family=pick_family(["NotoSans", "DejaVuSerif", "NotoSerif"]), body=6.5, size=CARD)
     st.spacing = 1.15
     st.left = st.right = st.top = st.bottom = 8
     b = Builder(st, page_numbers=False)
@@ -2831,12 +2846,20 @@ def main():
     ap.add_argument("--count", type=int, default=None, help="bench: approximate number of pages")
     ap.add_argument("--profiles", default=None, help="bench: only these degradation profiles, comma-separated "
                     f"(one of {', '.join(PROFILES + ['photo'])})")
+    ap.add_argument("--fonts", default=None, help="bench: draw every document's text in these families, comma-separated "
+                    f"(of {', '.join(f for f in FONTS if f not in ('OCRB', 'DejaVuSansMono'))}), e.g. a held-out set in "
+                    "typefaces the training set never had")
     ap.add_argument("--truth", default=None, help="where to write truth.json (default: committed -> OUT/../truth.json, bench -> OUT/../<out>-truth.json)")
     a = ap.parse_args()
     which = a.set or ("bench" if a.count else "committed")
     R.seed(a.seed)
-    global NR
+    global NR, BODY_FAMILIES
     NR = np.random.default_rng(a.seed)
+    if a.fonts:
+        BODY_FAMILIES = a.fonts.split(",")
+        unknown = [f for f in BODY_FAMILIES if f not in FONTS]
+        if unknown:
+            ap.error(f"unknown font family {', '.join(unknown)}")
     if which == "bad":
         build_bad(a.out)
         return

@@ -65,7 +65,14 @@ std::string check_places(const std::string& v) {
 /// a word of neither kind ("XẠA", OCR's reading of "XÃ") is a misread.
 std::string check_words(const std::string& v) {
   if (!lexicon::lexicon().ok) return "";
-  for (const std::string& w : words(v)) {
+  std::vector<std::string> pieces;  // "LAO ĐỘNG-THƯƠNG BINH": each side of a hyphen is a word
+  for (const std::string& w : words(v))
+    for (size_t i = 0, j; i <= w.size(); i = j + 1) {
+      j = w.find('-', i);
+      if (j == std::string::npos) j = w.size();
+      if (j > i) pieces.push_back(w.substr(i, j - i));
+    }
+  for (const std::string& w : pieces) {
     icu::UnicodeString u = icu::UnicodeString::fromUTF8(w);
     icu::UnicodeString letters;
     bool digit = false;
@@ -96,8 +103,42 @@ std::string check_words(const std::string& v) {
   return "";
 }
 
+/// A piece of the "Số: 12/CT-UBND" line caught with the name: a "/", a "Số:" label, or a symbol
+/// whose every hyphen-joined part is an abbreviation ("CT-UBND", "UBND-VP"; not "ĐỘNG-THƯƠNG").
+std::string number_fragment(const std::string& v, const Catalogue& cat) {
+  if (v.find('/') != std::string::npos) return "/";
+  auto abbreviation = [&](const std::string& part) {
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(part);
+    if (u.length() < 1 || !u_isupper(u.char32At(0))) return false;
+    for (int32_t i = 0; i < u.length(); ++i)
+      if (!u_isalpha(u.char32At(i))) return false;
+    std::string folded;
+    for (char c : text::fold(part))
+      if (c >= 'a' && c <= 'z') folded.push_back(c);
+    if (!cat.by_abbrev(folded).first.empty()) return true;
+    for (const auto& [abbr, full] : cat.issuer_abbrevs)
+      if (part == abbr) return true;
+    // Not a syllable of the language (a syllable has a vowel nucleus and a legal ending): UBND, HCTP.
+    return lexicon::lexicon().ok && !lexicon::is_valid_syllable(part);
+  };
+  for (const std::string& w : words(v)) {
+    if (text::fold(w) == "so:") return w;
+    if (w.find('-') == std::string::npos || w.front() == '-' || w.back() == '-') continue;
+    bool all = true;
+    for (size_t i = 0, j; all && i <= w.size(); i = j + 1) {
+      j = w.find('-', i);
+      if (j == std::string::npos) j = w.size();
+      all = abbreviation(w.substr(i, j - i));
+    }
+    if (all) return w;
+  }
+  return "";
+}
+
 std::string check_authority(const std::string& v, const Catalogue& cat) {
   const std::string f = text::fold(v);
+  if (const std::string frag = number_fragment(v, cat); !frag.empty())
+    return "holds part of a number and symbol (\"" + frag + "\"), not only an authority's name: " + v;
   if (words(v).size() < 2) return "too short for an authority's name: " + v;
   for (const std::string& a : cat.authority_words) {
     const std::string fa = text::fold(a);
