@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -97,8 +98,11 @@ void publish(int fd, const std::filesystem::path& tmp, const std::filesystem::pa
 }
 
 void write_atomic(const std::filesystem::path& path, std::string_view content) {
+  // pid and a per-process sequence: two workers writing the same file (an original shared by two
+  // dossiers) must not take each other's temporary name.
+  static std::atomic<unsigned long> sequence{0};
   std::filesystem::path tmp = path;
-  tmp += ".tmp-" + std::to_string(::getpid());
+  tmp += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(sequence.fetch_add(1));
   if (const int fd = open_unnamed(path.parent_path()); fd >= 0) {
     try {
       write_all(fd, content, path);

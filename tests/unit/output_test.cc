@@ -5,7 +5,11 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
+#include <atomic>
+#include <unistd.h>
 
+#include "core/fsutil.h"
 #include "core/text.h"
 #include "output/pdf_writer.h"
 #include "output/record_writer.h"
@@ -119,4 +123,31 @@ TEST(RecordWriter, TheIdNamesWhereTheDocumentCameFromNotItsBytes) {
   EXPECT_EQ(output::record_id(changed, 1, 1), output::record_id(in_one, 1, 1));
   EXPECT_NE(output::record_id(in_one, 1, 1), output::record_id(in_one, 1, 2));
   EXPECT_EQ(output::record_id(in_one, 2, 3).substr(16), "-p002-003");
+}
+
+// Two dossiers holding the same file keep one original; their workers write it at the same moment
+// (the CI failure "cannot name originals/<sha>.png.tmp-<pid>: File exists").
+TEST(WriteAtomic, ManyWritersOfOneFileAllSucceed) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("sohoa-atomic-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string content(1 << 16, 'x');
+  std::atomic<int> failures{0};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 8; ++t)
+    writers.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        try {
+          fs::write_atomic(dir / "same.png", content);
+        } catch (const std::exception&) {
+          ++failures;
+        }
+      }
+    });
+  for (auto& w : writers) w.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(std::filesystem::file_size(dir / "same.png"), content.size());
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++files;
+  EXPECT_EQ(files, 1u);  // no temporary left behind
+  std::filesystem::remove_all(dir);
 }
