@@ -180,6 +180,9 @@ struct MetadataValue {
   /// under a card's QR code. An authority source that checks out wins; otherwise a person decides.
   std::vector<std::pair<std::string, std::string>> other_readings;
   bool authority_checked = false;  // the source carries its own check (a QR's ID that validates, an MRZ's check digits)
+  /// The value was matched to an entry of a closed list in the catalogue (an ID card's issuing
+  /// bodies): the list, not OCR's confidence in each letter, vouches for its spelling.
+  std::string catalogue_match;
 };
 
 /// Why a record needs a person, for people (detail) and programs (code, field).

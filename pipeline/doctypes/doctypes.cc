@@ -115,6 +115,7 @@ Catalogue load(const std::string& path) {
         t.issuer_address_not_labels = strings(ia, "not_labels");
         t.issuer_address_rule = ia.value("rule", "");
       }
+      for (const std::string& k : strings(jt, "known_issuers")) t.known_issuers.push_back(text::nfc(k));
       if (jt.contains("valid_for")) {
         t.valid_months = jt.at("valid_for").value("months", 0);
         t.valid_rule = jt.at("valid_for").value("rule", "");

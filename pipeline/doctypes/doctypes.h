@@ -40,6 +40,9 @@ struct Type {
   // the district of the address under one of these labels (the land, the building site).
   std::vector<std::string> issuer_address_labels, issuer_address_not_labels;
   std::string issuer_address_rule;
+  // The only bodies that issue this type (an ID card's national police departments): a name read
+  // close to one of them is that one, and the list vouches for its letters.
+  std::vector<std::string> known_issuers;
   int valid_months = 0;  // 0: valid until revoked
   std::string valid_rule;
   std::vector<Kind> kinds;

@@ -165,12 +165,23 @@ void mend(MetadataValue& v, lexicon::Field field, const Document& doc, const std
   // tone or letter mark the phrase wants ("địch vụ" -> "dịch vụ") is put right, since the value
   // is then more often right than not, but it stays a doubt: a person confirms it. A change of
   // letters is only a doubt.
+  // A subject's words also meet how Vietnamese is usually written: a valid syllable never seen
+  // beside its neighbours where one with other marks is common ("tiên mặt" / "tiền mặt").
+  std::vector<lexicon::Correction> usage;
+  if (field == lexicon::Field::trich_yeu) usage = lexicon::usage_doubts(words);
   for (lexicon::WordConf& w : words) w.confidence = 0;
   std::vector<lexicon::Correction> marks;
+  std::vector<bool> doubted(words.size(), false);
   for (const lexicon::Correction& c : lexicon::correct_words(words, field)) {
     const bool mark_only = text::fold(c.before) == text::fold(c.after);
     v.doubts.push_back({c.before, c.after, c.why, mark_only});
     if (mark_only) marks.push_back(c);
+    if (c.index < doubted.size()) doubted[c.index] = true;
+  }
+  for (const lexicon::Correction& c : usage) {
+    if (c.index >= doubted.size() || doubted[c.index]) continue;
+    v.doubts.push_back({c.before, c.after, c.why, true});
+    marks.push_back(c);
   }
   if (!marks.empty()) v.value = lexicon::apply_corrections(words, marks);
   if (field == lexicon::Field::ho_ten) name_doubts(v);
@@ -228,6 +239,7 @@ std::map<std::string, MetadataValue> extract(const Document& doc, const std::vec
       if (auto v = validators.find(key); v != validators.end() && !doctypes::check(v->second, f->value, type).empty()) return;
     }
     out[key] = mv(f->value, f->seg, page_of(f->seg));
+    if (f->known) out[key].catalogue_match = "known_issuers of " + type.code;
   };
 
   // The catalogue says which fields a type has: a field it does not name is never read, so a

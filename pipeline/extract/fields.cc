@@ -558,18 +558,16 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   return d[b.size()];
 }
 
-/// ID cards are issued by a few national bodies: a name read close to one of them is that one
-/// ("CỤC | CẢNH SÁT QUẬN LÝ … VỆ TRẬT TỰ" -> the real spelling).
-std::string national_card_issuer(const std::string& v) {
-  static const std::vector<std::string> bodies = {
-      "CỤC CẢNH SÁT QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI",
-      "CỤC CẢNH SÁT ĐĂNG KÝ QUẢN LÝ CƯ TRÚ VÀ DỮ LIỆU QUỐC GIA VỀ DÂN CƯ", "BỘ CÔNG AN"};
+/// The entry of the type's closed list of issuers (catalogue known_issuers) a name read close to
+/// it is ("CỤC | CẢNH SÁT QUẬN LÝ … VỆ TRẬT TỰ" -> the real spelling); none when it is not close
+/// to any: one letter in five may be misread.
+std::optional<std::string> known_issuer(const std::string& v, const doctypes::Type& type) {
   std::string c = layout::compact(text::fold(v));
-  for (const std::string& b : bodies) {
+  for (const std::string& b : type.known_issuers) {
     std::string cb = layout::compact(text::fold(b));
     if (edit_distance(c, cb) * 5 <= cb.size()) return b;
   }
-  return v;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -606,7 +604,10 @@ std::optional<Found> find_issuer(const std::vector<PageLayout>& pls, const std::
         std::string v = drop_person_title(clean_body(s.text));
         if (i + 1 < pl.segs.size() && upper_line(pl.segs[i + 1]) && continuation(pl.segs[i + 1].folded))
           v += " " + clean_body(pl.segs[i + 1].text);
-        return Found{national_card_issuer(v), s};
+        const std::optional<std::string> known = known_issuer(v, doctypes::catalogue().get(doc_type));
+        Found f{known.value_or(v), s};
+        f.known = known.has_value();
+        return f;
       }
     return std::nullopt;
   }

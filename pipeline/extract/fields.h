@@ -13,6 +13,7 @@ struct Found {
   std::string value;
   layout::Seg seg;   // where it was read
   std::string unit;  // an issuer's desk or section under the organ ("BỘ PHẬN MỘT CỬA")
+  bool known = false;  // the value is an entry of a closed list in the catalogue (known_issuers)
 };
 
 std::optional<Found> find_so_ky_hieu(const std::vector<layout::PageLayout>& pls, const std::string& doc_type);

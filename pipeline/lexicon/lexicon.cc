@@ -18,6 +18,7 @@ namespace {
 constexpr const char* kGazetteer = "gazetteer.tsv";
 constexpr const char* kNames = "names.tsv";
 constexpr const char* kPhrases = "phrases.txt";
+constexpr const char* kWordPairs = "word_pairs.tsv";
 constexpr const char* kHunspell = "/usr/share/hunspell/vi_VN.dic";
 
 std::vector<std::string> split_tabs(const std::string& line) {
@@ -140,10 +141,22 @@ void load_phrases(Lexicon& lx, const std::string& path) {
   while (std::getline(in, line)) {
     if (line.empty() || line[0] == '#') continue;
     std::vector<std::string> ws = words_of(lower(text::nfc(line)));
+    lx.phrase_words.insert(ws.begin(), ws.end());
     for (size_t k = 0; k + 1 < ws.size(); ++k) {
       lx.phrase_pairs.insert(ws[k] + " " + ws[k + 1]);
       lx.phrase_pairs_folded.insert(text::fold(ws[k] + " " + ws[k + 1]));
     }
+  }
+}
+
+void load_word_pairs(Lexicon& lx, const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const size_t tab = line.find('\t');
+    if (tab == std::string::npos) continue;
+    lx.word_pairs[text::nfc(line.substr(0, tab))] = std::atoi(line.c_str() + tab + 1);
   }
 }
 
@@ -174,6 +187,7 @@ Lexicon load(const std::string& models_dir, const std::string& hunspell_dic) {
   load_gazetteer(lx, models_dir + "/" + kGazetteer);
   load_names(lx, models_dir + "/" + kNames);
   load_phrases(lx, models_dir + "/" + kPhrases);
+  load_word_pairs(lx, models_dir + "/" + kWordPairs);
   lx.ok = !lx.units.empty() && !lx.syllables.empty();
   return lx;
 }

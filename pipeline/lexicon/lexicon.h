@@ -44,7 +44,10 @@ struct Lexicon {
   std::unordered_map<std::string, int> given;       // given-name syllable -> count
   std::unordered_set<std::string> phrase_pairs;     // "phê duyệt": adjacent words of phrases.txt
   std::unordered_set<std::string> phrase_pairs_folded;  // "phe duyet"
+  std::unordered_set<std::string> phrase_words;     // every word of phrases.txt: "phê", "duyệt"
   std::unordered_set<std::string> place_pairs;      // "vĩnh hải": adjacent syllables of unit names
+  // "tiền mặt" -> 20: adjacent syllables counted in Vietnamese text Debian ships (word_pairs.tsv)
+  std::unordered_map<std::string, int> word_pairs;
 };
 
 /// The lexicon, loaded on first use: data from the first models folder that has gazetteer.tsv
@@ -153,6 +156,13 @@ struct WordConf {
 /// Ties leave the word alone. Case is kept. Apply them with apply_corrections().
 std::vector<Correction> correct_words(const std::vector<WordConf>& words, Field field,
                                       float low_conf = 80, const Lexicon& lx = lexicon());
+/// Doubts about words OCR read with confidence, from how Vietnamese is usually written: a valid
+/// syllable that forms no known pair with either neighbour (phrases.txt, word_pairs.tsv) while
+/// exactly one other syllable with the same letters and other marks forms a common one ("không
+/// dùng tiên mặt": "tiền mặt" is common, "tiên mặt" never seen). Only marks change, so a doubt is
+/// a likely slip of a tone or vowel mark, for a person to confirm; rare true words are doubted
+/// too, which is why these are never silent corrections.
+std::vector<Correction> usage_doubts(const std::vector<WordConf>& words, const Lexicon& lx = lexicon());
 /// The words joined by single spaces with the corrections applied.
 std::string apply_corrections(const std::vector<WordConf>& words,
                               const std::vector<Correction>& corrections);

@@ -270,6 +270,66 @@ std::vector<Correction> correct_words(const std::vector<WordConf>& words, Field 
   return out;
 }
 
+std::vector<Correction> usage_doubts(const std::vector<WordConf>& words, const Lexicon& lx) {
+  // A variant must be seen this often beside the neighbour: one or two sightings in a help text
+  // are chance; a phrase or place pair counts as many.
+  constexpr int kMinUses = 3, kKnownPhrase = 100;
+  std::vector<Correction> out;
+  if (!lx.ok || lx.word_pairs.empty()) return out;
+  std::vector<std::string> nfcs;
+  std::vector<detail::Parts> parts;
+  for (const WordConf& w : words) nfcs.push_back(text::nfc(w.text));
+  for (const std::string& s : nfcs) parts.push_back(detail::split_punct(s));
+  auto uses = [&](const std::string& a, const std::string& b) {
+    const std::string k = a + " " + b;
+    if (lx.phrase_pairs.count(k) || lx.place_pairs.count(k)) return kKnownPhrase;
+    auto it = lx.word_pairs.find(k);
+    return it == lx.word_pairs.end() ? 0 : it->second;
+  };
+  for (size_t i = 0; i < words.size(); ++i) {
+    const detail::Parts& p = parts[i];
+    if (!detail::letters_only(p.core)) continue;
+    // A capitalised word inside a line is a name or a place; the corpus says nothing of those.
+    if (i > 0 && detail::shape(p.core) != detail::Shape::lower) continue;
+    const std::string low = lower(p.core);
+    // A word of the administrative phrases is the domain's own; the counts come from other text.
+    if (!lx.syllables.count(low) || lx.phrase_words.count(low)) continue;
+    std::string left, right;
+    if (i > 0 && p.prefix.empty() && parts[i - 1].suffix.empty() && detail::letters_only(parts[i - 1].core))
+      left = lower(parts[i - 1].core);
+    if (i + 1 < words.size() && p.suffix.empty() && parts[i + 1].prefix.empty() && detail::letters_only(parts[i + 1].core))
+      right = lower(parts[i + 1].core);
+    if (left.empty() && right.empty()) continue;
+    auto evidence = [&](const std::string& c) { return (left.empty() ? 0 : uses(left, c)) + (right.empty() ? 0 : uses(c, right)); };
+    if (evidence(low) > 0) continue;
+    auto it = lx.by_fold.find(text::fold(low));
+    if (it == lx.by_fold.end()) continue;
+    int best = 0, second = 0;
+    std::string arg;
+    for (const std::string& c : it->second) {
+      if (c == low || !lx.syllables.count(c)) continue;
+      const int e = evidence(c);
+      if (e > best) {
+        second = best;
+        best = e;
+        arg = c;
+      } else if (e > second) {
+        second = e;
+      }
+    }
+    if (best < kMinUses || second * 3 > best) continue;
+    // Both neighbours, where there are two, must know the variant: a pair on one side alone is
+    // as often a different word the text meant ("tỉnh Bình Định" is no "tịnh bình").
+    if (!left.empty() && !right.empty() && (uses(left, arg) == 0 || uses(arg, right) == 0)) continue;
+    const std::string pair = !left.empty() && uses(left, arg) ? left + " " + arg : arg + " " + right;
+    const std::string conf = std::to_string(static_cast<int>(words[i].confidence));
+    out.push_back({i, std::string(p.core), detail::reshape(arg, detail::shape(p.core)),
+                   "\"" + std::string(p.core) + "\" (OCR confidence " + conf + ") is never seen beside its neighbours; \"" + pair +
+                       "\" is " + (best >= kKnownPhrase ? std::string("a known phrase") : "seen " + std::to_string(best) + " times in Vietnamese text")});
+  }
+  return out;
+}
+
 std::string apply_corrections(const std::vector<WordConf>& words, const std::vector<Correction>& corrections) {
   std::vector<std::string> ws;
   for (const WordConf& w : words) ws.push_back(text::nfc(w.text));

@@ -164,6 +164,7 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
       for (const Correction& c : v.doubts) ds.push_back({{"word", c.before}, {"reads_like", c.after}, {"why", c.why}, {"applied", c.applied}});
       e["doubts"] = ds;
     }
+    if (!v.catalogue_match.empty()) e["catalogue_match"] = v.catalogue_match;
     if (!v.other_readings.empty()) {
       json o = json::array();
       for (const auto& [source, value] : v.other_readings) o.push_back({{"source", source}, {"value", value}});

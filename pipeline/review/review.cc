@@ -159,7 +159,9 @@ struct Assessor {
         add("field_invalid", key, name + ": " + problem);
         conf *= 0.3;
       }
-      if (v.source == "ocr" && v.word_confidence >= 0) {
+      // A value matched to the catalogue's closed list: a misread letter could not make another
+      // entry of it, so low confidence in the letters says nothing about the value.
+      if (v.source == "ocr" && v.word_confidence >= 0 && v.catalogue_match.empty()) {
         conf = std::min(conf, v.word_confidence / 100.0);
         if (v.word_confidence < kLowWordConfidence)
           add("field_low_confidence", key, name + " \"" + v.value + "\" read with OCR confidence " + fmt("%.0f", v.word_confidence));

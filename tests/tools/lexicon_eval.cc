@@ -264,6 +264,44 @@ int main(int argc, char** argv) {
             << kept << ", changed to something else " << wrong << "; two words glued " << glued << ", re-split right "
             << unglued << ", left glued " << glue_kept << ", split wrong " << glue_wrong << "\n";
   }
+  {
+    // Usage doubts on right text (every line of every true page text, read as sure): how many
+    // lines would ask a person for nothing; and on a right subject with one mark slipped into a
+    // valid syllable (read as sure), how many slips they catch.
+    int lines = 0, doubted_lines = 0, doubted_words = 0, slips = 0, caught = 0;
+    for (const auto& d : truth["documents"]) {
+      if (!d.contains("text") || !d["text"].is_string()) continue;
+      std::istringstream in(d["text"].get<std::string>());
+      for (std::string line; std::getline(in, line);) {
+        auto w = all_low(line);
+        if (w.size() < 2) continue;
+        for (auto& x : w) x.confidence = 95;
+        ++lines;
+        auto u = usage_doubts(w);
+        if (!u.empty()) ++doubted_lines;
+        doubted_words += static_cast<int>(u.size());
+        for (const auto& c : u) std::cout << "  usage doubt on right text: " << c.before << " -> " << c.after << " | " << line << "\n";
+      }
+      for (const std::string& v : values(d["metadata"].value("trich_yeu", nlohmann::json()))) {
+        auto w = all_low(v);
+        for (auto& x : w) x.confidence = 95;
+        for (size_t i = 0; i < w.size(); ++i) {
+          std::string low = sohoa::lexicon::detail::lower(w[i].text);
+          auto it = lx.by_fold.find(sohoa::text::fold(low));
+          if (it == lx.by_fold.end()) continue;
+          for (const std::string& a : it->second) {
+            if (a == low || !lx.syllables.count(a)) continue;
+            auto slipped = w;
+            slipped[i].text = sohoa::lexicon::detail::reshape(a, sohoa::lexicon::detail::shape(w[i].text));
+            ++slips;
+            for (const auto& c : usage_doubts(slipped)) caught += c.index == i;
+          }
+        }
+      }
+    }
+    std::cout << "usage doubts: right text lines doubted " << doubted_lines << "/" << lines << " (" << doubted_words
+              << " words); trich_yeu valid-syllable mark slips caught " << caught << "/" << slips << "\n";
+  }
   if (argc > 2) judge_ocr(truth, argv[2]);
   double run_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count();
   std::cout << "co_quan_ban_hanh: place found " << cq_found << "/" << cq << ", one unit " << cq_unit << "/" << cq

@@ -453,3 +453,22 @@ TEST(Review, ANameSyllableNoOneBearsAsks) {
   r = birth("LÂM TRỌNG HOÀNG");
   EXPECT_FALSE(has_reason(r, "field_low_confidence", "ho_ten")) << reasons(r);
 }
+
+// The card's issuer read with unsure letters but close to an entry of the catalogue's closed list
+// (known_issuers) is that entry: no review for its letters. A name the list does not know still asks.
+TEST(Review, ACardIssuerTheCatalogueKnowsNeedsNoSureLetters) {
+  auto card = [](const std::string& issuer_second_line) {
+    return run({"CĂN CƯỚC CÔNG DÂN", "Đặc điểm nhân dạng / Personal identification:",
+                "Ngày, tháng, năm / Date, month, year: 19/04/2018", "CỤC TRƯỞNG. CỤC | CẢNH SÁT", issuer_second_line},
+               70.f);
+  };
+  Record r = card("QUẢN LÝ HÀNH CHÍNH VỆ TRẠT TỰ XÃ HỘI");
+  ASSERT_TRUE(r.metadata.count("co_quan_ban_hanh")) << reasons(r);
+  EXPECT_EQ(r.metadata.at("co_quan_ban_hanh").value, "CỤC CẢNH SÁT QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI");
+  EXPECT_EQ(r.metadata.at("co_quan_ban_hanh").catalogue_match, "known_issuers of can_cuoc");
+  EXPECT_FALSE(has_reason(r, "field_low_confidence", "co_quan_ban_hanh")) << reasons(r);
+  r = card("GIAO THÔNG ĐƯỜNG BỘ");  // no body the catalogue lists for the card
+  ASSERT_TRUE(r.metadata.count("co_quan_ban_hanh")) << reasons(r);
+  EXPECT_TRUE(r.metadata.at("co_quan_ban_hanh").catalogue_match.empty());
+  EXPECT_TRUE(has_reason(r, "field_low_confidence", "co_quan_ban_hanh")) << reasons(r);
+}
