@@ -128,6 +128,38 @@ def train(samples, alpha=0.5, keep=3000):
     return vocab, loglik
 
 
+def typicality(loglik, fs, k):
+    """Mean log P(f | class k) over the known features: pipeline/classify/model.cc typicality()."""
+    vals = [loglik[f][k] for f in fs if f in loglik]
+    return sum(vals) / len(vals) if vals else float("-inf")
+
+
+FAMILIAR_SDS = 2.5   # a class's floor: this many standard deviations under its documents' mean
+
+
+def familiarity_lines(loglik, samples):
+    """The model file's familiar_floor and familiar_spread lines, from the typicality of each
+    class's own training documents under it (samples: (doc_type, features) of the texts the
+    pipeline will see: sohoa's OCR where there is one). A class with fewer than 5 documents gets
+    no floor (-1e9): too few to say what is typical."""
+    by = collections.defaultdict(list)
+    for y, fs in samples:
+        if y in CLASSES:
+            by[y].append(typicality(loglik, fs, CLASSES.index(y)))
+    floors, spreads = [], []
+    for c in CLASSES:
+        v = [x for x in by[c] if x != float("-inf")]
+        if len(v) < 5:
+            floors.append(-1e9), spreads.append(1.0)
+            continue
+        mean = sum(v) / len(v)
+        sd = max(0.05, (sum((x - mean) ** 2 for x in v) / (len(v) - 1)) ** 0.5)
+        floors.append(mean - FAMILIAR_SDS * sd), spreads.append(sd)
+        print(f"  familiarity {c}: {len(v)} documents, typicality mean {mean:.2f} sd {sd:.2f} -> floor {floors[-1]:.2f}")
+    return ["familiar_floor " + " ".join(f"{x:.3f}" for x in floors),
+            "familiar_spread " + " ".join(f"{x:.3f}" for x in spreads)]
+
+
 def posterior(loglik, fs, temp):
     s = [math.log(1 / len(CLASSES))] * len(CLASSES)
     for f in fs:
@@ -155,6 +187,15 @@ def main():
                     help="where the held-out figures (accuracy, ECE, bins) go, as JSON ('' for none)")
     ap.add_argument("--score", default=None, metavar="MODEL",
                     help="score this model file on the held-out sets instead of training one")
+    ap.add_argument("--familiar", action="append", default=[], metavar="TRUTH:OUT",
+                    help="documents of the training generator the model never trained on (sohoa's OCR of them in OUT): "
+                         "each class's typicality floor is set from them (repeatable)")
+    ap.add_argument("--set-familiar", default=None, metavar="MODEL",
+                    help="only (re)write MODEL's familiar_floor/familiar_spread lines from the --familiar sets, "
+                         "and familiar_accuracy from the --unfamiliar sets")
+    ap.add_argument("--unfamiliar", action="append", default=[], metavar="TRUTH:OUT",
+                    help="a corpus of another generator or real documents, never trained on (sohoa's OCR in OUT): "
+                         "familiar_accuracy is the model's accuracy on its texts the floors call unfamiliar")
     a = ap.parse_args()
     rnd = random.Random(a.seed)
 
@@ -173,10 +214,47 @@ def main():
             name = os.path.basename(os.path.dirname(os.path.abspath(tp)))
         for k, (y, text) in hd.items():
             held.append((name, y, rec.get(k, text), k in rec))
+    familiar = []
+    for h in a.familiar:
+        tp, _, op = h.partition(":")
+        rec = record_texts(op) if op else {}
+        familiar += [(y, features(rec.get(k, text))) for k, (y, text) in truth_docs(tp).items()]
+    if a.set_familiar:
+        loglik, temp = load_model(a.set_familiar)
+        lines = familiarity_lines(loglik, familiar)
+        floors = ([float(x) for x in lines[0].split()[1:]], [float(x) for x in lines[1].split()[1:]], 0.0)
+        other = []
+        for h in a.unfamiliar:
+            tp, _, op = h.partition(":")
+            rec = record_texts(op) if op else {}
+            other += [(y, rec.get(k, text)) for k, (y, text) in truth_docs(tp).items()]
+        right, n = unfamiliar_accuracy(loglik, temp, floors, other)
+        # Two halves, each scored with the accuracy the other measured: a held-out figure for it.
+        halves = [other[0::2], other[1::2]]
+        for i in (0, 1):
+            r2, n2 = unfamiliar_accuracy(loglik, temp, floors, halves[1 - i])
+            fl = floors[:2] + ((r2 / n2) if n2 else 0.0,)
+            preds = []
+            for y, text in halves[i]:
+                fs = features(text)
+                p = posterior(loglik, fs, temp)
+                k = max(range(len(CLASSES)), key=lambda j: p[j])
+                preds.append((p[k] * confidence_factor(fl, familiarity(fl, typicality(loglik, fs, k), k)), CLASSES[k] == y))
+            print(f"  half {i} ({len(preds)} documents) with the other half's familiar_accuracy {fl[2]:.3f}: "
+                  f"ECE {ece_of(preds):.3f} (without familiarity "
+                  f"{ece_of([(max(posterior(loglik, features(t), temp)), r) for (y, t), (_, r) in zip(halves[i], preds)]):.3f})")
+        acc = right / n if n else 0.0
+        lines.append(f"familiar_accuracy {acc:.3f}")
+        print(f"  unfamiliar texts of the --unfamiliar sets: {n}, the model right on {right} -> familiar_accuracy {acc:.3f}")
+        kept = [x for x in open(a.set_familiar, encoding="utf-8") if not x.startswith("familiar_")]
+        at = next(i for i, x in enumerate(kept) if x.startswith("temperature")) + 1
+        open(a.set_familiar, "w", encoding="utf-8").writelines(kept[:at] + [x + "\n" for x in lines] + kept[at:])
+        print(f"{a.set_familiar}: familiarity floors from {len(familiar)} documents")
+        return
     if a.score:
         loglik, best_t = load_model(a.score)
         print(f"scoring {a.score} (temperature {best_t}), no training")
-        evaluate(held, loglik, best_t, a)
+        evaluate(held, loglik, best_t, a, read_familiar(a.score))
         return
     by_doc = collections.defaultdict(list)   # document -> its samples: truth, noisy copies, OCR text
     for k, (y, text) in docs.items():
@@ -217,11 +295,13 @@ def main():
         fh.write("classes " + " ".join(CLASSES) + "\n")
         fh.write("prior " + " ".join(f"{math.log(1 / len(CLASSES)):.4f}" for _ in CLASSES) + "\n")
         fh.write(f"temperature {best_t}\n")
+        if familiar:
+            fh.write("".join(x + "\n" for x in familiarity_lines(loglik, familiar)))
         for f in vocab:
             fh.write("f " + f + " " + " ".join(f"{v:.3f}" for v in loglik[f]) + "\n")
     print(f"{len(docs)} training documents, {len(samples)} samples ({nrec} OCR texts), {len(vocab)} features, "
           f"temperature {best_t} -> {a.out}")
-    evaluate(held, {f: loglik[f] for f in vocab}, best_t, a)
+    evaluate(held, {f: loglik[f] for f in vocab}, best_t, a, read_familiar(a.out))
 
 
 TEMPERATURES = [round(2 ** (i / 2), 2) for i in range(0, 21)]   # 1 ... 1024, steps of sqrt(2)
@@ -245,29 +325,82 @@ def load_model(path):
     return loglik, temp
 
 
-def evaluate(held, loglik, temp, a):
+def read_familiar(path):
+    """(floors, spreads, accuracy) of a model file's familiar_ lines; None when it has none."""
+    got = {}
+    for line in open(path, encoding="utf-8"):
+        w = line.split()
+        if w and w[0] in ("familiar_floor", "familiar_spread", "familiar_accuracy"):
+            got[w[0]] = [float(x) for x in w[1:]]
+    if "familiar_floor" not in got or "familiar_spread" not in got:
+        return None
+    return got["familiar_floor"], got["familiar_spread"], got.get("familiar_accuracy", [0.0])[0]
+
+
+def familiarity(familiar, t, k):
+    """pipeline/classify/model.cc familiarity(): 1, or exp(-(floor - t) / spread) below the floor."""
+    if not familiar:
+        return 1.0
+    below = familiar[0][k] - t
+    return 1.0 if below <= 0 else math.exp(-below / max(1e-3, familiar[1][k]))
+
+
+def confidence_factor(familiar, fam):
+    """pipeline/classify/model.cc: what the posterior is multiplied by. An unfamiliar text is
+    right as often as the model was on the unfamiliar texts of a corpus it never trained on
+    (familiar_accuracy), a familiar one as often as the posterior says."""
+    if not familiar:
+        return 1.0
+    return familiar[2] + (1 - familiar[2]) * fam
+
+
+def unfamiliar_accuracy(loglik, temp, familiar, docs):
+    """(right, n) of the model on the texts of docs [(doc_type, text)] it finds unfamiliar (< 0.5)."""
+    right = n = 0
+    for y, text in docs:
+        fs = features(text)
+        p = posterior(loglik, fs, temp)
+        k = max(range(len(CLASSES)), key=lambda i: p[i])
+        if familiarity(familiar, typicality(loglik, fs, k), k) < 0.5:
+            n += 1
+            right += CLASSES[k] == y
+    return right, n
+
+
+def evaluate(held, loglik, temp, a, familiar=None):
     """Scores the model alone on the held-out documents (never trained on) and writes the figures
-    and the reliability diagram."""
+    and the reliability diagram. With familiar (floors, spreads) the confidence is the pipeline's
+    model_p: the posterior times how familiar the text is to the class it picked."""
     if not held:
         return
     preds = []
     per_set = collections.OrderedDict()
     set_preds = collections.defaultdict(list)
     for name, y, text, from_ocr in held:
-        p = posterior(loglik, features(text), temp)
+        fs = features(text)
+        p = posterior(loglik, fs, temp)
         k = max(range(len(CLASSES)), key=lambda i: p[i])
-        preds.append((p[k], CLASSES[k] == y))
+        fam = familiarity(familiar, typicality(loglik, fs, k), k)
+        preds.append((p[k] * confidence_factor(familiar, fam), CLASSES[k] == y))
         set_preds[name].append(preds[-1])
-        s = per_set.setdefault(name, {"documents": 0, "right": 0, "ocr_texts": 0})
+        s = per_set.setdefault(name, {"documents": 0, "right": 0, "ocr_texts": 0, "unfamiliar": 0, "unfamiliar_right": 0,
+                                      "raw_mean_confidence": 0.0})
         s["documents"] += 1
         s["right"] += CLASSES[k] == y
         s["ocr_texts"] += from_ocr
+        s["raw_mean_confidence"] += p[k]
+        if fam < 0.5:
+            s["unfamiliar"] += 1
+            s["unfamiliar_right"] += CLASSES[k] == y
     ok = sum(1 for _, right in preds if right)
     nocr = sum(1 for _, _, _, r in held if r)
     for name, s in per_set.items():
         s["accuracy"] = round(s["right"] / s["documents"], 4)
         s["mean_confidence"] = round(sum(c for c, _ in set_preds[name]) / s["documents"], 4)
         s["ece"] = round(ece_of(set_preds[name]), 4)
+        s["raw_mean_confidence"] = round(s["raw_mean_confidence"] / s["documents"], 4)
+        print(f"held-out {name}: {s['unfamiliar']} documents unfamiliar (familiarity < 0.5), {s['unfamiliar_right']} of them right; "
+              f"posterior before familiarity: mean {s['raw_mean_confidence']:.3f}")
         print(f"held-out {name}: model alone doc_type accuracy {s['right']}/{s['documents']} = {s['accuracy']:.3f} "
               f"at mean confidence {s['mean_confidence']:.3f}, ECE {s['ece']:.3f} ({s['ocr_texts']} texts from sohoa OCR)")
     print(f"held-out, all: model alone doc_type accuracy {ok}/{len(held)} = {ok / len(held):.3f} "

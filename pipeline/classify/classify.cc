@@ -135,7 +135,24 @@ Classification classify(const Document& doc, const std::vector<Page>& pages) {
   double model_p = 0;
   for (auto& [t, p] : mp)
     if (p > model_p) model_p = p, model_best = t;
-  if (!model_best.empty()) evidence.push_back("model: " + model_best + " p=" + fmt("%.2f", model_p));
+  // Naive Bayes is sure of anything (p=1.00 on layouts it never saw): how far the text is from
+  // the training documents of the class it picked scales its whole vote down to the accuracy it
+  // had on unfamiliar pages of another corpus.
+  if (!model_best.empty()) {
+    const size_t k = std::find(m.classes.begin(), m.classes.end(), model_best) - m.classes.begin();
+    const double typ = typicality(m, all_text, k);
+    const double familiar = familiarity(m, typ, k);
+    if (familiar < 1) {
+      const double factor = confidence_factor(m, familiar);
+      evidence.push_back("model: " + model_best + " p=" + fmt("%.2f", model_p) + " on a text unlike its training (typicality " +
+                         fmt("%.2f", typ) + " below " + fmt("%.2f", m.familiar_floor[k]) + ", familiarity " +
+                         fmt("%.2f", familiar) + "): counted x" + fmt("%.2f", factor));
+      for (auto& [t, p] : mp) p *= factor;
+      model_p *= factor;
+    } else {
+      evidence.push_back("model: " + model_best + " p=" + fmt("%.2f", model_p));
+    }
+  }
 
   // How much of the text is words at all: garbage from a page read the wrong way round makes
   // the model sure of anything.

@@ -82,6 +82,12 @@ NbModel load_model(const std::string& path) {
       while (ss >> v) m.prior.push_back(v);
     } else if (tag == "temperature") {
       ss >> m.temperature;
+    } else if (tag == "familiar_floor" || tag == "familiar_spread") {
+      std::vector<double>& v = tag == "familiar_floor" ? m.familiar_floor : m.familiar_spread;
+      double x;
+      while (ss >> x) v.push_back(x);
+    } else if (tag == "familiar_accuracy") {
+      ss >> m.familiar_accuracy;
     } else if (tag == "f") {
       std::string name;
       ss >> name;
@@ -92,6 +98,8 @@ NbModel load_model(const std::string& path) {
     }
   }
   m.ok = !m.classes.empty() && m.prior.size() == m.classes.size() && !m.loglik.empty();
+  if (m.familiar_floor.size() != m.classes.size() || m.familiar_spread.size() != m.classes.size())
+    m.familiar_floor.clear(), m.familiar_spread.clear();
   m.path = path;
   return m;
 }
@@ -123,6 +131,31 @@ std::vector<double> predict(const NbModel& m, std::string_view text) {
   }
   for (double& v : s) v /= z;
   return s;
+}
+
+double typicality(const NbModel& m, std::string_view text, size_t k) {
+  if (!m.ok || k >= m.classes.size()) return -INFINITY;
+  double sum = 0;
+  size_t n = 0;
+  for (const std::string& f : features(text)) {
+    auto it = m.loglik.find(f);
+    if (it == m.loglik.end()) continue;
+    sum += it->second[k];
+    ++n;
+  }
+  return n ? sum / n : -INFINITY;
+}
+
+double familiarity(const NbModel& m, double t, size_t k) {
+  if (k >= m.familiar_floor.size()) return 1;
+  const double below = m.familiar_floor[k] - t;
+  if (below <= 0) return 1;
+  return std::exp(-below / std::max(1e-3, m.familiar_spread[k]));
+}
+
+double confidence_factor(const NbModel& m, double familiarity) {
+  const double a = std::clamp(m.familiar_accuracy, 0.0, 1.0);
+  return a + (1 - a) * familiarity;
 }
 
 }  // namespace sohoa::classify

@@ -16,6 +16,13 @@ struct NbModel {
   std::vector<double> prior;  // log
   double temperature = 1;
   std::unordered_map<std::string, std::vector<float>> loglik;  // feature -> log P(f|class)
+  // How typical documents of each class from the training generator are (typicality() of the
+  // OCR text of documents it never trained on): a page below its class's floor is unlike what the
+  // model learned from (familiarity exp(-(floor - typicality) / spread)), and an unfamiliar page
+  // is right only as often as the model was on another corpus's unfamiliar pages
+  // (familiar_accuracy). Empty when the model file has none.
+  std::vector<double> familiar_floor, familiar_spread;
+  double familiar_accuracy = 1;
 };
 
 /// The model file, loaded once: $SOHOA_MODELS, <exe dir>/../models, <exe dir>/models, then the
@@ -27,5 +34,14 @@ NbModel load_model(const std::string& path);
 std::vector<std::string> features(std::string_view text);
 /// Posterior over model.classes (sums to 1); empty when the model is not loaded.
 std::vector<double> predict(const NbModel& m, std::string_view text);
+/// Mean log P(f | class k) over the text's features the model knows: how much the text looks like
+/// the class's training documents (higher is more typical); -inf when it has no known feature.
+double typicality(const NbModel& m, std::string_view text, size_t k);
+/// 1 for a text as typical of class k as its training documents, falling towards 0 the further it
+/// is below them; 1 when the model file carries no floors.
+double familiarity(const NbModel& m, double typicality, size_t k);
+/// What the posterior of a text of that familiarity is multiplied by: from familiar_accuracy (an
+/// unfamiliar text) to 1 (a familiar one).
+double confidence_factor(const NbModel& m, double familiarity);
 
 }  // namespace sohoa::classify

@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <fstream>
+
 #include "classify/classify.h"
+#include "classify/model.h"
 #include "classify/titles.h"
 #include "cls_test_util.h"
 #include "extract/extract.h"
@@ -115,4 +119,46 @@ TEST(Classify, UnsureNeverSilentlySingleUse) {
   EXPECT_EQ(e.doc_type, "khac");
   EXPECT_EQ(e.cls, "reusable");
   EXPECT_TRUE(e.review);
+}
+
+// A text made of what a class's training documents had is familiar; one made of features the class
+// saw rarely is not, and the further below the floor the less the model's word counts.
+TEST(ClassifyModel, FamiliarityFallsBelowTheClassFloor) {
+  const std::string path = ::testing::TempDir() + "/familiar_nb.txt";
+  {
+    std::ofstream f(path);
+    f << "classes quyet_dinh don\nprior -0.693 -0.693\ntemperature 1\n"
+         "familiar_floor -2.5 -1e9\nfamiliar_spread 0.5 1\nfamiliar_accuracy 0.8\n"
+         "f w:quyet -1.0 -6.0\nf w:dinh -1.2 -6.0\nf w:don -6.0 -1.0\nf w:xin -6.0 -1.1\nf w:khac -5.0 -5.0\n";
+  }
+  const classify::NbModel m = classify::load_model(path);
+  ASSERT_TRUE(m.ok);
+  ASSERT_EQ(m.familiar_floor.size(), 2u);
+  const double typical = classify::typicality(m, "quyet dinh", 0);
+  EXPECT_NEAR(typical, -1.1, 1e-6);
+  EXPECT_DOUBLE_EQ(classify::familiarity(m, typical, 0), 1.0);
+  const double odd = classify::typicality(m, "quyet khac don", 0);  // (-1 - 5 - 6) / 3 = -4
+  EXPECT_NEAR(odd, -4.0, 1e-6);
+  EXPECT_NEAR(classify::familiarity(m, odd, 0), std::exp(-3.0), 1e-6);  // 1.5 below the floor, spread 0.5
+  EXPECT_DOUBLE_EQ(classify::familiarity(m, odd, 1), 1.0);  // a class without a floor never lowers
+  // The posterior of an unfamiliar text counts as often as unfamiliar texts were right (0.8).
+  EXPECT_NEAR(classify::confidence_factor(m, 0.0), 0.8, 1e-9);
+  EXPECT_NEAR(classify::confidence_factor(m, classify::familiarity(m, odd, 0)), 0.8 + 0.2 * std::exp(-3.0), 1e-9);
+  EXPECT_DOUBLE_EQ(classify::confidence_factor(m, 1.0), 1.0);
+  // A model file without the lines: familiarity is always 1.
+  {
+    std::ofstream f(path);
+    f << "classes quyet_dinh don\nprior -0.693 -0.693\ntemperature 1\nf w:quyet -1.0 -6.0\n";
+  }
+  EXPECT_DOUBLE_EQ(classify::familiarity(classify::load_model(path), -50, 0), 1.0);
+}
+
+// The committed model carries its floors (models/train.py --set-familiar): without them the model
+// would again say 1.00 about layouts it never saw.
+TEST(ClassifyModel, TheCommittedModelKnowsWhatIsFamiliar) {
+  const classify::NbModel& m = classify::model();
+  ASSERT_TRUE(m.ok);
+  EXPECT_EQ(m.familiar_floor.size(), m.classes.size());
+  EXPECT_GT(m.familiar_accuracy, 0.5);
+  EXPECT_LT(m.familiar_accuracy, 1.0);
 }
