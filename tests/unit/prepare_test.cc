@@ -114,8 +114,9 @@ int dark_in(const Image& g, int x0, int y0, int w, int h) {
 }  // namespace
 
 // A card's red printed title is text and stays, as dark ink; a red seal stamped over black
-// print goes, with the straight line of text inside its ring, and the print under it stays.
-TEST(Clean, ColourPrintedLineStaysWhileASealRingWithItsTextGoes) {
+// print goes, with the straight line of text inside its ring, and so does a blue signature
+// across a line of print; the print under them stays.
+TEST(Clean, ColourPrintedLineStaysWhileASealRingWithItsTextAndASignatureGo) {
   PIX* pix = pixCreate(1600, 900, 32);
   pixSetResolution(pix, 300, 300);
   fill_rgb(pix, 0, 0, 1600, 900, 248, 248, 245);
@@ -136,6 +137,11 @@ TEST(Clean, ColourPrintedLineStaysWhileASealRingWithItsTextGoes) {
       if (d <= radius && d >= radius - 12) pixSetRGBPixel(pix, x, y, 205, 35, 45);
     }
   pixSetTextline(pix, small, "UBND XA AN PHU", red, 960, 540, nullptr, nullptr);
+  // A blue signature: one cursive stroke looping across the name line.
+  for (int x = 400; x < 900; ++x) {
+    const int y = 190 + static_cast<int>(std::lround(35 * std::sin(x / 18.0)));
+    fill_rgb(pix, x, y, 1, 5, 30, 50, 170);
+  }
   bmfDestroy(&big);
   bmfDestroy(&small);
   Image page(pix);
@@ -162,6 +168,16 @@ TEST(Clean, ColourPrintedLineStaysWhileASealRingWithItsTextGoes) {
   ASSERT_GT(seal_text, 1000);
   EXPECT_EQ(dark_in(gray, 940, 490, 320, 60), 0);
   EXPECT_EQ(gray_at(gray, cx + radius - 6, cy), 255);
+  // The signature is gone.
+  int blue = 0, blue_left = 0;
+  for (int y = 150; y < 240; ++y)
+    for (int x = 400; x < 900; ++x) {
+      l_int32 r, g, b;
+      pixGetRGBPixel(page.get(), x, y, &r, &g, &b);
+      if (b - r > 60) ++blue, blue_left += gray_at(gray, x, y) < 255;
+    }
+  ASSERT_GT(blue, 1500);
+  EXPECT_EQ(blue_left, 0);
   // The black print under the seal and the black line elsewhere stay.
   EXPECT_GT(dark_in(gray, 500, 580, 900, 80), 5000);
   EXPECT_GT(dark_in(gray, 50, 150, 1200, 90), 5000);
