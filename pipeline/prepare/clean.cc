@@ -25,7 +25,7 @@ constexpr int kMinLineGlyphs = 5;
 /// height, alone in their colour blob (a seal's ring and curved text close into one blob far
 /// taller than a line) and not over black print (a seal or signature stamped over the text).
 /// Returns the mask of the colour pixels to keep as ink (a card's red title, a blue heading).
-cv::Mat colour_print_lines(const cv::Mat& strong, const cv::Mat& kind, int reach) {
+cv::Mat colour_print_lines_in(const cv::Mat& strong, const cv::Mat& kind, int reach) {
   cv::Mat keep(strong.size(), CV_8U, cv::Scalar(0));
   cv::Mat labels, st, centroids;
   const int n = cv::connectedComponentsWithStats(strong, labels, st, centroids, 8, CV_32S);
@@ -64,6 +64,9 @@ cv::Mat colour_print_lines(const cv::Mat& strong, const cv::Mat& kind, int reach
   }
   std::vector<std::vector<int>> lines(glyphs.size());
   for (size_t i = 0; i < glyphs.size(); ++i) lines[root(static_cast<int>(i))].push_back(static_cast<int>(i));
+  if (std::none_of(lines.begin(), lines.end(),
+                   [](const std::vector<int>& l) { return static_cast<int>(l.size()) >= kMinLineGlyphs; }))
+    return keep;
   // Colour blobs as the eye groups them: a seal's ring, its text and star close into one.
   cv::Mat closed, blobs, bst, bc;
   cv::morphologyEx(strong, closed, cv::MORPH_CLOSE,
@@ -142,6 +145,16 @@ cv::Mat colour_print_lines(const cv::Mat& strong, const cv::Mat& kind, int reach
       }
     }
   }
+  return keep;
+}
+
+/// colour_print_lines_in on the box that holds the colour ink only (a seal, a title): most of a
+/// page has none, so only that box is labelled and closed.
+cv::Mat colour_print_lines(const cv::Mat& strong, const cv::Mat& kind, int reach) {
+  cv::Mat keep(strong.size(), CV_8U, cv::Scalar(0));
+  const cv::Rect box = cv::boundingRect(strong);
+  if (box.area() == 0) return keep;
+  colour_print_lines_in(strong(box), kind(box), reach).copyTo(keep(box));
   return keep;
 }
 }  // namespace
