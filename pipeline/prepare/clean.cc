@@ -17,6 +17,146 @@ constexpr double kGrainSpreads = 2.5;
 // A leader dot is at most this many thirds of a letter's height: printed dots are about one
 // third, and heavy JPEG at 200 dpi smears each by a pixel all round (7 px dots beside 20 px letters).
 constexpr double kMaxDotUnits = 1.4;
+// A line of colour print: at least this many glyph-sized pieces side by side.
+constexpr int kMinLineGlyphs = 5;
+
+/// Colour ink that is printed text: connected colour components of letter size (Vietnamese
+/// diacritics join them afterwards) that chain into a straight horizontal line of consistent
+/// height, alone in their colour blob (a seal's ring and curved text close into one blob far
+/// taller than a line) and not over black print (a seal or signature stamped over the text).
+/// Returns the mask of the colour pixels to keep as ink (a card's red title, a blue heading).
+cv::Mat colour_print_lines_in(const cv::Mat& strong, const cv::Mat& kind, int reach) {
+  cv::Mat keep(strong.size(), CV_8U, cv::Scalar(0));
+  cv::Mat labels, st, centroids;
+  const int n = cv::connectedComponentsWithStats(strong, labels, st, centroids, 8, CV_32S);
+  if (n <= kMinLineGlyphs) return keep;
+  struct Piece { int x, y, w, h, label; };
+  std::vector<Piece> glyphs;
+  for (int i = 1; i < n; ++i) {
+    const int w = st.at<int>(i, cv::CC_STAT_WIDTH), h = st.at<int>(i, cv::CC_STAT_HEIGHT);
+    const int area = st.at<int>(i, cv::CC_STAT_AREA);
+    // Letter-sized: taller than a few strokes, not a long pen stroke, not a speck or hairline.
+    if (h < 3 * reach || h > 40 * reach || w > 3 * h || area < 0.08 * w * h) continue;
+    glyphs.push_back({st.at<int>(i, cv::CC_STAT_LEFT), st.at<int>(i, cv::CC_STAT_TOP), w, h, i});
+  }
+  if (static_cast<int>(glyphs.size()) < kMinLineGlyphs) return keep;
+  std::sort(glyphs.begin(), glyphs.end(), [](const Piece& a, const Piece& b) { return a.x < b.x; });
+  std::vector<int> parent(glyphs.size());
+  for (size_t i = 0; i < parent.size(); ++i) parent[i] = static_cast<int>(i);
+  auto root = [&](int i) {
+    while (parent[i] != i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  // Neighbours in a line: a word space apart at most, centres level, similar heights.
+  for (size_t i = 0; i < glyphs.size(); ++i) {
+    const Piece& a = glyphs[i];
+    for (size_t j = i + 1; j < glyphs.size(); ++j) {
+      const Piece& b = glyphs[j];
+      const int hm = std::max(a.h, b.h);
+      if (b.x - (a.x + a.w) > hm) {
+        if (b.x > a.x + a.w + 40 * reach) break;  // sorted by x: nothing nearer follows
+        continue;
+      }
+      if (std::abs((2 * a.y + a.h) - (2 * b.y + b.h)) > 0.8 * hm) continue;
+      if (std::max(a.h, b.h) > 1.8 * std::min(a.h, b.h)) continue;
+      parent[root(static_cast<int>(i))] = root(static_cast<int>(j));
+    }
+  }
+  std::vector<std::vector<int>> lines(glyphs.size());
+  for (size_t i = 0; i < glyphs.size(); ++i) lines[root(static_cast<int>(i))].push_back(static_cast<int>(i));
+  if (std::none_of(lines.begin(), lines.end(),
+                   [](const std::vector<int>& l) { return static_cast<int>(l.size()) >= kMinLineGlyphs; }))
+    return keep;
+  // Colour blobs as the eye groups them: a seal's ring, its text and star close into one.
+  cv::Mat closed, blobs, bst, bc;
+  cv::morphologyEx(strong, closed, cv::MORPH_CLOSE,
+                   cv::getStructuringElement(cv::MORPH_ELLIPSE, {4 * reach + 1, 4 * reach + 1}));
+  cv::connectedComponentsWithStats(closed, blobs, bst, bc, 8, CV_32S);
+  for (const std::vector<int>& line : lines) {
+    if (static_cast<int>(line.size()) < kMinLineGlyphs) continue;
+    std::vector<int> hs;
+    for (int i : line) hs.push_back(glyphs[i].h);
+    std::nth_element(hs.begin(), hs.begin() + hs.size() / 2, hs.end());
+    const double hmed = hs[hs.size() / 2];
+    int consistent = 0;
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    int x0 = strong.cols, y0 = strong.rows, x1 = 0, y1 = 0;
+    for (int i : line) {
+      const Piece& g = glyphs[i];
+      consistent += g.h >= 0.6 * hmed && g.h <= 1.5 * hmed;
+      const double cx = g.x + g.w / 2.0, cy = g.y + g.h / 2.0;
+      sx += cx, sy += cy, sxx += cx * cx, sxy += cx * cy;
+      x0 = std::min(x0, g.x), y0 = std::min(y0, g.y);
+      x1 = std::max(x1, g.x + g.w), y1 = std::max(y1, g.y + g.h);
+    }
+    const double m = static_cast<double>(line.size());
+    if (consistent < 0.7 * m) continue;
+    // Straight and horizontal (the page is deskewed by now): text on a seal's arc is neither.
+    const double var = sxx - sx * sx / m;
+    const double slope = var > 0 ? (sxy - sx * sy / m) / var : 0;
+    double resid = 0;
+    for (int i : line) {
+      const Piece& g = glyphs[i];
+      const double cx = g.x + g.w / 2.0, cy = g.y + g.h / 2.0;
+      const double d = cy - (sy / m + slope * (cx - sx / m));
+      resid += d * d;
+    }
+    if (std::fabs(slope) > 0.06 || std::sqrt(resid / m) > 0.2 * hmed) continue;
+    // Alone in its blob: no ring, star or stroke joins it into something far taller.
+    bool alone = true;
+    for (int i : line) {
+      const Piece& g = glyphs[i];
+      int b = 0;  // the blob of any of the glyph's own pixels
+      for (int y = g.y; y < g.y + g.h && b == 0; ++y)
+        for (int x = g.x; x < g.x + g.w && b == 0; ++x)
+          if (labels.at<int>(y, x) == g.label) b = blobs.at<int>(y, x);
+      if (bst.at<int>(b, cv::CC_STAT_HEIGHT) > 2.5 * (y1 - y0)) {
+        alone = false;
+        break;
+      }
+    }
+    if (!alone) continue;
+    // Not inside a ring: a seal's ring blob (squarish, seal-sized) around the line's middle.
+    const int mx = (x0 + x1) / 2, my = (y0 + y1) / 2;
+    for (int b = 1; b < bst.rows && alone; ++b) {
+      const int bx = bst.at<int>(b, cv::CC_STAT_LEFT), by = bst.at<int>(b, cv::CC_STAT_TOP);
+      const int bw = bst.at<int>(b, cv::CC_STAT_WIDTH), bh = bst.at<int>(b, cv::CC_STAT_HEIGHT);
+      const bool ring = bh > 2.5 * (y1 - y0) && bw < 1.5 * bh && bh < 1.5 * bw && std::max(bw, bh) < 250 * reach;
+      if (ring && mx > bx && mx < bx + bw && my > by && my < by + bh) alone = false;
+    }
+    if (!alone) continue;
+    // Not over black print: a stamp or signature on the text, whose letters show through.
+    const int ay = std::max(0, y0 - static_cast<int>(0.6 * hmed)), by = std::min(strong.rows, y1 + static_cast<int>(0.3 * hmed));
+    const cv::Rect band(x0, ay, x1 - x0, by - ay);
+    const int black = cv::countNonZero(kind(band) == 1);
+    const int colour = cv::countNonZero(strong(band));
+    if (black > 0.15 * colour) continue;
+    // Keep every colour piece inside the line's band: letters and their diacritics.
+    for (int y = band.y; y < band.y + band.height; ++y) {
+      const int* lr = labels.ptr<int>(y);
+      uchar* kr = keep.ptr<uchar>(y);
+      for (int x = band.x; x < band.x + band.width; ++x) {
+        const int l = lr[x];
+        if (l == 0) continue;
+        const int lt = st.at<int>(l, cv::CC_STAT_TOP), lh = st.at<int>(l, cv::CC_STAT_HEIGHT);
+        const int ll = st.at<int>(l, cv::CC_STAT_LEFT), lw = st.at<int>(l, cv::CC_STAT_WIDTH);
+        if (lt >= band.y && lt + lh <= band.y + band.height && ll >= band.x && ll + lw <= band.x + band.width)
+          kr[x] = 255;
+      }
+    }
+  }
+  return keep;
+}
+
+/// colour_print_lines_in on the box that holds the colour ink only (a seal, a title): most of a
+/// page has none, so only that box is labelled and closed.
+cv::Mat colour_print_lines(const cv::Mat& strong, const cv::Mat& kind, int reach) {
+  cv::Mat keep(strong.size(), CV_8U, cv::Scalar(0));
+  const cv::Rect box = cv::boundingRect(strong);
+  if (box.area() == 0) return keep;
+  colour_print_lines_in(strong(box), kind(box), reach).copyTo(keep(box));
+  return keep;
+}
 }  // namespace
 
 Image gray_without_color_ink(const Image& page, CleanStats* stats) {
@@ -80,22 +220,37 @@ Image gray_without_color_ink(const Image& page, CleanStats* stats) {
   }
   const double dpi = pixGetXRes(page.get()) > 0 ? pixGetXRes(page.get()) : 300;
   const int reach = std::max(1, static_cast<int>(std::lround(dpi / 100)));  // ~0.25 mm
-  const cv::Mat strong = kind >= 2;
+  cv::Mat strong = kind >= 2;
+  // Colour-printed text lines (a card's red title, a blue heading) are text: kept, as black
+  // ink, while seals and signatures go.
+  const cv::Mat print = colour_print_lines(strong, kind, reach);
+  strong.setTo(0, print);
   cv::Mat near;
   cv::dilate(strong, near, cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * reach + 1, 2 * reach + 1}));
-  int removed = 0;
+  int removed = 0, kept = 0;
   for (int y = 0; y < h; ++y) {
+    const l_uint32* sl = src + y * swpl;
     l_uint32* dl = dst + y * dwpl;
     const uchar* sr = strong.ptr<uchar>(y);
     const uchar* nr = near.ptr<uchar>(y);
     const uchar* wr = weak.ptr<uchar>(y);
+    const uchar* pr = print.ptr<uchar>(y);
     for (int x = 0; x < w; ++x)
-      if (sr[x] || (nr[x] && wr[x])) {
+      if (pr[x]) {
+        // Its darkest channel: red or blue letters become as dark as black print.
+        l_int32 r, g, b;
+        extractRGBValues(sl[x], &r, &g, &b);
+        SET_DATA_BYTE(dl, x, std::min({r, g, b}));
+        ++kept;
+      } else if (sr[x] || (nr[x] && wr[x])) {
         SET_DATA_BYTE(dl, x, 255);
         ++removed;
       }
   }
-  if (stats) stats->color_pixels = removed;
+  if (stats) {
+    stats->color_pixels = removed;
+    stats->color_print_pixels = kept;
+  }
   return Image(out);
 }
 

@@ -11,9 +11,11 @@ struct CleanStats {
   int check_boxes = 0;
   int border_pixels = 0; // dark scanner border removed
   int color_pixels = 0;  // red/blue ink (seals, signatures) removed
+  int color_print_pixels = 0;  // red/blue ink kept as printed text lines (titles, headings)
 };
 
-/// Grey image for OCR from any page: coloured ink (red seals, blue signatures) turned white.
+/// Grey image for OCR from any page: coloured ink (red seals, blue signatures) turned white,
+/// except lines of colour-printed text, which are kept as dark ink.
 Image gray_without_color_ink(const Image& page, CleanStats* stats = nullptr);
 
 /// Removes dotted leaders, rule lines, check boxes and dark scanner borders from an 8-bit grey

@@ -43,6 +43,10 @@ constexpr double kSureSheetStep = 60;
 // characters (text cut off).
 constexpr double kWorseConfidence = 5;
 constexpr double kWorseTextShare = 0.8;
+// Colour removal is in doubt when it took out at least this much ink for each dark pixel it
+// left: then the page's text itself may be coloured (a page printed or written in blue), not
+// just a seal and a signature beside black print (those are some 2-20% of a page's ink).
+constexpr double kColourDoubtShare = 0.5;
 
 /// Leptonica's histogram of counts, for its histogram functions.
 NUMA* to_numa(const std::array<uint32_t, 256>& counts) {
@@ -298,10 +302,13 @@ struct Develop {
   bool sheet_rectified = false;
   bool photographed = false;
   bool allow_straighten = true;
+  bool keep_colour = false;  // the safe reading: coloured ink left in the OCR image
 };
 
 /// Everything after the sheet: orientation, curl, skew, barcodes and the cleaned OCR image.
-PreparedPage develop(Image color, const RawPage& raw, const PageInfo& base, const Develop& how, ocr::Engine& engine) {
+/// colour_share, when given, gets the colour ink removed per dark pixel left (0 when none).
+PreparedPage develop(Image color, const RawPage& raw, const PageInfo& base, const Develop& how, ocr::Engine& engine,
+                     double* colour_share = nullptr) {
   PreparedPage out;
   out.info = base;
   out.info.sheet_rectified = how.sheet_rectified;
@@ -338,9 +345,17 @@ PreparedPage develop(Image color, const RawPage& raw, const PageInfo& base, cons
   // The OCR image: coloured ink out, paper flattened, form furniture out. The PDF keeps `color`.
   static const char* knobs = std::getenv("SOHOA_CLEAN");  // measuring aid: which cleaning steps run
   const std::string steps = knobs ? knobs : "color,background,furniture";
-  if (steps.find("color") != std::string::npos)
+  if (steps.find("color") != std::string::npos && !how.keep_colour) {
     // A photo's light tints and dims the ink: judge colours against the local paper's.
-    gray = photo ? gray_without_color_ink(balance_to_paper(color)) : gray_without_color_ink(color);
+    CleanStats cs;
+    gray = photo ? gray_without_color_ink(balance_to_paper(color), &cs) : gray_without_color_ink(color, &cs);
+    if (colour_share && cs.color_pixels > 0) {
+      const std::array<uint32_t, 256> hist = gray_histogram(gray);
+      double dark = 0;
+      for (int v = 0; v < 128; ++v) dark += hist[v];
+      *colour_share = cs.color_pixels / std::max(1.0, dark);
+    }
+  }
   if (steps.find("background") != std::string::npos) gray = normalize_background(gray, out.info.sheet_rectified);
 
   // Tesseract reads best with letters ~25-35 px tall. Upsample pages under 250 dpi to 300, and
@@ -434,7 +449,9 @@ PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
     return out;
   }
 
-  PreparedPage chosen = develop(std::move(raw.image), raw, base, how, engine);
+  Image developed(pixClone(raw.image.get()));  // the picture develop() starts from, for a second reading
+  double colour_share = 0;
+  PreparedPage chosen = develop(std::move(raw.image), raw, base, how, engine, &colour_share);
   // Never worse than the raw page: a step that is in doubt must prove itself by recognition,
   // the page read with and without it; the clearly worse reading loses. The doubt is kept to
   // pages where the step could lose text: a leaning sheet that is not the only paper in view
@@ -457,6 +474,25 @@ PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
       chosen = std::move(uncut);
     } else {
       chosen.info.prepare.back().reason += "; proved by recognition: " + figures;
+    }
+  }
+  // Colour removal in doubt proves itself the same way: read with and without it.
+  if (colour_share >= kColourDoubtShare && !chosen.info.separator && chosen.info.sheet_rectified == how.sheet_rectified) {
+    Develop plain = how;
+    plain.keep_colour = true;
+    PreparedPage kept = develop(std::move(developed), raw, chosen.info, plain, engine);
+    if (!chosen.recognized) chosen.recognized = engine.recognize(chosen.ocr, chosen.ocr_dpi);
+    kept.recognized = engine.recognize(kept.ocr, kept.ocr_dpi);
+    const Reading r = reading_of(*chosen.recognized), k = reading_of(*kept.recognized);
+    const std::string figures = "colour ink " + fmt(colour_share) + " per dark pixel left; mean confidence " +
+                                fmt(r.mean_confidence) + " vs " + fmt(k.mean_confidence) +
+                                " with the colour kept, confident characters " + fmt(r.confident_chars) + " vs " +
+                                fmt(k.confident_chars);
+    if (reads_worse(r, k, false)) {
+      kept.info.prepare.push_back({"color_removal", false, "read worse than with the colour ink kept: " + figures});
+      chosen = std::move(kept);
+    } else {
+      chosen.info.prepare.push_back({"color_removal", true, "proved by recognition: " + figures});
     }
   }
   if (chosen.info.lines_straightened) chosen.info.prepare.push_back({"straighten_lines", true, ""});

@@ -126,5 +126,45 @@ class RiskyCropRejected(unittest.TestCase):
             remove(tmp)
 
 
+class RiskyColourRemovalRejected(unittest.TestCase):
+    def test_colour_removal_that_erases_the_text_is_refused(self):
+        """A request printed in blue with its letters set tight, touching their neighbours (a cheap
+        print, a worn stamp): the line rule does not see letters, so colour removal would take the
+        text itself. It took out more ink than it left, which puts it in doubt; read with and
+        without it, removal reads worse and is refused, and the page is read in its blue."""
+        from PIL import Image, ImageDraw, ImageFont
+        tmp = fresh_dir("issue16-blue")
+        try:
+            lines = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "",
+                     "Kính gửi: Ủy ban nhân dân phường Bến Nghé",
+                     "Tôi tên là Trần Thị Mai, sinh năm 1985, cư trú tại số 12",
+                     "đường Lê Lợi, phường Bến Nghé, quận 1, thành phố Hồ Chí Minh.",
+                     "Tôi làm đơn này đề nghị cấp bản sao giấy khai sinh cho con",
+                     "tôi là Nguyễn Minh Khang, sinh ngày 05 tháng 3 năm 2015."]
+            font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 40)
+            ink = Image.new("L", (1654, 2339), 0)  # A4 at 200 dpi
+            d = ImageDraw.Draw(ink)
+            for i, line in enumerate(lines):
+                x = 130
+                for ch in line:
+                    d.text((x, 160 + 70 * i), ch, font=font, fill=255)
+                    x += font.getlength(ch) * 0.78
+            page = Image.new("RGB", ink.size, (250, 250, 246))
+            page.paste(Image.new("RGB", ink.size, (30, 50, 170)), (0, 0), ink)
+            (tmp / "in").mkdir()
+            page.save(tmp / "in" / "don-in-mau-xanh.png", dpi=(200, 200))
+            run([tmp / "in"], tmp / "out", "-q", "--jobs", "1")
+            out = Output(tmp / "out")
+            (rec,) = out.records.values()
+            steps = {s["step"]: s for s in rec["pages"][0]["prepare"]}
+            self.assertFalse(steps["color_removal"]["applied"])
+            self.assertIn("read worse than with the colour ink kept", steps["color_removal"]["reason"])
+            text = out.page_texts(rec)[0]
+            self.assertIn("phường Bến Nghé", text)
+            self.assertIn("Nguyễn Minh Khang", text)
+        finally:
+            remove(tmp)
+
+
 if __name__ == "__main__":
     unittest.main()

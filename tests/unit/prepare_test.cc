@@ -104,6 +104,86 @@ TEST(Clean, LettersRenderedWithSubpixelColourEdgesKeepTheirEdges) {
 }
 
 namespace {
+/// Dark pixels (under 128) of a grey image inside a box.
+int dark_in(const Image& g, int x0, int y0, int w, int h) {
+  int n = 0;
+  for (int y = y0; y < y0 + h; ++y)
+    for (int x = x0; x < x0 + w; ++x) n += gray_at(g, x, y) < 128;
+  return n;
+}
+}  // namespace
+
+// A card's red printed title is text and stays, as dark ink; a red seal stamped over black
+// print goes, with the straight line of text inside its ring, and so does a blue signature
+// across a line of print; the print under them stays.
+TEST(Clean, ColourPrintedLineStaysWhileASealRingWithItsTextAndASignatureGo) {
+  PIX* pix = pixCreate(1600, 900, 32);
+  pixSetResolution(pix, 300, 300);
+  fill_rgb(pix, 0, 0, 1600, 900, 248, 248, 245);
+  L_BMF* big = bmfCreate(nullptr, 20);
+  L_BMF* small = bmfCreate(nullptr, 12);
+  ASSERT_TRUE(big && small);
+  l_uint32 red = 0, black = 0;
+  composeRGBPixel(190, 30, 30, &red);
+  composeRGBPixel(20, 20, 20, &black);
+  pixSetTextline(pix, big, "CAN CUOC CONG DAN", red, 100, 120, nullptr, nullptr);
+  pixSetTextline(pix, big, "Ho va ten: Nguyen Van An", black, 100, 220, nullptr, nullptr);
+  // Black print, then a seal over it: a ring with a straight line of text well inside it.
+  pixSetTextline(pix, big, "Chu tich Uy ban nhan dan xa", black, 500, 640, nullptr, nullptr);
+  const int cx = 1100, cy = 560, radius = 230;
+  for (int y = cy - radius; y <= cy + radius; ++y)
+    for (int x = cx - radius; x <= cx + radius; ++x) {
+      const double d = std::hypot(x - cx, y - cy);
+      if (d <= radius && d >= radius - 12) pixSetRGBPixel(pix, x, y, 205, 35, 45);
+    }
+  pixSetTextline(pix, small, "UBND XA AN PHU", red, 960, 540, nullptr, nullptr);
+  // A blue signature: one cursive stroke looping across the name line.
+  for (int x = 400; x < 900; ++x) {
+    const int y = 190 + static_cast<int>(std::lround(35 * std::sin(x / 18.0)));
+    fill_rgb(pix, x, y, 1, 5, 30, 50, 170);
+  }
+  bmfDestroy(&big);
+  bmfDestroy(&small);
+  Image page(pix);
+  prepare::CleanStats stats;
+  const Image gray = prepare::gray_without_color_ink(page, &stats);
+  // Red pixels of the input inside a box.
+  auto red_in = [&](int x0, int y0, int w, int h) {
+    int n = 0;
+    for (int y = y0; y < y0 + h; ++y)
+      for (int x = x0; x < x0 + w; ++x) {
+        l_int32 r, g, b;
+        pixGetRGBPixel(page.get(), x, y, &r, &g, &b);
+        n += r - g > 60;
+      }
+    return n;
+  };
+  // The title reads as dark letters, every red pixel of it kept.
+  const int title = red_in(50, 30, 1200, 110);
+  ASSERT_GT(title, 3000);
+  EXPECT_EQ(dark_in(gray, 50, 30, 1200, 110), title);
+  EXPECT_EQ(stats.color_print_pixels, title);
+  // The seal is gone: its ring and the text inside it.
+  const int seal_text = red_in(940, 490, 320, 60);
+  ASSERT_GT(seal_text, 1000);
+  EXPECT_EQ(dark_in(gray, 940, 490, 320, 60), 0);
+  EXPECT_EQ(gray_at(gray, cx + radius - 6, cy), 255);
+  // The signature is gone.
+  int blue = 0, blue_left = 0;
+  for (int y = 150; y < 240; ++y)
+    for (int x = 400; x < 900; ++x) {
+      l_int32 r, g, b;
+      pixGetRGBPixel(page.get(), x, y, &r, &g, &b);
+      if (b - r > 60) ++blue, blue_left += gray_at(gray, x, y) < 255;
+    }
+  ASSERT_GT(blue, 1500);
+  EXPECT_EQ(blue_left, 0);
+  // The black print under the seal and the black line elsewhere stay.
+  EXPECT_GT(dark_in(gray, 500, 580, 900, 80), 5000);
+  EXPECT_GT(dark_in(gray, 50, 150, 1200, 90), 5000);
+}
+
+namespace {
 void fill_gray(PIX* pix, int x0, int y0, int w, int h, int v) {
   BOX* box = boxCreate(x0, y0, w, h);
   pixSetInRectArbitrary(pix, box, v);
