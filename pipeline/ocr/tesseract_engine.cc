@@ -54,15 +54,16 @@ class TesseractEngine : public Engine {
   }
 
  private:
-  static OcrResult read(tesseract::TessBaseAPI& api_, const Image& img, double dpi) {
-    api_.SetImage(img.get());
-    api_.SetSourceResolution(static_cast<int>(std::lround(dpi)));
-    if (api_.Recognize(nullptr) != 0) {
-      api_.Clear();
+  // The recognised words, lines and text of one image, with the given Tesseract instance.
+  static OcrResult read(tesseract::TessBaseAPI& api, const Image& img, double dpi) {
+    api.SetImage(img.get());
+    api.SetSourceResolution(static_cast<int>(std::lround(dpi)));
+    if (api.Recognize(nullptr) != 0) {
+      api.Clear();
       throw Error(ErrorCode::ocr_failed, "Tesseract could not recognise the page");
     }
     OcrResult result;
-    std::unique_ptr<tesseract::ResultIterator> it(api_.GetIterator());
+    std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
     std::string text;
     double conf_sum = 0, weight = 0;
     if (it) {
@@ -108,7 +109,7 @@ class TesseractEngine : public Engine {
     }
     result.text = std::move(text);
     result.mean_confidence = weight > 0 ? static_cast<float>(conf_sum / weight) : 0.f;
-    api_.Clear();
+    api.Clear();
     return result;
   }
 
