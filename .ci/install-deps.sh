@@ -8,7 +8,7 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential cmake pkg-config ninja-build \
-  libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd \
+  libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd \
   libopencv-core-dev libopencv-imgproc-dev \
   libpoppler-cpp-dev poppler-utils libqpdf-dev qpdf \
   libarchive-dev libicu-dev nlohmann-json3-dev libcli11-dev libzxing-dev \

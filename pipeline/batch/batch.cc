@@ -30,10 +30,13 @@
 #include "ocr/layer_merge.h"
 #include "output/archive_terms.h"
 #include "output/original.h"
+#include "layout/language.h"
 #include "layout/layout.h"
+#include "layout/stamp.h"
 #include "output/pdf_writer.h"
 #include "output/record_writer.h"
 #include "prepare/prepare.h"
+#include "prepare/seal.h"
 #include "review/review.h"
 #include "split/split.h"
 
@@ -317,7 +320,7 @@ class Runner {
         page.info.ocr_confidence = page.ocr.mean_confidence;
       }
       // A text layer lists words in the order they were drawn: it is laid out like a scan.
-      if (!page.ocr.words.empty()) lay_out(st, index, page, prepared);
+      if (!page.ocr.words.empty()) lay_out(st, index, page, prepared, engine);
       t0 = Mark::now();
       if (!page.info.blank && !page.info.separator) page.image = output::encode_page_image(prepared.color);
       timings_.add(kOutput, t0);
@@ -342,9 +345,17 @@ class Runner {
     return ocr::merge_layer_words(page.ocr, layer, at) > 0;
   }
 
-  void lay_out(const InputState& st, int index, Page& page, const prepare::PreparedPage& prepared) {
-    const auto t0 = Mark::now();
+  void lay_out(const InputState& st, int index, Page& page, const prepare::PreparedPage& prepared, ocr::Engine& engine) {
+    auto t0 = Mark::now();
     layout::lay_out(page, prepared.color.width(), prepared.color.height());
+    timings_.add(kLayout, t0);
+    if (page.info.text_source == "ocr") {
+      t0 = Mark::now();
+      if (read_english(page, prepared, engine) > 0) page.info.ocr_confidence = page.ocr.mean_confidence;
+      timings_.add(kOcr, t0);
+    }
+    t0 = Mark::now();
+    layout::add_stamps(page, prepare::find_seals(prepared.color, page.info.dpi));
     timings_.add(kLayout, t0);
     if (config_.debug_layout.empty()) return;
     char name[48];
@@ -352,6 +363,32 @@ class Runner {
     std::error_code ec;
     stdfs::create_directories(config_.debug_layout, ec);
     layout::write_picture(prepared.color, page.regions, config_.debug_layout / name);
+  }
+
+  /// The page's English regions read again with the English model, on the image OCR read.
+  static int read_english(Page& page, const prepare::PreparedPage& prepared, ocr::Engine& engine) {
+    const double f = prepared.ocr_scale;
+    const Image& img = prepared.ocr;
+    return layout::reread_english(page, [&](const Box& b) {
+      // A margin of a few pixels keeps the edge letters whole.
+      const int m = static_cast<int>(std::lround(12 * f));
+      const int x0 = std::max(0, static_cast<int>(b.x * f) - m), y0 = std::max(0, static_cast<int>(b.y * f) - m);
+      const int x1 = std::min(img.width(), static_cast<int>((b.x + b.w) * f) + m);
+      const int y1 = std::min(img.height(), static_cast<int>((b.y + b.h) * f) + m);
+      if (x1 - x0 < 8 || y1 - y0 < 8) return OcrResult{};
+      BOX* clip = boxCreate(x0, y0, x1 - x0, y1 - y0);
+      Image part(pixClipRectangle(img.get(), clip, nullptr));
+      boxDestroy(&clip);
+      if (!part) return OcrResult{};
+      OcrResult r = engine.recognize_as(part, prepared.ocr_dpi, "eng");
+      for (OcrWord& w : r.words) w.box = {w.box.x + x0, w.box.y + y0, w.box.w, w.box.h};
+      for (OcrLine& l : r.lines) {
+        l.box = {l.box.x + x0, l.box.y + y0, l.box.w, l.box.h};
+        l.baseline += y0;
+      }
+      if (f != 1) rescale(r, 1.0 / f);
+      return r;
+    });
   }
 
   void dump_ocr_image(const InputState& st, int index, const prepare::PreparedPage& prepared) {

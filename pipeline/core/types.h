@@ -107,6 +107,7 @@ inline const char* role_name(RegionRole r) {
 /// keeps each column's words as a cell. Words are indices into OcrResult::words.
 struct RegionLine {
   std::vector<std::vector<int>> cells;
+  std::string language = "vi";  // "vi" | "en", from the line's words (layout/language.h)
 };
 
 /// A block of the page read as a whole (a header column, the title, a paragraph, a table, a
@@ -116,6 +117,7 @@ struct Region {
   int order = 0;  // reading index on the page, 0-based
   Box box;        // pixels of the prepared page
   std::vector<RegionLine> lines;
+  std::string language = "vi";  // "vi" | "en": the language its words are in
 };
 
 struct Page {

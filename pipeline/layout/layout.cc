@@ -1,4 +1,5 @@
 #include "layout/layout.h"
+#include "layout/language.h"
 
 #include <algorithm>
 #include <climits>
@@ -1187,6 +1188,7 @@ std::string text_of(const OcrResult& ocr, const std::vector<Region>& regions) {
 void lay_out(Page& page, int page_width, int page_height) {
   page.regions = analyze(page.ocr, page_width, page_height, page.info.dpi);
   if (!page.regions.empty()) page.ocr.text = text_of(page.ocr, page.regions);
+  detect_languages(page.ocr, page.regions);
 }
 
 }  // namespace sohoa::layout

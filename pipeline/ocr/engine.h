@@ -15,6 +15,13 @@ class Engine {
   /// single_block: read the image as one block of horizontal lines, with no layout analysis
   /// (which would otherwise find sideways text and turn it for us).
   virtual OcrResult recognize(const Image& img, double dpi, bool single_block = false) = 0;
+  /// Recognition of a part of a page (a region) in another language ("eng"), with that
+  /// language's model alone; the model is loaded on first use. An engine that has no such model
+  /// reads nothing (empty result).
+  virtual OcrResult recognize_as(const Image& img, double dpi, const std::string& lang) {
+    (void)img, (void)dpi, (void)lang;
+    return {};
+  }
 };
 
 struct EngineConfig {

@@ -1,7 +1,11 @@
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
+#include <memory>
+#include <vector>
 
 #include "core/error.h"
 #include "core/text.h"
@@ -26,14 +30,40 @@ class TesseractEngine : public Engine {
 
   OcrResult recognize(const Image& img, double dpi, bool single_block) override {
     api_.SetPageSegMode(single_block ? tesseract::PSM_SINGLE_BLOCK : tesseract::PSM_AUTO);
-    api_.SetImage(img.get());
-    api_.SetSourceResolution(static_cast<int>(std::lround(dpi)));
-    if (api_.Recognize(nullptr) != 0) {
-      api_.Clear();
+    return read(api_, img, dpi);
+  }
+
+  OcrResult recognize_as(const Image& img, double dpi, const std::string& lang) override {
+    if (lang == config_.lang) return recognize(img, dpi, false);
+    if (std::find(failed_.begin(), failed_.end(), lang) != failed_.end()) return {};
+    auto& api = others_[lang];
+    if (!api) {
+      api = std::make_unique<tesseract::TessBaseAPI>();
+      const char* datapath = config_.tessdata.empty() ? nullptr : config_.tessdata.c_str();
+      if (api->Init(datapath, lang.c_str(), tesseract::OEM_LSTM_ONLY) != 0) {
+        // Without the model the region keeps its first reading; the batch goes on.
+        api.reset();
+        failed_.push_back(lang);
+        return {};
+      }
+      api->SetVariable("tessedit_do_invert", "0");
+      api->SetVariable("debug_file", "/dev/null");
+    }
+    api->SetPageSegMode(tesseract::PSM_AUTO);
+    return read(*api, img, dpi);
+  }
+
+ private:
+  // The recognised words, lines and text of one image, with the given Tesseract instance.
+  static OcrResult read(tesseract::TessBaseAPI& api, const Image& img, double dpi) {
+    api.SetImage(img.get());
+    api.SetSourceResolution(static_cast<int>(std::lround(dpi)));
+    if (api.Recognize(nullptr) != 0) {
+      api.Clear();
       throw Error(ErrorCode::ocr_failed, "Tesseract could not recognise the page");
     }
     OcrResult result;
-    std::unique_ptr<tesseract::ResultIterator> it(api_.GetIterator());
+    std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
     std::string text;
     double conf_sum = 0, weight = 0;
     if (it) {
@@ -79,13 +109,14 @@ class TesseractEngine : public Engine {
     }
     result.text = std::move(text);
     result.mean_confidence = weight > 0 ? static_cast<float>(conf_sum / weight) : 0.f;
-    api_.Clear();
+    api.Clear();
     return result;
   }
 
- private:
   EngineConfig config_;
   tesseract::TessBaseAPI api_;
+  std::map<std::string, std::unique_ptr<tesseract::TessBaseAPI>> others_;  // by language
+  std::vector<std::string> failed_;  // languages whose model would not load
 };
 
 }  // namespace

@@ -73,10 +73,11 @@ std::string write_alto(const std::vector<AltoPage>& pages, const std::string& im
         for (const RegionLine& l : r.lines)
           for (const auto& cell : l.cells)
             for (int id : cell) block = unite(block, ocr->words[id].box);
+        if (block.w == 0 && block.h == 0) block = r.box;  // a stamp whose ink OCR does not read
         const std::string bid = pid + "_B" + std::to_string(ri + 1);
         body += "        <TextBlock ID=\"" + bid + "\"" + box_attrs(block);
         if (p.regions && !p.regions->empty()) {
-          body += std::string(" TAGREFS=\"ROLE_") + role_name(r.role) + "\"";
+          body += std::string(" TAGREFS=\"ROLE_") + role_name(r.role) + "\" LANG=\"" + r.language + "\"";
           used[static_cast<int>(r.role)] = true;
         }
         body += ">\n";
@@ -85,7 +86,9 @@ std::string write_alto(const std::vector<AltoPage>& pages, const std::string& im
           for (const auto& cell : l.cells)
             for (int id : cell) lb = unite(lb, ocr->words[id].box);
           const std::string lid = pid + "_L" + std::to_string(++line_no);
-          body += "          <TextLine ID=\"" + lid + "\"" + box_attrs(lb) + ">";
+          body += "          <TextLine ID=\"" + lid + "\"" + box_attrs(lb);
+          if (p.regions && !p.regions->empty() && l.language != r.language) body += " LANG=\"" + l.language + "\"";
+          body += ">";
           int n = 0;
           for (const auto& cell : l.cells)
             for (int id : cell) {

@@ -197,6 +197,7 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
       }
       regions.push_back({{"order", r.order + 1},
                          {"role", role_name(r.role)},
+                         {"language", r.language},
                          {"box", {r.box.x, r.box.y, r.box.w, r.box.h}},
                          {"lines", lines}});
     }

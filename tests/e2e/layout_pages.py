@@ -103,6 +103,7 @@ def letter(v):
     y += c.step(body - 1)
     c.text(x0, y, "- Như trên;", size=body - 2)
     c.text(right_c, y, "PHÓ GIÁM ĐỐC", bold=True, align="center")
+    c.signature_y = y
     y += c.step(body - 2)
     c.text(x0, y, "- Lưu: VT, HCTP.", size=body - 2)
     y += int(st * 4)
@@ -178,7 +179,35 @@ def panels(v):
     return c
 
 
-LAYOUTS = {"letter": letter, "table": table, "cards": cards, "panels": panels}
+def sealed(v):
+    """The letter with its red round seal pressed over the left of the signature block, its ring
+    over the signer's title, as offices stamp them."""
+    import math
+    c = letter(v)
+    page = c.img.convert("RGB")
+    r = int(19 * MM)
+    # Centre: left of the signature column (x = 140 mm), at the height of the signer's title.
+    cx, cy = int(122 * MM), int(c.signature_y)
+    mask = Image.new("L", page.size, 0)
+    d = ImageDraw.Draw(mask)
+    d.ellipse((cx - r, cy - r, cx + r, cy + r), outline=255, width=int(r * 0.06))
+    ri = int(r * 0.7)
+    d.ellipse((cx - ri, cy - ri, cx + ri, cy + ri), outline=255, width=int(r * 0.03))
+    pts = [(cx + (r * 0.3 if k % 2 == 0 else r * 0.12) * math.sin(math.pi * k / 5),
+            cy - (r * 0.3 if k % 2 == 0 else r * 0.12) * math.cos(math.pi * k / 5)) for k in range(10)]
+    d.polygon(pts, fill=255)
+    f = ImageFont.truetype(FONTS[c.family][1], int(r * 0.14))
+    text = nfc("SỞ TƯ PHÁP * TỈNH KHÁNH HÒA *")
+    for i, ch in enumerate(text):
+        th = math.radians(-150 + 300 * (i + 0.5) / len(text))
+        rr = (r + ri) / 2
+        d.text((cx + rr * math.sin(th), cy - rr * math.cos(th)), ch, font=f, fill=255, anchor="mm")
+    red = Image.new("RGB", page.size, (205, 25, 35))
+    c.img = Image.composite(red, page, mask.point(lambda m: m * 85 // 100))
+    return c
+
+
+LAYOUTS = {"letter": letter, "table": table, "cards": cards, "panels": panels, "sealed": sealed}
 
 
 def make(out, variants=("a", "b")):

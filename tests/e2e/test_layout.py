@@ -112,6 +112,67 @@ class LayoutTest(unittest.TestCase):
                 self.assertEqual(self.index(regions, "Năm tốt nghiệp", "panel"), vietnamese)
                 self.assertLess(english, vietnamese)
 
+    def test_bilingual_panels_each_in_its_language(self):
+        """Each panel is read with the model of its language: the English one with Tesseract's
+        English model (the Vietnamese one reads 'confers' as 'CONÍers' and 'OF' as 'OE')."""
+        for font in self.fonts():
+            with self.subTest(font=font):
+                rec, regions = self.page(f"panels-{font}.png")
+                en = regions[self.index(regions, "THE DEGREE OF BACHELOR") - 1]
+                vi = regions[self.index(regions, "BẰNG CỬ NHÂN") - 1]
+                self.assertEqual(en["language"], "en", en)
+                self.assertEqual(vi["language"], "vi", vi)
+                lines = [l.strip() for l in en["lines"]]
+                for expected in ("SOCIALIST REPUBLIC OF VIETNAM", "THE RECTOR OF", "NHA TRANG UNIVERSITY",
+                                 "confers", "Degree classification: Good"):
+                    self.assertIn(expected, lines, en)
+                self.assertIn("Xếp loại tốt nghiệp: Khá", [l.strip() for l in vi["lines"]], vi)
+                # The text a user reads: the English panel in English, then the Vietnamese one.
+                text = OUTPUT.page_texts(rec)[0]
+                self.assertLess(text.index("confers"), text.index("BẰNG CỬ NHÂN"))
+                alto = (rec["_dir"] / "alto.xml").read_text(encoding="utf-8")
+                langs = re.findall(r'<TextBlock ID="P1_B\d+"[^>]* LANG="(\w+)"', alto)
+                self.assertEqual(langs, [r["language"] for r in regions])
+
+    def test_sealed_letter(self):
+        """A red seal pressed over the signature block is a stamp region of its own, read right
+        after the block it is pressed on; the body reads in order."""
+        for font in self.fonts():
+            with self.subTest(font=font):
+                rec, regions = self.page(f"sealed-{font}.png")
+                stamps = [r for r in regions if r["role"] == "stamp"]
+                self.assertEqual(len(stamps), 1, regions)
+                x, y, w, h = stamps[0]["box"]
+                self.assertTrue(25 * layout_pages.MM < w < 50 * layout_pages.MM, stamps[0])
+                self.assertTrue(25 * layout_pages.MM < h < 50 * layout_pages.MM, stamps[0])
+
+                def overlap(r):
+                    rx, ry, rw, rh = r["box"]
+                    return max(0, min(x + w, rx + rw) - max(x, rx)) * max(0, min(y + h, ry + rh) - max(y, ry))
+                # Right after the region it is pressed on (the signer's title).
+                pressed_on = max((r for r in regions if r["role"] != "stamp"), key=overlap)
+                self.assertGreater(overlap(pressed_on), 0)
+                self.assertIn("ĐỐC", " ".join(pressed_on["lines"]))
+                self.assertEqual(stamps[0]["order"], pressed_on["order"] + 1)
+                text = fold(OUTPUT.page_texts(rec)[0])
+                order = ["sở tư pháp", "thông báo", "căn cứ luật hộ tịch", "pháp thi hành luật hộ tịch;",
+                         "xét đề nghị của bà nguyễn thị lan", "sở tư pháp tỉnh khánh hòa.", "trần văn bình"]
+                at = [text.find(p) for p in order]
+                self.assertNotIn(-1, at, text)
+                self.assertEqual(at, sorted(at), text)
+                # What lies above the seal reads as on the unsealed letter.
+                _, plain = self.page(f"letter-{font}.png")
+                above = [r["lines"] for r in regions if r["box"][1] + r["box"][3] < y]
+                self.assertGreaterEqual(len(above), 5)
+                self.assertEqual(above, [r["lines"] for r in plain][:len(above)])
+
+    def test_vietnamese_pages_stay_vietnamese(self):
+        for name in ("letter", "table", "cards", "sealed"):
+            for font in self.fonts():
+                with self.subTest(page=name, font=font):
+                    _, regions = self.page(f"{name}-{font}.png")
+                    self.assertEqual([r for r in regions if r["language"] != "vi"], [])
+
     def test_alto_blocks_follow_the_regions(self):
         for rec in OUTPUT.records.values():
             alto = (rec["_dir"] / "alto.xml").read_text(encoding="utf-8")

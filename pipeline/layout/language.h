@@ -1,0 +1,32 @@
+// The language of a page's regions (Vietnamese or English), told from their words, and the
+// second reading of the regions in English: a bilingual page (a diploma, a certificate for use
+// abroad) is read panel by panel, each with the model of the language it is printed in.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/types.h"
+
+namespace sohoa::layout {
+
+/// "en" when at least half of the words that say something about a language (letters only, two
+/// or more of them, not a short all-capital code) are neither a Vietnamese syllable (hunspell-vi)
+/// nor marked with Vietnamese diacritics, and there are at least `min_words` of them; else "vi".
+std::string language_of(const std::vector<std::string>& words, int min_words = 3);
+
+/// Every region's and line's language, from its words (a line too short to tell takes its
+/// region's).
+void detect_languages(const OcrResult& ocr, std::vector<Region>& regions);
+
+/// Reads a box of the page (pixels of the prepared page) with the English model; words come
+/// back in page pixels.
+using ReadEnglish = std::function<OcrResult(const Box&)>;
+
+/// Regions found English are read again in English. The English reading replaces the first one
+/// only when it is surer (its mean confidence at least 1 point higher) and about as long (0.6 to
+/// 1.6 times as many letters): a picture or a Vietnamese block misjudged stays as it was read.
+/// The page's words, regions and text are updated; returns how many regions were replaced.
+int reread_english(Page& page, const ReadEnglish& read);
+
+}  // namespace sohoa::layout
