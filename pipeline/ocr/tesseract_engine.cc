@@ -24,8 +24,8 @@ class TesseractEngine : public Engine {
     api_.SetVariable("debug_file", "/dev/null");
   }
 
-  OcrResult recognize(const Image& img, double dpi, bool single_block) override {
-    api_.SetPageSegMode(single_block ? tesseract::PSM_SINGLE_BLOCK : tesseract::PSM_AUTO);
+  OcrResult recognize(const Image& img, double dpi, bool single_block, bool sparse) override {
+    api_.SetPageSegMode(sparse ? tesseract::PSM_SPARSE_TEXT : single_block ? tesseract::PSM_SINGLE_BLOCK : tesseract::PSM_AUTO);
     api_.SetImage(img.get());
     api_.SetSourceResolution(static_cast<int>(std::lround(dpi)));
     if (api_.Recognize(nullptr) != 0) {
