@@ -54,6 +54,13 @@ def render(cat):
                                                     ia.get("rule", "")))
     out += ["", "Desks without legal standing (the organ above them is the issuer; the desk goes to `metadata.don_vi`): " +
             ", ".join(cat.get("desk_units", {}).get("names", [])) + ".", ""]
+    if "arrival_stamp" in cat:
+        a = cat["arrival_stamp"]
+        out += ["Arrival stamps (a ruled frame whose line opens with %s, read after the body): the number after %s "
+                "and the date after %s go to `metadata.van_ban_den`." % (
+                    " / ".join("\"%s\"" % h for h in a.get("heads", [])),
+                    " / ".join("\"%s\"" % h for h in a.get("number_labels", [])),
+                    " / ".join("\"%s\"" % h for h in a.get("date_labels", []))), ""]
     return "\n".join(out)
 
 

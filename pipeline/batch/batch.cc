@@ -30,6 +30,7 @@
 #include "ocr/layer_merge.h"
 #include "output/archive_terms.h"
 #include "output/original.h"
+#include "layout/frames.h"
 #include "layout/language.h"
 #include "layout/layout.h"
 #include "layout/stamp.h"
@@ -47,8 +48,11 @@ namespace stdfs = std::filesystem;
 using json = nlohmann::ordered_json;
 using Clock = std::chrono::steady_clock;
 
-enum Stage { kIngest, kPrepare, kOcr, kLayout, kSplit, kClassify, kExtract, kOutput, kStageCount };
-const char* kStageNames[kStageCount] = {"ingest", "prepare", "ocr", "layout", "split", "classify", "extract", "output"};
+// signatures: reading an input PDF's digital signatures; originals: reading the input's bytes
+// again and keeping them in the package (both also counted in no other stage).
+enum Stage { kIngest, kPrepare, kOcr, kLayout, kSplit, kClassify, kExtract, kOutput, kSignatures, kOriginals, kStageCount };
+const char* kStageNames[kStageCount] = {"ingest", "prepare", "ocr",    "layout",     "split",
+                                        "classify", "extract", "output", "signatures", "originals"};
 
 /// When a stage started, by the wall clock and by this thread's CPU clock.
 struct Mark {
@@ -318,6 +322,9 @@ class Runner {
         if (prepared.ocr_scale != 1) rescale(page.ocr, 1.0 / prepared.ocr_scale);
         if (!partial_layer.empty() && add_partial_layer(page, partial_layer, layer_at)) page.info.text_source = "ocr+pdf_text";
         page.info.ocr_confidence = page.ocr.mean_confidence;
+        t0 = Mark::now();
+        reread_frames(page, prepared, engine);
+        timings_.add(kOcr, t0);
       }
       // A text layer lists words in the order they were drawn: it is laid out like a scan.
       if (!page.ocr.words.empty()) lay_out(st, index, page, prepared, engine);
@@ -336,6 +343,23 @@ class Runner {
     }
   }
 
+  /// Stamp-sized ruled frames read again by themselves, their rules erased: full-page OCR reads an
+  /// arrival stamp's box edges as letters or drops its words. The new reading replaces the words
+  /// there only when it holds an arrival stamp's head (layout/frames.h).
+  static void reread_frames(Page& page, const prepare::PreparedPage& prepared, ocr::Engine& engine) {
+    constexpr size_t kMaxFrames = 4;  // a form's ruled boxes are not stamps: do not read them all
+    const double dpi = page.info.dpi > 0 ? page.info.dpi : 300;
+    const std::vector<Box> frames = layout::ruled_frames(prepared.color, dpi);
+    for (size_t i = 0; i < frames.size() && i < kMaxFrames; ++i) {
+      const layout::FrameInside inside = layout::frame_inside(prepared.color, frames[i], dpi);
+      if (!inside.image) continue;
+      // Sparse: a stamp's labels and the values on its dotted lines are pieces apart, which a
+      // block reading drops whole lines of.
+      const OcrResult reread = engine.recognize(inside.image, dpi, false, true);
+      layout::adopt_frame_reading(page.ocr, frames[i], inside, reread);
+    }
+  }
+
   /// Text-layer words the scan's OCR did not read (a header, a stamp drawn by the system). Not on
   /// a page whose geometry prepare changed beyond a turn and a deskew: there no box would fit.
   static bool add_partial_layer(Page& page, const std::vector<OcrWord>& layer, ocr::PageTransform at) {
@@ -347,7 +371,7 @@ class Runner {
 
   void lay_out(const InputState& st, int index, Page& page, const prepare::PreparedPage& prepared, ocr::Engine& engine) {
     auto t0 = Mark::now();
-    layout::lay_out(page, prepared.color.width(), prepared.color.height());
+    layout::lay_out(page, prepared.color.width(), prepared.color.height(), &prepared.color);
     timings_.add(kLayout, t0);
     if (page.info.text_source == "ocr") {
       t0 = Mark::now();
@@ -437,15 +461,17 @@ class Runner {
         auto t0 = Mark::now();
         // The input's own bytes: its signatures, and the preservation original.
         ingest::Bytes bytes = ingest::load_bytes(item, config_.limits);
+        timings_.add(kOriginals, t0);
+        t0 = Mark::now();
         std::vector<DigitalSignature> signatures;
         if (item.format == ingest::Format::pdf)
           signatures = ingest::read_pdf_signatures(*bytes, config_.trust.get(), output::output_epoch());
-        timings_.add(kIngest, t0);
+        timings_.add(kSignatures, t0);
         t0 = Mark::now();
         const std::string original = output::keep_original(config_.out, item.source.sha256,
                                                            ingest::format_name(item.format), *bytes);
         bytes.reset();
-        timings_.add(kOutput, t0);
+        timings_.add(kOriginals, t0);
         t0 = Mark::now();
         std::vector<Document> docs = split::split_input(item.source, st.pages);
         timings_.add(kSplit, t0);

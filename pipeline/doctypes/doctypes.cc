@@ -136,6 +136,17 @@ Catalogue load(const std::string& path) {
     }
     c.authority_words = strings(j, "authority_words");
     if (j.contains("desk_units")) c.desk_units = strings(j.at("desk_units"), "names");
+    if (j.contains("arrival_stamp")) {
+      const json& a = j.at("arrival_stamp");
+      auto folded = [&](const char* key) {
+        std::vector<std::string> v;
+        for (const std::string& s : strings(a, key)) v.push_back(text::fold(s));
+        // "số đến" before "số": the longer label is the one printed.
+        std::stable_sort(v.begin(), v.end(), [](const std::string& x, const std::string& y) { return x.size() > y.size(); });
+        return v;
+      };
+      c.arrival_stamp = {folded("heads"), folded("number_labels"), folded("date_labels")};
+    }
     const json issuers = j.value("issuer_abbrevs", json::object());
     for (const auto& [abbr, full] : issuers.items()) c.issuer_abbrevs[text::nfc(abbr)] = text::nfc(full.get<std::string>());
   } catch (const json::exception& e) {

@@ -60,6 +60,12 @@ struct TitlePattern {
   bool first_word = false;
 };
 
+/// The arrival stamp an office puts on what it receives ("CV ĐẾN  Số: …  Ngày: …"), folded
+/// ("cv den"): a ruled frame with a line opening with a head is one; its labels lead its fields.
+struct ArrivalStamp {
+  std::vector<std::string> heads, number_labels, date_labels;  // longest first
+};
+
 struct Catalogue {
   std::string path;  // where it was read from
   std::vector<Type> types;
@@ -71,6 +77,7 @@ struct Catalogue {
   std::vector<std::string> authority_words;             // as printed
   std::vector<std::string> desk_units;                  // as printed
   std::map<std::string, std::string> issuer_abbrevs;    // "UBND" -> "Ủy ban nhân dân"
+  ArrivalStamp arrival_stamp;
   std::vector<TitlePattern> titles;
 
   const Type* find(std::string_view code) const;

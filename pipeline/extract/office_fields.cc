@@ -1,10 +1,12 @@
 #include "extract/office_fields.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <regex>
 
 #include "core/text.h"
+#include "doctypes/doctypes.h"
 #include "extract/fields.h"
 
 namespace sohoa::extract {
@@ -41,28 +43,76 @@ void marks(const std::vector<PageLayout>& pls, const std::vector<Page>& pages, s
   }
 }
 
-/// "CV ĐẾN Số: 345 Ngày: 21/3/2018": the arrival stamp, wherever it was stamped.
+/// A folded phrase of the catalogue as a pattern: its words apart by any spaces.
+std::string phrase(const std::string& folded) {
+  std::string out;
+  for (char c : folded) out += c == ' ' ? std::string(R"(\s*)") : std::string(1, c);
+  return out;
+}
+
+/// The stamp's number and date from its text (folded): the first number after a number label,
+/// the first day/month/year after a date label (a two-digit year is this century's).
+void read_arrival(const std::string& stamp_text, const Seg& at_seg, const std::vector<Page>& pages,
+                  std::map<std::string, MetadataValue>& out) {
+  const doctypes::ArrivalStamp& a = doctypes::catalogue().arrival_stamp;
+  std::smatch m;
+  // OCR reads a stamped "/" as the fraction slash (U+2044) or a division slash (U+2215).
+  const std::string text = std::regex_replace(std::regex_replace(stamp_text, std::regex("\xE2\x81\x84"), "/"),
+                                              std::regex("\xE2\x88\x95"), "/");
+  for (const std::string& label : a.number_labels) {
+    const std::regex number("(?:^|[^a-z0-9])" + phrase(label) + R"(\s*[:.]?[\s.…]*(\d{1,6})\b)");
+    if (std::regex_search(text, m, number)) {
+      out["van_ban_den.so_den"] = at(m[1], at_seg, pages);
+      break;
+    }
+  }
+  for (const std::string& label : a.date_labels) {
+    const std::regex day("(?:^|[^a-z0-9])" + phrase(label) +
+                         R"(\s*[:.]?[\s.…]*(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}|\d{2})\b)?)");
+    if (!std::regex_search(text, m, day)) continue;
+    if (m[3].matched) {
+      int y = std::stoi(m[3]);
+      if (y < 100) y += 2000;
+      const std::string iso = iso_date(std::stoi(m[1]), std::stoi(m[2]), y);
+      if (!iso.empty()) out["van_ban_den.ngay_den"] = at(iso, at_seg, pages);
+    }
+    break;
+  }
+}
+
+/// "CV ĐẾN Số: 345 Ngày: 21/3/2018": the arrival stamp, wherever it was stamped. The layout's
+/// stamp region (its ruled frame) first; else a line that opens with a head in capitals and the
+/// two after it (the stamp's two or three short lines).
 void arrival_stamp(const std::vector<PageLayout>& pls, const std::vector<Page>& pages,
                    std::map<std::string, MetadataValue>& out) {
-  static const std::regex head(R"(\b(cv|cong van|van ban)\s*den\b)");
-  static const std::regex number(R"(\bso\s*[:.]?\s*(\d{1,6})\b)");
-  static const std::regex day(R"(\bngay\s*[:.]?\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}|\d{2}))?)");
+  const doctypes::ArrivalStamp& a = doctypes::catalogue().arrival_stamp;
+  for (const PageLayout& pl : pls) {
+    std::string text;
+    const Seg* first = nullptr;
+    int region = -1;
+    for (const Seg& s : pl.segs) {
+      if (s.role != RegionRole::stamp || (first && s.region != region)) continue;
+      if (!first) first = &s, region = s.region;
+      text += s.folded + " ";
+    }
+    if (first) return read_arrival(text, *first, pages, out);
+  }
   for (const PageLayout& pl : pls) {
     for (size_t i = 0; i < pl.lines.size(); ++i) {
-      if (!std::regex_search(pl.lines[i].folded, head)) continue;
-      // The stamp's box holds two or three short lines: read the line and the two after it.
+      const Seg& l = pl.lines[i];
+      const std::string t = text::trim(l.text);
+      const layout::Folded f = layout::fold_map(t);
+      const std::string* head = nullptr;
+      for (const std::string& h : a.heads)
+        if (f.s.compare(0, h.size(), h) == 0 && (f.s.size() == h.size() || !std::isalnum(static_cast<unsigned char>(f.s[h.size()])))) {
+          head = &h;
+          break;
+        }
+      // The head as printed: its words in capitals ("Đến ngày …" in a sentence is no stamp).
+      if (!head || layout::upper_ratio(t.substr(0, f.from[head->size()])) < 1) continue;
       std::string window;
       for (size_t k = i; k < std::min(pl.lines.size(), i + 3); ++k) window += pl.lines[k].folded + " ";
-      const std::string after = window.substr(window.find("den") + 3);
-      std::smatch m;
-      if (std::regex_search(after, m, number)) out["van_ban_den.so_den"] = at(m[1], pl.lines[i], pages);
-      if (std::regex_search(after, m, day) && m[3].matched) {
-        int y = std::stoi(m[3]);
-        if (y < 100) y += 2000;
-        const std::string iso = iso_date(std::stoi(m[1]), std::stoi(m[2]), y);
-        if (!iso.empty()) out["van_ban_den.ngay_den"] = at(iso, pl.lines[i], pages);
-      }
-      return;
+      return read_arrival(window.substr(head->size()), l, pages, out);
     }
   }
 }

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "layout/frames.h"
+
 namespace sohoa::layout {
 namespace {
 
@@ -1185,8 +1187,10 @@ std::string text_of(const OcrResult& ocr, const std::vector<Region>& regions) {
   return out;
 }
 
-void lay_out(Page& page, int page_width, int page_height) {
-  page.regions = analyze(page.ocr, page_width, page_height, page.info.dpi);
+void lay_out(Page& page, int page_width, int page_height, const Image* image) {
+  // With the page's pixels, arrival stamps are found by their ruled frames and read apart (frames.h).
+  page.regions = image ? analyze_with_stamps(page.ocr, *image, page_width, page_height, page.info.dpi)
+                       : analyze(page.ocr, page_width, page_height, page.info.dpi);
   if (!page.regions.empty()) page.ocr.text = text_of(page.ocr, page.regions);
   detect_languages(page.ocr, page.regions);
 }

@@ -33,8 +33,9 @@ std::vector<Region> analyze(const OcrResult& ocr, int page_width, int page_heigh
 std::string text_of(const OcrResult& ocr, const std::vector<Region>& regions);
 
 /// Lays out a recognised page: its regions, and its text read from them (a page without words
-/// keeps the text it has).
-void lay_out(Page& page, int page_width, int page_height);
+/// keeps the text it has). `image`, the prepared page the words' boxes refer to, lets ruled
+/// arrival stamps be read apart (frames.h); null: words alone.
+void lay_out(Page& page, int page_width, int page_height, const Image* image = nullptr);
 
 /// A debugging picture: the page with every region's box drawn (colour by role) and its reading
 /// number and role written at its corner, scaled to at most max_side pixels; written as PNG.

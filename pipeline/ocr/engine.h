@@ -14,7 +14,9 @@ class Engine {
   /// Full recognition: words with boxes and confidences, and the page text (NFC).
   /// single_block: read the image as one block of horizontal lines, with no layout analysis
   /// (which would otherwise find sideways text and turn it for us).
-  virtual OcrResult recognize(const Image& img, double dpi, bool single_block = false) = 0;
+  /// sparse: find as much text as possible in no particular order (a stamp's labels and values
+  /// set apart on dotted lines), each piece a line of its own; the caller orders them.
+  virtual OcrResult recognize(const Image& img, double dpi, bool single_block = false, bool sparse = false) = 0;
   /// Recognition of a part of a page (a region) in another language ("eng"), with that
   /// language's model alone; the model is loaded on first use. An engine that has no such model
   /// reads nothing (empty result).

@@ -28,13 +28,13 @@ class TesseractEngine : public Engine {
     api_.SetVariable("debug_file", "/dev/null");
   }
 
-  OcrResult recognize(const Image& img, double dpi, bool single_block) override {
-    api_.SetPageSegMode(single_block ? tesseract::PSM_SINGLE_BLOCK : tesseract::PSM_AUTO);
+  OcrResult recognize(const Image& img, double dpi, bool single_block, bool sparse) override {
+    api_.SetPageSegMode(sparse ? tesseract::PSM_SPARSE_TEXT : single_block ? tesseract::PSM_SINGLE_BLOCK : tesseract::PSM_AUTO);
     return read(api_, img, dpi);
   }
 
   OcrResult recognize_as(const Image& img, double dpi, const std::string& lang) override {
-    if (lang == config_.lang) return recognize(img, dpi, false);
+    if (lang == config_.lang) return recognize(img, dpi, false, false);
     if (std::find(failed_.begin(), failed_.end(), lang) != failed_.end()) return {};
     auto& api = others_[lang];
     if (!api) {

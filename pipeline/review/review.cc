@@ -264,9 +264,31 @@ struct Assessor {
     }
   }
 
+  /// The input's digital signatures: bytes changed since signing, or a certificate the --trust
+  /// anchors do not vouch for (one reason of each kind, naming every signature it is about).
+  /// Without anchors a certificate is judged by nobody: not asked.
+  double signatures() {
+    std::string invalid, untrusted;
+    for (size_t i = 0; i < r.signatures.size(); ++i) {
+      const DigitalSignature& s = r.signatures[i];
+      const std::string who = "signature " + std::to_string(i + 1) + (s.signer_name.empty() ? "" : " (" + s.signer_name + ")");
+      if (!s.error.empty() || !s.bytes_intact) {
+        invalid += (invalid.empty() ? "" : "; ") + who + ": " +
+                   (s.error.empty() ? "the signed bytes were changed or the signature does not verify" : s.error);
+      } else if (s.trust_anchors && s.certificate != "valid") {
+        std::string problems;
+        for (const std::string& p : s.certificate_problems) problems += (problems.empty() ? "" : ", ") + p;
+        untrusted += (untrusted.empty() ? "" : "; ") + who + ": certificate " + (problems.empty() ? s.certificate : problems);
+      }
+    }
+    if (!invalid.empty()) add("signature_invalid", "", invalid);
+    if (!untrusted.empty()) add("signature_untrusted", "", untrusted + " (against the trust anchors)");
+    return !invalid.empty() ? 0.3 : !untrusted.empty() ? 0.6 : 1;
+  }
+
   void run() {
     r.review_reasons.clear();
-    const double page_factor = pages_factor();
+    const double page_factor = pages_factor() * signatures();
     classification();
     fields();
     other_fields();

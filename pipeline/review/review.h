@@ -17,6 +17,10 @@
 //   fields_disagree       two fields contradict each other (birth after issue, ID vs birth year,
 //                         the number's abbreviation vs the type or the issuer)
 //   sources_disagree      two readings of one value disagree (QR code and printed text)
+//   signature_invalid     a digital signature of the input does not verify (its signed bytes
+//                         were changed, or it could not be read)
+//   signature_untrusted   a signer's certificate is not valid against the --trust anchors
+//                         (expired, unknown issuer, revoked); not asked without anchors
 #pragma once
 #include <vector>
 

@@ -165,6 +165,28 @@ class SignedInputs(unittest.TestCase):
         self.assertEqual(len(s), 3)
         self.assertEqual([x["bytes_intact"] for x in s], [False, False, False])
 
+    def codes(self, r):
+        return {x["code"] for x in r["review_reasons"]}
+
+    def test_signature_problems_ask_a_person(self):
+        for name in ("a-scan-header-adbe.pdf", "b-scan-cades.pdf", "c-word-three-signatures.pdf"):
+            got = self.codes(self.record(name))
+            self.assertFalse(got & {"signature_invalid", "signature_untrusted"}, name)
+        for name in ("d-revoked.pdf", "e-other-ca.pdf"):
+            r = self.record(name)
+            self.assertIn("signature_untrusted", self.codes(r), name)
+            self.assertNotIn("signature_invalid", self.codes(r), name)
+            self.assertTrue(r["review"])
+        detail = [x["detail"] for x in self.record("d-revoked.pdf")["review_reasons"] if x["code"] == "signature_untrusted"]
+        self.assertIn("revoked", detail[0])
+        r = self.record("f-changed.pdf")
+        (bad,) = [x["detail"] for x in r["review_reasons"] if x["code"] == "signature_invalid"]
+        self.assertEqual([f"signature {i}" in bad for i in (1, 2, 3)], [True] * 3, bad)
+        self.assertTrue(r["review"])
+        (later,) = sohoa_run.Output(self.later).records.values()
+        (old,) = [x["detail"] for x in later["review_reasons"] if x["code"] == "signature_untrusted"]
+        self.assertEqual(old.count("expired"), 3, old)
+
     def test_package_keeps_the_originals_and_verifies(self):
         proc = subprocess.run([sohoa_run.BIN, "verify", str(self.out)], capture_output=True, text=True)
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)

@@ -547,6 +547,16 @@ Record assessed(const std::string& type, const std::vector<std::string>& keys,
   return r;
 }
 
+/// A signature that verifies, by a certificate the --trust anchors vouch for.
+DigitalSignature signed_by(const std::string& name) {
+  DigitalSignature s;
+  s.sub_filter = "adbe.pkcs7.detached";
+  s.signer_name = name;
+  s.covers_whole_file = s.bytes_intact = s.trust_anchors = true;
+  s.certificate = "valid";
+  return s;
+}
+
 const std::vector<std::string> kQdFields = {"so_ky_hieu", "ngay_ban_hanh", "co_quan_ban_hanh", "trich_yeu"};
 const std::vector<std::string> kKsFields = {"ho_ten", "ngay_sinh", "ngay_ban_hanh", "co_quan_ban_hanh", "so_dinh_danh"};
 
@@ -636,6 +646,21 @@ std::vector<ReasonCase> reason_cases() {
            r.metadata["ho_ten"].other_readings = {{"ocr", "Nguyễn Văn Ấn"}};
          });
        }},
+      {"signature_invalid", "",
+       [] {
+         return assessed("quyet_dinh", kQdFields, [](Record& r, std::vector<Page>&) {
+           r.signatures = {signed_by("UBND tỉnh Khánh Hòa")};
+           r.signatures[0].bytes_intact = false;  // a byte changed after signing
+         });
+       }},
+      {"signature_untrusted", "",
+       [] {
+         return assessed("quyet_dinh", kQdFields, [](Record& r, std::vector<Page>&) {
+           r.signatures = {signed_by("UBND tỉnh Khánh Hòa"), signed_by("Trung tâm Công báo")};
+           r.signatures[1].certificate = "expired";
+           r.signatures[1].certificate_problems = {"expired"};
+         });
+       }},
   };
 }
 
@@ -665,6 +690,24 @@ TEST(ReviewReasons, ARecordWithNothingWrongHasNone) {
   EXPECT_FALSE(r.review) << reasons(r);
   EXPECT_TRUE(r.review_reasons.empty());
   EXPECT_GT(r.confidence, 0.8);
+}
+
+TEST(ReviewReasons, SignaturesThatHoldAskNobody) {
+  // Signed twice, both intact and trusted: nothing to ask. A certificate judged without --trust
+  // anchors (unknown issuer by default) is not the signer's fault: not asked either.
+  const Record fine = assessed("quyet_dinh", kQdFields, [](Record& r, std::vector<Page>&) {
+    r.signatures = {signed_by("UBND tỉnh Khánh Hòa"), signed_by("Trung tâm Công báo")};
+    r.signatures[0].covers_whole_file = false;  // signed again after it: normal
+  });
+  EXPECT_FALSE(fine.review) << reasons(fine);
+  const Record unjudged = assessed("quyet_dinh", kQdFields, [](Record& r, std::vector<Page>&) {
+    r.signatures = {signed_by("UBND tỉnh Khánh Hòa")};
+    r.signatures[0].trust_anchors = false;
+    r.signatures[0].certificate = "unknown_issuer";
+    r.signatures[0].certificate_problems = {"unknown_issuer"};
+  });
+  EXPECT_FALSE(unjudged.review) << reasons(unjudged);
+  EXPECT_DOUBLE_EQ(unjudged.confidence, fine.confidence);
 }
 
 }  // namespace

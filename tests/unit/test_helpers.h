@@ -39,7 +39,7 @@ inline std::filesystem::path temp_dir(const std::string& name) {
 /// Recognises every page as the same two words, so the batch can be tested without Tesseract.
 class FakeEngine : public ocr::Engine {
  public:
-  OcrResult recognize(const Image& img, double, bool) override {
+  OcrResult recognize(const Image& img, double, bool, bool) override {
     OcrResult r;
     r.lines = {{{10, 10, img.width() / 2, 40}, 50}};
     r.words = {{"Giấy", {10, 10, 100, 40}, 90, 0}, {"phép", {120, 10, 100, 40}, 90, 0}};
