@@ -128,7 +128,8 @@ Classification classify(const Document& doc, const std::vector<Page>& pages) {
   for (auto& [t, v] : rule) evidence.push_back("rule: " + t + " " + fmt("%.2f", v));
 
   const NbModel& m = model();
-  std::vector<double> post = predict(m, all_text);
+  const std::vector<std::string> fs = features(all_text);
+  std::vector<double> post = predict(m, fs);
   std::map<std::string, double> mp;
   for (size_t k = 0; k < post.size(); ++k) mp[m.classes[k]] = post[k];
   std::string model_best;
@@ -140,7 +141,7 @@ Classification classify(const Document& doc, const std::vector<Page>& pages) {
   // had on unfamiliar pages of another corpus.
   if (!model_best.empty()) {
     const size_t k = std::find(m.classes.begin(), m.classes.end(), model_best) - m.classes.begin();
-    const double typ = typicality(m, all_text, k);
+    const double typ = typicality(m, fs, k);
     const double familiar = familiarity(m, typ, k);
     if (familiar < 1) {
       const double factor = confidence_factor(m, familiar);

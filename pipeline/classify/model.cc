@@ -115,10 +115,10 @@ const NbModel& model() {
   return m;
 }
 
-std::vector<double> predict(const NbModel& m, std::string_view text) {
+std::vector<double> predict(const NbModel& m, const std::vector<std::string>& fs) {
   if (!m.ok) return {};
   std::vector<double> s(m.prior);
-  for (const std::string& f : features(text)) {
+  for (const std::string& f : fs) {
     auto it = m.loglik.find(f);
     if (it == m.loglik.end()) continue;
     for (size_t k = 0; k < s.size(); ++k) s[k] += it->second[k];
@@ -133,11 +133,11 @@ std::vector<double> predict(const NbModel& m, std::string_view text) {
   return s;
 }
 
-double typicality(const NbModel& m, std::string_view text, size_t k) {
+double typicality(const NbModel& m, const std::vector<std::string>& fs, size_t k) {
   if (!m.ok || k >= m.classes.size()) return -INFINITY;
   double sum = 0;
   size_t n = 0;
-  for (const std::string& f : features(text)) {
+  for (const std::string& f : fs) {
     auto it = m.loglik.find(f);
     if (it == m.loglik.end()) continue;
     sum += it->second[k];

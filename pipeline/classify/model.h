@@ -32,11 +32,11 @@ NbModel load_model(const std::string& path);
 
 /// Features of a document's text (pages joined by '\n').
 std::vector<std::string> features(std::string_view text);
-/// Posterior over model.classes (sums to 1); empty when the model is not loaded.
-std::vector<double> predict(const NbModel& m, std::string_view text);
-/// Mean log P(f | class k) over the text's features the model knows: how much the text looks like
-/// the class's training documents (higher is more typical); -inf when it has no known feature.
-double typicality(const NbModel& m, std::string_view text, size_t k);
+/// Posterior over model.classes (sums to 1) of a text's features(); empty when the model is not loaded.
+std::vector<double> predict(const NbModel& m, const std::vector<std::string>& features);
+/// Mean log P(f | class k) over the features the model knows: how much the text looks like the
+/// class's training documents (higher is more typical); -inf when it has no known feature.
+double typicality(const NbModel& m, const std::vector<std::string>& features, size_t k);
 /// 1 for a text as typical of class k as its training documents, falling towards 0 the further it
 /// is below them; 1 when the model file carries no floors.
 double familiarity(const NbModel& m, double typicality, size_t k);

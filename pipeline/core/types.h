@@ -1,5 +1,6 @@
 // Value types that flow between the stages: Page -> Document -> Record.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -13,6 +14,13 @@ namespace sohoa {
 struct Box {
   int x = 0, y = 0, w = 0, h = 0;  // pixels, origin top-left of the prepared page
 };
+
+/// The area two boxes share, in square pixels; 0 when they do not meet.
+inline long long overlap_area(const Box& a, const Box& b) {
+  const long long w = std::min(a.x + a.w, b.x + b.w) - std::max(a.x, b.x);
+  const long long h = std::min(a.y + a.h, b.y + b.h) - std::max(a.y, b.y);
+  return w > 0 && h > 0 ? w * h : 0;
+}
 
 struct OcrWord {
   std::string text;  // UTF-8, NFC

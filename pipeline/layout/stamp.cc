@@ -7,14 +7,8 @@
 namespace sohoa::layout {
 namespace {
 
-long long overlap(const Box& a, const Box& b) {
-  const long long w = std::min(a.x + a.w, b.x + b.w) - std::max(a.x, b.x);
-  const long long h = std::min(a.y + a.h, b.y + b.h) - std::max(a.y, b.y);
-  return w > 0 && h > 0 ? w * h : 0;
-}
-
 bool inside(const Box& w, const Box& seal) {
-  return overlap(w, seal) * 10 >= static_cast<long long>(w.w) * w.h * 9;  // 90% of the word
+  return overlap_area(w, seal) * 10 >= static_cast<long long>(w.w) * w.h * 9;  // 90% of the word
 }
 
 }  // namespace
@@ -29,7 +23,7 @@ void add_stamps(Page& page, const std::vector<Box>& seals) {
     long long best = 0;
     for (size_t i = 0; i < page.regions.size(); ++i) {
       Region& r = page.regions[i];
-      if (const long long o = overlap(r.box, seal); o > best) {
+      if (const long long o = overlap_area(r.box, seal); o > best) {
         best = o;
         after = i;
       }

@@ -34,6 +34,18 @@ bool known_pair(const std::string& a, const std::string& b, bool places, const L
   return lx.phrase_pairs.count(k) || (places && lx.place_pairs.count(k));
 }
 
+/// The lower-case words left and right of word i that no punctuation cuts off from it; empty
+/// where there is none.
+std::pair<std::string, std::string> neighbours(const std::vector<detail::Parts>& parts, size_t i) {
+  const detail::Parts& p = parts[i];
+  std::string left, right;
+  if (i > 0 && p.prefix.empty() && parts[i - 1].suffix.empty() && detail::letters_only(parts[i - 1].core))
+    left = lower(parts[i - 1].core);
+  if (i + 1 < parts.size() && p.suffix.empty() && parts[i + 1].prefix.empty() && detail::letters_only(parts[i + 1].core))
+    right = lower(parts[i + 1].core);
+  return {left, right};
+}
+
 std::string join(const std::vector<std::string>& v, const char* sep) {
   std::string s;
   for (size_t i = 0; i < v.size(); ++i) s += (i ? sep : "") + v[i];
@@ -168,12 +180,7 @@ std::vector<Correction> correct_words(const std::vector<WordConf>& words, Field 
       for (const char* t : {"thi xa", "thi tran", "thanh pho", "dac khu"}) in_place = in_place || f2 == t;
     }
     const bool place_pairs = places && in_place;
-    std::string left, right;  // neighbours not cut off by punctuation
-    if (i > 0 && p.prefix.empty() && parts[i - 1].suffix.empty() && detail::letters_only(parts[i - 1].core))
-      left = lower(parts[i - 1].core);
-    if (i + 1 < words.size() && p.suffix.empty() && parts[i + 1].prefix.empty() &&
-        detail::letters_only(parts[i + 1].core))
-      right = lower(parts[i + 1].core);
+    const auto [left, right] = neighbours(parts, i);
     auto evidence = [&](const std::string& c) {
       return (left.empty() ? 0 : known_pair(left, c, place_pairs, lx)) + (right.empty() ? 0 : known_pair(c, right, place_pairs, lx));
     };
@@ -294,11 +301,7 @@ std::vector<Correction> usage_doubts(const std::vector<WordConf>& words, const L
     const std::string low = lower(p.core);
     // A word of the administrative phrases is the domain's own; the counts come from other text.
     if (!lx.syllables.count(low) || lx.phrase_words.count(low)) continue;
-    std::string left, right;
-    if (i > 0 && p.prefix.empty() && parts[i - 1].suffix.empty() && detail::letters_only(parts[i - 1].core))
-      left = lower(parts[i - 1].core);
-    if (i + 1 < words.size() && p.suffix.empty() && parts[i + 1].prefix.empty() && detail::letters_only(parts[i + 1].core))
-      right = lower(parts[i + 1].core);
+    const auto [left, right] = neighbours(parts, i);
     if (left.empty() && right.empty()) continue;
     auto evidence = [&](const std::string& c) { return (left.empty() ? 0 : uses(left, c)) + (right.empty() ? 0 : uses(c, right)); };
     if (evidence(low) > 0) continue;

@@ -32,16 +32,6 @@ Box map_box(const Box& b, const PageTransform& t) {
           static_cast<int>(std::lround(x1 - x0)), static_cast<int>(std::lround(y1 - y0))};
 }
 
-namespace {
-
-long long overlap(const Box& a, const Box& b) {
-  const long long w = std::min(a.x + a.w, b.x + b.w) - std::max(a.x, b.x);
-  const long long h = std::min(a.y + a.h, b.y + b.h) - std::max(a.y, b.y);
-  return w > 0 && h > 0 ? w * h : 0;
-}
-
-}  // namespace
-
 int merge_layer_words(OcrResult& ocr, const std::vector<OcrWord>& layer, const PageTransform& t) {
   std::map<int, int> line_of;  // layer line -> line index in ocr
   int added = 0;
@@ -51,7 +41,7 @@ int merge_layer_words(OcrResult& ocr, const std::vector<OcrWord>& layer, const P
     const long long area = static_cast<long long>(w.box.w) * w.box.h;
     const bool read_already = std::any_of(ocr.words.begin(), ocr.words.end(), [&](const OcrWord& o) {
       const long long smaller = std::min(area, static_cast<long long>(o.box.w) * o.box.h);
-      return smaller > 0 && 2 * overlap(o.box, w.box) >= smaller;
+      return smaller > 0 && 2 * overlap_area(o.box, w.box) >= smaller;
     });
     if (read_already || w.text.empty()) continue;
     auto it = line_of.find(lw.line);

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "prepare/seal.h"
+
 namespace sohoa::prepare {
 namespace {
 // Share of colour pixels beside black or the other colour above which it is sub-pixel rendering
@@ -182,8 +184,7 @@ Image gray_without_color_ink(const Image& page, CleanStats* stats) {
       extractRGBValues(sl[x], &r, &g, &b);
       const int mx = std::max({r, g, b}), mn = std::min({r, g, b});
       // Strongly coloured and red- or blue-dominant: seal or pen ink, not the black print.
-      // Yellowed paper is red+green, so "red" needs red well above green too.
-      const bool red = r == mx && r - g > 60 && r - b > 40;
+      const bool red = seal_red(r, g, b);
       const bool blue = b == mx && b - r > 50 && b - g > 20;
       const bool strong = (red || blue) && mx - mn > 60;
       kr[x] = strong ? (red ? 2 : 4) : (mx < 80 && mx - mn < 30);

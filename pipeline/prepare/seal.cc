@@ -30,8 +30,7 @@ std::vector<Box> find_seals(const Image& color, double dpi) {
     for (int x = 0; x < w; ++x) {
       l_int32 r, g, b;
       extractRGBValues(row[x * step], &r, &g, &b);
-      // As clean.cc tells seal ink: red well above green (yellowed paper is red+green) and blue.
-      m[x] = (r >= g && r >= b && r - g > 60 && r - b > 40) ? 255 : 0;
+      m[x] = seal_red(r, g, b) ? 255 : 0;
     }
   }
   const double px_per_mm = dpi / step / 25.4;

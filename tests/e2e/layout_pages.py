@@ -62,24 +62,51 @@ A4 = (2480, 3508)
 A4_LAND = (3508, 2480)
 
 
+LEFT_C, RIGHT_C = int(55 * MM), int(140 * MM)   # centres of the header's two columns
+
+
+def nd30_header(c, number, place_date, subject):
+    """Nghị định 30/2020's header for Sở Tư pháp Khánh Hòa: the authority block with the number
+    and the "V/v" subject under it, beside the national motto with the place and date. Returns
+    the y of the subject line."""
+    y = int(20 * MM)
+    st = c.step()
+    c.text(LEFT_C, y, "UBND TỈNH KHÁNH HÒA", align="center")
+    c.text(RIGHT_C, y, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, align="center")
+    y += st
+    c.text(LEFT_C, y, "SỞ TƯ PHÁP", bold=True, align="center")
+    c.text(RIGHT_C, y, "Độc lập - Tự do - Hạnh phúc", bold=True, align="center")
+    y += int(st * 1.6)
+    c.text(LEFT_C, y, number, align="center")
+    c.text(RIGHT_C, y, place_date, align="center")
+    y += st
+    c.text(LEFT_C, y, subject, align="center", size=c.body - 1)
+    return y
+
+
+def nd30_footer(c, x0, y, archive_line):
+    """The recipients ("Nơi nhận:") at x0 beside the signature block of a deputy director, from
+    y down; sets c.signature_y to the signer's title line."""
+    st = c.step()
+    c.text(x0, y, "Nơi nhận:", bold=True, size=c.body - 1)
+    c.text(RIGHT_C, y, "KT. GIÁM ĐỐC", bold=True, align="center")
+    y += c.step(c.body - 1)
+    c.text(x0, y, "- Như trên;", size=c.body - 2)
+    c.text(RIGHT_C, y, "PHÓ GIÁM ĐỐC", bold=True, align="center")
+    c.signature_y = y
+    y += c.step(c.body - 2)
+    c.text(x0, y, archive_line, size=c.body - 2)
+    y += int(st * 4)
+    c.text(RIGHT_C, y, "Trần Văn Bình", bold=True, align="center")
+
+
 def letter(v):
     """Nghị định 30/2020: authority block with number and subject beside the motto with place and
     date; title; body; recipients beside the signature."""
     fam, body, sp = VARIANTS[v]
     c = Canvas(A4, fam, body, sp)
-    left_c, right_c = int(55 * MM), int(140 * MM)
-    y = int(20 * MM)
     st = c.step()
-    c.text(left_c, y, "UBND TỈNH KHÁNH HÒA", align="center")
-    c.text(right_c, y, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, align="center")
-    y += st
-    c.text(left_c, y, "SỞ TƯ PHÁP", bold=True, align="center")
-    c.text(right_c, y, "Độc lập - Tự do - Hạnh phúc", bold=True, align="center")
-    y += int(st * 1.6)
-    c.text(left_c, y, "Số: 1234/STP-HCTP", align="center")
-    c.text(right_c, y, "Khánh Hòa, ngày 08 tháng 4 năm 2024", align="center")
-    y += st
-    c.text(left_c, y, "V/v cấp bản sao trích lục hộ tịch", align="center", size=body - 1)
+    y = nd30_header(c, "Số: 1234/STP-HCTP", "Khánh Hòa, ngày 08 tháng 4 năm 2024", "V/v cấp bản sao trích lục hộ tịch")
     y += int(st * 2.8)
     c.text(A4[0] // 2, y, "THÔNG BÁO", bold=True, size=body + 2, align="center")
     y += int(st * 1.8)
@@ -98,16 +125,7 @@ def letter(v):
             y += st
         y += st // 2
     y += int(st * 1.5)
-    c.text(x0, y, "Nơi nhận:", bold=True, size=body - 1)
-    c.text(right_c, y, "KT. GIÁM ĐỐC", bold=True, align="center")
-    y += c.step(body - 1)
-    c.text(x0, y, "- Như trên;", size=body - 2)
-    c.text(right_c, y, "PHÓ GIÁM ĐỐC", bold=True, align="center")
-    c.signature_y = y
-    y += c.step(body - 2)
-    c.text(x0, y, "- Lưu: VT, HCTP.", size=body - 2)
-    y += int(st * 4)
-    c.text(right_c, y, "Trần Văn Bình", bold=True, align="center")
+    nd30_footer(c, x0, y, "- Lưu: VT, HCTP.")
     return c
 
 

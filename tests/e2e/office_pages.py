@@ -11,7 +11,7 @@ import sys
 
 from PIL import ImageFont
 
-from layout_pages import A4, DPI, MM, VARIANTS, Canvas, nfc
+from layout_pages import A4, DPI, MM, VARIANTS, Canvas, nd30_footer, nd30_header, nfc
 
 # The stamp's own letters, and the number and day a numbering stamp put on its dotted lines.
 STAMP_FONTS = {"a": ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
@@ -66,19 +66,8 @@ def stamped(v):
     first line, its last row on that line's baseline."""
     fam, body, sp = VARIANTS[v]
     c = Canvas(A4, fam, body, sp)
-    left_c, right_c = int(55 * MM), int(140 * MM)
-    y = int(20 * MM)
     st = c.step()
-    c.text(left_c, y, "UBND TỈNH KHÁNH HÒA", align="center")
-    c.text(right_c, y, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, align="center")
-    y += st
-    c.text(left_c, y, "SỞ TƯ PHÁP", bold=True, align="center")
-    c.text(right_c, y, "Độc lập - Tự do - Hạnh phúc", bold=True, align="center")
-    y += int(st * 1.6)
-    c.text(left_c, y, "Số: 318/STP-VP", align="center")
-    c.text(right_c, y, "Khánh Hòa, ngày 18 tháng 3 năm 2024", align="center")
-    y += st
-    c.text(left_c, y, "V/v rà soát thủ tục hành chính", align="center", size=body - 1)
+    y = nd30_header(c, "Số: 318/STP-VP", "Khánh Hòa, ngày 18 tháng 3 năm 2024", "V/v rà soát thủ tục hành chính")
     y += int(st * 1.4)
     c.text(int(80 * MM), y, "Kính gửi: Các phòng, đơn vị thuộc Sở")
     y += int(st * 2.6)
@@ -92,15 +81,7 @@ def stamped(v):
         y += st // 2
     stamp(c, v, int(10 * MM), stamp_top)
     y += int(st * 1.5)
-    c.text(x0, y, "Nơi nhận:", bold=True, size=body - 1)
-    c.text(right_c, y, "KT. GIÁM ĐỐC", bold=True, align="center")
-    y += c.step(body - 1)
-    c.text(x0, y, "- Như trên;", size=body - 2)
-    c.text(right_c, y, "PHÓ GIÁM ĐỐC", bold=True, align="center")
-    y += c.step(body - 2)
-    c.text(x0, y, "- Lưu: VT, VP.", size=body - 2)
-    y += int(st * 4)
-    c.text(right_c, y, "Trần Văn Bình", bold=True, align="center")
+    nd30_footer(c, x0, y, "- Lưu: VT, VP.")
     return c
 
 

@@ -139,6 +139,14 @@ int main(int argc, char** argv) {
   long rss0 = rss_kb();
   auto t0 = std::chrono::steady_clock::now();
   const Lexicon& lx = lexicon();
+  // The other syllables with the same letters and other marks ("tiền" for "tiên").
+  auto same_letters = [&](const std::string& low) {
+    std::vector<std::string> out;
+    if (auto it = lx.by_fold.find(sohoa::text::fold(low)); it != lx.by_fold.end())
+      for (const std::string& c : it->second)
+        if (c != low) out.push_back(c);
+    return out;
+  };
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   std::cout << "load: " << ms << " ms, RSS +" << (rss_kb() - rss0) / 1024.0 << " MB, ok=" << lx.ok << ", units "
             << lx.units.size() << ", syllables " << lx.syllables.size() << " + " << lx.extra_syllables.size()
@@ -229,11 +237,8 @@ int main(int argc, char** argv) {
         for (auto& x : w) x.confidence = 95;
         for (size_t i = 0; i < w.size(); ++i) {
           std::string low = sohoa::lexicon::detail::lower(w[i].text);
-          auto it = lx.by_fold.find(sohoa::text::fold(low));
-          if (it == lx.by_fold.end()) continue;
-          std::vector<std::string> alts;
-          for (const std::string& a : it->second)
-            if (a != low) alts.push_back(a);
+          if (!lx.by_fold.count(sohoa::text::fold(low))) continue;
+          std::vector<std::string> alts = same_letters(low);
           // d <-> đ at the start: often no syllable at all
           if (low.rfind("d", 0) == 0) alts.push_back("đ" + low.substr(1));
           else if (low.rfind("đ", 0) == 0) alts.push_back("d" + low.substr(std::string("đ").size()));
@@ -286,11 +291,8 @@ int main(int argc, char** argv) {
         auto w = all_low(v);
         for (auto& x : w) x.confidence = 95;
         for (size_t i = 0; i < w.size(); ++i) {
-          std::string low = sohoa::lexicon::detail::lower(w[i].text);
-          auto it = lx.by_fold.find(sohoa::text::fold(low));
-          if (it == lx.by_fold.end()) continue;
-          for (const std::string& a : it->second) {
-            if (a == low || !lx.syllables.count(a)) continue;
+          for (const std::string& a : same_letters(sohoa::lexicon::detail::lower(w[i].text))) {
+            if (!lx.syllables.count(a)) continue;
             auto slipped = w;
             slipped[i].text = sohoa::lexicon::detail::reshape(a, sohoa::lexicon::detail::shape(w[i].text));
             ++slips;

@@ -134,10 +134,10 @@ TEST(ClassifyModel, FamiliarityFallsBelowTheClassFloor) {
   const classify::NbModel m = classify::load_model(path);
   ASSERT_TRUE(m.ok);
   ASSERT_EQ(m.familiar_floor.size(), 2u);
-  const double typical = classify::typicality(m, "quyet dinh", 0);
+  const double typical = classify::typicality(m, classify::features("quyet dinh"), 0);
   EXPECT_NEAR(typical, -1.1, 1e-6);
   EXPECT_DOUBLE_EQ(classify::familiarity(m, typical, 0), 1.0);
-  const double odd = classify::typicality(m, "quyet khac don", 0);  // (-1 - 5 - 6) / 3 = -4
+  const double odd = classify::typicality(m, classify::features("quyet khac don"), 0);  // (-1 - 5 - 6) / 3 = -4
   EXPECT_NEAR(odd, -4.0, 1e-6);
   EXPECT_NEAR(classify::familiarity(m, odd, 0), std::exp(-3.0), 1e-6);  // 1.5 below the floor, spread 0.5
   EXPECT_DOUBLE_EQ(classify::familiarity(m, odd, 1), 1.0);  // a class without a floor never lowers
