@@ -25,6 +25,7 @@
 #include "core/fsutil.h"
 #include "core/hash.h"
 #include "doctypes/doctypes.h"
+#include "extract/authority_text.h"
 #include "extract/extract.h"
 #include "ingest/pdf_signatures.h"
 #include "ocr/layer_merge.h"
@@ -490,6 +491,7 @@ class Runner {
           timings_.add(kClassify, t0);
           t0 = Mark::now();
           record.metadata = extract::extract(record.document, st.pages, record.classification, &record.extra);
+          extract::mend_text_from_authority(record.metadata, st.pages);
           review::assess(record, st.pages);
           timings_.add(kExtract, t0);
           t0 = Mark::now();

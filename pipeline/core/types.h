@@ -15,6 +15,14 @@ struct Box {
   int x = 0, y = 0, w = 0, h = 0;  // pixels, origin top-left of the prepared page
 };
 
+/// The smallest box holding both; an empty box (no width or height) adds nothing.
+inline Box unite(const Box& a, const Box& b) {
+  if (a.w <= 0 || a.h <= 0) return b;
+  const int x0 = std::min(a.x, b.x), y0 = std::min(a.y, b.y);
+  const int x1 = std::max(a.x + a.w, b.x + b.w), y1 = std::max(a.y + a.h, b.y + b.h);
+  return {x0, y0, x1 - x0, y1 - y0};
+}
+
 /// The area two boxes share, in square pixels; 0 when they do not meet.
 inline long long overlap_area(const Box& a, const Box& b) {
   const long long w = std::min(a.x + a.w, b.x + b.w) - std::max(a.x, b.x);
@@ -80,6 +88,14 @@ struct PrepareStep {
   std::string reason;  // why it was rejected (or what proved it), for people
 };
 
+/// Page text put right from a source that vouches for it (a card's QR code): what OCR read there.
+struct TextMend {
+  std::string field;   // the metadata key whose value was written ("so_dinh_danh")
+  std::string before;  // the words as OCR read them
+  std::string after;   // as the card prints the value
+  std::string source;  // "qr" | "mrz"
+};
+
 struct PageInfo {
   int number = 0;          // 1-based within the input
   int rotation = 0;        // clockwise degrees applied to make it upright
@@ -100,6 +116,7 @@ struct PageInfo {
   // "ocr" | "pdf_text" | "ocr+pdf_text" (a scan OCRed, text-layer words that OCR did not read kept)
   std::string text_source = "ocr";
   std::vector<std::string> signature_text;  // signature appearances on the page (evidence)
+  std::vector<TextMend> text_mended;         // words written from a checked code (extract/authority_text.h)
 };
 
 /// What a region of a page is, found from its geometry (place, alignment, columns, size).

@@ -46,13 +46,6 @@ std::vector<std::string> words_of(const std::string& s) {
   return out;
 }
 
-Box unite(const Box& a, const Box& b) {
-  if (a.w <= 0 && a.h <= 0) return b;
-  const int x0 = std::min(a.x, b.x), y0 = std::min(a.y, b.y);
-  const int x1 = std::max(a.x + a.w, b.x + b.w), y1 = std::max(a.y + a.h, b.y + b.h);
-  return {x0, y0, x1 - x0, y1 - y0};
-}
-
 /// Share of a word's box inside `frame`.
 double inside_share(const Box& w, const Box& frame) {
   const int x0 = std::max(w.x, frame.x), x1 = std::min(w.x + w.w, frame.x + frame.w);

@@ -953,13 +953,6 @@ struct Shape {
   bool centred = false;
 };
 
-Box unite(const Box& a, const Box& b) {
-  if (a.w <= 0 && a.h <= 0) return b;
-  const int x0 = std::min(a.x, b.x), y0 = std::min(a.y, b.y);
-  const int x1 = std::max(a.x + a.w, b.x + b.w), y1 = std::max(a.y + a.h, b.y + b.h);
-  return {x0, y0, x1 - x0, y1 - y0};
-}
-
 Shape shape_of(const OcrResult& ocr, const std::vector<RegionLine>& lines) {
   Shape s;
   std::vector<int> hs;

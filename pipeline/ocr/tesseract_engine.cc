@@ -75,6 +75,12 @@ class TesseractEngine : public Engine {
         std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
         // A table's vertical rule read as '|', a speck read as '_' or '~', a leader's last dots.
         std::string word_text = clean_word(text::nfc(word ? word.get() : ""), it->Confidence(tesseract::RIL_WORD));
+        {
+          int l, t, r, b, ll, lt, lr, lb;
+          it->BoundingBox(tesseract::RIL_WORD, &l, &t, &r, &b);
+          it->BoundingBox(tesseract::RIL_TEXTLINE, &ll, &lt, &lr, &lb);
+          if (speck(r - l, b - t, lb - lt, it->Confidence(tesseract::RIL_WORD))) word_text.clear();
+        }
         if (word_text.empty()) {
           pending_block = new_block;
           pending_line = new_line;

@@ -68,4 +68,9 @@ std::string clean_word(std::string_view word, float confidence) {
   return std::string(word.substr(chars[first].at, chars[last - 1].at + chars[last - 1].len - chars[first].at));
 }
 
+bool speck(int word_w, int word_h, int line_h, float confidence) {
+  constexpr float kRejected = 30;
+  return confidence < kRejected && 4 * word_h < line_h && 4 * word_w < line_h;
+}
+
 }  // namespace sohoa::ocr

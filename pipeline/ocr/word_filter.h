@@ -12,4 +12,8 @@ namespace sohoa::ocr {
 /// - A word of punctuation alone that Tesseract itself doubts (confidence under 80) is a speck.
 std::string clean_word(std::string_view word, float confidence);
 
+/// A "word" far smaller than any letter of its line (its box under a quarter of the line's
+/// height each way) that Tesseract all but rejects: a speck or a photo's edge, not text.
+bool speck(int word_w, int word_h, int line_h, float confidence);
+
 }  // namespace sohoa::ocr

@@ -15,13 +15,6 @@ std::string box_attrs(const Box& b) {
   return buf;
 }
 
-Box unite(const Box& a, const Box& b) {
-  if (a.w <= 0 || a.h <= 0) return b;
-  const int x0 = std::min(a.x, b.x), y0 = std::min(a.y, b.y);
-  const int x1 = std::max(a.x + a.w, b.x + b.w), y1 = std::max(a.y + a.h, b.y + b.h);
-  return {x0, y0, x1 - x0, y1 - y0};
-}
-
 }  // namespace
 
 std::string write_alto(const std::vector<AltoPage>& pages, const std::string& image_file,

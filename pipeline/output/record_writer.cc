@@ -185,6 +185,9 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
     for (const PrepareStep& s : p.prepare)
       steps.push_back({{"step", s.step}, {"applied", s.applied}, {"reason", s.reason.empty() ? json(nullptr) : json(s.reason)}});
     for (const Box& b : p.other_sheets) others.push_back({{"x", b.x}, {"y", b.y}, {"w", b.w}, {"h", b.h}});
+    json mended = json::array();
+    for (const TextMend& m : p.text_mended)
+      mended.push_back({{"field", m.field}, {"before", m.before}, {"after", m.after}, {"source", m.source}});
     json regions = json::array();
     for (const Region& r : pages[idx].regions) {
       json lines = json::array();
@@ -210,6 +213,7 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
                          {"lines_straightened", p.lines_straightened},
                          {"prepare", steps},
                          {"other_sheets", others},
+                         {"text_mended", mended},
                          {"dpi", std::round(p.dpi)},
                          {"dpi_assumed", p.dpi_assumed},
                          {"blank", p.blank},

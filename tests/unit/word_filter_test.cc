@@ -37,5 +37,16 @@ TEST(WordFilter, VietnameseLettersCountAsText) {
   EXPECT_EQ(clean_word("9", 20), "9");
 }
 
+TEST(WordFilter, ASpeckFarSmallerThanItsLineGoesButASmallWordStays) {
+  // A 2x3 px "Ũ" beside a card photo's edge, in a 27 px line, confidence 2.
+  EXPECT_TRUE(speck(2, 3, 27, 2));
+  // A real letter is never under a quarter of its line's height...
+  EXPECT_FALSE(speck(12, 14, 27, 2));
+  // ...and a tiny mark Tesseract is sure of is left to clean_word's rules.
+  EXPECT_FALSE(speck(2, 3, 27, 85));
+  // A word alone on its line is as tall as the line.
+  EXPECT_FALSE(speck(3, 4, 4, 5));
+}
+
 }  // namespace
 }  // namespace sohoa::ocr
