@@ -244,7 +244,7 @@ Discovery discover(const std::vector<stdfs::path>& roots, const Limits& limits, 
       }
       if (it->is_regular_file(ec)) files.push_back(it->path());
       else if (!it->is_directory(ec))
-        out.errors.push_back({nfc_name(prefix + fs::generic(stdfs::relative(it->path(), root))), std::nullopt,
+        out.errors.push_back({nfc_name(prefix + fs::generic(it->path().lexically_relative(root))), std::nullopt,
                               ErrorCode::unsupported, "not a regular file"});
     }
     if (ec)
@@ -252,7 +252,8 @@ Discovery discover(const std::vector<stdfs::path>& roots, const Limits& limits, 
                             "the folder cannot be listed completely: " + ec.message()});
     std::vector<Found> in_root;
     for (const stdfs::path& f : files) {
-      const stdfs::path rel = stdfs::relative(f, root);
+      // lexically: a symlinked scan keeps the name it has in the folder, not its target's
+      const stdfs::path rel = f.lexically_relative(root);
       const std::string raw = prefix + fs::generic(rel);
       std::string dossier = default_dossier;
       if (one_dossier) dossier = nfc_name(raw_name);

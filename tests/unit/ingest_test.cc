@@ -227,6 +227,20 @@ TEST(IngestDiscover, AFolderNamedLikeADossierCodeIsThatDossier) {
   EXPECT_TRUE(is_dossier_code("hs_2024_0012"));
 }
 
+TEST(IngestDiscover, ASymlinkedScanKeepsItsNameAndDossierInTheFolder) {
+  // Shared scan folders often link files kept elsewhere; the record names the link, and the
+  // dossier is the folder the link is in, not the target's path ("../../store/x.png").
+  auto dir = fixtures::temp_dir("discover-link");
+  std::filesystem::create_directories(dir / "store");
+  std::filesystem::create_directories(dir / "scans" / "HS-7");
+  std::ofstream(dir / "store" / "x.png", std::ios::binary) << png_bytes(fixtures::text_like_page(600, 800), 300);
+  std::filesystem::create_symlink(dir / "store" / "x.png", dir / "scans" / "HS-7" / "giay-khai-sinh.png");
+  Discovery d = discover({dir / "scans"}, {});
+  ASSERT_EQ(d.items.size(), 1u);
+  EXPECT_EQ(d.items[0].source.path, "HS-7/giay-khai-sinh.png");
+  EXPECT_EQ(d.items[0].dossier, "HS-7");
+}
+
 TEST(IngestDiscover, TheSamePathUnderTwoRootsIsAnErrorNotAnOverwrite) {
   auto dir = fixtures::temp_dir("discover-roots");
   const std::string png = png_bytes(fixtures::text_like_page(600, 800), 300);
