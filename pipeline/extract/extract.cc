@@ -167,8 +167,11 @@ void mend(MetadataValue& v, lexicon::Field field, const Document& doc, const std
   // letters is only a doubt.
   // A subject's words also meet how Vietnamese is usually written: a valid syllable never seen
   // beside its neighbours where one with other marks is common ("tiên mặt" / "tiền mặt").
-  std::vector<lexicon::Correction> usage;
-  if (field == lexicon::Field::trich_yeu) usage = lexicon::usage_doubts(words);
+  std::vector<lexicon::Correction> usage, unknown;
+  if (field == lexicon::Field::trich_yeu) {
+    usage = lexicon::usage_doubts(words);
+    unknown = lexicon::marked_non_syllables(words);
+  }
   for (lexicon::WordConf& w : words) w.confidence = 0;
   std::vector<lexicon::Correction> marks;
   std::vector<bool> doubted(words.size(), false);
@@ -183,6 +186,13 @@ void mend(MetadataValue& v, lexicon::Field field, const Document& doc, const std
     v.doubts.push_back({c.before, c.after, c.why, true});
     marks.push_back(c);
   }
+  // A subject's word that no rule could mend but that is plainly no Vietnamese ("bù địp"): the
+  // value keeps it, and a person is asked.
+  for (const lexicon::Correction& c : unknown)
+    if (c.index < doubted.size() && !doubted[c.index]) {
+      v.doubts.push_back({c.before, c.after, c.why, false});
+      doubted[c.index] = true;
+    }
   if (!marks.empty()) v.value = lexicon::apply_corrections(words, marks);
   if (field == lexicon::Field::ho_ten) name_doubts(v);
 }

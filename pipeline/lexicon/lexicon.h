@@ -163,6 +163,11 @@ std::vector<Correction> correct_words(const std::vector<WordConf>& words, Field 
 /// a likely slip of a tone or vowel mark, for a person to confirm; rare true words are doubted
 /// too, which is why these are never silent corrections.
 std::vector<Correction> usage_doubts(const std::vector<WordConf>& words, const Lexicon& lx = lexicon());
+/// Words that carry Vietnamese marks (a tone, ă â ê ô ơ ư, đ) but are no Vietnamese syllable
+/// ("bù địp"): a misread mark or letter, whatever OCR's confidence. after holds up to three
+/// syllables with its letters, those its neighbours go with first ("?" when there is none).
+/// Unmarked words are left alone: they may be foreign ("website").
+std::vector<Correction> marked_non_syllables(const std::vector<WordConf>& words, const Lexicon& lx = lexicon());
 /// The words joined by single spaces with the corrections applied.
 std::string apply_corrections(const std::vector<WordConf>& words,
                               const std::vector<Correction>& corrections);

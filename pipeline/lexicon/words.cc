@@ -333,6 +333,48 @@ std::vector<Correction> usage_doubts(const std::vector<WordConf>& words, const L
   return out;
 }
 
+std::vector<Correction> marked_non_syllables(const std::vector<WordConf>& words, const Lexicon& lx) {
+  std::vector<Correction> out;
+  if (!lx.ok) return out;
+  std::vector<detail::Parts> parts;
+  std::vector<std::string> nfcs;
+  for (const WordConf& w : words) nfcs.push_back(text::nfc(w.text));
+  for (const std::string& s : nfcs) parts.push_back(detail::split_punct(s));
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string_view core = parts[i].core;
+    if (!detail::letters_only(core)) continue;
+    const std::string low = lower(core);
+    // Unmarked words may be foreign ("website", "online"); Vietnamese marks on a non-syllable
+    // are a misread mark or letter.
+    const std::string folded = text::fold(low);
+    if (folded == low) continue;
+    // No vowel, no syllable meant: an abbreviation ("QĐ", "NĐ", "đ" for đồng).
+    if (folded.find_first_of("aeiouy") == std::string::npos) continue;
+    if (lx.syllables.count(low) || lx.extra_syllables.count(low) || lx.acronyms.count(low)) continue;
+    // What it may have been: the syllables with its letters, the one its neighbours go with first.
+    std::vector<std::string> variants;
+    if (auto it = lx.by_fold.find(folded); it != lx.by_fold.end())
+      for (const std::string& c : it->second)
+        if (lx.syllables.count(c)) variants.push_back(c);
+    const auto [left, right] = neighbours(parts, i);
+    auto seen = [&](const std::string& c) {
+      int n = 0;
+      if (auto it = lx.word_pairs.find(left + " " + c); !left.empty() && it != lx.word_pairs.end()) n += it->second;
+      if (auto it = lx.word_pairs.find(c + " " + right); !right.empty() && it != lx.word_pairs.end()) n += it->second;
+      if (!left.empty() && known_pair(left, c, true, lx)) n += 100;
+      if (!right.empty() && known_pair(c, right, true, lx)) n += 100;
+      return n;
+    };
+    std::stable_sort(variants.begin(), variants.end(), [&](const std::string& a, const std::string& b) { return seen(a) > seen(b); });
+    if (variants.size() > 3) variants.resize(3);
+    for (std::string& v : variants) v = detail::reshape(v, detail::shape(core));
+    const std::string conf = std::to_string(static_cast<int>(words[i].confidence));
+    out.push_back({i, std::string(core), variants.empty() ? "?" : join(variants, " / "),
+                   "\"" + std::string(core) + "\" (OCR confidence " + conf + ") carries Vietnamese marks but is no Vietnamese syllable"});
+  }
+  return out;
+}
+
 std::string apply_corrections(const std::vector<WordConf>& words, const std::vector<Correction>& corrections) {
   std::vector<std::string> ws;
   for (const WordConf& w : words) ws.push_back(text::nfc(w.text));

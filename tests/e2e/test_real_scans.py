@@ -71,7 +71,13 @@ class RealScans(unittest.TestCase):
             wrong = [k for k, v in want.items() if not (v(got.get(k)) if callable(v) else got.get(k) == v)]
             if wrong:
                 self.assertTrue(r["review"], f"{name}: {wrong} wrong and not flagged")
-                self.assertTrue(r["review_reasons"], name)
+            # ... and the reason names what is wrong, so that the desk shows the field to mend
+            reasons = r["review_reasons"]
+            for k in wrong:
+                if k == "doc_type":
+                    self.assertTrue([x for x in reasons if x["code"].startswith("type_")], f"{name}: type not questioned")
+                else:
+                    self.assertIn(k, [x["field"] for x in reasons], f"{name}: {k}={got.get(k)!r} wrong, no reason names it")
 
     def test_phone_photo_is_flagged_for_review(self):
         self.assertTrue(self.record("thanh-hoa-6.png")["review"])

@@ -280,6 +280,24 @@ TEST(Lexicon, LeavesAWordAloneWhenCandidatesAreEquallyGood) {
   EXPECT_TRUE(correct_words(words("tổ chức hội nghị", 20), Field::trich_yeu).empty());
 }
 
+TEST(Lexicon, AMarkedWordThatIsNoSyllableIsDoubtedWhateverOcrSaid) {
+  lx();
+  // "địp" carries a tone and đ but no Vietnamese syllable is spelt so: a misread "dịp".
+  auto d = marked_non_syllables(words("hoán đổi ngày nghỉ, ngày đi làm bù địp nghỉ lễ", 96));
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].index, 8u);
+  EXPECT_EQ(d[0].before, "địp");
+  EXPECT_NE(d[0].after.find("dịp"), std::string::npos) << d[0].after;
+  // Real syllables, unmarked foreign words, acronyms, both tone placements, and words with
+  // digits or inner punctuation are left alone.
+  EXPECT_TRUE(marked_non_syllables(words("Về việc cấp phép website cho UBND phường Hòa Khánh, hoà giải", 96)).empty());
+  EXPECT_TRUE(marked_non_syllables(words("số 12/QĐ-UBND ngày 05/3/2024 theo NĐ số 30, 500.000 đ", 96)).empty());
+  // Case is kept in what it may have been.
+  auto up = marked_non_syllables(words("BÙ ĐỊP", 96));
+  ASSERT_EQ(up.size(), 1u);
+  EXPECT_NE(up[0].after.find("DỊP"), std::string::npos) << up[0].after;
+}
+
 TEST(Lexicon, NameChecks) {
   lx();
   EXPECT_TRUE(is_plausible_vietnamese_name("NGUYỄN VĂN AN"));
