@@ -23,20 +23,26 @@ std::string page_hashes(const std::filesystem::path& pdf) {
   for (int i = 0; i < doc->pages(); ++i) {
     std::unique_ptr<poppler::page> page(doc->create_page(i));
     if (!page) return "";
-    // 18 dpi is plenty for a 9x8 thumbnail and keeps this a few ms a page.
-    poppler::image img = renderer.render_page(page.get(), 18, 18);
+    // 16x16 cells, not the usual 8x8: pages of one template (every công văn's header and
+    // signature block) must not hash alike, and 36 dpi is enough for a 17x16 thumbnail.
+    poppler::image img = renderer.render_page(page.get(), 36, 36);
     if (!img.is_valid()) return "";
     cv::Mat rgb(img.height(), img.width(), CV_8UC3, img.data(), img.bytes_per_row());
     cv::Mat grey, small;
     cv::cvtColor(rgb, grey, cv::COLOR_RGB2GRAY);
-    cv::resize(grey, small, cv::Size(9, 8), 0, 0, cv::INTER_AREA);
-    unsigned long long h = 0;
-    for (int y = 0; y < 8; ++y)
-      for (int x = 0; x < 8; ++x) h = (h << 1) | (small.at<uint8_t>(y, x) > small.at<uint8_t>(y, x + 1) ? 1u : 0u);
-    any = any || h != 0;
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", h);
-    out += (out.empty() ? "" : ".") + std::string(buf);
+    cv::resize(grey, small, cv::Size(17, 16), 0, 0, cv::INTER_AREA);
+    std::string hex;
+    bool nonzero = false;
+    for (int y = 0; y < 16; ++y) {
+      unsigned h = 0;
+      for (int x = 0; x < 16; ++x) h = (h << 1) | (small.at<uint8_t>(y, x) > small.at<uint8_t>(y, x + 1) ? 1u : 0u);
+      nonzero = nonzero || h != 0;
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "%04x", h);
+      hex += buf;
+    }
+    any = any || nonzero;
+    out += (out.empty() ? "" : ".") + hex;
   }
   return any ? out : "";
 }

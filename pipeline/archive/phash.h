@@ -6,7 +6,7 @@
 
 namespace sohoa::archive {
 
-/// dHash (64 bits: is each of 8x8 cells brighter than its right neighbour, on a 9x8 grey thumbnail)
+/// dHash (256 bits: is each of 16x16 cells brighter than its right neighbour, on a 17x16 grey thumbnail)
 /// of every page of the PDF, hex, joined by '.'; empty when it cannot be read or every page is
 /// uniform (blank pages all hash alike and prove nothing).
 std::string page_hashes(const std::filesystem::path& pdf);

@@ -36,7 +36,7 @@ CREATE TABLE records(
   so_dinh_danh TEXT,
   ngay_sinh TEXT,
   pages INTEGER NOT NULL,
-  phash TEXT,                      -- the pages' perceptual hashes (dHash 64 bits each, hex, '.'-joined)
+  phash TEXT,                      -- the pages' perceptual hashes (dHash 256 bits each, hex, '.'-joined)
   duplicate_of TEXT REFERENCES records(uid),
   duplicate_reason TEXT,           -- 'number' | 'images' | 'same_source'
   added TEXT NOT NULL,
