@@ -15,11 +15,19 @@ class SqliteStore : public Store {
     const std::filesystem::path p(path);
     if (p.has_parent_path() && !std::filesystem::is_directory(p.parent_path()))
       throw Error(ErrorCode::unreadable, "archive " + path + ": folder " + p.parent_path().string() + " does not exist");
+    const bool is_new = !std::filesystem::exists(p);
     if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
       std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
       sqlite3_close(db_);
       db_ = nullptr;
       throw Error(ErrorCode::unreadable, "cannot open archive " + path + ": " + msg);
+    }
+    // Personal data: a new archive file is readable by its owner only (SQLite gives its -wal and
+    // -shm files the same mode).
+    if (is_new) {
+      std::error_code ec;
+      std::filesystem::permissions(p, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                   std::filesystem::perm_options::replace, ec);
     }
     // Another workstation's add holds the write lock for at most a batch: wait for it.
     sqlite3_busy_timeout(db_, 60000);
