@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <cstdio>
 #include <ctime>
 #include <map>
@@ -68,6 +70,9 @@ struct TypeRules {
   std::string from_field = "ngay_ban_hanh", until_field, rule;
   bool supersedes_older = false;
   std::string reissue_rule;
+  // Fields that together name one document of a type that has no number of its own (a card:
+  // its holder and its date of issue): another scan of it is a duplicate.
+  std::vector<std::string> same_document_when;
 };
 
 const std::map<std::string, TypeRules>& type_rules() {
@@ -89,6 +94,12 @@ const std::map<std::string, TypeRules>& type_rules() {
       if (t.contains("reissue")) {
         r.supersedes_older = t["reissue"].value("supersedes_older", false);
         r.reissue_rule = t["reissue"].value("rule", "");
+      }
+      for (const json& f : t.value("same_document_when", json::array())) {
+        static const std::set<std::string> columns = {"so_dinh_danh", "ngay_ban_hanh", "ngay_sinh", "ngay_het_han", "so_ky_hieu"};
+        if (!f.is_string() || !columns.count(f.get<std::string>()))
+          throw Error(ErrorCode::internal, cat.path + ": same_document_when of " + t.value("code", "") + " names an unknown field");
+        r.same_document_when.push_back(f.get<std::string>());
       }
       rules[t.value("code", "")] = r;
     }
@@ -127,7 +138,7 @@ struct Entry {
   std::string uid, record_id, record_name, record_sha256, document_sha256, doc_type, phash, body, pages;
   Value so_ky_hieu, number_key, issuer, issuer_key, issued, expires, ho_ten, name, id, born;
   std::string package_sha256;
-  Value batch_duplicate_of;  // the batch's own duplicate_of (same bytes twice in one batch)
+  stdfs::path pdf;            // document.pdf, to hash
 };
 
 struct Package {
@@ -296,7 +307,7 @@ AddSummary Archive::add(const stdfs::path& out, const std::string& who_in) {
       if (e.ho_ten) e.name = opt_s(name_key(*e.ho_ten));
       e.id = opt(md, "so_dinh_danh");
       e.born = opt(md, "ngay_sinh");
-      e.phash = pdf.empty() ? "" : page_hashes(dir / "document.pdf");
+      if (!pdf.empty()) e.pdf = dir / "document.pdf";
       std::string body = doctypes::name_of(e.doc_type) + "\n" + m.name + "\n";
       for (const auto& [k, v] : md.items())
         if (v.is_string()) body += v.get<std::string>() + "\n";
@@ -317,6 +328,23 @@ AddSummary Archive::add(const stdfs::path& out, const std::string& who_in) {
         else ++sum.single_use;
       }
 
+  // Rendering the pages is most of an add's time: on every core.
+  {
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t i; (i = next++) < entries.size();)
+        if (!entries[i].pdf.empty()) try {
+            entries[i].phash = page_hashes(entries[i].pdf);
+          } catch (const std::exception&) {
+            // An unreadable PDF has no hash: it is matched by its number only.
+          }
+    };
+    std::vector<std::thread> pool;
+    const unsigned n = std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(), 8));
+    for (unsigned t = 1; t < n; ++t) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+  }
   const std::string now = now_utc();
   Store& s = *store_;
   s.begin_write();
@@ -341,6 +369,22 @@ AddSummary Archive::add(const stdfs::path& out, const std::string& who_in) {
                          {e.doc_type, e.number_key, e.issuer_key});
         if (!r.empty()) dup = r[0][0], reason = "number";
       }
+      const TypeRules& tr = rules_of(e.doc_type);
+      if (!dup && !tr.same_document_when.empty()) {
+        std::string sql = "SELECT uid FROM records WHERE doc_type=$1 AND duplicate_of IS NULL";
+        std::vector<Value> params = {e.doc_type};
+        for (const std::string& f : tr.same_document_when) {
+          const Value v = f == "so_dinh_danh" ? e.id : f == "ngay_ban_hanh" ? e.issued : f == "ngay_sinh" ? e.born
+                        : f == "ngay_het_han" ? e.expires : e.so_ky_hieu;
+          params.push_back(v);
+          sql += " AND " + f + "=$" + std::to_string(params.size());
+          if (!v) break;
+        }
+        if (std::all_of(params.begin(), params.end(), [](const Value& v) { return v.has_value(); })) {
+          auto r = s.query(sql, params);
+          if (!r.empty()) dup = r[0][0], reason = "same_document";
+        }
+      }
       if (!dup && !e.phash.empty()) {
         auto r = s.query("SELECT uid FROM records WHERE phash=$1 AND duplicate_of IS NULL", {e.phash});
         if (!r.empty()) dup = r[0][0], reason = "images";
@@ -359,7 +403,6 @@ AddSummary Archive::add(const stdfs::path& out, const std::string& who_in) {
       }
       // Re-issue: the same person's other certificates of this type; the older of each pair is
       // marked superseded by the newer (in a row of its own: records are never updated).
-      const TypeRules& tr = rules_of(e.doc_type);
       if (!tr.supersedes_older || !e.issued || !iso_date(*e.issued)) continue;
       std::vector<Row> same;
       const std::string base =

@@ -308,6 +308,16 @@ TEST_P(ArchiveTest, SameNumberAndIssuerIsADuplicateNotASecondRecord) {
   EXPECT_EQ(count(*a, "records", "duplicate_of IS NULL"), 2);
 }
 
+TEST_P(ArchiveTest, AnotherScanOfTheSameCardIsADuplicate) {
+  auto a = open();
+  a->add(make_out("sc1", "HS-000043", {{"sc1-p001-001", "can_cuoc", "reusable", card("Đinh Văn Quý", "079203000043", "2003-01-01", "2021-06-01", "2040-01-01"), 11}}), "");
+  // Photographed again (other pixels), the same card: holder and date of issue.
+  const auto s = a->add(make_out("sc2", "HS-000044", {{"sc2-p001-001", "can_cuoc", "reusable", card("Dinh Van Quy", "079203000043", "2003-01-01", "2021-06-01", "2040-01-01"), 12}}), "");
+  EXPECT_EQ(s.duplicates, 1);
+  EXPECT_EQ(s.superseded, 0);
+  EXPECT_EQ(count(*a, "records", "duplicate_reason='same_document'"), 1);
+}
+
 TEST_P(ArchiveTest, SamePageImagesAreADuplicate) {
   auto a = open();
   a->add(make_out("i1", "HS-000040", {{"i1-p001-001", "van_bang", "reusable", {{"ho_ten", "Võ Thị Em"}}, 3}}), "");

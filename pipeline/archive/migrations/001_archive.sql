@@ -38,7 +38,7 @@ CREATE TABLE records(
   pages INTEGER NOT NULL,
   phash TEXT,                      -- the pages' perceptual hashes (dHash 256 bits each, hex, '.'-joined)
   duplicate_of TEXT REFERENCES records(uid),
-  duplicate_reason TEXT,           -- 'number' | 'images' | 'same_source'
+  duplicate_reason TEXT,           -- 'number' | 'same_document' | 'images'
   added TEXT NOT NULL,
   added_by TEXT NOT NULL,
   body TEXT NOT NULL               -- index_text(): folded words of the type, metadata and OCR text
