@@ -5,8 +5,9 @@ import sys
 from pathlib import Path
 
 rows = []
-for backend in ("sqlite", "postgresql"):
-    p = Path(__file__).parent / "results" / f"archive-{backend}.json"
+# archive-sqlite-10m.json: the SQLite file grown on from 3 M to 10 M by a second run.
+for name in ("sqlite", "sqlite-10m", "postgresql"):
+    p = Path(__file__).parent / "results" / f"archive-{name}.json"
     if p.exists():
         rows += json.loads(p.read_text())
 print("| back end | records | lookup --id median / p95 ms | lookup --name --born median / p95 ms | all namesakes median ms "
