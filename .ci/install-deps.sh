@@ -19,4 +19,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   zip unzip tar file openssl \
   libxml2-dev libxml2-utils icc-profiles-free python3-jsonschema chromium \
   clang libclang-rt-14-dev \
-  hunspell-vi openssl softhsm2 opensc libengine-pkcs11-openssl libnss3-tools
+  hunspell-vi openssl softhsm2 opensc libengine-pkcs11-openssl libnss3-tools \
+  libpq-dev postgresql

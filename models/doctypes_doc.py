@@ -47,6 +47,11 @@ def render(cat):
     for t in cat["types"]:
         if "valid_for" in t:
             out.append("| `%s` | valid: %s |" % (t["code"], t["valid_for"].get("rule", "")))
+        if t.get("reissue", {}).get("supersedes_older"):
+            out.append("| `%s` | re-issued: %s (the archive keeps the older one, marked superseded) |" % (t["code"], t["reissue"].get("rule", "")))
+        if t.get("same_document_when"):
+            out.append("| `%s` | one document: the same %s (another scan of it is archived as a duplicate) |"
+                       % (t["code"], ", ".join(t["same_document_when"])))
         if "issuer_by_address" in t:
             ia = t["issuer_by_address"]
             out.append("| `%s` | issuer not printed in full (\"TM. ỦY BAN NHÂN DÂN\"): the district of the address after %s, "

@@ -108,10 +108,18 @@ std::string slurp(const stdfs::path& p) { return fs::read_text_or_empty(p); }
 
 /// FTS5 query from free words: each folded word quoted, all required.
 std::string fts_query(const std::string& q) {
-  std::string out, word;
+  std::string out;
+  for (const std::string& w : query_words(q)) out += (out.empty() ? "\"" : " \"") + w + "\"";
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> query_words(const std::string& q) {
+  std::vector<std::string> words;
+  std::string word;
   auto flush = [&] {
-    if (word.empty()) return;
-    out += (out.empty() ? "\"" : " \"") + word + "\"";
+    if (!word.empty()) words.push_back(std::move(word));
     word.clear();
   };
   for (char c : text::fold(q)) {
@@ -119,10 +127,8 @@ std::string fts_query(const std::string& q) {
     else flush();
   }
   flush();
-  return out;
+  return words;
 }
-
-}  // namespace
 
 stdfs::path catalog_path(const stdfs::path& p) {
   return stdfs::is_directory(p) ? p / "catalog.sqlite" : p;

@@ -30,6 +30,10 @@ struct Hit {
   std::string snippet;        // folded text around the match
 };
 
+/// The words of a `sohoa search` query, folded (no diacritics, lower case), in order: every one
+/// must occur. The archive (pipeline/archive) reads its queries with this too, so both agree.
+std::vector<std::string> query_words(const std::string& text);
+
 /// catalog: OUT or the catalog.sqlite file itself. Throws sohoa::Error(unreadable) when absent.
 std::vector<Hit> search(const std::filesystem::path& catalog, const Query& query);
 

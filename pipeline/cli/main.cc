@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "archive/archive.h"
 #include "batch/batch.h"
 #include "core/error.h"
 #include "catalog/catalog.h"
@@ -27,7 +28,7 @@ constexpr const char* kExitHelp =
     "(listed in OUT/batch.json \"errors\" and on stderr); 2 wrong usage; 1 nothing could be done\n"
     "(output folder not writable, OCR model missing) or the output failed its own check (a full disk,\n"
     "a file removed while it ran: each problem on stderr); 4 another sohoa run is writing to the same OUT;\n"
-    "5 (verify) something is wrong, each problem printed as \"PATH: what\"; 6 (search) no record matched.";
+    "5 (verify) something is wrong, each problem printed as \"PATH: what\"; 6 (search, lookup) no record matched.";
 
 /// Tesseract's OpenMP runtime reads OMP_THREAD_LIMIT once, when it loads, before main();
 /// left alone it spins threads that fight our own workers. Set it and start again.
@@ -131,7 +132,114 @@ std::unique_ptr<sohoa::sign::Signer> open_signer(const sohoa::sign::KeySpec& spe
   return sohoa::sign::Signer::open(spec, std::time(nullptr));
 }
 
-int run_command(const sohoa::batch::Config& config, const std::string& dossier, const sohoa::sign::KeySpec& key) {
+/// --archive, else $SOHOA_ARCHIVE, else the user's own SQLite file.
+std::string archive_url(const std::string& given) {
+  if (!given.empty()) return given;
+  if (const char* e = std::getenv("SOHOA_ARCHIVE"); e && *e) return e;
+  std::filesystem::path dir;
+  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) dir = std::filesystem::path(x) / "sohoa";
+  else if (const char* h = std::getenv("HOME"); h && *h) dir = std::filesystem::path(h) / ".local/share/sohoa";
+  else dir = ".";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  return (dir / "archive.sqlite").string();
+}
+
+void print_added(const sohoa::archive::AddSummary& s, const std::string& backend) {
+  std::printf("sohoa: archive (%s): %d package(s) added, %d already there; %d record(s) added (%d linked as duplicate_of an "
+              "earlier one), %d already archived, %d earlier record(s) superseded; %d single-use record(s) stay in their "
+              "package%s\n",
+              backend.c_str(), s.packages_added, s.packages_known, s.records_added, s.duplicates, s.already, s.superseded,
+              s.single_use,
+              s.without_package ? (", " + std::to_string(s.without_package) + " reusable record(s) outside any dossier have no package to archive").c_str() : "");
+}
+
+int archive_command(const std::string& sub, const std::string& url, const std::string& target, const std::string& who,
+                    const std::string& role) {
+  try {
+    auto a = sohoa::archive::Archive::open(archive_url(url));
+    if (sub == "init") {
+      if (!role.empty()) a->grant(role);
+      std::printf("sohoa: archive (%s) at schema version %d%s\n", a->backend().c_str(), a->schema_version(),
+                  role.empty() ? "" : ("; role " + role + " may read and insert").c_str());
+      return kOk;
+    }
+    const auto s = a->add(target, who);
+    print_added(s, a->backend());
+    return kOk;
+  } catch (const sohoa::Error& e) {
+    std::fprintf(stderr, "sohoa: %s\n", e.what());
+    return kFatal;
+  }
+}
+
+nlohmann::ordered_json doc_json(const sohoa::archive::Document& d) {
+  auto s = [](const std::string& v) { return v.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v); };
+  return {{"uid", d.uid}, {"doc_type", d.doc_type}, {"type_name", d.type_name}, {"so_ky_hieu", s(d.so_ky_hieu)},
+          {"ngay_ban_hanh", s(d.ngay_ban_hanh)}, {"co_quan_ban_hanh", s(d.co_quan_ban_hanh)}, {"ngay_het_han", s(d.ngay_het_han)},
+          {"ho_ten", s(d.ho_ten)}, {"so_dinh_danh", s(d.so_dinh_danh)}, {"ngay_sinh", s(d.ngay_sinh)},
+          {"package", d.package}, {"package_sha256", d.package_sha256}, {"dossier", d.dossier}, {"record", d.record_id},
+          {"record_name", s(d.record_name)}, {"record_sha256", d.record_sha256}, {"duplicate_of", s(d.duplicate_of)},
+          {"duplicate_reason", s(d.duplicate_reason)}, {"superseded_by", s(d.superseded_by)}, {"validity", d.validity},
+          {"valid_until", s(d.valid_until)}, {"rule", s(d.rule)}, {"snippet", s(d.snippet)}};
+}
+
+int print_docs(const std::vector<sohoa::archive::Document>& docs, bool as_json) {
+  if (as_json) {
+    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+    for (const auto& d : docs) arr.push_back(doc_json(d));
+    std::printf("%s\n", arr.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
+  } else {
+    for (const auto& d : docs) {
+      std::string state = d.validity;
+      if (!d.valid_until.empty()) state += (d.validity == "expired" ? " since " : " until ") + d.valid_until;
+      if (!d.superseded_by.empty()) state += " by " + d.superseded_by;
+      if (d.rule.empty() && d.validity == "valid") state += " (no expiry in the type catalogue)";
+      std::printf("%s  %s  số %s  ngày %s  %s\n  %s  %s\n  package %s (%s, sha256 %s), record %s (sha256 %s)%s\n",
+                  d.type_name.c_str(), d.ho_ten.empty() ? "-" : d.ho_ten.c_str(), d.so_ky_hieu.empty() ? "-" : d.so_ky_hieu.c_str(),
+                  d.ngay_ban_hanh.empty() ? "-" : d.ngay_ban_hanh.c_str(), d.co_quan_ban_hanh.empty() ? "-" : d.co_quan_ban_hanh.c_str(),
+                  state.c_str(), d.rule.c_str(), d.package.c_str(), d.dossier.c_str(), d.package_sha256.c_str(),
+                  d.record_name.empty() ? d.record_id.c_str() : d.record_name.c_str(), d.record_sha256.c_str(),
+                  d.duplicate_of.empty() ? "" : ("\n  duplicate_of " + d.duplicate_of + " (same " + d.duplicate_reason + ")").c_str());
+      if (!d.snippet.empty()) std::printf("  … %s\n", d.snippet.c_str());
+    }
+    std::printf("%zu document(s)\n", docs.size());
+  }
+  return docs.empty() ? kNoMatch : kOk;
+}
+
+int lookup_command(const std::string& url, const sohoa::archive::PersonQuery& q, bool as_json) {
+  try {
+    auto a = sohoa::archive::Archive::open(archive_url(url));
+    return print_docs(a->lookup(q), as_json);
+  } catch (const sohoa::Error& e) {
+    std::fprintf(stderr, "sohoa: %s\n", e.what());
+    return kFatal;
+  }
+}
+
+int archive_search_command(const std::string& url, const sohoa::archive::SearchQuery& q, bool as_json) {
+  try {
+    auto a = sohoa::archive::Archive::open(archive_url(url));
+    return print_docs(a->search(q), as_json);
+  } catch (const sohoa::Error& e) {
+    std::fprintf(stderr, "sohoa: %s\n", e.what());
+    return kFatal;
+  }
+}
+
+int run_command(const sohoa::batch::Config& config, const std::string& dossier, const sohoa::sign::KeySpec& key,
+                const std::string& archive) {
+  // The archive is opened before anything is read: a bad URL stops the run with nothing written.
+  std::unique_ptr<sohoa::archive::Archive> arch;
+  if (!archive.empty()) {
+    try {
+      arch = sohoa::archive::Archive::open(archive);
+    } catch (const sohoa::Error& e) {
+      std::fprintf(stderr, "sohoa: %s\n", e.what());
+      return kFatal;
+    }
+  }
   std::unique_ptr<sohoa::sign::Signer> signer;
   try {
     signer = open_signer(key);
@@ -149,6 +257,7 @@ int run_command(const sohoa::batch::Config& config, const std::string& dossier, 
     // Signed before packaging, so that the packages carry the signed PDFs and their events.
     const bool all_signed = !signer || sign_outputs(config.out, *signer);
     archive_outputs(config, dossier);
+    if (arch) print_added(arch->add(config.out, ""), arch->backend());
     // The batch checks itself before it reports: what it claims must be on disk and agree.
     const auto check = sohoa::verify::check_batch(config.out);
     const int others = std::max(0, check.records_on_disk - summary.records);
@@ -275,6 +384,9 @@ int main(int argc, char** argv) {
       ->group("");  // hidden: for bench/, not for users
   sohoa::sign::KeySpec key;
   add_sign_options(run, key, false);
+  std::string run_archive;
+  run->add_option("--archive", run_archive,
+                  "Also add the batch's reusable records to this archive: a file (SQLite) or postgresql://…");
   std::string debug_layout;
   run->add_option("--debug-layout", debug_layout,
                   "Write each recognised page to this folder as a PNG with its regions drawn and numbered in reading order");
@@ -304,6 +416,35 @@ int main(int argc, char** argv) {
   sign->add_option("OUT", sign_out, "Output folder of an earlier run")->required()->check(CLI::ExistingDirectory);
   sign->add_option("--dossier", sign_dossier, "As for run: mã hồ sơ of inputs outside any dossier folder");
   add_sign_options(sign, key, true);
+  CLI::App* archive = app.add_subcommand("archive", "The archive of reusable records across batches (SQLite file or PostgreSQL)");
+  archive->require_subcommand(1);
+  std::string archive_opt, archive_out, archive_who, archive_role, archive_query, archive_type;
+  bool archive_json = false;
+  auto url_help = "Archive: a file (SQLite, the default $SOHOA_ARCHIVE or ~/.local/share/sohoa/archive.sqlite) or "
+                  "postgresql://user@host/db";
+  CLI::App* archive_add = archive->add_subcommand("add", "Add OUT's packages and reusable records; adding it again changes nothing");
+  archive_add->add_option("OUT", archive_out, "Output folder of a run")->required()->check(CLI::ExistingDirectory);
+  archive_add->add_option("--archive", archive_opt, url_help);
+  archive_add->add_option("--who", archive_who, "Who adds (default: the user name)");
+  CLI::App* archive_init = archive->add_subcommand("init", "Create or migrate the archive's schema (as its owner)");
+  archive_init->add_option("--archive", archive_opt, url_help);
+  archive_init->add_option("--grant", archive_role, "PostgreSQL: let this role read and insert, nothing more");
+  CLI::App* archive_search = archive->add_subcommand("search", "Full-text search of the whole archive, as `sohoa search`");
+  archive_search->add_option("QUERY", archive_query, "Words that must all occur; accents and case do not matter");
+  archive_search->add_option("--type", archive_type, "Only this doc_type");
+  archive_search->add_option("--archive", archive_opt, url_help);
+  archive_search->add_option("--who", archive_who, "Who asks, for the log (default: the user name)");
+  archive_search->add_flag("--json", archive_json, "A JSON array for scripts");
+  CLI::App* lookup = app.add_subcommand("lookup", "A citizen's reusable documents in the archive, with their validity");
+  sohoa::archive::PersonQuery person;
+  auto* by_id = lookup->add_option("--id", person.id, "Số định danh cá nhân (12 digits)");
+  auto* by_name = lookup->add_option("--name", person.name, "Họ và tên, with or without diacritics");
+  by_id->excludes(by_name);
+  lookup->add_option("--born", person.born, "Ngày sinh YYYY-MM-DD (with --name)")->needs(by_name);
+  lookup->add_option("--archive", archive_opt, url_help);
+  lookup->add_option("--who", person.who, "Who asks, for the log (default: the user name)");
+  lookup->add_option("--on", person.today, "Judge validity on this day (YYYY-MM-DD; default today)");
+  lookup->add_flag("--json", archive_json, "A JSON array for scripts");
   verify->footer("Exit status: 0 all good; 5 problems found (each printed as \"PATH: what\"); 1 cannot be read; 2 wrong usage.");
 
   try {
@@ -321,6 +462,22 @@ int main(int argc, char** argv) {
     return search_command(search_out, q, search_json);
   }
   if (verify->parsed()) return verify_command(verify_target, verify_options);
+  if (archive_add->parsed()) return archive_command("add", archive_opt, archive_out, archive_who, "");
+  if (archive_init->parsed()) return archive_command("init", archive_opt, "", "", archive_role);
+  if (archive_search->parsed()) {
+    sohoa::archive::SearchQuery q;
+    q.text = archive_query;
+    if (!archive_type.empty()) q.doc_type = archive_type;
+    q.who = archive_who;
+    return archive_search_command(archive_opt, q, archive_json);
+  }
+  if (lookup->parsed()) {
+    if (person.id.empty() && person.name.empty()) {
+      std::fprintf(stderr, "sohoa lookup: give --id or --name\n");
+      return kUsage;
+    }
+    return lookup_command(archive_opt, person, archive_json);
+  }
   if (sign->parsed()) return sign_command(sign_out, sign_dossier, key);
 
   for (const auto& in : inputs) config.inputs.emplace_back(in);
@@ -337,5 +494,5 @@ int main(int argc, char** argv) {
   }
   config.debug_layout = debug_layout;
   config.default_dossier = dossier;
-  return run_command(config, dossier, key);
+  return run_command(config, dossier, key, run_archive);
 }
