@@ -195,8 +195,11 @@ int print_docs(const std::vector<sohoa::archive::Document>& docs, bool as_json) 
       if (!d.valid_until.empty()) state += (d.validity == "expired" ? " since " : " until ") + d.valid_until;
       if (!d.superseded_by.empty()) state += " by " + d.superseded_by;
       if (d.rule.empty() && d.validity == "valid") state += " (no expiry in the type catalogue)";
-      std::printf("%s  %s  số %s  ngày %s  %s\n  %s  %s\n  package %s (%s, sha256 %s), record %s (sha256 %s)%s\n",
-                  d.type_name.c_str(), d.ho_ten.empty() ? "-" : d.ho_ten.c_str(), d.so_ky_hieu.empty() ? "-" : d.so_ky_hieu.c_str(),
+      // A card has no số ký hiệu: its number is the holder's số định danh.
+      const std::string number = !d.so_ky_hieu.empty() ? "số " + d.so_ky_hieu
+                                 : !d.so_dinh_danh.empty() ? "số định danh " + d.so_dinh_danh : "số -";
+      std::printf("%s  %s  %s  ngày %s  %s\n  %s  %s\n  package %s (%s, sha256 %s), record %s (sha256 %s)%s\n",
+                  d.type_name.c_str(), d.ho_ten.empty() ? "-" : d.ho_ten.c_str(), number.c_str(),
                   d.ngay_ban_hanh.empty() ? "-" : d.ngay_ban_hanh.c_str(), d.co_quan_ban_hanh.empty() ? "-" : d.co_quan_ban_hanh.c_str(),
                   state.c_str(), d.rule.c_str(), d.package.c_str(), d.dossier.c_str(), d.package_sha256.c_str(),
                   d.record_name.empty() ? d.record_id.c_str() : d.record_name.c_str(), d.record_sha256.c_str(),
