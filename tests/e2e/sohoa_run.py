@@ -36,6 +36,13 @@ class Output:
                  if r["source"]["path"] == path and r["source"]["member"] == member]
         return sorted(found, key=lambda r: r["source"]["pages"][0])
 
+    def only(self, name):
+        """The one record of the input whose path ends with name (a file of one document)."""
+        found = [r for r in self.records.values() if r["source"]["path"].endswith(name)]
+        if len(found) != 1:
+            raise AssertionError(f"{name}: {len(found)} records")
+        return found[0]
+
     def page_texts(self, record):
         return (record["_dir"] / "text.txt").read_text(encoding="utf-8").rstrip("\n").split("\f")
 

@@ -57,9 +57,7 @@ class CardGlare(unittest.TestCase):
         remove(cls.tmp)
 
     def record(self, name):
-        recs = [r for r in self.output.records.values() if r["source"]["path"].endswith(name)]
-        self.assertEqual(len(recs), 1, name)
-        return recs[0]
+        return self.output.only(name)
 
     def printed_name(self):
         return self.truth["documents"][0]["metadata"]["ho_ten"].upper()

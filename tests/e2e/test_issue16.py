@@ -24,9 +24,7 @@ class Issue16(unittest.TestCase):
         remove(cls.tmp)
 
     def record(self, name):
-        recs = [r for r in self.output.records.values() if r["source"]["path"].endswith(name)]
-        self.assertEqual(len(recs), 1, name)
-        return recs[0]
+        return self.output.only(name)
 
     def cer(self, name):
         rec = self.record(name)

@@ -44,9 +44,7 @@ class RealSigned(unittest.TestCase):
         cls.tmp.cleanup()
 
     def record(self, name):
-        found = [r for r in self.o.records.values() if r["source"]["path"].endswith(name)]
-        self.assertEqual(len(found), 1, f"{name}: {len(found)} records")
-        return found[0]
+        return self.o.only(name)
 
     def check_fields(self, name, keys):
         r = self.record(name)

@@ -112,9 +112,7 @@ class SignedInputs(unittest.TestCase):
         cls.tmp.cleanup()
 
     def record(self, name):
-        found = [r for r in self.o.records.values() if r["source"]["path"].endswith(name)]
-        self.assertEqual(len(found), 1, name)
-        return found[0]
+        return self.o.only(name)
 
     def test_scan_under_a_system_header_is_read_and_the_header_kept_once(self):
         r = self.record("a-scan-header-adbe.pdf")
