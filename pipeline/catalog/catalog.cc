@@ -268,8 +268,11 @@ std::vector<AuditEvent> audit_of(const stdfs::path& out_root, const std::string&
   std::vector<AuditEvent> out;
   const stdfs::path path = out_root / "catalog.sqlite";
   if (!stdfs::exists(path)) return out;
-  Db db = open(path, true);
-  exec(db.get(), kAuditSchema);
+  Db db = open(path, false);  // reading never changes the catalog's bytes
+  bool present = false;
+  Stmt t(db.get(), "SELECT 1 FROM sqlite_master WHERE type='table' AND name='audit'");
+  present = t.step();
+  if (!present) return out;
   Stmt s(db.get(), record_id.empty()
                        ? "SELECT event_id, record_id, who, at, action, field, before, after, why FROM audit ORDER BY seq"
                        : "SELECT event_id, record_id, who, at, action, field, before, after, why FROM audit "

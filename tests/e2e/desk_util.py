@@ -39,7 +39,7 @@ def sha(path):
 class Desk:
     """`sohoa review OUT` on a free port; stopped (SIGTERM) by stop(), or killed by kill9()."""
 
-    def __init__(self, out, token="t0ken-bí-mật", user="Nguyễn Thị Lan", *extra):
+    def __init__(self, out, token="t0ken-bi-mat-18", user="Nguyễn Thị Lan", *extra):
         self.out, self.token = Path(out), token
         args = [sohoa_run.BIN, "review", str(out), "--listen", "127.0.0.1:0", "--user", user, *extra]
         if token is not None:
@@ -96,10 +96,14 @@ class Desk:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        self.proc.stdout.close()
+        self.proc.stderr.close()
 
     def kill9(self):
         self.proc.kill()  # SIGKILL
         self.proc.wait()
+        self.proc.stdout.close()
+        self.proc.stderr.close()
 
 
 def record_path(out, rid):

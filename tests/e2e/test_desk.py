@@ -133,7 +133,7 @@ class EditTest(DeskCase):
         base = self.etag()
         old_zip = du.sha(self.out / "packages" / f"{du.DOSSIER}.zip")
         name = "Trần Thị Ngọc Ánh"
-        decomposed = "Tra\u0300n Thi\u0323 Ngo\u0323c A\u0301nh"  # NFD, as some input methods send it
+        decomposed = "Tra\u0302\u0300n Thi\u0323 Ngo\u0323c A\u0301nh"  # NFD, as some input methods send it
         status, body, _, _ = self.desk.post(f"/api/records/{self.rid}/edit", {
             "base": base, "why": "đọc lại trên bản gốc",
             "changes": [{"field": "metadata.ho_ten", "value": decomposed}], "action": "approve"})
@@ -209,6 +209,7 @@ class KillTest(unittest.TestCase):
         out = du.copy_out(TMP, "killed")
         rng = random.Random(18)
         old_zip = du.sha(out / "packages" / f"{du.DOSSIER}.zip")
+        recovered, outcomes = 0, []
         for i in range(6):
             # Each save is held 400 ms between record.json and the packages: the kill lands before,
             # inside or after that window.
@@ -217,8 +218,12 @@ class KillTest(unittest.TestCase):
             old = du.load_record(out, rid)["metadata"]["ho_ten"]
             new = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em", "Vũ Thị Giang"][i]
             base = desk.get(f"/api/records/{rid}")[1]["etag"]
-            t = threading.Thread(target=lambda: desk.post(f"/api/records/{rid}/edit", {
-                "base": base, "changes": [{"field": "metadata.ho_ten", "value": new}]}))
+            def save():
+                try:
+                    desk.post(f"/api/records/{rid}/edit", {"base": base, "changes": [{"field": "metadata.ho_ten", "value": new}]})
+                except (ConnectionError, OSError):
+                    pass  # killed under it: the point of the test
+            t = threading.Thread(target=save)
             t.start()
             time.sleep(rng.uniform(0.0, 0.9))
             desk.kill9()
@@ -231,6 +236,8 @@ class KillTest(unittest.TestCase):
             # Starting the desk again finishes an interrupted save; then everything agrees.
             desk = du.Desk(out, "tk", "Kiểm Tra")
             desk.stop()
+            recovered += any("finished a save" in line for line in desk.printed)
+            outcomes.append(du.load_record(out, rid)["metadata"]["ho_ten"] == new)
             self.assertFalse((out / ".desk" / "pending.json").exists())
             v = du.verify(out)
             self.assertEqual(v.returncode, 0, f"after kill {i}: " + v.stdout + v.stderr)
@@ -244,6 +251,10 @@ class KillTest(unittest.TestCase):
                 db.close()
                 self.assertEqual(n, 1)
         self.assertNotEqual(du.sha(out / "packages" / f"{du.DOSSIER}.zip"), old_zip)
+        # The kills must have hit both sides: a save finished on restart, and a save that never was.
+        print(f"kill -9: {recovered} of 6 saves finished on restart; outcomes new={outcomes}")
+        self.assertGreaterEqual(recovered, 1)
+        self.assertIn(False, outcomes)
 
 
 if __name__ == "__main__":

@@ -131,7 +131,7 @@ class BrowserTest(unittest.TestCase):
         out = TMP / "out"
         shots = Path(os.environ.get("SOHOA_DESK_SHOTS", TMP))
         shots.mkdir(parents=True, exist_ok=True)
-        desk = du.Desk(out, "mã-thử", "Nguyễn Thị Lan")
+        desk = du.Desk(out, "ma-thu-18", "Nguyễn Thị Lan")
         browser = Browser(TMP / "profile")
         try:
             browser.send("Page.navigate", url=f"http://127.0.0.1:{desk.port}/?token={desk.token}")
