@@ -99,7 +99,7 @@ class Browser:
     def type(self, text):
         """Text as a Vietnamese input method commits it (one insert per word: a clerk's keystrokes
         are counted as the letters typed)."""
-        for word in re.findall(r"\S+\s*", text):
+        for word in re.findall(r"\s*\S+|\s+$", text):
             self.send("Input.insertText", text=word)
         self.keystrokes += len(text)
 

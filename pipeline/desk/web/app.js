@@ -146,6 +146,9 @@ function renderForm() {
   $('in-doc_type').dataset.last = rec.doc_type;
   $('in-class').dataset.last = rec.class;
   $('in-why').value = '';
+  S.formGen = (S.formGen || 0) + 1;  // answers to checks asked for the previous form are dropped
+  for (const id of ['row-doc_type', 'row-class']) $(id).classList.remove('changed', 'invalid', 'valid');
+  $('msg-doc_type').textContent = '';
   const { keys, required } = metaKeys();
   const doubt = new Set((rec.review_reasons || []).map((x) => x.field).filter(Boolean));
   $('meta-fields').innerHTML = keys.map((k, i) => {
@@ -203,9 +206,9 @@ function undo() {
 let vtimer = null;
 function validateSoon(el) { clearTimeout(vtimer); vtimer = setTimeout(() => validateNow(el), 120); }
 async function validateNow(el) {
-  const key = el.dataset.key, value = el.value.normalize('NFC');
+  const key = el.dataset.key, value = el.value.normalize('NFC'), gen = S.formGen;
   const r = await api('/api/validate', { doc_type: $('in-doc_type').dataset.code, field: key, value });
-  if (el.value.normalize('NFC') !== value) return;  // typed on since
+  if (gen !== S.formGen || el.value.normalize('NFC') !== value) return;  // another record, or typed on since
   const row = $('row-' + key), msg = $('msg-' + key);
   row.classList.toggle('invalid', !r.body.ok);
   row.classList.toggle('valid', r.body.ok && value !== el.dataset.orig);
@@ -241,14 +244,12 @@ async function save(action) {
     if (item) { item.doc_type = r.body.record.doc_type; item.type_name = typeName(item.doc_type); item.status = r.body.record.desk.status; item.name = r.body.record.metadata.ho_ten; }
     S.rec = null;  // saved: nothing pending
     await loadQueue();
-    window.savedCount = (window.savedCount || 0) + 1;
-    if (action === 'approve' || action === 'reject') {
-      const list = S.filtered.length ? S.filtered : S.queue;
-      const next = list.find((x) => !x.status && x.id !== id);
-      if (next) { await openRecord(next.id); banner((action === 'approve' ? 'Đã duyệt' : 'Đã từ chối') + ' bản ghi trước.', 'ok'); return; }
-    }
-    await openRecord(id);
-    banner(action === 'approve' ? 'Đã duyệt.' : action === 'reject' ? 'Đã từ chối.' : 'Đã lưu.', 'ok');
+    const list = S.filtered.length ? S.filtered : S.queue;
+    const next = action ? list.find((x) => !x.status && x.id !== id) : null;
+    await openRecord(next ? next.id : id);
+    const said = action === 'approve' ? 'Đã duyệt' : action === 'reject' ? 'Đã từ chối' : 'Đã lưu';
+    banner(next ? said + ' bản ghi trước.' : said + '.' + (action && !next ? ' Không còn bản ghi nào chưa duyệt.' : ''), 'ok');
+    window.savedCount = (window.savedCount || 0) + 1;  // tests wait on it: the next screen is ready
     return;
   }
   if (r.status === 409) { banner('Người khác vừa lưu bản ghi này: thay đổi của bạn CHƯA được lưu. Bấm Alt+L để tải lại bản mới nhất rồi sửa lại.', 'error'); return; }
@@ -302,7 +303,7 @@ function pickType(code) {
   if (t && $('in-class').dataset.orig === $('in-class').value) $('in-class').value = t.class;
   markChanged(el); markChanged($('in-class'));
   pushUndo(el);
-  $('msg-doc_type').textContent = code !== el.dataset.orig ? 'loại mới: ' + code : '';
+  $('msg-doc_type').textContent = code !== el.dataset.orig ? 'trước: ' + typeName(el.dataset.orig) : '';
   for (const inp of $('meta-fields').querySelectorAll('input')) validateNow(inp);
 }
 
@@ -338,8 +339,9 @@ function drawBoxes() {
   let html = '';
   for (const [k, e] of Object.entries(S.rec.metadata_evidence || {})) {
     if (e.page !== pg.number || !e.boxes) continue;
-    for (const [x, y, w, h] of e.boxes)
-      html += `<div class="box${k === S.focusField ? ' focus' : ''}" data-key="${k}" style="left:${x * scale}px;top:${y * scale}px;width:${w * scale}px;height:${h * scale}px"><span>${esc(fieldName(k))}</span></div>`;
+    e.boxes.forEach(([x, y, w, h], j) => {
+      html += `<div class="box${k === S.focusField ? ' focus' : ''}" data-key="${k}" style="left:${x * scale}px;top:${y * scale}px;width:${w * scale}px;height:${h * scale}px">${j ? '' : '<span>' + esc(fieldName(k)) + '</span>'}</div>`;
+    });
   }
   $('boxes').innerHTML = html;
   const f = $('boxes').querySelector('.box.focus');
