@@ -198,7 +198,6 @@ class BrowserTest(unittest.TestCase):
                   f"(scripted, {browser.keystrokes} keystrokes, save round trip {save_ms:.0f} ms); "
                   f"a clerk typing 3 keystrokes a second needs about {elapsed + browser.keystrokes / 3:.0f} s")
             self.assertLess(elapsed + browser.keystrokes / 3, 30)
-            browser.shot(TMP / "desk-approved.png")  # for a person looking into a failure, not docs/
         finally:
             browser.close()
             desk.stop()
