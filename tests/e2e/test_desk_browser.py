@@ -39,19 +39,21 @@ class Browser:
                 "--lang=vi", "--force-device-scale-factor=1", "about:blank"]
         if os.geteuid() == 0:
             args.insert(1, "--no-sandbox")  # chromium refuses root without it (CI containers)
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        # chromium's log goes to a file: a pipe nobody reads would fill and stop the browser.
+        self.log = Path(profile).with_suffix(".log")
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=log)
         port = None
         deadline = time.time() + 60
-        while time.time() < deadline and port is None:
-            line = self.proc.stderr.readline()
-            m = re.search(r"DevTools listening on ws://127\.0\.0\.1:(\d+)/", line or "")
+        while time.time() < deadline and port is None and self.proc.poll() is None:
+            m = re.search(r"DevTools listening on ws://127\.0\.0\.1:(\d+)/", self.log.read_text(errors="replace"))
             if m:
                 port = int(m.group(1))
-            if not line and self.proc.poll() is not None:
-                break
+            else:
+                time.sleep(0.1)
         if port is None:
             self.proc.kill()
-            raise AssertionError("chromium did not start")
+            raise AssertionError("chromium did not start: " + self.log.read_text(errors="replace")[-2000:])
         targets = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10).read())
         page = next(t for t in targets if t["type"] == "page")
         self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60, suppress_origin=True)
