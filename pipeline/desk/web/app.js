@@ -111,6 +111,7 @@ async function openRecord(id) {
   renderForm();
   renderAudit(r.body.audit);
   renderThumbs();
+  S.focusField = firstDoubtfulField();  // its words are shown first, outlined and zoomed to
   showPage(firstEvidencePage());
   presence();
   setTimeout(() => focusField(firstDoubtfulField()), 0);
