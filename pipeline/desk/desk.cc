@@ -7,10 +7,16 @@
 #include <chrono>
 #include <ctime>
 #include <regex>
+#include <map>
 #include <set>
 #include <thread>
 
 #include "catalog/catalog.h"
+#include <qpdf/Buffer.hh>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFPageDocumentHelper.hh>
+#include <qpdf/QPDFWriter.hh>
+
 #include "core/error.h"
 #include "core/fsutil.h"
 #include "core/text.h"
@@ -63,6 +69,25 @@ std::string clean(const std::string& s) {
     out += c;
   }
   return out;
+}
+
+/// document.pdf with pages turned (pdf page index -> clockwise degrees, added to /Rotate). The
+/// pages' images and text layer stay as they are, so the words keep their place on the page.
+std::string rotate_pdf(const std::string& pdf, const std::map<int, int>& turns) {
+  QPDF q;
+  q.setSuppressWarnings(true);
+  q.processMemoryFile("document.pdf", pdf.data(), pdf.size());
+  auto pages = QPDFPageDocumentHelper(q).getAllPages();
+  for (const auto& [index, degrees] : turns) {
+    if (index < 0 || index >= static_cast<int>(pages.size())) throw Refused(400, "document.pdf has no page " + std::to_string(index + 1));
+    pages[index].rotatePage(degrees, true);
+  }
+  QPDFWriter w(q);
+  w.setOutputMemory();
+  w.setDeterministicID(true);  // same corrections, same bytes
+  w.write();
+  auto buf = w.getBufferSharedPointer();
+  return std::string(reinterpret_cast<const char*>(buf->getBuffer()), buf->getSize());
 }
 
 }  // namespace
@@ -138,6 +163,7 @@ Saved Desk::apply(const Edit& edit) {
     if (c.field == "doc_type") ordered.insert(ordered.begin(), c);
     else ordered.push_back(c);
   ojson problems = ojson::object();
+  std::map<int, int> turns;  // document.pdf page index -> degrees
   bool class_given = false;
   for (const Change& c : edit.changes) class_given |= c.field == "class";
   for (const Change& c : ordered) {
@@ -181,6 +207,26 @@ Saved Desk::apply(const Edit& edit) {
       if (after.is_null()) ev.erase(key);
       else if (ev.contains(key)) ev[key]["source"] = "desk";  // boxes stay: where the clerk read it from
       else ev[key] = {{"source", "desk"}, {"page", rec["source"]["pages"][0]}};
+    } else if (c.field.rfind("pages.", 0) == 0 && c.field.size() > 13 && c.field.substr(c.field.size() - 7) == ".rotate") {
+      // "pages.<index>.rotate": turn page <index> of pages[] clockwise by 90, 180 or 270 degrees.
+      const std::string num = c.field.substr(6, c.field.size() - 13);
+      if (num.empty() || num.size() > 4 || num.find_first_not_of("0123456789") != std::string::npos)
+        throw Refused(400, "unknown field: " + c.field);
+      const int k = std::stoi(num);
+      ojson& pages = rec["pages"];
+      if (k >= static_cast<int>(pages.size())) throw Refused(400, "the record has no page index " + num);
+      if (v != "90" && v != "180" && v != "270") throw Refused(422, "a page turns by 90, 180 or 270 degrees", {{c.field, "90, 180 hoặc 270"}});
+      ojson& pg = pages[k];
+      if (pg.value("blank", false) || (pg.contains("error") && pg["error"].is_string()))
+        throw Refused(422, "a blank or unread page is not in document.pdf", {{c.field, "trang trắng hoặc không đọc được"}});
+      int pdf_index = 0;
+      for (int i = 0; i < k; ++i)
+        if (!pages[i].value("blank", false) && !(pages[i].contains("error") && pages[i]["error"].is_string())) ++pdf_index;
+      const int before = pg.value("desk_rotation", 0);
+      const int after = (before + std::stoi(v)) % 360;
+      turns[pdf_index] = (turns[pdf_index] + std::stoi(v)) % 360;
+      event("edit", c.field, before, after);
+      pg["desk_rotation"] = after;
     } else {
       throw Refused(400, "unknown field: " + c.field);
     }
@@ -199,10 +245,21 @@ Saved Desk::apply(const Edit& edit) {
   for (const auto& e : events) desk["events"].push_back(e);
   desk["version"] = desk.value("version", 0) + 1;
   const std::string bytes = dump(rec);
+  const stdfs::path rdir = out_ / "records" / edit.record_id;
+  bool new_pdf = false;
+  for (const auto& [index, degrees] : turns) new_pdf |= degrees != 0;
+  if (new_pdf) {
+    const std::string pdf = slurp(rdir / "document.pdf");
+    if (pdf.find("/ByteRange") != std::string::npos)
+      throw Refused(422, "document.pdf is signed: turning a page would break its signature; sign again after correcting",
+                    {{"pages", "tệp PDF đã ký số"}});
+    // Beside the record until the journal says it is the record's: renamed into place by commit_pending.
+    fs::write_atomic(rdir / ".document.pdf.desk", rotate_pdf(pdf, turns));
+  }
   keep_superseded(edit.record_id);
   // The journal first: from here on a crash is finished by recover(), never left half done.
   fs::write_atomic(out_ / ".desk" / "pending.json",
-                   dump({{"record_id", edit.record_id}, {"record", bytes}, {"events", events}}));
+                   dump({{"record_id", edit.record_id}, {"record", bytes}, {"events", events}, {"pdf", new_pdf}}));
   fs::write_atomic(out_ / "records" / edit.record_id / "record.json", bytes);
   if (pause_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms_));
   commit_pending();
@@ -246,6 +303,11 @@ void Desk::commit_pending() {
   const stdfs::path rec_path = out_ / "records" / rid / "record.json";
   const std::string bytes = j.at("record").get<std::string>();
   if (fs::read_text_or_empty(rec_path) != bytes) fs::write_atomic(rec_path, bytes);
+  const stdfs::path turned = out_ / "records" / rid / ".document.pdf.desk";
+  if (j.value("pdf", false) && stdfs::exists(turned)) {
+    stdfs::rename(turned, out_ / "records" / rid / "document.pdf");  // absent: renamed before a crash
+    fs::sync_dir(out_ / "records" / rid);
+  }
   // The same rewrite as `sohoa sign`: every package (each zip replaced whole), then the catalog.
   package::Options po;
   po.default_dossier = default_dossier_;

@@ -167,6 +167,52 @@ class EditTest(DeskCase):
         self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
 
 
+class RotateTest(DeskCase):
+    def test_a_page_turned_at_the_desk(self):
+        pdf = self.out / "records" / self.rid / "document.pdf"
+        before = snapshot(self.out)
+        for bad in ["45", "-90", "ninety"]:
+            status = self.desk.post(f"/api/records/{self.rid}/edit", {"base": self.etag(),
+                                    "changes": [{"field": "pages.0.rotate", "value": bad}]})[0]
+            self.assertEqual(status, 422, bad)
+        for field in ["pages.99.rotate", "pages.x.rotate", "pages..rotate"]:
+            self.assertEqual(self.desk.post(f"/api/records/{self.rid}/edit", {"base": self.etag(),
+                             "changes": [{"field": field, "value": "90"}]})[0], 400, field)
+        self.assertEqual(snapshot(self.out), before)
+        self.assertNotIn(b"/Rotate 90", pdf.read_bytes())
+        status, body, _, _ = self.desk.post(f"/api/records/{self.rid}/edit", {
+            "base": self.etag(), "why": "trang quét ngược", "changes": [{"field": "pages.0.rotate", "value": "90"}]})
+        self.assertEqual(status, 200, body)
+        self.assertIn(b"/Rotate 90", pdf.read_bytes())
+        info = du.subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        self.assertRegex(info, r"Page rot:\s+90")
+        self.assertEqual(du.load_record(self.out, self.rid)["pages"][0]["desk_rotation"], 90)
+        _, premis = du.package_record(self.out, du.DOSSIER, self.rid)
+        self.assertIn("pages.0.rotate: 0 -&gt; 90", premis)
+        # The package carries the turned PDF, and everything still checks.
+        with du.zipfile.ZipFile(self.out / "packages" / f"{du.DOSSIER}.zip") as z:
+            pdfs = [z.read(n) for n in z.namelist() if n.endswith(".pdf") and "/rep1/" in n]
+        self.assertIn(pdf.read_bytes(), pdfs)
+        v = du.verify(self.out)
+        self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
+        # The page as the desk shows it now is on its side: wider than tall.
+        status, _, jpeg, _ = self.desk.get(f"/api/records/{self.rid}/pages/0.jpg?dpi=30")
+        self.assertEqual(status, 200)
+        w, h = jpeg_size(jpeg)
+        self.assertGreater(w, h)
+
+
+def jpeg_size(data):
+    """Width and height from a JPEG's SOF marker."""
+    i = 2
+    while i < len(data):
+        marker, length = data[i + 1], int.from_bytes(data[i + 2:i + 4], "big")
+        if marker in (0xC0, 0xC1, 0xC2):
+            return int.from_bytes(data[i + 7:i + 9], "big"), int.from_bytes(data[i + 5:i + 7], "big")
+        i += 2 + length
+    raise AssertionError("no SOF in the JPEG")
+
+
 class ConcurrencyTest(DeskCase):
     def test_a_stale_edit_gets_409_and_changes_nothing(self):
         base = self.etag()

@@ -190,6 +190,11 @@ class BrowserTest(unittest.TestCase):
             browser.wait(f"document.getElementById('in-ho_ten').value !== {json.dumps(NAME)}", 5)
             browser.key(str(n), f"Digit{n}", 48 + n, modifiers=1)
             browser.type(NAME)
+            # A page scanned on its side: Alt+R turns the page being shown, on saving.
+            turned = browser.eval("S.pdfPages[S.pageIdx].i")
+            browser.key("r", "KeyR", 82, modifiers=1)
+            self.assertEqual(browser.eval("document.getElementById('page-img').style.transform"), "rotate(90deg)")
+            self.assertEqual(browser.eval("document.querySelectorAll('#boxes .box').length"), 0)
             # Approve: Ctrl+Enter saves the corrections and the approval, then opens the next record.
             browser.key("Enter", "Enter", 13, modifiers=2, text="\r")
             browser.wait("window.savedCount === 1", 120)
@@ -209,6 +214,7 @@ class BrowserTest(unittest.TestCase):
         self.assertEqual(rec["metadata"]["ho_ten"], NAME)
         self.assertEqual(rec["desk"]["status"], "approved")
         self.assertFalse(rec["review"])
+        self.assertEqual(rec["pages"][turned]["desk_rotation"], 90)
         hits = du.search(out, "nguyen thi bao ngoc")
         self.assertEqual([h["record"] for h in hits], [rid])
         self.assertEqual(hits[0]["doc_type"], target)
@@ -216,6 +222,7 @@ class BrowserTest(unittest.TestCase):
         rows = db.execute("SELECT who, action, field, after FROM audit WHERE record_id=? ORDER BY seq", (rid,)).fetchall()
         db.close()
         fields = [r[2] for r in rows]
+        self.assertIn(f"pages.{turned}.rotate", fields)
         self.assertIn("doc_type", fields)
         self.assertIn("metadata.ho_ten", fields)
         self.assertEqual(rows[-1][1], "approve")

@@ -100,7 +100,7 @@ async function openRecord(id) {
   if (S.current && pendingChanges().length && !confirm('Có thay đổi chưa lưu. Bỏ qua?')) return;
   const r = await api('/api/records/' + encodeURIComponent(id) + '?user=' + encodeURIComponent(S.user));
   if (r.status !== 200) { banner(r.body.error, 'error'); return; }
-  S.current = id; S.rec = r.body.record; S.etag = r.body.etag; S.textPages = r.body.text_pages; S.undo = [];
+  S.current = id; S.rec = r.body.record; S.etag = r.body.etag; S.textPages = r.body.text_pages; S.undo = []; S.turns = {};
   S.pdfPages = S.rec.pages.map((p, i) => ({ p, i })).filter((x) => !x.p.blank && !x.p.error);
   S.pageIdx = 0;
   for (const li of $('queue-list').children) li.classList.toggle('current', li.dataset.id === id);
@@ -226,6 +226,7 @@ function pendingChanges() {
     const v = inp.value.normalize('NFC').trim();
     if (v !== inp.dataset.orig) out.push({ field: 'metadata.' + inp.dataset.key, value: v === '' ? null : v });
   }
+  for (const [k, deg] of Object.entries(S.turns || {})) if (deg) out.push({ field: `pages.${k}.rotate`, value: String(deg) });
   return out;
 }
 
@@ -334,9 +335,25 @@ function showPage(i) {
     img.src = `/api/records/${S.current}/pages/${i}.jpg?dpi=${S.renderDpi}`;
   } else drawBoxes();
 }
+function turnPage() {
+  // Turned on saving (document.pdf's /Rotate); until then the picture shows what it will be.
+  if (!S.rec || !S.pdfPages.length) return;
+  const k = S.pdfPages[S.pageIdx].i;
+  S.turns[k] = ((S.turns[k] || 0) + 90) % 360;
+  $('page-img').style.transform = S.turns[k] ? `rotate(${S.turns[k]}deg)` : '';
+  showPage(S.pageIdx);
+}
 function drawBoxes() {
   if (!S.rec || !S.pdfPages.length) return;
   const pg = S.pdfPages[S.pageIdx].p, scale = S.renderDpi / (pg.dpi || 300);
+  const turn = (S.turns || {})[S.pdfPages[S.pageIdx].i] || 0;
+  $('page-img').style.transform = turn ? `rotate(${turn}deg)` : '';
+  if (turn || pg.desk_rotation) {
+    // The words' boxes are measured on the page as recognised, not as turned at the desk.
+    $('boxes').innerHTML = '';
+    $('page-label').textContent += turn ? ` · sẽ xoay ${turn}° khi lưu` : ` · đã xoay ${pg.desk_rotation}° (không tô khung chữ)`;
+    return;
+  }
   let html = '';
   for (const [k, e] of Object.entries(S.rec.metadata_evidence || {})) {
     if (e.page !== pg.number || !e.boxes) continue;
@@ -420,6 +437,7 @@ function onKey(e) {
   else if (code === 'KeyX') save('reject');
   else if (code === 'KeyL') { const id = S.current; S.rec = null; openRecord(id); }
   else if (code === 'KeyH') $('help').hidden = !$('help').hidden;
+  else if (code === 'KeyR') turnPage();
   else if (code === 'PageDown') showPage(S.pageIdx + 1);
   else if (code === 'PageUp') showPage(S.pageIdx - 1);
   else if (code === 'Equal' || code === 'NumpadAdd') zoomBy(1.25);
