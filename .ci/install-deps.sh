@@ -18,6 +18,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libjpeg-dev libpng-dev libtiff-dev zlib1g-dev \
   zip unzip tar file openssl \
   libxml2-dev libxml2-utils icc-profiles-free python3-jsonschema chromium \
+  libcpp-httplib-dev python3-websocket \
   clang libclang-rt-14-dev \
   hunspell-vi openssl softhsm2 opensc libengine-pkcs11-openssl libnss3-tools \
   libpq-dev postgresql

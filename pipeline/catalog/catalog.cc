@@ -242,6 +242,53 @@ int update(const stdfs::path& out_root, const std::vector<package::Dossier>& dos
   return written;
 }
 
+namespace {
+const char* kAuditSchema = R"(
+PRAGMA journal_mode=WAL;
+CREATE TABLE IF NOT EXISTS audit(seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT UNIQUE NOT NULL, record_id TEXT,
+  who TEXT, at TEXT, action TEXT, field TEXT, before TEXT, after TEXT, why TEXT);
+CREATE INDEX IF NOT EXISTS audit_record ON audit(record_id);
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)";
+}  // namespace
+
+void append_audit(const stdfs::path& out_root, const std::vector<AuditEvent>& events) {
+  Db db = open(out_root / "catalog.sqlite", true);
+  exec(db.get(), kAuditSchema);
+  exec(db.get(), "BEGIN IMMEDIATE");
+  try {
+    Stmt ins(db.get(), "INSERT OR IGNORE INTO audit(event_id, record_id, who, at, action, field, before, after, why) "
+                       "VALUES(?,?,?,?,?,?,?,?,?)");
+    for (const AuditEvent& e : events)
+      ins.bind(1, e.id).bind(2, e.record_id).bind(3, e.who).bind(4, e.at).bind(5, e.action).bind(6, e.field)
+          .bind(7, e.before).bind(8, e.after).bind(9, e.why).run();
+    exec(db.get(), "COMMIT");
+  } catch (...) {
+    sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+std::vector<AuditEvent> audit_of(const stdfs::path& out_root, const std::string& record_id) {
+  std::vector<AuditEvent> out;
+  const stdfs::path path = out_root / "catalog.sqlite";
+  if (!stdfs::exists(path)) return out;
+  Db db = open(path, false);  // reading never changes the catalog's bytes
+  bool present = false;
+  Stmt t(db.get(), "SELECT 1 FROM sqlite_master WHERE type='table' AND name='audit'");
+  present = t.step();
+  if (!present) return out;
+  Stmt s(db.get(), record_id.empty()
+                       ? "SELECT event_id, record_id, who, at, action, field, before, after, why FROM audit ORDER BY seq"
+                       : "SELECT event_id, record_id, who, at, action, field, before, after, why FROM audit "
+                         "WHERE record_id=?1 ORDER BY seq");
+  if (!record_id.empty()) s.bind(1, record_id);
+  while (s.step())
+    out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7), s.text(8)});
+  return out;
+}
+
 std::vector<Hit> search(const stdfs::path& catalog, const Query& q) {
   const stdfs::path path = catalog_path(catalog);
   if (!stdfs::exists(path)) throw Error(ErrorCode::unreadable, "no catalog at " + path.string() + " (run sohoa run first)");

@@ -37,6 +37,20 @@ std::vector<std::string> query_words(const std::string& text);
 /// catalog: OUT or the catalog.sqlite file itself. Throws sohoa::Error(unreadable) when absent.
 std::vector<Hit> search(const std::filesystem::path& catalog, const Query& query);
 
+/// One change made at the review desk: who, when, what it was before and after, and why.
+struct AuditEvent {
+  std::string id;         // unique; the PREMIS eventIdentifier too
+  std::string record_id, who, at, action, field, before, after, why;  // before/after: JSON text
+};
+
+/// Appends events to the audit table of OUT/catalog.sqlite (created when missing). The table
+/// refuses UPDATE and DELETE (triggers), and an event already there (same id: a save replayed
+/// after a crash) is not added twice. Throws sohoa::Error(output_io).
+void append_audit(const std::filesystem::path& out_root, const std::vector<AuditEvent>& events);
+
+/// The audit events of one record (all records when empty), oldest first.
+std::vector<AuditEvent> audit_of(const std::filesystem::path& out_root, const std::string& record_id);
+
 /// Path of the catalog for OUT (or the file given).
 std::filesystem::path catalog_path(const std::filesystem::path& out_or_file);
 

@@ -13,7 +13,9 @@
 #include "archive/archive.h"
 #include "batch/batch.h"
 #include "core/error.h"
+#include "core/fsutil.h"
 #include "catalog/catalog.h"
+#include "desk/server.h"
 #include "package/package.h"
 #include "report/report.h"
 #include "sign/sign.h"
@@ -335,6 +337,51 @@ void add_sign_options(CLI::App* cmd, sohoa::sign::KeySpec& key, bool required) {
   cmd->add_option("--tsa", key.tsa_url, "RFC 3161 time-stamp authority (http://...): PAdES B-T instead of B-B")->group("Signing");
 }
 
+/// `sohoa review`: ADDR is HOST, HOST:PORT or [V6]:PORT; the token from --token or the first line of --token-file.
+int review_command(sohoa::desk::ServeOptions o, const std::string& listen, const std::string& token_file) {
+  if (!listen.empty()) {
+    std::string host = listen, port;
+    if (listen[0] == '[') {
+      const size_t close = listen.find(']');
+      host = listen.substr(1, close == std::string::npos ? std::string::npos : close - 1);
+      if (close != std::string::npos && close + 1 < listen.size() && listen[close + 1] == ':') port = listen.substr(close + 2);
+    } else if (const size_t colon = listen.rfind(':'); colon != std::string::npos && listen.find(':') == colon) {
+      host = listen.substr(0, colon);
+      port = listen.substr(colon + 1);
+    }
+    o.host = host;
+    if (!port.empty()) {
+      char* end = nullptr;
+      const long p = std::strtol(port.c_str(), &end, 10);
+      if (*end || p < 0 || p > 65535) {
+        std::fprintf(stderr, "sohoa review: not a port: %s\n", port.c_str());
+        return kUsage;
+      }
+      o.port = static_cast<int>(p);
+    }
+  }
+  if (!token_file.empty()) {
+    std::string t = sohoa::fs::read_text_or_empty(token_file);
+    t = t.substr(0, t.find('\n'));
+    while (!t.empty() && (t.back() == '\r' || t.back() == ' ')) t.pop_back();
+    if (t.empty()) {
+      std::fprintf(stderr, "sohoa review: %s holds no token\n", token_file.c_str());
+      return kUsage;
+    }
+    o.token = t;
+  }
+  if (o.user.empty()) {
+    const char* u = std::getenv("USER");
+    o.user = u && *u ? u : (getlogin() ? getlogin() : "unknown");
+  }
+  try {
+    return sohoa::desk::serve(o);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "sohoa review: %s\n", e.what());
+    return kFatal;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -448,6 +495,16 @@ int main(int argc, char** argv) {
   lookup->add_option("--who", person.who, "Who asks, for the log (default: the user name)");
   lookup->add_option("--on", person.today, "Judge validity on this day (YYYY-MM-DD; default today)");
   lookup->add_flag("--json", archive_json, "A JSON array for scripts");
+  sohoa::desk::ServeOptions review_options;
+  std::string review_out, review_listen, review_token_file;
+  CLI::App* review = app.add_subcommand("review", "The review desk: a local web application where archive staff correct and approve records of OUT");
+  review->add_option("OUT", review_out, "Output folder of an earlier run")->required()->check(CLI::ExistingDirectory);
+  review->add_option("--listen", review_listen, "HOST[:PORT] to listen on (default 127.0.0.1:8765); other than loopback needs a token");
+  auto* tok = review->add_option("--token", review_options.token, "Every request must carry this token (default: a random one, printed)");
+  review->add_option("--token-file", review_token_file, "File whose first line is the token")->check(CLI::ExistingFile)->excludes(tok);
+  review->add_option("--user", review_options.user, "Who the changes are by (default: the login name)");
+  review->add_option("--dossier", review_options.default_dossier, "As for run: mã hồ sơ of inputs outside any dossier folder");
+  review->add_option("--test-pause-ms", review_options.pause_ms, "Testing aid: hold each save between record and package")->group("");
   verify->footer("Exit status: 0 all good; 5 problems found (each printed as \"PATH: what\"); 1 cannot be read; 2 wrong usage.");
 
   try {
@@ -482,6 +539,10 @@ int main(int argc, char** argv) {
     return lookup_command(archive_opt, person, archive_json);
   }
   if (sign->parsed()) return sign_command(sign_out, sign_dossier, key);
+  if (review->parsed()) {
+    review_options.out = review_out;
+    return review_command(review_options, review_listen, review_token_file);
+  }
 
   for (const auto& in : inputs) config.inputs.emplace_back(in);
   config.out = out;

@@ -138,6 +138,7 @@ std::string premis_xml(const std::string& code, const std::vector<std::pair<Memb
     x += "</premis:event>\n";
   };
   const std::string sohoa_agent = std::string("sohoa ") + SOHOA_VERSION;
+  std::set<std::string> people;  // clerks who changed something at the review desk
   for (const auto& [m, rec] : records) {
     const std::string date = rec.contains("created") && rec["created"].is_string() ? rec["created"].get<std::string>() : now;
     const json& src = rec["source"];
@@ -167,6 +168,22 @@ std::string premis_xml(const std::string& code, const std::vector<std::pair<Memb
           "class " + jstr(rec, "class") + ", doc_type " + jstr(rec, "doc_type") + ", confidence " + buf + ", method " +
               jstr(cl, "method") + (rec.value("review", false) ? ", needs review" : ""),
           sohoa_agent, object);
+    // What people changed or decided at the review desk (sohoa review), each as its own event.
+    if (rec.contains("desk") && rec["desk"].is_object())
+      for (const auto& e : rec["desk"].value("events", json::array())) {
+        const std::string action = jstr(e, "action");
+        const std::string who = "person " + jstr(e, "who");
+        people.insert(jstr(e, "who"));
+        std::string detail;
+        if (action == "approve") detail = "approved at the review desk";
+        else if (action == "reject") detail = "rejected at the review desk";
+        else detail = jstr(e, "field") + ": " + (e.contains("before") ? e["before"].dump() : "null") + " -> " +
+                      (e.contains("after") ? e["after"].dump() : "null");
+        if (!jstr(e, "why").empty()) detail += "; why: " + jstr(e, "why");
+        outcome = action == "reject" ? "failure" : "success";
+        event(jstr(e, "id"), action == "edit" ? "metadata modification" : "validation", jstr(e, "when"), detail, who, object);
+        outcome = "success";
+      }
     auto sit = sigs.of.find(m.name);
     if (sit == sigs.of.end()) continue;
     int k = 0;
@@ -215,6 +232,10 @@ std::string premis_xml(const std::string& code, const std::vector<std::pair<Memb
   x += "  <premis:agent><premis:agentIdentifier>" + id("agent", "tesseract " + tess) +
        "</premis:agentIdentifier><premis:agentName>Tesseract OCR</premis:agentName><premis:agentType>software"
        "</premis:agentType><premis:agentVersion>" + xml_escape(tess) + "</premis:agentVersion></premis:agent>\n";
+  for (const std::string& who : people)
+    x += "  <premis:agent><premis:agentIdentifier>" + id("agent", "person " + who) + "</premis:agentIdentifier><premis:agentName>" +
+         xml_escape(who) + "</premis:agentName><premis:agentType>person</premis:agentType><premis:agentNote>archive staff at the "
+         "review desk (sohoa review)</premis:agentNote></premis:agent>\n";
   std::map<std::string, const sign::SignerInfo*> signers;
   for (const auto& [name, found] : sigs.of)
     for (const auto& f : found) signers.emplace("certificate " + f.signer.serial, &f.signer);
