@@ -323,8 +323,9 @@ MergeResult merge(const stdfs::path& out) {
     pages_processed += b.value("pages_processed", 0);
     inputs_resumed += b.value("inputs_resumed", 0);
     records_resumed += b.value("records_resumed", 0);
-    for (const auto& [k, v] : b.value("timings_s", json::object()).items()) timings[k] = timings.value(k, 0.0) + v.get<double>();
-    for (const auto& [k, v] : b.value("cpu_timings_s", json::object()).items()) cpu[k] = cpu.value(k, 0.0) + v.get<double>();
+    const json t = b.value("timings_s", json::object()), c = b.value("cpu_timings_s", json::object());
+    for (const auto& [k, v] : t.items()) timings[k] = timings.value(k, 0.0) + v.get<double>();
+    for (const auto& [k, v] : c.items()) cpu[k] = cpu.value(k, 0.0) + v.get<double>();
     per_shard.push_back({{"index", i}, {"inputs", b.value("inputs", 0)}, {"pages", b.value("pages", 0)},
                          {"records", b.value("records", 0)}, {"errors", b.at("errors").size()}});
   }
