@@ -234,7 +234,7 @@ int archive_search_command(const std::string& url, const sohoa::archive::SearchQ
 }
 
 int run_command(const sohoa::batch::Config& config, const std::string& dossier, const sohoa::sign::KeySpec& key,
-                const std::string& archive) {
+                const std::string& archive, const std::function<bool(const std::string&)>& elsewhere = {}) {
   // The archive is opened before anything is read: a bad URL stops the run with nothing written.
   std::unique_ptr<sohoa::archive::Archive> arch;
   if (!archive.empty()) {
@@ -264,7 +264,7 @@ int run_command(const sohoa::batch::Config& config, const std::string& dossier, 
     archive_outputs(config, dossier);
     if (arch) print_added(arch->add(config.out, ""), arch->backend());
     // The batch checks itself before it reports: what it claims must be on disk and agree.
-    const auto check = sohoa::verify::check_batch(config.out);
+    const auto check = sohoa::verify::check_batch(config.out, false, elsewhere);
     const int others = std::max(0, check.records_on_disk - summary.records);
     std::printf("sohoa: %d inputs, %d pages; %s holds %d records (%d written now, %d kept from an earlier run%s); "
                 "%zu could not be read\n",
@@ -621,7 +621,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "sohoa: %s\n", e.what());
       return kFatal;
     }
-    const int code = run_command(sc, plan.default_dossier, key, run_archive);
+    const int code = run_command(sc, plan.default_dossier, key, run_archive, sohoa::shard::other_shards_records(plan, index));
     if (code != kBusy) sohoa::shard::write_status(top, index, "done", code);
     return code;
   }

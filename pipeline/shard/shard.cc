@@ -235,6 +235,14 @@ batch::Config shard_config(const Plan& plan, const stdfs::path& out, int shard) 
   return c;
 }
 
+std::function<bool(const std::string&)> other_shards_records(const Plan& plan, int shard) {
+  // A record id is the hash of its input's place, then its pages (output::record_id).
+  std::set<std::string> prefixes;
+  for (const auto& it : plan.items)
+    if (it.shard != shard) prefixes.insert(output::record_id(it.source, 1, 1).substr(0, 16));
+  return [prefixes](const std::string& id) { return id.size() > 16 && prefixes.count(id.substr(0, 16)) > 0; };
+}
+
 void write_status(const stdfs::path& out, int shard, const std::string& state, int exit_code) {
   std::error_code ec;
   const stdfs::path dir = shard_out(out, shard);

@@ -2,6 +2,7 @@
 // OUT/shards/<i>/, and a merge of them into OUT as if one machine had run it all.
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +51,10 @@ std::filesystem::path shard_out(const std::filesystem::path& out, int shard);
 
 /// A batch config that reads only shard i of the plan (stored in `out`) and writes to shard_out().
 batch::Config shard_config(const Plan& plan, const std::filesystem::path& out, int shard);
+
+/// Whether a record id is of an input another shard of the plan reads (a duplicate_of target
+/// the shard cannot see; the merge checks it).
+std::function<bool(const std::string& record_id)> other_shards_records(const Plan& plan, int shard);
 
 /// OUT/shards/<i>/shard.json: "running" before the batch starts, "done" with the exit status after.
 void write_status(const std::filesystem::path& out, int shard, const std::string& state, int exit_code);
