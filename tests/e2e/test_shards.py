@@ -1,5 +1,6 @@
 """One batch over four shards (plan, run each, one killed part-way and run again, merge) equals one
 machine's run of the same inputs, record for record and package for package."""
+import fcntl
 import hashlib
 import json
 import os
@@ -75,10 +76,11 @@ class Shards(unittest.TestCase):
         cls.merge_after_kill = sohoa("merge", cls.out, codes=None)
 
         cls.rerun = sohoa("run", "--plan", cls.out / "plan.json", "--shard", cls.victim, "-j", "2", "-q", codes=(0, 3))
-        cls.merge1 = sohoa("merge", cls.out, codes=(0, 3))
+        cls.archive = cls.tmp / "archive.sqlite"
+        cls.merge1 = sohoa("merge", cls.out, "--archive", cls.archive, codes=(0, 3))
         cls.batch1 = (cls.out / "batch.json").read_bytes()
         cls.packages1 = packages(cls.out)
-        cls.merge2 = sohoa("merge", cls.out, codes=(0, 3))
+        cls.merge2 = sohoa("merge", cls.out, "--archive", cls.archive, codes=(0, 3))
 
     @classmethod
     def tearDownClass(cls):
@@ -142,6 +144,39 @@ class Shards(unittest.TestCase):
         self.assertEqual(packages(self.out), self.packages1)
         hits = json.loads(sohoa("search", self.out, "", "--json").stdout)
         self.assertEqual(len(hits), len(records(self.out)))
+
+    def test_archive_gets_the_batch_once(self):
+        n = len(self.packages1)
+        self.assertIn(f"archive (sqlite): {n} package(s) added, 0 already there", self.merge1.stdout)
+        self.assertIn(f"archive (sqlite): 0 package(s) added, {n} already there; 0 record(s) added", self.merge2.stdout)
+
+    def broken_copy(self, name):
+        copy = self.tmp / name
+        shutil.copytree(self.out, copy)
+        return copy
+
+    def test_failed_and_running_shards_are_named(self):
+        copy = self.broken_copy("failed")
+        (copy / "shards" / "2" / "shard.json").write_text('{"shard": 2, "state": "done", "exit": 1}')
+        status = copy / "shards" / "0" / "shard.json"
+        status.write_text('{"shard": 0, "state": "running", "exit": null}')
+        with open(copy / "shards" / "0" / ".sohoa.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # as a live `sohoa run` holds it
+            proc = sohoa("merge", copy, codes=None)
+        self.assertEqual(proc.returncode, 7, proc.stderr)
+        self.assertIn("shard 2 ", proc.stderr)
+        self.assertIn("failed with exit status 1", proc.stderr)
+        self.assertIn("shard 0 ", proc.stderr)
+        self.assertIn("still running", proc.stderr)
+
+    def test_input_changed_since_the_plan_is_named(self):
+        copy = self.broken_copy("changed")
+        plan = json.loads((copy / "plan.json").read_text(encoding="utf-8"))
+        plan["items"][0]["sha256"] = "0" * 64
+        (copy / "plan.json").write_text(json.dumps(plan))
+        proc = sohoa("merge", copy, codes=None)
+        self.assertEqual(proc.returncode, 7, proc.stderr)
+        self.assertIn(plan["items"][0]["path"] + " changed since the plan", proc.stderr)
 
     def test_missing_shard_is_named(self):
         copy = self.tmp / "missing"
