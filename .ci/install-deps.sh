@@ -20,4 +20,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libxml2-dev libxml2-utils icc-profiles-free python3-jsonschema chromium \
   clang libclang-rt-14-dev \
   hunspell-vi openssl softhsm2 opensc libengine-pkcs11-openssl libnss3-tools \
-  libpq-dev postgresql
+  libpq-dev postgresql \
+  slurmctld slurmd slurm-client munge
