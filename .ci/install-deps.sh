@@ -21,4 +21,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libcpp-httplib-dev python3-websocket \
   clang libclang-rt-14-dev \
   hunspell-vi openssl softhsm2 opensc libengine-pkcs11-openssl libnss3-tools \
-  libpq-dev postgresql
+  libpq-dev postgresql \
+  slurmctld slurmd slurm-client munge

@@ -85,7 +85,7 @@ struct InputState {
   std::atomic<int> remaining{0};
   std::mutex mutex;
   std::string fatal;  // the input could not be opened at all
-  const ingest::InputItem* first_copy = nullptr;  // the input of identical bytes read first, if any
+  std::optional<SourceRef> first_copy;  // the input of identical bytes read first, if any
   std::vector<std::string> record_ids;
   std::vector<std::string> previous_ids;  // what an earlier run wrote for this input
   std::vector<int> separators;  // 1-based pages that were PATCHT separator sheets
@@ -103,17 +103,21 @@ class Runner {
   Summary run() {
     prepare_out();
     auto t0 = Mark::now();
-    discovery_ = ingest::discover(config_.inputs, config_.limits, config_.out, config_.default_dossier);
+    discovery_ = ingest::discover(config_.inputs, config_.limits, config_.exclude.empty() ? config_.out : config_.exclude,
+                                  config_.default_dossier, config_.only);
     timings_.add(kIngest, t0);
     states_ = std::vector<InputState>(discovery_.items.size());
     // Identical bytes in two places are two records, the later linked to the first (duplicate_of).
-    std::map<std::string, const ingest::InputItem*> first_of_content;
-    for (const auto& item : discovery_.items) first_of_content.emplace(item.source.sha256, &item);
+    // A plan's (config_.first_of_content) knows inputs of other shards: it comes first.
+    std::map<std::string, SourceRef> first_of_content = config_.first_of_content;
+    for (const auto& item : discovery_.items) first_of_content.emplace(item.source.sha256, item.source);
     int total_pages = 0;
     for (size_t i = 0; i < discovery_.items.size(); ++i) {
       const auto& item = discovery_.items[i];
       states_[i].item = &item;
-      if (const auto* first = first_of_content.at(item.source.sha256); first != &item) states_[i].first_copy = first;
+      if (const SourceRef& first = first_of_content.at(item.source.sha256);
+          output::source_key(first) != output::source_key(item.source))
+        states_[i].first_copy = first;
       states_[i].pages.resize(item.page_count);
       states_[i].page_errors.resize(item.page_count);
       states_[i].remaining = item.page_count;
@@ -196,7 +200,7 @@ class Runner {
   }
 
   static json first_copy_json(const InputState& st) {
-    return st.first_copy ? json(output::source_key(st.first_copy->source)) : json(nullptr);
+    return st.first_copy ? json(output::source_key(*st.first_copy)) : json(nullptr);
   }
 
   /// An input finished by an earlier run (same place, same content, same first copy, records all
@@ -482,7 +486,7 @@ class Runner {
           record.id = output::record_id(record.document.source, record.document.first_page, record.document.last_page);
           // The same bytes split the same way: the first copy's record of this page range.
           if (st.first_copy)
-            record.duplicate_of = output::record_id(st.first_copy->source, record.document.first_page,
+            record.duplicate_of = output::record_id(*st.first_copy, record.document.first_page,
                                                     record.document.last_page);
           record.signatures = signatures;
           record.original = original;
@@ -560,7 +564,7 @@ class Runner {
     for (const InputState& st : states_) {
       const auto& it = *st.item;
       if (it.dossier.empty() && !st.record_ids.empty()) s.outside_dossiers.push_back(it.source.display());
-      if (st.first_copy && !st.record_ids.empty()) s.copies.emplace_back(it.source.display(), st.first_copy->source.display());
+      if (st.first_copy && !st.record_ids.empty()) s.copies.emplace_back(it.source.display(), st.first_copy->display());
       items.push_back({{"path", it.source.path},
                        {"member", it.source.member ? json(*it.source.member) : json(nullptr)},
                        {"sha256", it.source.sha256},

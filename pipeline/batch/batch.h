@@ -2,6 +2,7 @@
 #pragma once
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +29,13 @@ struct Config {
   /// Debugging aid: every recognised page drawn with its regions numbered in reading order, as
   /// PNG named i<input>-p<page>.png (inputs in discovery order).
   std::filesystem::path debug_layout;
+  /// Sharded run (sohoa run --plan): only these inputs are discovered and read.
+  ingest::InputFilter only;
+  /// Sharded run: the first input of each content (by sha256) over the whole plan, so that
+  /// duplicate_of links across shards exactly as one run over everything would.
+  std::map<std::string, SourceRef> first_of_content;
+  /// What discovery never enters; empty = out (a shard's out lies inside the plan's OUT).
+  std::filesystem::path exclude;
 };
 
 using EngineFactory = std::function<std::unique_ptr<ocr::Engine>()>;

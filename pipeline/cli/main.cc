@@ -18,19 +18,21 @@
 #include "desk/server.h"
 #include "package/package.h"
 #include "report/report.h"
+#include "shard/shard.h"
 #include "sign/sign.h"
 #include "verify/verify.h"
 
 namespace {
 
-enum Exit { kOk = 0, kFatal = 1, kUsage = 2, kSomeInputsUnread = 3, kBusy = 4, kVerifyFailed = 5, kNoMatch = 6 };
+enum Exit { kOk = 0, kFatal = 1, kUsage = 2, kSomeInputsUnread = 3, kBusy = 4, kVerifyFailed = 5, kNoMatch = 6, kIncomplete = 7 };
 
 constexpr const char* kExitHelp =
     "Exit status: 0 every input was read; 3 the batch finished but some inputs could not be read\n"
     "(listed in OUT/batch.json \"errors\" and on stderr); 2 wrong usage; 1 nothing could be done\n"
     "(output folder not writable, OCR model missing) or the output failed its own check (a full disk,\n"
     "a file removed while it ran: each problem on stderr); 4 another sohoa run is writing to the same OUT;\n"
-    "5 (verify) something is wrong, each problem printed as \"PATH: what\"; 6 (search, lookup) no record matched.";
+    "5 (verify) something is wrong, each problem printed as \"PATH: what\"; 6 (search, lookup) no record matched;\n"
+    "7 (merge) a shard is missing, failed or unfinished: each one named on stderr, nothing merged.";
 
 /// Tesseract's OpenMP runtime reads OMP_THREAD_LIMIT once, when it loads, before main();
 /// left alone it spins threads that fight our own workers. Set it and start again.
@@ -234,7 +236,7 @@ int archive_search_command(const std::string& url, const sohoa::archive::SearchQ
 }
 
 int run_command(const sohoa::batch::Config& config, const std::string& dossier, const sohoa::sign::KeySpec& key,
-                const std::string& archive) {
+                const std::string& archive, const std::function<bool(const std::string&)>& elsewhere = {}) {
   // The archive is opened before anything is read: a bad URL stops the run with nothing written.
   std::unique_ptr<sohoa::archive::Archive> arch;
   if (!archive.empty()) {
@@ -264,7 +266,7 @@ int run_command(const sohoa::batch::Config& config, const std::string& dossier, 
     archive_outputs(config, dossier);
     if (arch) print_added(arch->add(config.out, ""), arch->backend());
     // The batch checks itself before it reports: what it claims must be on disk and agree.
-    const auto check = sohoa::verify::check_batch(config.out);
+    const auto check = sohoa::verify::check_batch(config.out, false, elsewhere);
     const int others = std::max(0, check.records_on_disk - summary.records);
     std::printf("sohoa: %d inputs, %d pages; %s holds %d records (%d written now, %d kept from an earlier run%s); "
                 "%zu could not be read\n",
@@ -300,6 +302,76 @@ int run_command(const sohoa::batch::Config& config, const std::string& dossier, 
     return e.code() == sohoa::ErrorCode::busy ? kBusy : kFatal;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "sohoa: internal error: %s\n", e.what());
+    return kFatal;
+  }
+}
+
+int plan_command(const std::vector<std::filesystem::path>& inputs, const std::filesystem::path& out, int shards,
+                 const std::string& dossier, const sohoa::ingest::Limits& limits) {
+  try {
+    const auto plan = sohoa::shard::make_plan(inputs, shards, out, dossier, limits);
+    sohoa::shard::write_plan(plan, out);
+    int pages = 0;
+    for (const auto& it : plan.items) pages += it.pages;
+    std::printf("sohoa: %zu inputs, %d pages in %zu shard(s); plan in %s\n", plan.items.size(), pages, plan.shards.size(),
+                (out / "plan.json").c_str());
+    for (size_t i = 0; i < plan.shards.size(); ++i)
+      std::printf("  shard %zu: %zu dossier(s), %d inputs, %d pages\n", i, plan.shards[i].dossiers.size(),
+                  plan.shards[i].inputs, plan.shards[i].pages);
+    for (const auto& e : plan.errors)
+      std::fprintf(stderr, "sohoa: %s%s%s: %s\n", e.path.c_str(), e.member ? "!" : "", e.member ? e.member->c_str() : "",
+                   e.reason.c_str());
+    return kOk;
+  } catch (const sohoa::Error& e) {
+    std::fprintf(stderr, "sohoa: %s\n", e.what());
+    return kFatal;
+  }
+}
+
+/// --shard, else the index the scheduler gives a task (Slurm job array, Kubernetes Indexed Job).
+int shard_index(int given) {
+  if (given >= 0) return given;
+  for (const char* var : {"SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"})
+    if (const char* v = std::getenv(var); v && *v) {
+      char* end = nullptr;
+      const long i = std::strtol(v, &end, 10);
+      if (*end || i < 0) {
+        std::fprintf(stderr, "sohoa: %s=%s is not a shard index\n", var, v);
+        return -1;
+      }
+      return static_cast<int>(i);
+    }
+  std::fprintf(stderr, "sohoa: which shard? give --shard i, or run as a Slurm array task or Kubernetes Indexed Job\n");
+  return -1;
+}
+
+int merge_command(const std::filesystem::path& out, const std::string& archive) {
+  std::unique_ptr<sohoa::archive::Archive> arch;
+  try {
+    if (!archive.empty()) arch = sohoa::archive::Archive::open(archive);
+    const auto plan = sohoa::shard::load_plan(out / "plan.json");
+    const auto r = sohoa::shard::merge(out);
+    if (!r.ok()) {
+      for (const auto& line : r.incomplete) std::fprintf(stderr, "sohoa merge: %s\n", line.c_str());
+      std::fprintf(stderr, "sohoa merge: incomplete (%zu problem(s) above in %d shard(s)); nothing merged into %s\n",
+                   r.incomplete.size(), r.shards, out.c_str());
+      return kIncomplete;
+    }
+    std::printf("sohoa: %d shards merged: %d inputs, %d pages, %d records (%d record folder(s) changed, %d stale removed); "
+                "%d could not be read\n",
+                r.shards, r.inputs, r.pages, r.records, r.records_linked, r.records_removed, r.errors);
+    sohoa::batch::Config config;
+    config.out = out;
+    archive_outputs(config, plan.default_dossier);
+    if (arch) print_added(arch->add(out, ""), arch->backend());
+    const auto check = sohoa::verify::check_batch(out);
+    if (!check.problems.empty()) {
+      for (const auto& p : check.problems) std::fprintf(stderr, "sohoa: %s: %s\n", p.where.c_str(), p.what.c_str());
+      return kFatal;
+    }
+    return r.errors ? kSomeInputsUnread : kOk;
+  } catch (const sohoa::Error& e) {
+    std::fprintf(stderr, "sohoa: %s\n", e.what());
     return kFatal;
   }
 }
@@ -406,9 +478,14 @@ int main(int argc, char** argv) {
 
   CLI::App* run = app.add_subcommand("run", "OCR a folder of scans into OUT/records/<id>/{document.pdf,text.txt,record.json}");
   run->add_option("INPUT", inputs, "Folders or files to read (one sub-folder per dossier, or a dossier folder itself, recursively)")
-      ->required()
       ->check(CLI::ExistingPath);
-  run->add_option("-o,--out", out, "Output folder; created if missing; reruns replace records in place")->required();
+  run->add_option("-o,--out", out, "Output folder; created if missing; reruns replace records in place");
+  std::string plan_file;
+  int shard = -1;
+  run->add_option("--plan", plan_file, "Run one shard of this plan (from `sohoa plan`) instead of INPUT; writes OUT/shards/<i>/")
+      ->check(CLI::ExistingFile)->group("Sharding");
+  run->add_option("--shard", shard, "The shard's index (default: $SLURM_ARRAY_TASK_ID, else $JOB_COMPLETION_INDEX)")
+      ->check(CLI::NonNegativeNumber)->group("Sharding");
   run->add_option("-j,--jobs", config.jobs, "Pages recognised at once (default: number of cores)")
       ->check(CLI::Range(1, 256));
   run->add_option("--lang", lang, "Tesseract language model")->check(CLI::IsMember({"vie"}))->capture_default_str();
@@ -444,6 +521,23 @@ int main(int argc, char** argv) {
       "Example:\n  sohoa run scans/ -o out/\n\n"
       "Writes OUT/batch.json with counts, per-stage timings and every input that could not be read.\n" +
       std::string(kExitHelp));
+
+  std::vector<std::string> plan_inputs;
+  std::string plan_out, plan_dossier;
+  int plan_shards = 0;
+  CLI::App* plan_cmd = app.add_subcommand("plan", "List INPUT (hashes, pages) into OUT/plan.json, cut into shards for many machines");
+  plan_cmd->add_option("INPUT", plan_inputs, "As for run: folders or files, at the path every machine sees them")
+      ->required()->check(CLI::ExistingPath);
+  plan_cmd->add_option("-o,--out", plan_out, "The batch's output folder, shared by every machine")->required();
+  plan_cmd->add_option("--shards", plan_shards, "How many shards (balanced by pages; a dossier is never split)")
+      ->required()->check(CLI::Range(1, 100000));
+  plan_cmd->add_option("--dossier", plan_dossier, "As for run: mã hồ sơ of inputs outside any dossier folder");
+  plan_cmd->add_option("--max-pages", config.limits.max_pages, "As for run")->check(CLI::Range(1, 1000000));
+  plan_cmd->footer("Then: sohoa run --plan OUT/plan.json --shard i (each i, anywhere), and sohoa merge OUT.");
+  std::string merge_out, merge_archive;
+  CLI::App* merge_cmd = app.add_subcommand("merge", "Join the shards of OUT/plan.json into one batch in OUT");
+  merge_cmd->add_option("OUT", merge_out, "The plan's output folder")->required()->check(CLI::ExistingDirectory);
+  merge_cmd->add_option("--archive", merge_archive, "Also add the batch to this archive: a file (SQLite) or postgresql://…");
 
   std::string search_out, search_text, search_type, verify_target;
   bool search_reusable = false, search_json = false;
@@ -542,6 +636,59 @@ int main(int argc, char** argv) {
   if (review->parsed()) {
     review_options.out = review_out;
     return review_command(review_options, review_listen, review_token_file);
+  }
+  if (plan_cmd->parsed()) {
+    std::vector<std::filesystem::path> roots(plan_inputs.begin(), plan_inputs.end());
+    return plan_command(roots, plan_out, plan_shards, plan_dossier, config.limits);
+  }
+  if (merge_cmd->parsed()) return merge_command(merge_out, merge_archive);
+  if (!plan_file.empty()) {
+    if (!inputs.empty() || !out.empty() || !dossier.empty()) {
+      std::fprintf(stderr, "sohoa run: --plan takes INPUT, -o and --dossier from the plan; give none of them\n");
+      return kUsage;
+    }
+    const int index = shard_index(shard);
+    if (index < 0) return kUsage;
+    const std::filesystem::path plan_out_dir = std::filesystem::path(plan_file).parent_path();
+    sohoa::shard::Plan plan;
+    try {
+      plan = sohoa::shard::load_plan(plan_file);
+    } catch (const sohoa::Error& e) {
+      std::fprintf(stderr, "sohoa: %s\n", e.what());
+      return kFatal;
+    }
+    if (index >= static_cast<int>(plan.shards.size())) {
+      std::fprintf(stderr, "sohoa: shard %d does not exist: %s has shards 0 to %zu\n", index, plan_file.c_str(),
+                   plan.shards.size() - 1);
+      return kUsage;
+    }
+    sohoa::batch::Config sc = sohoa::shard::shard_config(plan, plan_out_dir.empty() ? "." : plan_out_dir, index);
+    sc.jobs = config.jobs;
+    sc.limits = config.limits;
+    sc.progress = !quiet;
+    if (!trust_dir.empty()) {
+      try {
+        sc.trust = sohoa::ingest::TrustAnchors::load(trust_dir);
+      } catch (const sohoa::Error& e) {
+        std::fprintf(stderr, "sohoa: %s\n", e.what());
+        return kUsage;
+      }
+    }
+    const std::filesystem::path top = plan_out_dir.empty() ? "." : plan_out_dir;
+    // The merge trusts only a shard that says it finished: a killed task leaves "running".
+    try {
+      sohoa::shard::write_status(top, index, "running", 0);
+    } catch (const sohoa::Error& e) {
+      std::fprintf(stderr, "sohoa: %s\n", e.what());
+      return kFatal;
+    }
+    const int code = run_command(sc, plan.default_dossier, key, run_archive, sohoa::shard::other_shards_records(plan, index));
+    if (code != kBusy) sohoa::shard::write_status(top, index, "done", code);
+    return code;
+  }
+  if (inputs.empty() || out.empty()) {
+    std::fprintf(stderr, "sohoa run: give INPUT and -o OUT (or --plan)\n");
+    return kUsage;
   }
 
   for (const auto& in : inputs) config.inputs.emplace_back(in);

@@ -204,7 +204,7 @@ bool is_dossier_code(const std::string& name) {
 }
 
 Discovery discover(const std::vector<stdfs::path>& roots, const Limits& limits, const stdfs::path& exclude,
-                   const std::string& default_dossier) {
+                   const std::string& default_dossier, const InputFilter& only) {
   Discovery out;
   std::error_code xec;
   const stdfs::path excluded = exclude.empty() ? stdfs::path() : stdfs::weakly_canonical(exclude, xec);
@@ -277,6 +277,7 @@ Discovery discover(const std::vector<stdfs::path>& roots, const Limits& limits, 
   const std::vector<bool> keep = keep_first_of_each(keys, spelled_nfc, &keeper);
   for (size_t i = 0; i < found.size(); ++i) {
     const Found& f = found[i];
+    if (only && !only(f.dossier, f.rel)) continue;
     if (!keep[i]) {
       const Found& k = found[keeper[i]];
       out.errors.push_back({f.rel, std::nullopt, ErrorCode::unsupported, same_name_reason(k.raw_rel, f.raw_rel, k.where)});

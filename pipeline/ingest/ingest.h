@@ -1,6 +1,7 @@
 // Finding the inputs: walks the INPUT folders, opens archives, sniffs and counts pages.
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,9 @@ struct ArchiveMember {
 std::vector<ArchiveMember> read_archive(const std::vector<uint8_t>& bytes, const Limits& limits,
                                         std::vector<InputError>& errors, const std::string& display_path);
 
+/// Which inputs a sharded run reads, by dossier and path; the rest are not even hashed.
+using InputFilter = std::function<bool(const std::string& dossier, const std::string& path)>;
+
 /// Every input under roots, in a stable order; `exclude` (the output folder) is never entered.
 /// Paths and archive member names are stored in NFC; two names that are the same once normalised
 /// (or two roots holding the same relative path) keep the first and make the others error entries.
@@ -48,7 +52,8 @@ std::vector<ArchiveMember> read_archive(const std::vector<uint8_t>& bytes, const
 /// that name; any other root folder holds one dossier per sub-folder. Files outside any dossier
 /// folder belong to default_dossier ("" = none).
 Discovery discover(const std::vector<std::filesystem::path>& roots, const Limits& limits,
-                   const std::filesystem::path& exclude = {}, const std::string& default_dossier = "");
+                   const std::filesystem::path& exclude = {}, const std::string& default_dossier = "",
+                   const InputFilter& only = {});
 
 /// Whether a folder name is a dossier code, by the patterns of models/dossier_codes.txt.
 bool is_dossier_code(const std::string& name);

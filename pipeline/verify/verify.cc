@@ -321,7 +321,8 @@ std::map<std::string, std::string> package_records(const std::vector<package::Zi
 
 }  // namespace
 
-BatchCheck check_batch(const stdfs::path& out, bool all_rows) {
+BatchCheck check_batch(const stdfs::path& out, bool all_catalog_rows,
+                       const std::function<bool(const std::string& record_id)>& elsewhere) {
   BatchCheck c;
   const json batch = json::parse(slurp(out / "batch.json"), nullptr, false);
   if (!batch.is_object()) {
@@ -369,7 +370,7 @@ BatchCheck check_batch(const stdfs::path& out, bool all_rows) {
     }
   }
   for (const auto& [rid, of] : duplicates)
-    if (!claimed.count(of)) c.problems.push_back({"records/" + rid, "duplicate_of " + of + " is not a record of this batch"});
+    if (!claimed.count(of) && !(elsewhere && elsewhere(of))) c.problems.push_back({"records/" + rid, "duplicate_of " + of + " is not a record of this batch"});
 
   // Every dossier's package holds exactly its records, under their archive names.
   std::vector<package::Dossier> dossiers;
@@ -463,7 +464,7 @@ BatchCheck check_batch(const stdfs::path& out, bool all_rows) {
     else if (stdfs::exists(out / where, ec) && it->second != package::sha256_of(slurp(out / where)))
       c.problems.push_back({where, "SHA-256 differs from the catalog"});
   }
-  if (!all_rows) return c;
+  if (!all_catalog_rows) return c;
   for (const auto& [rid, row] : rows) {
     if (!stdfs::exists(out / "records" / rid / "record.json", ec))
       c.problems.push_back({"records/" + rid, "in the catalog but missing on disk"});

@@ -1,6 +1,7 @@
 // sohoa verify: every byte of a package or an output folder accounted for.
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,9 @@ struct BatchCheck {
   int catalog_rows = 0;
   std::vector<Problem> problems;
 };
-BatchCheck check_batch(const std::filesystem::path& out_root, bool all_catalog_rows = false);
+/// `elsewhere`: a shard of a plan (sohoa run --plan) links duplicate_of to records other shards
+/// write; those ids are accepted here and checked by the merge.
+BatchCheck check_batch(const std::filesystem::path& out_root, bool all_catalog_rows = false,
+                       const std::function<bool(const std::string& record_id)>& elsewhere = {});
 
 }  // namespace sohoa::verify
