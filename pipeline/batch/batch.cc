@@ -537,20 +537,10 @@ class Runner {
     std::stable_sort(s.errors.begin(), s.errors.end(), [](const auto& a, const auto& b) {
       return std::tie(a.path, a.member) < std::tie(b.path, b.member);
     });
-    json j;
-    j["sohoa_version"] = SOHOA_VERSION;
-    j["inputs"] = s.inputs;
-    j["pages"] = s.pages;
-    j["records"] = s.records;
-    j["pages_processed"] = total_pages;
-    j["inputs_resumed"] = resumed_;
-    j["records_resumed"] = records_resumed_;
     json timings = json::object();
     for (int i = 0; i < kStageCount; ++i) timings[kStageNames[i]] = timings_.micros[i].load() / 1e6;
-    j["timings_s"] = timings;
     json cpu = json::object();
     for (int i = 0; i < kStageCount; ++i) cpu[kStageNames[i]] = timings_.cpu_micros[i].load() / 1e6;
-    j["cpu_timings_s"] = cpu;
     json errors = json::array();
     for (const auto& e : s.errors) {
       json entry = {{"path", e.path}};
@@ -559,7 +549,6 @@ class Runner {
       entry["reason"] = e.reason;
       errors.push_back(entry);
     }
-    j["errors"] = errors;
     json items = json::array();
     for (const InputState& st : states_) {
       const auto& it = *st.item;
@@ -574,7 +563,8 @@ class Runner {
                        {"records", st.record_ids},
                        {"separator_pages", st.separators}});
     }
-    j["items"] = items;
+    const json j = batch_json({s.inputs, s.pages, s.records, total_pages, resumed_, records_resumed_}, std::move(timings),
+                              std::move(cpu), std::move(errors), std::move(items));
     s.batch_json = config_.out / "batch.json";
     fs::write_atomic(s.batch_json, j.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
     return s;
@@ -608,6 +598,22 @@ class Runner {
 };
 
 }  // namespace
+
+json batch_json(const BatchTotals& t, json timings, json cpu, json errors, json items) {
+  json j;
+  j["sohoa_version"] = SOHOA_VERSION;
+  j["inputs"] = t.inputs;
+  j["pages"] = t.pages;
+  j["records"] = t.records;
+  j["pages_processed"] = t.pages_processed;
+  j["inputs_resumed"] = t.inputs_resumed;
+  j["records_resumed"] = t.records_resumed;
+  j["timings_s"] = std::move(timings);
+  j["cpu_timings_s"] = std::move(cpu);
+  j["errors"] = std::move(errors);
+  j["items"] = std::move(items);
+  return j;
+}
 
 Summary run(const Config& config, const EngineFactory& make_engine) {
   setMsgSeverity(L_SEVERITY_NONE);  // Leptonica's own stderr chatter; failures reach us as errors

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "ingest/ingest.h"
 #include "ingest/pdf_signatures.h"
 #include "ocr/engine.h"
@@ -54,5 +56,12 @@ struct Summary {
 /// Runs the whole batch; an input that fails becomes an error entry, never a stop.
 /// Throws sohoa::Error only for what stops every input (OUT unwritable, no OCR model).
 Summary run(const Config& config, const EngineFactory& make_engine);
+
+/// What batch.json says of a run: one shape for a run and for the merge of its shards.
+struct BatchTotals {
+  int inputs = 0, pages = 0, records = 0, pages_processed = 0, inputs_resumed = 0, records_resumed = 0;
+};
+nlohmann::ordered_json batch_json(const BatchTotals& totals, nlohmann::ordered_json timings, nlohmann::ordered_json cpu,
+                                  nlohmann::ordered_json errors, nlohmann::ordered_json items);
 
 }  // namespace sohoa::batch

@@ -372,18 +372,8 @@ MergeResult merge(const stdfs::path& out) {
       ++r.records_removed;
     }
   r.errors = static_cast<int>(errors.size());
-  json j;
-  j["sohoa_version"] = SOHOA_VERSION;
-  j["inputs"] = r.inputs;
-  j["pages"] = r.pages;
-  j["records"] = r.records;
-  j["pages_processed"] = pages_processed;
-  j["inputs_resumed"] = inputs_resumed;
-  j["records_resumed"] = records_resumed;
-  j["timings_s"] = timings;
-  j["cpu_timings_s"] = cpu;
-  j["errors"] = errors;
-  j["items"] = items;
+  json j = batch::batch_json({r.inputs, r.pages, r.records, pages_processed, inputs_resumed, records_resumed}, timings, cpu,
+                             errors, items);
   j["shards"] = per_shard;
   fs::write_atomic(out / "batch.json", dump(j));
   return r;
