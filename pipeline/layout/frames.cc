@@ -131,6 +131,90 @@ std::vector<Box> ruled_frames(const Image& page, double dpi) {
   return gray.empty() ? std::vector<Box>{} : frames_in(gray, dpi / 25.4, {0, 0});
 }
 
+/// The runs of `ink` along its rows at least `min_len` long, gaps up to `gap` bridged, each a
+/// rectangle one pixel high. (One pass over the pixels: an opening with a kernel that long costs
+/// its length per pixel.)
+std::vector<cv::Rect> long_row_runs(const cv::Mat& ink, int gap, int min_len) {
+  std::vector<cv::Rect> out;
+  for (int y = 0; y < ink.rows; ++y) {
+    const uint8_t* row = ink.ptr<uint8_t>(y);
+    int start = -1, last = -1;
+    auto finish = [&] {
+      if (start >= 0 && last - start + 1 >= min_len) out.emplace_back(start, y, last - start + 1, 1);
+    };
+    for (int x = 0; x < ink.cols; ++x) {
+      if (!row[x]) continue;
+      if (start < 0 || x - last > gap + 1) {
+        finish();
+        start = x;
+      }
+      last = x;
+    }
+    finish();
+  }
+  return out;
+}
+
+std::vector<Box> card_outlines(const Image& page, double dpi) {
+  if (!page || dpi <= 0) return {};
+  // A card's edge survives halving a 300-dpi page; the search then costs a quarter.
+  const int f = dpi >= 250 ? 2 : 1;
+  const bool scalable = (page.depth() == 8 || page.depth() == 32) && !pixGetColormap(page.get());
+  Image gray8 = f == 1 ? to_gray8(page)
+                : scalable ? to_gray8(Image(pixScaleAreaMap2(page.get())))
+                           : Image(pixScaleAreaMap2(to_gray8(page).get()));
+  if (!gray8) return {};
+  const double mm = dpi / f / 25.4;
+  cv::Mat ink, ink_t;
+  cv::threshold(gray_to_mat(gray8), ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  cv::transpose(ink, ink_t);
+  // A card's sides are straight runs far longer than any letter; its corners are rounded
+  // (ISO/IEC 7810: 3.18 mm), so the four sides are separate runs whose ends nearly meet. Gaps
+  // narrower than a word space are bridged (a worn or faint edge), so a line of text makes no run.
+  const int gap = std::max(1, static_cast<int>(0.5 * mm));
+  // A thick edge gives a run on each of its rows: one of them is enough.
+  auto once = [](std::vector<cv::Rect> runs) {
+    std::vector<cv::Rect> kept;
+    for (const cv::Rect& r : runs)
+      if (kept.empty() || kept.back().y < r.y - 2 || std::abs(kept.back().x - r.x) > 2 || std::abs(kept.back().width - r.width) > 4)
+        kept.push_back(r);
+    return kept;
+  };
+  const std::vector<cv::Rect> rows = once(long_row_runs(ink, gap, static_cast<int>(50 * mm)));
+  std::vector<cv::Rect> cols = once(long_row_runs(ink_t, gap, static_cast<int>(25 * mm)));
+  for (cv::Rect& c : cols) c = {c.y, c.x, c.height, c.width};
+  const double corner = 6 * mm;  // how far a side may stop short of the next (the rounding, a worn edge)
+  // A side that runs down next to where the top and bottom sides end, along most of the height.
+  auto side_at = [&](int x, int top, int bottom) -> std::optional<cv::Rect> {
+    for (const cv::Rect& c : cols)
+      if (std::abs(c.x - x) <= corner && c.y >= top - corner && c.y + c.height <= bottom + corner &&
+          c.height >= 0.7 * (bottom - top))
+        return c;
+    return std::nullopt;
+  };
+  std::vector<Box> out;
+  for (const cv::Rect& t : rows) {
+    if (t.width > 100 * mm) continue;
+    for (const cv::Rect& b : rows) {
+      const int h = b.y - t.y;
+      if (h < 40 * mm || h > 68 * mm || std::abs(b.x - t.x) > corner || std::abs(b.width - t.width) > corner) continue;
+      const auto l = side_at(std::min(t.x, b.x), t.y, b.y);
+      const auto r = side_at(std::max(t.x + t.width, b.x + b.width), t.y, b.y);
+      if (!l || !r) continue;
+      const Box box{l->x * f, t.y * f, (r->x - l->x + 1) * f, (b.y - t.y + 1) * f};
+      // ID-1's proportions (85.6 x 54 mm, 1.59), at any copying scale from 85% to 120%.
+      const double ratio = static_cast<double>(box.w) / box.h;
+      if (box.w < 72 * mm * f || box.w > 103 * mm * f || ratio < 1.4 || ratio > 1.8) continue;
+      // The outer run of a thick edge and its inner ones find one card.
+      const bool known = std::any_of(out.begin(), out.end(), [&](const Box& o) {
+        return std::abs(o.x - box.x) <= corner * f && std::abs(o.y - box.y) <= corner * f;
+      });
+      if (!known) out.push_back(box);
+    }
+  }
+  return out;
+}
+
 FrameInside frame_inside(const Image& page, const Box& frame, double dpi) {
   const double mm = dpi / 25.4;
   cv::Mat gray = gray_of(page, frame);
@@ -340,13 +424,14 @@ std::vector<std::vector<int>> arrival_stamp_words(const OcrResult& ocr, const Im
 std::vector<Region> analyze_with_stamps(const OcrResult& ocr, const Image& page, int page_width, int page_height,
                                         double dpi) {
   const std::vector<std::vector<int>> stamps = arrival_stamp_words(ocr, page, dpi);
-  if (stamps.empty()) return analyze(ocr, page_width, page_height, dpi);
+  const std::vector<Box> cards = card_outlines(page, dpi);
+  if (stamps.empty()) return analyze(ocr, page_width, page_height, dpi, cards);
   // The rest of the page is laid out as if the stamp were not there (a word without text is no
   // word to the layout); the stamp's words keep their ids.
   OcrResult rest = ocr;
   for (const auto& s : stamps)
     for (int id : s) rest.words[id].text.clear();
-  std::vector<Region> regions = analyze(rest, page_width, page_height, dpi);
+  std::vector<Region> regions = analyze(rest, page_width, page_height, dpi, cards);
   for (const std::vector<int>& ids : stamps) {
     // The stamp's rows top to bottom (words whose middles share a height: a label and the value
     // on its dotted line may be read as two lines), words left to right.

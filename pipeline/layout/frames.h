@@ -17,6 +17,10 @@ std::optional<Box> ruled_frame_around(const Image& page, const Box& inside, doub
 /// Every stamp-sized ruled rectangle of `page`.
 std::vector<Box> ruled_frames(const Image& page, double dpi);
 
+/// The outlines of identity cards copied onto `page` (ID-1: 85.6 x 54 mm, rounded corners, at a
+/// copying scale of 85-120%): four straight sides whose ends nearly meet.
+std::vector<Box> card_outlines(const Image& page, double dpi);
+
 /// What is inside a frame, as an 8-bit page to recognise: the rules and dotted leaders made
 /// white (OCR reads a box's edges as letters and drops the words set against them), the cells
 /// that dividers split it into stacked one under the other (left to right, so "CV ĐẾN" beside

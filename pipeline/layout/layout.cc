@@ -620,7 +620,12 @@ bool lines_up_after_gap(const std::vector<Row>& rows, size_t begin, size_t r, co
       centre_spread += std::fabs(centre(*t) - mid);
       left_spread += std::abs(t->left - mid_left);
     }
-    const bool centred = same_centre > same_left || (same_centre == same_left && centre_spread <= left_spread);
+    // When the column's lines agree as well on their left as on their centre (lines of one
+    // width: "KT. GIÁM ĐỐC" over "PHÓ GIÁM ĐỐC"), they cannot tell how it is set; a shorter or
+    // longer line centred under them (the signer's name) says it is centred.
+    const bool undecided = same_centre == same_left && major_count(row.segs) == 1;
+    const bool centred = same_centre > same_left || undecided ||
+                         (same_centre == same_left && centre_spread <= left_spread);
     bool aligned = centred && std::fabs(centre(s) - mid) <= tolerance;
     if (major_count(row.segs) >= 2)
       for (const Segment* t : col) aligned = aligned || std::abs(t->left - s.left) <= tolerance;
@@ -863,10 +868,46 @@ std::optional<std::pair<Group, Group>> side_by_side(const OcrResult& ocr, const 
   return std::make_pair(left, right);
 }
 
+/// The words of a sheet that holds copied cards, by their outlines (layout/frames.h): each card
+/// whose outline holds words is a block, read top to bottom and, side by side, left to right; the
+/// text above the first card and the rest come before and after them. nullopt without such a card.
+std::optional<std::vector<Group>> outlined_cards(const OcrResult& ocr, const std::vector<int>& major,
+                                                 std::vector<Box> outlines) {
+  std::sort(outlines.begin(), outlines.end(), [](const Box& a, const Box& b) {
+    const bool side_by_side = a.y < b.y + b.h && b.y < a.y + a.h;
+    return side_by_side ? a.x < b.x : a.y < b.y;
+  });
+  std::vector<Group> cards(outlines.size());
+  Group before, after;
+  for (int id : major) {
+    const Box& b = ocr.words[id].box;
+    const int cx = b.x + b.w / 2, cy = b.y + b.h / 2;
+    auto in = std::find_if(outlines.begin(), outlines.end(),
+                           [&](const Box& o) { return cx >= o.x && cx < o.x + o.w && cy >= o.y && cy < o.y + o.h; });
+    if (in != outlines.end()) cards[in - outlines.begin()].ids.push_back(id);
+    else (cy < outlines.front().y ? before : after).ids.push_back(id);
+  }
+  std::vector<Group> groups;
+  if (!before.ids.empty()) groups.push_back(std::move(before));
+  for (Group& c : cards) {
+    if (c.ids.size() < 3) {  // an empty outline, or a stray mark in one: no card
+      after.ids.insert(after.ids.end(), c.ids.begin(), c.ids.end());
+      continue;
+    }
+    c.role = RegionRole::card;
+    groups.push_back(std::move(c));
+  }
+  if (std::none_of(groups.begin(), groups.end(), [](const Group& g) { return g.role == RegionRole::card; }))
+    return std::nullopt;
+  if (!after.ids.empty()) groups.push_back(std::move(after));
+  return groups;
+}
+
 /// The page's words as the blocks that are read one after the other: cards (one card alone on a
-/// card-sized image, two or more on a sheet, stacked or side by side), panels (a bilingual page's
-/// halves), or the page as one block.
-std::vector<Group> partition(const OcrResult& ocr, int page_width, int page_height, double dpi) {
+/// card-sized image, two or more on a sheet, stacked or side by side, by their outlines where
+/// they show), panels (a bilingual page's halves), or the page as one block.
+std::vector<Group> partition(const OcrResult& ocr, int page_width, int page_height, double dpi,
+                             const std::vector<Box>& card_outlines) {
   std::vector<int> major, minor, heights;
   for (size_t i = 0; i < ocr.words.size(); ++i)
     if (code_points(ocr.words[i].text) > 0) heights.push_back(ocr.words[i].box.h);
@@ -882,6 +923,8 @@ std::vector<Group> partition(const OcrResult& ocr, int page_width, int page_heig
   const double mm = 25.4 / dpi;
   if (page_width * mm <= 110 && page_height * mm <= 80) {
     groups.push_back({major, RegionRole::card});  // a card photographed or scanned alone
+  } else if (auto cards = card_outlines.empty() ? std::nullopt : outlined_cards(ocr, major, card_outlines)) {
+    groups = std::move(*cards);
   } else if (auto pair = side_by_side(ocr, major, h, dpi)) {
     groups = {pair->first, pair->second};
   } else {
@@ -1105,7 +1148,8 @@ bool boxes_usable(const OcrResult& ocr) {
 
 }  // namespace
 
-std::vector<Region> analyze(const OcrResult& ocr, int page_width, int page_height, double dpi) {
+std::vector<Region> analyze(const OcrResult& ocr, int page_width, int page_height, double dpi,
+                            const std::vector<Box>& card_outlines) {
   std::vector<Region> regions;
   if (ocr.words.empty()) return regions;
   if (dpi <= 0) dpi = 300;
@@ -1132,7 +1176,7 @@ std::vector<Region> analyze(const OcrResult& ocr, int page_width, int page_heigh
         }
       }
     int zones = 0;
-    for (const Group& g : partition(ocr, page_width, page_height, dpi)) {
+    for (const Group& g : partition(ocr, page_width, page_height, dpi, card_outlines)) {
       Drafts drafts;
       read_group(ocr, g.ids, block_start, page_width, zones, drafts);
       if (g.role != RegionRole::body) {

@@ -26,7 +26,10 @@ namespace sohoa::layout {
 /// a centred line set apart by its size or capitals under it the title, centred blocks at the
 /// foot the signature with a left-aligned list beside them the recipients, rows of many cells a
 /// table, blocks apart from the rest cards (card-sized) or panels.
-std::vector<Region> analyze(const OcrResult& ocr, int page_width, int page_height, double dpi);
+/// `card_outlines`: where the page shows the edges of copied ID cards (frames.h), each card's
+/// words are one block.
+std::vector<Region> analyze(const OcrResult& ocr, int page_width, int page_height, double dpi,
+                            const std::vector<Box>& card_outlines = {});
 
 /// The page text read from its regions: cells joined by a space, lines by '\n', regions by a
 /// blank line. NFC in, NFC out.

@@ -537,3 +537,89 @@ TEST(Layout, LineFarBelowTheRestOfItsBlockIsPlacedWhereItIs) {
 
 }  // namespace
 }  // namespace sohoa::layout
+
+// ------------------------------------------------------------------ card outlines
+
+#include <opencv2/imgproc.hpp>
+
+#include "core/image.h"
+#include "layout/frames.h"
+
+namespace sohoa::layout {
+namespace {
+
+/// A white A4 page at `dpi` with ID-1 cards (85.6 x 54 mm, rounded corners) outlined at the
+/// given top-left corners in mm, scaled by `scale` as a copier would.
+Image page_with_cards(double dpi, const std::vector<cv::Point2d>& at_mm, double scale = 1.0, int thickness = 3) {
+  const double mm = dpi / 25.4;
+  cv::Mat page(static_cast<int>(297 * mm), static_cast<int>(210 * mm), CV_8U, cv::Scalar(255));
+  for (const cv::Point2d& p : at_mm) {
+    const int x = static_cast<int>(p.x * mm), y = static_cast<int>(p.y * mm);
+    const int w = static_cast<int>(85.6 * scale * mm), h = static_cast<int>(54 * scale * mm), r = static_cast<int>(3.2 * mm);
+    cv::line(page, {x + r, y}, {x + w - r, y}, 90, thickness);
+    cv::line(page, {x + r, y + h}, {x + w - r, y + h}, 90, thickness);
+    cv::line(page, {x, y + r}, {x, y + h - r}, 90, thickness);
+    cv::line(page, {x + w, y + r}, {x + w, y + h - r}, 90, thickness);
+    cv::ellipse(page, {x + r, y + r}, {r, r}, 180, 0, 90, 90, thickness);
+    cv::ellipse(page, {x + w - r, y + r}, {r, r}, 270, 0, 90, 90, thickness);
+    cv::ellipse(page, {x + r, y + h - r}, {r, r}, 90, 0, 90, 90, thickness);
+    cv::ellipse(page, {x + w - r, y + h - r}, {r, r}, 0, 0, 90, 90, thickness);
+    // Some print inside, as on a card.
+    for (int k = 0; k < 5; ++k)
+      cv::putText(page, "SO 079203004512", {x + static_cast<int>(6 * mm), y + static_cast<int>((12 + 7 * k) * mm)},
+                  cv::FONT_HERSHEY_SIMPLEX, dpi / 300.0, 0, 2);
+  }
+  return mat_to_gray(page);
+}
+
+TEST(CardOutlines, CardsSideBySideAndStackedAreFoundWithTheirSize) {
+  for (double dpi : {200.0, 300.0}) {
+    const Image page = page_with_cards(dpi, {{15, 40}, {110, 40}, {60, 150}});
+    const std::vector<Box> cards = card_outlines(page, dpi);
+    ASSERT_EQ(cards.size(), 3u) << dpi;
+    const double mm = dpi / 25.4;
+    for (const Box& b : cards) {
+      EXPECT_NEAR(b.w / mm, 85.6, 2.5) << dpi;
+      EXPECT_NEAR(b.h / mm, 54, 2.5) << dpi;
+    }
+  }
+}
+
+TEST(CardOutlines, ACopyReducedOrEnlargedIsStillACard) {
+  for (double scale : {0.9, 1.15}) EXPECT_EQ(card_outlines(page_with_cards(300, {{20, 30}}, scale, 2), 300).size(), 1u) << scale;
+}
+
+TEST(CardOutlines, RuledTableAndTextAreNoCards) {
+  const double dpi = 300, mm = dpi / 25.4;
+  cv::Mat page(static_cast<int>(297 * mm), static_cast<int>(210 * mm), CV_8U, cv::Scalar(255));
+  // A table of 4 x 5 cells, 40 x 12 mm each, and a ruled box of a card's width but half its height.
+  for (int r = 0; r <= 5; ++r) cv::line(page, {int(20 * mm), int((40 + 12 * r) * mm)}, {int(180 * mm), int((40 + 12 * r) * mm)}, 0, 3);
+  for (int c = 0; c <= 4; ++c) cv::line(page, {int((20 + 40 * c) * mm), int(40 * mm)}, {int((20 + 40 * c) * mm), int(100 * mm)}, 0, 3);
+  cv::rectangle(page, {int(20 * mm), int(150 * mm)}, {int(105 * mm), int(177 * mm)}, 0, 3);
+  for (int k = 0; k < 12; ++k)
+    cv::putText(page, "Can cu Luat Ho tich ngay 20 thang 11 nam 2014 va Nghi dinh", {int(20 * mm), int((200 + 6 * k) * mm)},
+                cv::FONT_HERSHEY_SIMPLEX, 1.0, 0, 2);
+  EXPECT_TRUE(card_outlines(mat_to_gray(page), dpi).empty());
+}
+
+TEST(Layout, CardsWhoseLinesLineUpAreReadOneByOneByTheirOutlines) {
+  // Two cards side by side whose lines happen to share heights: without their outlines they read
+  // as a table, across; with them, card after card.
+  std::vector<std::pair<int, std::vector<TextRun>>> lines;
+  const char* front[] = {"Số: 079203004512", "Họ và tên: LÊ VĂN TÂM", "Ngày sinh: 01/02/1990", "Quê quán: Vĩnh Hải"};
+  const char* back[] = {"Đặc điểm nhân dạng: sẹo", "Ngày 12 tháng 8 năm 2021", "CỤC TRƯỞNG CỤC CẢNH SÁT", "Tô Văn Huệ"};
+  for (int i = 0; i < 4; ++i) lines.push_back({360 + 60 * i, {{160, front[i]}, {900, back[i]}}});
+  const OcrResult ocr = page_at(lines);
+  const std::vector<Box> outlines = {{120, 320, 675, 425}, {860, 320, 675, 425}};  // 85.7 x 54 mm at 200 dpi
+  const std::vector<Region> regions = analyze(ocr, kPageWidth, 2339, 200, outlines);
+  ASSERT_EQ(regions.size(), 2u);
+  EXPECT_EQ(regions[0].role, RegionRole::card);
+  EXPECT_EQ(regions[1].role, RegionRole::card);
+  EXPECT_EQ(text_of(ocr, regions),
+            "Số: 079203004512\nHọ và tên: LÊ VĂN TÂM\nNgày sinh: 01/02/1990\nQuê quán: Vĩnh Hải\n\n"
+            "Đặc điểm nhân dạng: sẹo\nNgày 12 tháng 8 năm 2021\nCỤC TRƯỞNG CỤC CẢNH SÁT\nTô Văn Huệ");
+  EXPECT_NE(analyze(ocr, kPageWidth, 2339, 200)[0].role, RegionRole::card);  // what the outlines change
+}
+
+}  // namespace
+}  // namespace sohoa::layout
