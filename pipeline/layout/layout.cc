@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -287,11 +288,13 @@ double median_centre(const std::vector<const Segment*>& segs) {
   return centres[centres.size() / 2];
 }
 
-/// Whether most of a column's lines share a centre, and more of them than share a left edge
-/// (median ± tolerance; on a tie, whichever spreads less).
-bool centred_column(const std::vector<const Segment*>& segs, int tolerance) {
-  if (segs.size() < 2) return false;
-  // How many lines agree with the median position, and how far they are from it in all.
+/// How many of a column's lines agree with the median centre, and with the median left edge
+/// (± tolerance), and how far they lie from those in all.
+struct Agreement {
+  long centred = 0, left = 0;
+  double centre_spread = 0, left_spread = 0;
+};
+Agreement agreement_of(const std::vector<const Segment*>& segs, int tolerance) {
   auto agreement = [&](auto position) {
     std::vector<double> v;
     for (const Segment* s : segs) v.push_back(position(*s));
@@ -302,10 +305,28 @@ bool centred_column(const std::vector<const Segment*>& segs, int tolerance) {
     for (double x : v) spread += std::fabs(x - median);
     return std::make_pair(std::count_if(v.begin(), v.end(), [&](double x) { return std::fabs(x - median) <= tolerance; }), spread);
   };
-  const auto [centred, centre_spread] = agreement([](const Segment& s) { return centre(s); });
-  const auto [left, left_spread] = agreement([](const Segment& s) { return static_cast<double>(s.left); });
-  return centred >= 2 && 2 * static_cast<size_t>(centred) > segs.size() &&
-         (centred > left || (centred == left && centre_spread < left_spread));
+  Agreement a;
+  std::tie(a.centred, a.centre_spread) = agreement([](const Segment& s) { return centre(s); });
+  std::tie(a.left, a.left_spread) = agreement([](const Segment& s) { return static_cast<double>(s.left); });
+  return a;
+}
+
+/// Whether most of a column's lines share a centre, and more of them than share a left edge
+/// (median ± tolerance; on a tie, whichever spreads less).
+bool centred_column(const std::vector<const Segment*>& segs, int tolerance) {
+  if (segs.size() < 2) return false;
+  const Agreement a = agreement_of(segs, tolerance);
+  return a.centred >= 2 && 2 * static_cast<size_t>(a.centred) > segs.size() &&
+         (a.centred > a.left || (a.centred == a.left && a.centre_spread < a.left_spread));
+}
+
+/// Whether a column's lines are all but one width, so that as many share a left edge as a centre
+/// ("KT. GIÁM ĐỐC" over "PHÓ GIÁM ĐỐC", a name as long under them): they cannot tell how the
+/// column is set.
+bool undecided_column(const std::vector<const Segment*>& segs, int tolerance) {
+  if (segs.size() < 2) return false;
+  const Agreement a = agreement_of(segs, tolerance);
+  return a.centred >= 2 && a.centred == a.left && 2 * static_cast<size_t>(a.centred) > segs.size();
 }
 
 /// A region being read, with what its roles are decided from.
@@ -404,14 +425,20 @@ void emit_part(const std::vector<Row>& rows, size_t begin, size_t end, const std
   // (authority block and national header, signatures, the recipient list beside the signature)
   // have a column whose lines share a centre: each column is read down. Left-aligned text in
   // every column (a checkbox row, a label and its value) is read across.
-  bool any_centred = false;
+  // A column whose lines cannot tell (all of one width) is read down when the rows do not pair
+  // up across the columns: a cell grid fills every row, blocks side by side rarely do.
+  bool any_centred = false, any_undecided = false;
   for (const auto& col : columns) {
     std::vector<const Segment*> major;
     for (const Segment* s : col)
       if (!is_minor(*s)) major.push_back(s);
     any_centred = any_centred || centred_column(major, std::max(3, rows[begin].height / 4));
+    any_undecided = any_undecided || undecided_column(major, std::max(3, rows[begin].height / 4));
   }
-  row_by_row = row_by_row || full_rows >= 5 || !any_centred;
+  int rows_with_text = 0;
+  for (size_t r = begin; r < end; ++r) rows_with_text += major_count(rows[r].segs) > 0;
+  const bool ragged = full_rows < rows_with_text;
+  row_by_row = row_by_row || full_rows >= 5 || !(any_centred || (any_undecided && ragged));
   if (row_by_row) {
     out.across(rows, begin, end, zone, static_cast<int>(ncols));
     return;
@@ -994,6 +1021,7 @@ struct Shape {
   double height = 0;  // median word height
   double upper = 0;   // share of capitals among letters
   bool centred = false;
+  bool undecided = false;  // lines of one width: as many share a left edge as a centre
 };
 
 Shape shape_of(const OcrResult& ocr, const std::vector<RegionLine>& lines) {
@@ -1038,6 +1066,7 @@ Shape shape_of(const OcrResult& ocr, const std::vector<RegionLine>& lines) {
     const auto [c, c_spread] = agree(centres);
     const auto [l, l_spread] = agree(lefts);
     s.centred = 2 * c > static_cast<long>(s.lines.size()) && (c > l || (c == l && c_spread < l_spread));
+    s.undecided = 2 * c > static_cast<long>(s.lines.size()) && c == l;
   }
   return s;
 }
@@ -1116,7 +1145,8 @@ std::vector<RegionRole> roles_of(const OcrResult& ocr, const std::vector<Draft>&
     if (rel_top(s) < 0.4) continue;
     const double c = s.box.x + s.box.w / 2.0;
     if (drafts[k].kind == Draft::kColumn) {
-      if (s.centred || s.lines.size() == 1) roles[k] = RegionRole::signature;
+      // A block of lines of one width in a column right of the first is set like a signature.
+      if (s.centred || s.lines.size() == 1 || (s.undecided && drafts[k].column > 0)) roles[k] = RegionRole::signature;
       else if (drafts[k].column == 0) roles[k] = RegionRole::recipients;
     } else if (drafts[k].kind == Draft::kFlow && (s.centred || s.lines.size() == 1) && c > cx + 0.1 * text.w) {
       roles[k] = RegionRole::signature;

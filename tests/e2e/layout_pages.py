@@ -26,6 +26,9 @@ FONTS = {
 }
 # Which font and spacing each variant uses: (family, body size in points, line spacing factor).
 VARIANTS = {"a": ("liberation", 13, 1.45), "b": ("freeserif", 14, 1.3), "c": ("noto", 12, 1.5), "d": ("dejavu", 11.5, 1.35)}
+# Variants whose pages go through a simulated scan (tinted paper, a slight tilt, the blur of a
+# scanner's optics, sensor noise, JPEG), so the layout is also tested on pages that are not clean.
+SCANNED = {"c": 0.6, "d": -0.8}  # variant: tilt in degrees
 
 
 def nfc(s):
@@ -228,13 +231,36 @@ def sealed(v):
 LAYOUTS = {"letter": letter, "table": table, "cards": cards, "panels": panels, "sealed": sealed}
 
 
+def scanned(page, tilt, seed):
+    """The page as a flatbed scan of a printed copy would give it (kept at 300 dpi)."""
+    import io
+    import random
+
+    from PIL import ImageChops, ImageFilter
+    rng = random.Random(seed)
+    img = page.img.convert("RGB") if isinstance(page, Canvas) else page.convert("RGB")
+    img = ImageChops.multiply(img, Image.new("RGB", img.size, (242, 238, 226)))  # paper, not white
+    img = img.rotate(tilt, resample=Image.BICUBIC, fillcolor=(242, 238, 226))
+    img = img.filter(ImageFilter.GaussianBlur(0.9))
+    noise = Image.effect_noise(img.size, 14).convert("RGB")  # centred on 128
+    img = ImageChops.add(img, noise, scale=1.0, offset=-128)
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=rng.choice((55, 60, 65)))
+    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+
+
 def make(out, variants=("a", "b")):
     os.makedirs(out, exist_ok=True)
     names = []
     for name, fn in LAYOUTS.items():
         for v in variants:
             path = os.path.join(out, f"{name}-{VARIANTS[v][0]}.png")
-            fn(v).save(path)
+            page = fn(v)
+            if v in SCANNED:
+                img = scanned(page, SCANNED[v], f"{name}-{v}")
+                img.save(path, dpi=(DPI, DPI))
+            else:
+                page.save(path)
             names.append(path)
     return names
 
