@@ -8,13 +8,17 @@
 #include <ctime>
 #include <regex>
 #include <map>
+#include <memory>
+#include <cctype>
 #include <set>
 #include <thread>
 
 #include "catalog/catalog.h"
+#include "catalog/flags.h"
 #include <qpdf/Buffer.hh>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
+#include <qpdf/QPDFPageObjectHelper.hh>
 #include <qpdf/QPDFWriter.hh>
 
 #include "core/error.h"
@@ -88,6 +92,145 @@ std::string rotate_pdf(const std::string& pdf, const std::map<int, int>& turns) 
   w.write();
   auto buf = w.getBufferSharedPointer();
   return std::string(reinterpret_cast<const char*>(buf->getBuffer()), buf->getSize());
+}
+
+/// One page of a record with its share of the record's files, so pages can change records.
+struct Unit {
+  ojson page;        // its pages[] entry
+  std::string text;  // its part of text.txt
+  int pdf = -1;      // its page index in document.pdf; -1 for a blank or unread page (not there)
+  std::string alto;  // its <Page> of alto.xml; empty when not there
+  int from = 0;      // which of the old records it came from
+};
+
+struct OldRecord {
+  std::string id;
+  ojson rec;
+  std::string pdf, alto_head;
+  std::vector<Unit> units;
+};
+
+bool in_pdf(const ojson& page) { return !page.value("blank", false) && !(page.contains("error") && page["error"].is_string()); }
+
+/// A record read into its pages: record.json's pages[], text.txt's form-feed parts, alto.xml's
+/// <Page> elements and document.pdf's pages, matched up the way record_writer wrote them.
+OldRecord read_old(const stdfs::path& out, const std::string& id, const ojson& rec, int from) {
+  OldRecord o{id, rec, "", "", {}};
+  const stdfs::path dir = out / "records" / id;
+  const ojson& pages = rec["pages"];
+  const std::string text = fs::read_text_or_empty(dir / "text.txt");
+  std::vector<std::string> parts;
+  for (size_t at = 0;;) {
+    const size_t ff = text.find('\f', at);
+    parts.push_back(text.substr(at, ff == std::string::npos ? std::string::npos : ff - at));
+    if (ff == std::string::npos) break;
+    at = ff + 1;
+  }
+  if (parts.size() != pages.size()) throw Refused(409, id + ": text.txt does not have one part per page; the record cannot be regrouped");
+  const std::string alto = fs::read_text_or_empty(dir / "alto.xml");
+  std::vector<std::string> chunks;
+  size_t first = alto.find("    <Page ");
+  o.alto_head = alto.substr(0, first == std::string::npos ? alto.find("  </Layout>") : first);
+  if (const size_t t = o.alto_head.find("  <Tags>\n"); t != std::string::npos) {
+    const size_t e = o.alto_head.find("  </Tags>\n", t);
+    if (e != std::string::npos) o.alto_head.erase(t, e + 10 - t);  // made again from the pages' roles
+  }
+  for (size_t at = first; at != std::string::npos;) {
+    const size_t end = alto.find("    </Page>\n", at);
+    if (end == std::string::npos) break;
+    chunks.push_back(alto.substr(at, end + 12 - at));
+    at = alto.find("    <Page ", end);
+  }
+  int n_pdf = 0;
+  for (size_t i = 0; i < pages.size(); ++i) {
+    Unit u{pages[i], parts[i], -1, "", from};
+    if (in_pdf(pages[i])) {
+      if (n_pdf >= static_cast<int>(chunks.size())) throw Refused(409, id + ": alto.xml lacks a page; the record cannot be regrouped");
+      u.alto = chunks[n_pdf];
+      u.pdf = n_pdf++;
+    }
+    o.units.push_back(std::move(u));
+  }
+  if (n_pdf) {
+    o.pdf = slurp(dir / "document.pdf");
+    if (o.pdf.find("/ByteRange") != std::string::npos)
+      throw Refused(422, "document.pdf of " + id + " is signed: regrouping its pages would break the signature",
+                    {{"pages", "tệp PDF đã ký số"}});
+  }
+  return o;
+}
+
+/// alto.xml of pages taken from several records: their <Page> elements renumbered (P1, P2, … and
+/// every ID under them) and the role tags the blocks refer to listed again.
+std::string join_alto(const std::string& head, const std::vector<const Unit*>& units) {
+  static const char* roles[] = {"header", "title", "body", "table", "signature", "recipients", "stamp", "card", "panel"};
+  std::string body, tags;
+  int k = 0;
+  for (const Unit* u : units) {
+    if (u->alto.empty()) continue;
+    const std::string n = std::to_string(++k);
+    const std::string& c = u->alto;
+    std::string r;
+    for (size_t i = 0; i < c.size();) {
+      if (c.compare(i, 6, " ID=\"P") == 0) {
+        r += " ID=\"P" + n;
+        i += 6;
+        while (i < c.size() && std::isdigit(static_cast<unsigned char>(c[i]))) ++i;
+      } else if (c.compare(i, 17, "PHYSICAL_IMG_NR=\"") == 0) {
+        r += "PHYSICAL_IMG_NR=\"" + n;
+        i += 17;
+        while (i < c.size() && std::isdigit(static_cast<unsigned char>(c[i]))) ++i;
+      } else {
+        r += c[i++];
+      }
+    }
+    body += r;
+  }
+  for (const char* role : roles)
+    if (body.find(std::string("TAGREFS=\"ROLE_") + role + "\"") != std::string::npos)
+      tags += std::string("    <LayoutTag ID=\"ROLE_") + role + "\" TYPE=\"region\" LABEL=\"" + role + "\"/>\n";
+  std::string x = head;
+  if (!tags.empty())
+    if (const size_t at = x.rfind("  <Layout>\n"); at != std::string::npos) x.insert(at, "  <Tags>\n" + tags + "  </Tags>\n");
+  return x + body + "  </Layout>\n</alto>\n";
+}
+
+/// document.pdf of pages taken from several records' PDFs: the heir's PDF (its PDF/A metadata
+/// and output intent) with its pages replaced by the chosen ones, copied across with qpdf.
+std::string join_pdf(const std::vector<OldRecord>& olds, int heir, const std::vector<const Unit*>& units) {
+  std::vector<std::unique_ptr<QPDF>> docs;
+  std::vector<std::vector<QPDFPageObjectHelper>> pages;
+  for (const OldRecord& o : olds) {
+    docs.push_back(std::make_unique<QPDF>());
+    pages.emplace_back();
+    if (o.pdf.empty()) continue;
+    docs.back()->setSuppressWarnings(true);
+    docs.back()->processMemoryFile(("document.pdf of " + o.id).c_str(), o.pdf.data(), o.pdf.size());
+    pages.back() = QPDFPageDocumentHelper(*docs.back()).getAllPages();
+  }
+  int base = heir;
+  if (olds[base].pdf.empty())
+    for (size_t i = 0; i < olds.size(); ++i)
+      if (!olds[i].pdf.empty()) base = static_cast<int>(i);
+  QPDF& q = *docs[base];
+  QPDFPageDocumentHelper helper(q);
+  for (auto& p : pages[base]) helper.removePage(p);
+  for (const Unit* u : units) {
+    if (u->pdf < 0) continue;
+    if (u->pdf >= static_cast<int>(pages[u->from].size())) throw Refused(409, "document.pdf of " + olds[u->from].id + " lacks a page");
+    helper.addPage(pages[u->from][u->pdf], false);  // a page of another PDF is copied in whole
+  }
+  QPDFWriter w(q);
+  w.setOutputMemory();
+  w.setDeterministicID(true);
+  w.write();
+  auto buf = w.getBufferSharedPointer();
+  return std::string(reinterpret_cast<const char*>(buf->getBuffer()), buf->getSize());
+}
+
+std::pair<int, int> range_of(const ojson& rec) {
+  const ojson& p = rec["source"]["pages"];
+  return {p[0].get<int>(), p[1].get<int>()};
 }
 
 }  // namespace
@@ -288,16 +431,257 @@ void Desk::keep_superseded(const std::string& record_id) {
 
 bool Desk::recover() {
   std::lock_guard<std::mutex> guard(mu_);
-  if (!stdfs::exists(out_ / ".desk" / "pending.json")) return false;
+  if (!stdfs::exists(out_ / ".desk")) return false;
   DirLock lock(out_ / ".desk" / "lock");
-  if (!stdfs::exists(out_ / ".desk" / "pending.json")) return false;
+  if (!stdfs::exists(out_ / ".desk" / "pending.json")) {
+    drop_staging();  // a regroup that died before its journal: the old records stand
+    return false;
+  }
   commit_pending();
   return true;
+}
+
+void Desk::drop_staging() {
+  std::error_code ec;
+  for (const auto& e : stdfs::directory_iterator(out_ / "records", ec))
+    if (e.path().filename().string().rfind(".desk-new-", 0) == 0) stdfs::remove_all(e.path(), ec);
+}
+
+Regrouped Desk::regroup(const Regroup& rg) {
+  std::lock_guard<std::mutex> guard(mu_);
+  stdfs::create_directories(out_ / ".desk");
+  DirLock lock(out_ / ".desk" / "lock");
+  if (stdfs::exists(out_ / ".desk" / "pending.json")) commit_pending();
+  drop_staging();
+  std::string etag;
+  const ojson rec = load(rg.record_id, &etag);
+  if (rg.base != etag)
+    throw Refused(409, "the record was changed since this screen loaded it (by another clerk or window); reload it", {{"etag", etag}});
+  if (rg.who.empty()) throw Refused(400, "who made the change is not known");
+  static const std::set<std::string> actions = {"move_next", "move_previous", "split", "join"};
+  if (!actions.count(rg.action)) throw Refused(400, "unknown action: " + rg.action);
+  // The records of the same input, from batch.json: a record is a page range of one input, so
+  // pages move only between neighbours in one file (the id's hash names the input).
+  const stdfs::path batch_path = out_ / "batch.json";
+  ojson batch = ojson::parse(slurp(batch_path));
+  ojson* item = nullptr;
+  for (auto& it : batch["items"])
+    for (const auto& r : it.value("records", ojson::array()))
+      if (r == rg.record_id) item = &it;
+  if (!item) throw Refused(404, "no such record in batch.json: " + rg.record_id);
+  for (const auto& it : batch["items"])
+    if (&it != item && it.value("sha256", "") == item->value("sha256", "") && !it.value("records", ojson::array()).empty())
+      throw Refused(422, "the same file is also elsewhere in the batch (duplicate_of links the copies); its pages cannot be regrouped",
+                    {{"pages", "tệp này có bản giống hệt ở nơi khác trong lô"}});
+  const auto [first, last] = range_of(rec);
+  auto neighbour = [&](bool next) -> std::string {
+    for (const auto& r : (*item)["records"]) {
+      const std::string id = r.get<std::string>();
+      if (id == rg.record_id || !well_formed_id(id)) continue;
+      const auto [f, l] = range_of(load(id, nullptr));
+      if (next ? f == last + 1 : l == first - 1) return id;
+    }
+    throw Refused(422, std::string("no ") + (next ? "next" : "previous") + " document right beside it in the same file",
+                  {{"pages", next ? "không có văn bản liền sau trong cùng tệp" : "không có văn bản liền trước trong cùng tệp"}});
+  };
+  std::vector<std::string> old_ids;
+  if (rg.action == "move_previous") old_ids = {neighbour(false), rg.record_id};
+  else if (rg.action == "split") old_ids = {rg.record_id};
+  else old_ids = {rg.record_id, neighbour(true)};
+  std::vector<OldRecord> olds;
+  for (size_t i = 0; i < old_ids.size(); ++i) {
+    const ojson r = old_ids[i] == rg.record_id ? rec : load(old_ids[i], nullptr);
+    if (r.contains("duplicate_of") && r["duplicate_of"].is_string())
+      throw Refused(422, old_ids[i] + " is a copy of another record (duplicate_of); its pages cannot be regrouped",
+                    {{"pages", "bản sao của một hồ sơ khác"}});
+    olds.push_back(read_old(out_, old_ids[i], r, static_cast<int>(i)));
+  }
+  const int mine = rg.action == "move_previous" ? 1 : 0;  // the clerk's record among olds
+  const int n0 = static_cast<int>(olds[0].units.size());
+  const int n1 = olds.size() > 1 ? static_cast<int>(olds[1].units.size()) : 0;
+  std::vector<int> sizes, heirs;  // each new record: its number of pages, whose record it continues
+  if (rg.action == "move_next" || rg.action == "move_previous") {
+    const int moved_from = rg.action == "move_next" ? n0 : n1;
+    if (moved_from < 2)
+      throw Refused(422, "the document has one page: join it with its neighbour instead", {{"pages", "văn bản chỉ có một trang: hãy gộp"}});
+    sizes = rg.action == "move_next" ? std::vector<int>{n0 - 1, n1 + 1} : std::vector<int>{n0 + 1, n1 - 1};
+    heirs = {0, 1};
+  } else if (rg.action == "split") {
+    const int k = rg.page - first;
+    if (k < 1 || k >= n0)
+      throw Refused(422, "a document is split before one of its pages after its first", {{"pages", "trang tách phải nằm sau trang đầu"}});
+    sizes = {k, n0 - k};
+    heirs = {0, 0};
+  } else {
+    sizes = {n0 + n1};
+    heirs = {0};
+  }
+  std::vector<const Unit*> all;
+  for (const OldRecord& o : olds)
+    for (const Unit& u : o.units) all.push_back(&u);
+  const std::string prefix = rg.record_id.substr(0, 16);  // the input's hash: the same for its every record
+  const std::string when = output::iso_utc(std::time(nullptr));
+  ojson before = ojson::array(), after = ojson::array();
+  for (const OldRecord& o : olds) before.push_back({{"id", o.id}, {"pages", o.rec["source"]["pages"]}});
+  struct New {
+    std::string id;
+    ojson rec;
+    std::string text, alto, pdf;
+    bool has_pdf = false;
+  };
+  std::vector<New> made;
+  int at = 0, focus = 0;
+  for (size_t g = 0; g < sizes.size(); ++g) {
+    const std::vector<const Unit*> units(all.begin() + at, all.begin() + at + sizes[g]);
+    at += sizes[g];
+    const int f = units.front()->page["number"].get<int>(), l = units.back()->page["number"].get<int>();
+    char range[32];
+    std::snprintf(range, sizeof range, "-p%03d-%03d", f, l);
+    New n{prefix + range, olds[heirs[g]].rec, "", "", "", false};
+    if (heirs[g] == mine && (rg.action != "split" || g == 0)) focus = static_cast<int>(g);
+    int pdf_pages = 0;
+    ojson pages = ojson::array();
+    for (size_t i = 0; i < units.size(); ++i) {
+      pages.push_back(units[i]->page);
+      n.text += (i ? "\f" : "") + units[i]->text;
+      pdf_pages += units[i]->pdf >= 0;
+    }
+    if (!pdf_pages) throw Refused(422, "a document would be left with no readable page", {{"pages", "văn bản không còn trang đọc được"}});
+    if (n.text.empty() || n.text.back() != '\n') n.text += '\n';
+    n.alto = join_alto(olds[heirs[g]].alto_head.empty() ? olds[0].alto_head : olds[heirs[g]].alto_head, units);
+    n.pdf = join_pdf(olds, heirs[g], units);
+    ojson& r = n.rec;
+    r["id"] = n.id;
+    r["source"]["pages"] = {f, l};
+    r["pages"] = pages;
+    r["pdf_pages"] = pdf_pages;
+    r["files"]["pdf"] = "document.pdf";
+    if (f != range_of(olds[heirs[g]].rec).first) r["split"] = {{"cue", "desk"}};
+    // Type and metadata stay what they were for the heir's pages: a person must look again.
+    r["review"] = true;
+    ojson reasons = ojson::array();
+    for (const auto& x : r.value("review_reasons", ojson::array()))
+      if (x.value("code", "") != "pages_regrouped") reasons.push_back(x);
+    reasons.push_back({{"code", "pages_regrouped"}, {"field", nullptr},
+                       {"detail", "các trang đã được chia lại ở bàn kiểm tra; loại văn bản và thông tin chưa được đọc lại"}});
+    r["review_reasons"] = reasons;
+    ojson flags = ojson::array();
+    for (const auto& fl : catalog::review_flags(r)) flags.push_back({{"code", fl.code}, {"detail", fl.detail}});
+    r["flags"] = flags;
+    ojson& d = r["desk"];
+    if (!d.is_object()) d = {{"status", nullptr}, {"version", 0}, {"events", ojson::array()}};
+    if (heirs[g] == 0 && g > 0) d["events"] = ojson::array();  // the split-off part starts its own history
+    d["status"] = nullptr;  // an approval was of other pages
+    d["version"] = d.value("version", 0) + 1;
+    after.push_back({{"id", n.id}, {"pages", {f, l}}});
+    made.push_back(std::move(n));
+  }
+  const std::string action = rg.action == "split" ? "split" : rg.action == "join" ? "join" : "move_page";
+  ojson events = ojson::object();
+  for (New& n : made) {
+    ojson& evs = n.rec["desk"]["events"];
+    const ojson e = {{"id", n.id + "-desk-" + std::to_string(evs.size() + 1)}, {"who", clean(rg.who)}, {"when", when},
+                     {"action", action}, {"field", "pages"}, {"before", before}, {"after", after}, {"why", clean(rg.why)}};
+    evs.push_back(e);
+    events[n.id] = ojson::array({e});
+  }
+  // Stage the new records whole beside the old ones; the journal then says they replace them.
+  for (const New& n : made) {
+    const stdfs::path dir = out_ / "records" / (".desk-new-" + n.id);
+    stdfs::create_directories(dir);
+    fs::write_atomic(dir / "document.pdf", n.pdf);
+    fs::write_atomic(dir / "text.txt", n.text);
+    fs::write_atomic(dir / "alto.xml", n.alto);
+    fs::write_atomic(dir / "record.json", dump(n.rec));
+    fs::sync_dir(dir);
+  }
+  fs::sync_dir(out_ / "records");
+  ojson ids = ojson::array();
+  for (const auto& r : (*item)["records"])
+    if (std::find(old_ids.begin(), old_ids.end(), r.get<std::string>()) == old_ids.end()) ids.push_back(r);
+  for (const New& n : made) ids.push_back(n.id);
+  std::vector<std::string> sorted = ids.get<std::vector<std::string>>();
+  std::sort(sorted.begin(), sorted.end());  // "<hash>-pNNN-NNN": page order
+  (*item)["records"] = sorted;
+  ojson added = ojson::array();
+  for (const New& n : made) added.push_back(n.id);
+  keep_superseded(rg.record_id);
+  fs::write_atomic(out_ / ".desk" / "pending.json",
+                   dump({{"kind", "regroup"}, {"record_id", rg.record_id}, {"removed", old_ids}, {"added", added},
+                         {"batch", dump(batch)}, {"events", events}}));
+  if (pause_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms_));
+  commit_pending();
+  Regrouped out{old_ids, added.get<std::vector<std::string>>(), made[focus].id, ojson::array()};
+  for (const auto& [id, evs] : events.items())
+    for (const auto& e : evs) out.events.push_back(e);
+  return out;
+}
+
+void Desk::commit_regroup(const ojson& j) {
+  const stdfs::path records = out_ / "records";
+  const auto removed = j.at("removed").get<std::vector<std::string>>();
+  const auto added = j.at("added").get<std::vector<std::string>>();
+  for (const auto& id : removed)
+    if (!well_formed_id(id)) throw Error(ErrorCode::internal, "desk journal: bad record id");
+  for (const auto& id : added) {
+    if (!well_formed_id(id)) throw Error(ErrorCode::internal, "desk journal: bad record id");
+    const stdfs::path staged = records / (".desk-new-" + id);
+    if (!stdfs::exists(staged)) continue;  // moved in before a crash
+    std::error_code ec;
+    stdfs::remove_all(records / id, ec);
+    stdfs::rename(staged, records / id);
+  }
+  fs::sync_dir(records);
+  const std::string batch = j.at("batch").get<std::string>();
+  if (fs::read_text_or_empty(out_ / "batch.json") != batch) fs::write_atomic(out_ / "batch.json", batch);
+  // A later `sohoa run` over the same OUT keeps the input as the desk left it (its done marker
+  // names the records that are there), rather than reading it again over the corrections.
+  std::error_code ec;
+  for (const auto& e : stdfs::directory_iterator(out_ / "done", ec)) {
+    if (e.path().extension() != ".json") continue;
+    ojson m = ojson::parse(fs::read_text_or_empty(e.path()), nullptr, false);
+    if (!m.is_object() || !m.contains("records") || !m["records"].is_array()) continue;
+    bool hit = false;
+    ojson ids = ojson::array();
+    for (const auto& r : m["records"])
+      if (std::find(removed.begin(), removed.end(), r.get<std::string>()) != removed.end()) hit = true;
+      else ids.push_back(r);
+    if (!hit) continue;
+    for (const auto& id : added)
+      if (std::find(ids.begin(), ids.end(), ojson(id)) == ids.end()) ids.push_back(id);
+    std::vector<std::string> v = ids.get<std::vector<std::string>>();
+    std::sort(v.begin(), v.end());
+    m["records"] = v;
+    fs::write_atomic(e.path(), m.dump(1, ' ', false, ojson::error_handler_t::replace) + "\n");
+  }
+  std::vector<std::string> gone;
+  for (const auto& id : removed)
+    if (std::find(added.begin(), added.end(), id) == added.end()) {
+      stdfs::remove_all(records / id, ec);
+      gone.push_back(id);
+    }
+  fs::sync_dir(records);
+  package::Options po;
+  po.default_dossier = default_dossier_;
+  package::write_packages(out_, po);
+  catalog::update(out_, package::dossiers_of(out_, default_dossier_));
+  catalog::forget(out_, gone);
+  std::vector<catalog::AuditEvent> audit;
+  for (const auto& [rid, evs] : j.at("events").items())
+    for (const auto& e : evs) {
+      auto s = [&](const char* k) { return e.contains(k) && e[k].is_string() ? e[k].get<std::string>() : std::string(); };
+      audit.push_back({s("id"), rid, s("who"), s("when"), s("action"), s("field"), e.value("before", ojson(nullptr)).dump(),
+                       e.value("after", ojson(nullptr)).dump(), s("why")});
+    }
+  catalog::append_audit(out_, audit);
+  stdfs::remove(out_ / ".desk" / "pending.json");
+  fs::sync_dir(out_ / ".desk");
 }
 
 void Desk::commit_pending() {
   const stdfs::path journal = out_ / ".desk" / "pending.json";
   const ojson j = ojson::parse(slurp(journal));
+  if (j.value("kind", "") == "regroup") return commit_regroup(j);
   const std::string rid = j.at("record_id").get<std::string>();
   if (!well_formed_id(rid)) throw Error(ErrorCode::internal, journal.string() + ": bad record id");
   const stdfs::path rec_path = out_ / "records" / rid / "record.json";

@@ -209,6 +209,22 @@ class App {
       const Saved s = desk_.apply(e);
       send_json(res, 200, {{"etag", s.etag}, {"record", s.record}, {"events", s.events}});
     });
+    // Split corrections: the record's pages regrouped with its neighbour in the same file.
+    srv.Post(R"(/api/records/([^/]+)/pages)", [this](const httplib::Request& req, httplib::Response& res) {
+      const ojson body = ojson::parse(req.body);
+      if (!body.is_object()) throw Refused(400, "the body is a JSON object");
+      Regroup r;
+      r.record_id = req.matches[1];
+      desk_.load(r.record_id, nullptr);
+      r.base = body.at("base").get<std::string>();
+      r.who = body.contains("user") && body["user"].is_string() && !body["user"].get<std::string>().empty()
+                  ? body["user"].get<std::string>() : o_.user;
+      r.why = body.value("why", "");
+      r.action = body.at("action").get<std::string>();
+      if (body.contains("page")) r.page = body.at("page").get<int>();
+      const Regrouped g = desk_.regroup(r);
+      send_json(res, 200, {{"removed", g.removed}, {"added", g.added}, {"focus", g.focus}, {"events", g.events}});
+    });
     srv.Post(R"(/api/records/([^/]+)/presence)", [this](const httplib::Request& req, httplib::Response& res) {
       desk_.load(req.matches[1], nullptr);
       const ojson body = ojson::parse(req.body);

@@ -18,6 +18,7 @@ const REASONS = {
   sources_disagree: 'Hai nguồn (mã QR và chữ in) cho giá trị khác nhau',
   signature_invalid: 'Chữ ký số không hợp lệ',
   signature_untrusted: 'Chứng thư của người ký không được tin cậy',
+  pages_regrouped: 'Các trang đã được chia lại: kiểm tra lại loại và thông tin',
   low_confidence: 'Độ tin cậy chung của bản ghi thấp',
 };
 const STATUS = { approved: 'đã duyệt', rejected: 'đã từ chối' };
@@ -265,6 +266,33 @@ async function save(action) {
   banner('Chưa lưu: ' + r.body.error, 'error');
 }
 
+// Split corrections: pages regrouped with the neighbouring document of the same file. The
+// records get new ids (they name the page range), so the queue is loaded again.
+async function regroup(action) {
+  if (!S.rec || S.saving) return;
+  if (pendingChanges().length) { banner('Hãy lưu (Ctrl+S) hoặc hoàn tác các thay đổi trước khi chia lại trang.', 'error'); return; }
+  const body = { base: S.etag, user: S.user, why: $('in-why').value.normalize('NFC'), action };
+  if (action === 'split') {
+    if (!S.pdfPages.length) return;
+    body.page = S.pdfPages[S.pageIdx].p.number;  // cut before the page on screen
+  }
+  S.saving = true;
+  const r = await api('/api/records/' + encodeURIComponent(S.current) + '/pages', body);
+  S.saving = false;
+  if (r.status !== 200) {
+    const why = r.body.details ? Object.values(r.body.details).join('; ') : r.body.error;
+    banner('Chưa chia lại: ' + why, 'error');
+    return;
+  }
+  S.rec = null;
+  await loadQueue();
+  await openRecord(r.body.focus);
+  const said = { move_next: 'Đã chuyển trang cuối sang văn bản sau', move_previous: 'Đã chuyển trang đầu sang văn bản trước',
+    split: 'Đã tách văn bản', join: 'Đã gộp với văn bản sau' }[action];
+  banner(said + ' (' + r.body.added.join(', ') + ').', 'ok');
+  window.savedCount = (window.savedCount || 0) + 1;
+}
+
 function renderAudit(list) {
   $('audit').innerHTML = (list || []).map((e) => `<li>${esc(e.when)} · <b>${esc(e.who)}</b> · ${
     e.action === 'edit' ? esc(fieldName((e.field || '').replace('metadata.', ''))) + ': ' + esc(JSON.stringify(e.before)) + ' → ' + esc(JSON.stringify(e.after)) :
@@ -397,6 +425,10 @@ function wire() {
   $('btn-save').onclick = () => save('');
   $('btn-approve').onclick = () => save('approve');
   $('btn-reject').onclick = () => save('reject');
+  $('btn-move-next').onclick = () => regroup('move_next');
+  $('btn-move-prev').onclick = () => regroup('move_previous');
+  $('btn-split').onclick = () => regroup('split');
+  $('btn-join').onclick = () => regroup('join');
   $('help-btn').onclick = () => { $('help').hidden = !$('help').hidden; };
   $('clerk').addEventListener('change', () => { S.user = $('clerk').value.normalize('NFC').trim() || S.user; localStorage.setItem('sohoa-clerk', S.user); });
   const dt = $('in-doc_type');
@@ -438,6 +470,10 @@ function onKey(e) {
   else if (code === 'KeyL') { const id = S.current; S.rec = null; openRecord(id); }
   else if (code === 'KeyH') $('help').hidden = !$('help').hidden;
   else if (code === 'KeyR') turnPage();
+  else if (code === 'BracketRight') regroup('move_next');
+  else if (code === 'BracketLeft') regroup('move_previous');
+  else if (code === 'KeyS') regroup('split');
+  else if (code === 'KeyJ') regroup('join');
   else if (code === 'PageDown') showPage(S.pageIdx + 1);
   else if (code === 'PageUp') showPage(S.pageIdx - 1);
   else if (code === 'Equal' || code === 'NumpadAdd') zoomBy(1.25);
