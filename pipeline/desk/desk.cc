@@ -240,17 +240,57 @@ bool well_formed_id(const std::string& id) {
   return std::regex_match(id, re);
 }
 
+std::string in_vietnamese(const std::string& problem) {
+  // The catalogue's validators speak English (their words also go into review_reasons, which
+  // programs and tests read); the clerk reads Vietnamese. An unknown message is shown as it is.
+  static const std::vector<std::pair<std::regex, std::string>> said = [] {
+    std::vector<std::pair<std::regex, std::string>> v;
+    auto add = [&](const char* en, const char* vi) { v.emplace_back(std::regex(en), vi); };
+    add("^not a serial or register number: (.*)$", "không phải số sê-ri hay số đăng ký: $1");
+    add("^not a register number: (.*)$", "không phải số đăng ký: $1");
+    add("^not a number and symbol \\(like 12/QĐ-UBND\\): (.*)$", "không phải số và ký hiệu (như 12/QĐ-UBND): $1");
+    add("^names a place the gazetteer does not know: (.*)$", "có địa danh không có trong danh mục địa giới: $1");
+    add("^\"(.*)\" is no Vietnamese word: (.*)$", "“$1” không phải từ tiếng Việt: $2");
+    add("^holds part of a number and symbol \\(\"(.*)\"\\), not only an authority's name: (.*)$",
+        "có lẫn một phần số và ký hiệu (“$1”), không chỉ tên cơ quan: $2");
+    add("^too short for an authority's name: (.*)$", "quá ngắn để là tên cơ quan: $1");
+    add("^does not start like an authority's name .*: (.*)$",
+        "không bắt đầu như tên một cơ quan (Ủy ban nhân dân, Sở, Bộ, Trường …): $1");
+    add("^a person's name has 2 to 7 words: (.*)$", "họ tên gồm 2 đến 7 tiếng: $1");
+    add("^not a Vietnamese name syllable: (.*)$", "không phải một tiếng của tên người Việt: $1");
+    add("^a name has letters only: (.*)$", "họ tên chỉ gồm chữ cái: $1");
+    add("^each part of a name starts with a capital: (.*)$", "mỗi tiếng của họ tên viết hoa chữ đầu: $1");
+    add("^not a Vietnamese name \\((.*)\\): (.*)$", "không giống tên người Việt ($1): $2");
+    add("^not a real date: (.*)$", "không phải ngày có thật: $1");
+    add("^in the future: (.*)$", "ngày ở tương lai: $1");
+    add("^too early: (.*)$", "ngày quá sớm: $1");
+    add("^too short for a subject line: (.*)$", "quá ngắn cho trích yếu: $1");
+    add("^too long for a subject line \\(([0-9]+) words\\)$", "quá dài cho trích yếu ($1 tiếng)");
+    add("^a personal number has 12 digits: (.*)$", "số định danh cá nhân có 12 chữ số: $1");
+    add("^no province has code ([0-9]+): (.*)$", "không tỉnh nào có mã $1: $2");
+    add("^century/sex digit (.) is not 0-3 \\(born 1900-2099\\): (.*)$",
+        "chữ số thế kỷ/giới tính $1 không thuộc 0-3 (sinh 1900-2099): $2");
+    add("^century digit (.) does not fit the birth year ([0-9]+): (.*)$", "chữ số thế kỷ $1 không khớp năm sinh $2: $3");
+    add("^digits 5-6 \\(([0-9]+)\\) are not the birth year ([0-9]+): (.*)$", "chữ số 5-6 ($1) không phải năm sinh $2: $3");
+    return v;
+  }();
+  for (const auto& [re, vi] : said)
+    if (std::regex_match(problem, re)) return std::regex_replace(problem, re, vi);
+  return problem;
+}
+
 std::string check_field(const std::string& doc_type, const std::string& key, const std::string& value) {
   const doctypes::Catalogue& cat = doctypes::catalogue();
   if (value.empty()) return cat.get(doc_type).must_have(key) ? "trường bắt buộc với loại văn bản này" : "";
   if (value.size() > 2000) return "quá dài";
   // The schema's shapes first: a value the package's record.json could not hold is never saved.
-  if (key.rfind("ngay_", 0) == 0 && !doctypes::real_date(value)) return "ngày phải viết YYYY-MM-DD và là ngày có thật";
+  if ((key.rfind("ngay_", 0) == 0 || key == "van_ban_den.ngay_den") && !doctypes::real_date(value))
+    return "ngày phải viết YYYY-MM-DD và là ngày có thật";
   if (key == "do_khan" && value != "KHẨN" && value != "THƯỢNG KHẨN" && value != "HỎA TỐC") return "KHẨN, THƯỢNG KHẨN hoặc HỎA TỐC";
   if (key == "do_mat" && value != "MẬT" && value != "TỐI MẬT" && value != "TUYỆT MẬT") return "MẬT, TỐI MẬT hoặc TUYỆT MẬT";
   auto v = cat.field_validators.find(key);
   if (v == cat.field_validators.end()) return "";
-  return doctypes::check(v->second, value, cat.get(doc_type), cat);
+  return in_vietnamese(doctypes::check(v->second, value, cat.get(doc_type), cat));
 }
 
 Desk::Desk(stdfs::path out, std::string default_dossier) : out_(std::move(out)), default_dossier_(std::move(default_dossier)) {}
@@ -326,6 +366,56 @@ Saved Desk::apply(const Edit& edit) {
       if (rec["class"] == v) continue;
       event("edit", "class", rec["class"], v);
       rec["class"] = v;
+    } else if (c.field == "metadata.noi_nhan") {
+      // A list: one recipient a line, as the clerk's text box has them.
+      ojson after = ojson::array();
+      const std::string raw = c.value.is_string() ? c.value.get<std::string>() : "";
+      if (raw.size() > 4000) {
+        problems["noi_nhan"] = "quá dài";
+        continue;
+      }
+      for (size_t at = 0; at <= raw.size();) {
+        size_t nl = raw.find('\n', at);
+        if (nl == std::string::npos) nl = raw.size();
+        if (const std::string line = clean(raw.substr(at, nl - at)); !line.empty()) after.push_back(line);
+        at = nl + 1;
+      }
+      const ojson before = rec["metadata"].contains("noi_nhan") ? rec["metadata"]["noi_nhan"] : ojson(nullptr);
+      if (after.empty()) after = nullptr;
+      if (before == after) continue;
+      event("edit", c.field, before, after);
+      if (after.is_null()) rec["metadata"].erase("noi_nhan");  // absent when empty (the schema's array)
+      else rec["metadata"]["noi_nhan"] = after;
+      ojson& ev = rec["metadata_evidence"];
+      if (!ev.is_object()) ev = ojson::object();
+      if (after.is_null()) ev.erase("noi_nhan");
+      else if (ev.contains("noi_nhan")) ev["noi_nhan"]["source"] = "desk";
+      else ev["noi_nhan"] = {{"source", "desk"}, {"page", rec["source"]["pages"][0]}};
+    } else if (c.field == "metadata.van_ban_den.so_den" || c.field == "metadata.van_ban_den.ngay_den") {
+      // The arrival stamp's two values live in one object; it is absent when both are empty.
+      const std::string sub = c.field.substr(21);
+      if (const std::string why = check_field(rec["doc_type"].get<std::string>(), "van_ban_den." + sub, v); !why.empty()) {
+        problems["van_ban_den." + sub] = why;
+        continue;
+      }
+      ojson& md = rec["metadata"];
+      ojson vbd = md.contains("van_ban_den") && md["van_ban_den"].is_object() ? md["van_ban_den"]
+                                                                            : ojson{{"so_den", nullptr}, {"ngay_den", nullptr}};
+      const ojson before = vbd.contains(sub) ? vbd[sub] : ojson(nullptr);
+      const ojson after = v.empty() ? ojson(nullptr) : ojson(v);
+      if (before == after) continue;
+      event("edit", c.field, before, after);
+      vbd[sub] = after;
+      ojson& ev = rec["metadata_evidence"];
+      if (!ev.is_object()) ev = ojson::object();
+      if (vbd.value("so_den", ojson(nullptr)).is_null() && vbd.value("ngay_den", ojson(nullptr)).is_null()) {
+        md.erase("van_ban_den");
+        ev.erase("van_ban_den");
+      } else {
+        md["van_ban_den"] = vbd;
+        if (ev.contains("van_ban_den")) ev["van_ban_den"]["source"] = "desk";
+        else ev["van_ban_den"] = {{"source", "desk"}, {"page", rec["source"]["pages"][0]}};
+      }
     } else if (c.field.rfind("metadata.", 0) == 0) {
       const std::string key = c.field.substr(9);
       if (!cat.field_names.count(key) && !(rec["metadata"].contains(key) && (rec["metadata"][key].is_string() || rec["metadata"][key].is_null())))

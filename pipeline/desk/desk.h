@@ -62,7 +62,10 @@ struct Saved {
   ojson events;  // the events this edit added
 };
 
-/// What is wrong with a value typed for a field of a document type; empty when it is fine.
+/// A validator's English message said in Vietnamese for the clerk; unknown ones come back as they are.
+std::string in_vietnamese(const std::string& problem);
+
+/// What is wrong with a value typed for a field of a document type, in Vietnamese; empty when it is fine.
 std::string check_field(const std::string& doc_type, const std::string& key, const std::string& value);
 
 /// Whether a string can name a record folder: 16 hex digits, "-pNNN-NNN". Nothing else is

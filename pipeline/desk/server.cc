@@ -124,6 +124,11 @@ ojson catalogue_json() {
     auto v = cat.field_validators.find(k);
     fields[k] = {{"name", name}, {"validator", v == cat.field_validators.end() ? ojson(nullptr) : ojson(v->second)}};
   }
+  // The office fields the desk edits beyond the catalogue's: a list (one recipient a line) and the
+  // arrival stamp's two values.
+  if (!fields.contains("noi_nhan")) fields["noi_nhan"] = {{"name", "Nơi nhận"}, {"validator", nullptr}, {"list", true}};
+  fields["van_ban_den.so_den"] = {{"name", "Số đến"}, {"validator", nullptr}};
+  fields["van_ban_den.ngay_den"] = {{"name", "Ngày đến"}, {"validator", nullptr}};
   return {{"types", types}, {"fields", fields}};
 }
 

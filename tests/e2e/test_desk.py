@@ -425,6 +425,55 @@ class RegroupTest(unittest.TestCase):
         finally:
             desk.stop()
 
+    def test_list_and_stamp_fields(self):
+        """noi_nhan (a list, one recipient a line) and van_ban_den's so_den / ngay_den are edited like text fields."""
+        out = du.copy_out(self.tmp, "office-fields")
+        rid = du.records_of_input(out, "lo-quet.pdf")[0]
+        before = du.load_record(out, rid)["metadata"].get("noi_nhan")
+        desk = du.Desk(out, "tk", "Kiểm Tra")
+        try:
+            cat = desk.get("/api/catalogue")[1]
+            self.assertEqual(cat["fields"]["noi_nhan"]["name"], "Nơi nhận")
+            etag = desk.get(f"/api/records/{rid}")[1]["etag"]
+            st, b, *_ = desk.post(f"/api/records/{rid}/edit", {"base": etag, "changes": [
+                {"field": "metadata.noi_nhan", "value": "Như Điều 3;\n\n  UBND  tỉnh;\nLưu: VT."},
+                {"field": "metadata.van_ban_den.so_den", "value": "125"}]})
+            self.assertEqual(st, 200, b)
+            rec = du.load_record(out, rid)
+            self.assertEqual(rec["metadata"]["noi_nhan"], ["Như Điều 3;", "UBND tỉnh;", "Lưu: VT."])
+            self.assertEqual(rec["metadata"]["van_ban_den"], {"so_den": "125", "ngay_den": None})
+            ev = [e for e in rec["desk"]["events"] if e["field"] == "metadata.noi_nhan"][-1]
+            self.assertEqual((ev["before"], ev["after"]), (before, ["Như Điều 3;", "UBND tỉnh;", "Lưu: VT."]))
+            # A date that is no date is refused in Vietnamese and changes nothing.
+            snap = snapshot(out, du.STACK)
+            st, b, *_ = desk.post(f"/api/records/{rid}/edit", {"base": b["etag"], "changes": [
+                {"field": "metadata.van_ban_den.ngay_den", "value": "2019-02-30"}]})
+            self.assertEqual(st, 422)
+            self.assertIn("ngày có thật", b["details"]["van_ban_den.ngay_den"])
+            self.assertEqual(snapshot(out, du.STACK), snap)
+            etag = desk.get(f"/api/records/{rid}")[1]["etag"]
+            st, b, *_ = desk.post(f"/api/records/{rid}/edit", {"base": etag, "changes": [
+                {"field": "metadata.van_ban_den.ngay_den", "value": "2019-04-12"}]})
+            self.assertEqual(st, 200, b)
+            self.assertEqual(du.load_record(out, rid)["metadata"]["van_ban_den"], {"so_den": "125", "ngay_den": "2019-04-12"})
+            v = du.verify(out)
+            self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
+            # Both stamp values cleared: the object goes (the schema's shape), as does an emptied list.
+            st, b, *_ = desk.post(f"/api/records/{rid}/edit", {"base": b["etag"], "changes": [
+                {"field": "metadata.van_ban_den.ngay_den", "value": None},
+                {"field": "metadata.van_ban_den.so_den", "value": ""},
+                {"field": "metadata.noi_nhan", "value": " \n "}]})
+            self.assertEqual(st, 200, b)
+            md = du.load_record(out, rid)["metadata"]
+            self.assertNotIn("van_ban_den", md)
+            self.assertNotIn("noi_nhan", md)
+            pkg, _ = du.package_record(out, du.STACK, rid)
+            self.assertNotIn("van_ban_den", pkg["metadata"])
+            v = du.verify(out)
+            self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
+        finally:
+            desk.stop()
+
     def test_kill_9_during_regroups_leaves_old_or_new(self):
         out = du.copy_out(self.tmp, "regroup-killed")
         rng = random.Random(1818)

@@ -134,6 +134,9 @@ function metaKeys() {
   const add = (k) => { if (!seen.has(k) && S.cat.fields[k]) { seen.add(k); keys.push(k); } };
   t.required.forEach(add); t.optional.forEach(add);
   for (const [k, v] of Object.entries(S.rec.metadata)) if (typeof v === 'string') add(k);
+  // The office's list and stamp fields where the record has them.
+  if (Array.isArray(S.rec.metadata.noi_nhan)) add('noi_nhan');
+  if (S.rec.metadata.van_ban_den) { add('van_ban_den.so_den'); add('van_ban_den.ngay_den'); }
   ['so_ky_hieu', 'ngay_ban_hanh', 'co_quan_ban_hanh', 'ho_ten', 'so_dinh_danh', 'ngay_sinh', 'trich_yeu'].forEach(add);
   return { keys, required: new Set(t.required) };
 }
@@ -154,14 +157,16 @@ function renderForm() {
   const { keys, required } = metaKeys();
   const doubt = new Set((rec.review_reasons || []).map((x) => x.field).filter(Boolean));
   $('meta-fields').innerHTML = keys.map((k, i) => {
-    const v = rec.metadata[k];
+    const v = metaValue(k);
     const n = i + 3;
     return `<div class="field${required.has(k) ? ' required' : ''}" id="row-${k}" data-key="${k}">
       <label for="in-${k}">${n <= 9 ? '<kbd>' + n + '</kbd> ' : ''}${esc(fieldName(k))}${doubt.has(k) ? ' ⚑' : ''}</label>
-      <input id="in-${k}" data-key="${k}" data-orig="${esc(v || '')}" value="${esc(v || '')}" spellcheck="false">
+      ${k === 'noi_nhan'
+    ? `<textarea id="in-${k}" data-key="${k}" data-orig="${esc(v || '')}" rows="3" spellcheck="false">${esc(v || '')}</textarea>`
+    : `<input id="in-${k}" data-key="${k}" data-orig="${esc(v || '')}" value="${esc(v || '')}" spellcheck="false">`}
       <div class="msg" id="msg-${k}"></div></div>`;
   }).join('');
-  for (const inp of $('meta-fields').querySelectorAll('input')) {
+  for (const inp of $('meta-fields').querySelectorAll('input, textarea')) {
     inp.addEventListener('focus', () => { S.focusField = inp.dataset.key; showPage(evidencePage(inp.dataset.key)); drawBoxes(); });
     inp.addEventListener('input', () => { markChanged(inp); validateSoon(inp); });
     inp.addEventListener('change', () => pushUndo(inp));
@@ -169,7 +174,14 @@ function renderForm() {
   }
 }
 
-function fieldOrder() { return ['doc_type', 'class', ...[...$('meta-fields').querySelectorAll('input')].map((i) => i.dataset.key)]; }
+function fieldOrder() { return ['doc_type', 'class', ...[...$('meta-fields').querySelectorAll('input, textarea')].map((i) => i.dataset.key)]; }
+// A field's value as the form shows it: noi_nhan one recipient a line, van_ban_den.* from its object.
+function metaValue(k) {
+  const md = S.rec.metadata;
+  if (k === 'noi_nhan') return Array.isArray(md.noi_nhan) ? md.noi_nhan.join('\n') : '';
+  if (k.startsWith('van_ban_den.')) return (md.van_ban_den || {})[k.slice(12)] || '';
+  return md[k];
+}
 function focusField(key) {
   const el = key && $('in-' + key);
   if (el) { el.focus(); if (el.select) el.select(); }
@@ -223,7 +235,7 @@ function pendingChanges() {
   const t = $('in-doc_type').dataset.code;
   if (t !== $('in-doc_type').dataset.orig) out.push({ field: 'doc_type', value: t });
   if ($('in-class').value !== $('in-class').dataset.orig) out.push({ field: 'class', value: $('in-class').value });
-  for (const inp of $('meta-fields').querySelectorAll('input')) {
+  for (const inp of $('meta-fields').querySelectorAll('input, textarea')) {
     const v = inp.value.normalize('NFC').trim();
     if (v !== inp.dataset.orig) out.push({ field: 'metadata.' + inp.dataset.key, value: v === '' ? null : v });
   }
@@ -334,7 +346,7 @@ function pickType(code) {
   markChanged(el); markChanged($('in-class'));
   pushUndo(el);
   $('msg-doc_type').textContent = code !== el.dataset.orig ? 'trước: ' + typeName(el.dataset.orig) : '';
-  for (const inp of $('meta-fields').querySelectorAll('input')) validateNow(inp);
+  for (const inp of $('meta-fields').querySelectorAll('input, textarea')) validateNow(inp);
 }
 
 // ---------- pages ----------
