@@ -27,6 +27,8 @@
 #include "doctypes/doctypes.h"
 #include "doctypes/validators.h"
 #include "output/archive_terms.h"
+#include "output/pdf_writer.h"
+#include "report/report.h"
 #include "package/package.h"
 #include "package/zip.h"
 
@@ -481,14 +483,34 @@ Saved Desk::apply(const Edit& edit) {
   const stdfs::path rdir = out_ / "records" / edit.record_id;
   bool new_pdf = false;
   for (const auto& [index, degrees] : turns) new_pdf |= degrees != 0;
+  // document.pdf's title and subject name the type and the trích yếu: rewritten when they change.
+  bool retitle = false;
+  for (const auto& e : events) retitle |= e["field"] == "doc_type" || e["field"] == "metadata.trich_yeu";
+  retitle &= rec.contains("files") && rec["files"]["pdf"].is_string() && stdfs::exists(rdir / "document.pdf");
+  std::string pdf;
+  if (new_pdf || retitle) pdf = slurp(rdir / "document.pdf");
+  const bool signed_pdf = pdf.find("/ByteRange") != std::string::npos;
   if (new_pdf) {
-    const std::string pdf = slurp(rdir / "document.pdf");
-    if (pdf.find("/ByteRange") != std::string::npos)
+    if (signed_pdf)
       throw Refused(422, "document.pdf is signed: turning a page would break its signature; sign again after correcting",
                     {{"pages", "tệp PDF đã ký số"}});
-    // Beside the record until the journal says it is the record's: renamed into place by commit_pending.
-    fs::write_atomic(rdir / ".document.pdf.desk", rotate_pdf(pdf, turns));
+    pdf = rotate_pdf(pdf, turns);
   }
+  if (retitle && !signed_pdf) {  // a signed PDF keeps its old title rather than lose its signature
+    const std::string code = rec["doc_type"].get<std::string>();
+    output::PdfInfo info;
+    const ojson& src = rec["source"];
+    info.title = output::doc_type_name(code) + " - " + src["path"].get<std::string>() +
+                 (src["member"].is_string() ? "!" + src["member"].get<std::string>() : "");
+    info.producer = std::string("sohoa ") + SOHOA_VERSION;
+    info.subject = output::doc_type_name(code) + " (" + code + ")";
+    if (rec["metadata"]["trich_yeu"].is_string()) info.description = rec["metadata"]["trich_yeu"].get<std::string>();
+    info.created = rec.value("created", "");
+    pdf = output::retitle_pdf(pdf, info);
+    new_pdf = true;
+  }
+  if (new_pdf)  // beside the record until the journal says it is the record's: renamed in by commit_pending
+    fs::write_atomic(rdir / ".document.pdf.desk", pdf);
   keep_superseded(edit.record_id);
   // The journal first: from here on a crash is finished by recover(), never left half done.
   fs::write_atomic(out_ / ".desk" / "pending.json",
@@ -754,8 +776,10 @@ void Desk::commit_regroup(const ojson& j) {
   package::Options po;
   po.default_dossier = default_dossier_;
   package::write_packages(out_, po);
-  catalog::update(out_, package::dossiers_of(out_, default_dossier_));
+  const std::vector<package::Dossier> dossiers = package::dossiers_of(out_, default_dossier_);
+  catalog::update(out_, dossiers);
   catalog::forget(out_, gone);
+  report::write_report(out_, dossiers);  // its links name the new records
   std::vector<catalog::AuditEvent> audit;
   for (const auto& [rid, evs] : j.at("events").items())
     for (const auto& e : evs) {
@@ -786,7 +810,9 @@ void Desk::commit_pending() {
   package::Options po;
   po.default_dossier = default_dossier_;
   package::write_packages(out_, po);
-  catalog::update(out_, package::dossiers_of(out_, default_dossier_));
+  const std::vector<package::Dossier> dossiers = package::dossiers_of(out_, default_dossier_);
+  catalog::update(out_, dossiers);
+  report::write_report(out_, dossiers);  // report.html shows what the desk made of the record
   std::vector<catalog::AuditEvent> audit;
   for (const auto& e : j.at("events")) {
     auto s = [&](const char* k) { return e.contains(k) && e[k].is_string() ? e[k].get<std::string>() : std::string(); };

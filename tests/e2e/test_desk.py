@@ -8,6 +8,7 @@ import json
 import random
 import shutil
 import sqlite3
+import subprocess
 import threading
 import time
 import unittest
@@ -473,6 +474,34 @@ class RegroupTest(unittest.TestCase):
             self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
         finally:
             desk.stop()
+
+    def test_a_type_change_retitles_document_pdf_and_the_report(self):
+        out = du.copy_out(self.tmp, "retitle")
+        rid = du.records_of_input(out, "lo-quet.pdf")[-1]  # p6, a đơn
+        pdf = out / "records" / rid / "document.pdf"
+
+        def xmp():
+            flat = out / "flat.pdf"
+            subprocess.run(["qpdf", "--qdf", "--object-streams=disable", str(pdf), str(flat)], check=True)
+            return flat.read_bytes().decode("utf-8", "replace")
+
+        self.assertIn(">Đơn - HS-000129/lo-quet.pdf<", xmp())
+        self.assertNotIn("Giấy khai sinh", (out / "report.html").read_text(encoding="utf-8"))
+        desk = du.Desk(out, "tk", "Kiểm Tra")
+        try:
+            etag = desk.get(f"/api/records/{rid}")[1]["etag"]
+            st, b, *_ = desk.post(f"/api/records/{rid}/edit", {"base": etag, "changes": [{"field": "doc_type", "value": "giay_khai_sinh"}]})
+            self.assertEqual(st, 200, b)
+        finally:
+            desk.stop()
+        x = xmp()
+        self.assertIn(">Giấy khai sinh - HS-000129/lo-quet.pdf<", x)
+        self.assertIn(">Giấy khai sinh (giay_khai_sinh)<", x)
+        self.assertNotIn(">Đơn - HS-000129", x)
+        self.assertEqual(subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True).returncode, 0)
+        self.assertIn("Giấy khai sinh", (out / "report.html").read_text(encoding="utf-8"))
+        v = du.verify(out)
+        self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
 
     def test_kill_9_during_regroups_leaves_old_or_new(self):
         out = du.copy_out(self.tmp, "regroup-killed")
