@@ -230,6 +230,23 @@ std::string join_pdf(const std::vector<OldRecord>& olds, int heir, const std::ve
   return std::string(reinterpret_cast<const char*>(buf->getBuffer()), buf->getSize());
 }
 
+/// The highest N of the events "<rid>-desk-N" a record id ever had: in its record and in the audit
+/// table. A split correction can bring an id back (split, join, split again) with a shorter history,
+/// and an event id must never be used twice (the audit table keeps the first).
+int last_event_number(const stdfs::path& out, const std::string& rid, const ojson& events) {
+  int n = static_cast<int>(events.size());
+  const std::string prefix = rid + "-desk-";
+  auto see = [&](const std::string& id) {
+    if (id.rfind(prefix, 0) != 0) return;
+    const std::string k = id.substr(prefix.size());
+    if (!k.empty() && k.size() < 9 && k.find_first_not_of("0123456789") == std::string::npos) n = std::max(n, std::stoi(k));
+  };
+  for (const auto& e : events)
+    if (e.contains("id") && e["id"].is_string()) see(e["id"].get<std::string>());
+  for (const auto& a : catalog::audit_of(out, rid)) see(a.id);
+  return n;
+}
+
 std::pair<int, int> range_of(const ojson& rec) {
   const ojson& p = rec["source"]["pages"];
   return {p[0].get<int>(), p[1].get<int>()};
@@ -335,7 +352,7 @@ Saved Desk::apply(const Edit& edit) {
   const std::string when = output::iso_utc(std::time(nullptr));  // a person's act: the clock, never SOURCE_DATE_EPOCH
   ojson& desk = rec["desk"];
   if (!desk.is_object()) desk = {{"status", nullptr}, {"version", 0}, {"events", ojson::array()}};
-  int n = static_cast<int>(desk["events"].size());
+  int n = last_event_number(out_, edit.record_id, desk["events"]);
   ojson events = ojson::array();
   auto event = [&](const std::string& action, const std::string& field, const ojson& before, const ojson& after) {
     events.push_back({{"id", edit.record_id + "-desk-" + std::to_string(++n)}, {"who", clean(edit.who)}, {"when", when},
@@ -683,6 +700,10 @@ Regrouped Desk::regroup(const Regroup& rg) {
     ojson& d = r["desk"];
     if (!d.is_object()) d = {{"status", nullptr}, {"version", 0}, {"events", ojson::array()}};
     if (heirs[g] == 0 && g > 0) d["events"] = ojson::array();  // the split-off part starts its own history
+    // A join keeps both histories (their event ids differ); a split's second part starts its own,
+    // so no event is in a package twice.
+    if (rg.action == "join" && olds[1].rec.contains("desk") && olds[1].rec["desk"].is_object())
+      for (const auto& e : olds[1].rec["desk"].value("events", ojson::array())) d["events"].push_back(e);
     d["status"] = nullptr;  // an approval was of other pages
     d["version"] = d.value("version", 0) + 1;
     after.push_back({{"id", n.id}, {"pages", {f, l}}});
@@ -692,7 +713,7 @@ Regrouped Desk::regroup(const Regroup& rg) {
   ojson events = ojson::object();
   for (New& n : made) {
     ojson& evs = n.rec["desk"]["events"];
-    const ojson e = {{"id", n.id + "-desk-" + std::to_string(evs.size() + 1)}, {"who", clean(rg.who)}, {"when", when},
+    const ojson e = {{"id", n.id + "-desk-" + std::to_string(last_event_number(out_, n.id, evs) + 1)}, {"who", clean(rg.who)}, {"when", when},
                      {"action", action}, {"field", "pages"}, {"before", before}, {"after", after}, {"why", clean(rg.why)}};
     evs.push_back(e);
     events[n.id] = ojson::array({e});

@@ -408,6 +408,8 @@ class RegroupTest(unittest.TestCase):
             self.assertEqual(st, 200, body)
             self.assertEqual(body["added"], [first])
             rec, _ = self.check_record(out, first, [1, 2, 3])
+            # Both records' histories: p1-2's (split, move, move back) and p3's (split).
+            self.assertEqual([e["action"] for e in rec["desk"]["events"]].count("split"), 2)
             parts = (out / "records" / first / "text.txt").read_text(encoding="utf-8").split("\f")
             self.assertEqual([t.strip() for t in parts], [text_of[1], text_of[2], text_of[3]])
             self.assertEqual(rec["desk"]["status"], None)
@@ -552,6 +554,13 @@ class RegroupTest(unittest.TestCase):
             for rid in after:
                 pkg, _ = du.package_record(out, du.STACK, rid)
                 self.assertEqual(pkg["source"]["pages"], du.load_record(out, rid)["source"]["pages"])
+        # Split, join and split again bring ids back: each event is still its own row of the audit.
+        db = sqlite3.connect(out / "catalog.sqlite")
+        audit = dict(db.execute("SELECT event_id, at FROM audit").fetchall())
+        db.close()
+        for rid in du.records_of_input(out, "lo-quet.pdf"):
+            for e in du.load_record(out, rid).get("desk", {}).get("events", []):
+                self.assertEqual(audit.get(e["id"]), e["when"], e["id"])
         print(f"kill -9 in regroups: {recovered} of 6 finished on restart")
         self.assertGreaterEqual(recovered, 1)
 
