@@ -15,6 +15,7 @@ import unittest
 import urllib.parse
 
 import desk_util as du
+import sohoa_run
 
 TMP = None
 
@@ -502,6 +503,25 @@ class RegroupTest(unittest.TestCase):
         self.assertNotIn(">Đơn - HS-000129", x)
         self.assertEqual(subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True).returncode, 0)
         self.assertIn("Giấy khai sinh", (out / "report.html").read_text(encoding="utf-8"))
+        v = du.verify(out)
+        self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
+
+    def test_a_later_run_keeps_the_regrouped_records(self):
+        out = du.copy_out(self.tmp, "rerun")
+        first = du.records_of_input(out, "lo-quet.pdf")[0]
+        desk = du.Desk(out, "tk", "Kiểm Tra")
+        try:
+            st, body, *_ = self.regroup(desk, first, "split", page=3)
+            self.assertEqual(st, 200, body)
+        finally:
+            desk.stop()
+        after = du.records_of_input(out, "lo-quet.pdf")
+        # The input's done marker names the new records: the run resumes it instead of reading it again.
+        proc = subprocess.run([sohoa_run.BIN, "run", str(self.tmp / "in"), "-o", str(out), "-q"], capture_output=True,
+                              text=True, timeout=1800)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(du.records_of_input(out, "lo-quet.pdf"), after)
+        self.assertEqual(du.load_record(out, body["added"][1])["desk"]["events"][-1]["action"], "split")
         v = du.verify(out)
         self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
 
