@@ -270,6 +270,24 @@ void append_audit(const stdfs::path& out_root, const std::vector<AuditEvent>& ev
   }
 }
 
+void forget(const stdfs::path& out_root, const std::vector<std::string>& record_ids) {
+  if (record_ids.empty() || !stdfs::exists(out_root / "catalog.sqlite")) return;
+  Db db = open(out_root / "catalog.sqlite", true);
+  exec(db.get(), kSchema);
+  exec(db.get(), "BEGIN IMMEDIATE");
+  try {
+    Stmt r(db.get(), "DELETE FROM records WHERE id=?"), p(db.get(), "DELETE FROM pages WHERE record_id=?"),
+        f(db.get(), "DELETE FROM files WHERE record_id=?"), fl(db.get(), "DELETE FROM flags WHERE record_id=?"),
+        t(db.get(), "DELETE FROM record_text WHERE record_id=?"), sg(db.get(), "DELETE FROM signatures WHERE record_id=?");
+    for (const std::string& id : record_ids)
+      for (Stmt* s : {&r, &p, &f, &fl, &t, &sg}) s->bind(1, id).run();
+    exec(db.get(), "COMMIT");
+  } catch (...) {
+    sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
 std::vector<AuditEvent> audit_of(const stdfs::path& out_root, const std::string& record_id) {
   std::vector<AuditEvent> out;
   const stdfs::path path = out_root / "catalog.sqlite";

@@ -48,6 +48,10 @@ struct AuditEvent {
 /// after a crash) is not added twice. Throws sohoa::Error(output_io).
 void append_audit(const std::filesystem::path& out_root, const std::vector<AuditEvent>& events);
 
+/// Takes records that no longer exist (a split correction at the review desk made others of their
+/// pages) out of the catalog's tables; their audit events stay. Throws sohoa::Error(output_io).
+void forget(const std::filesystem::path& out_root, const std::vector<std::string>& record_ids);
+
 /// The audit events of one record (all records when empty), oldest first.
 std::vector<AuditEvent> audit_of(const std::filesystem::path& out_root, const std::string& record_id);
 

@@ -39,13 +39,33 @@ struct Edit {
   std::string action;  // "", "approve" or "reject"
 };
 
+/// A correction of where documents start within one input: "move_next" (the record's last page
+/// goes to the next record), "move_previous" (its first page to the previous one), "split" (the
+/// record is cut before `page`, a page number of the input) or "join" (the next record is added to it).
+struct Regroup {
+  std::string record_id;
+  std::string base;  // the etag of record_id's screen; the neighbour is read fresh under the lock
+  std::string who, why;
+  std::string action;
+  int page = 0;  // split only
+};
+
+struct Regrouped {
+  std::vector<std::string> removed, added;  // record ids before and after
+  std::string focus;                        // the record the clerk's page is in now
+  ojson events;
+};
+
 struct Saved {
   std::string etag;
   ojson record;
   ojson events;  // the events this edit added
 };
 
-/// What is wrong with a value typed for a field of a document type; empty when it is fine.
+/// A validator's English message said in Vietnamese for the clerk; unknown ones come back as they are.
+std::string in_vietnamese(const std::string& problem);
+
+/// What is wrong with a value typed for a field of a document type, in Vietnamese; empty when it is fine.
 std::string check_field(const std::string& doc_type, const std::string& key, const std::string& value);
 
 /// Whether a string can name a record folder: 16 hex digits, "-pNNN-NNN". Nothing else is
@@ -71,12 +91,19 @@ class Desk {
   /// validator rejects, 400 anything else malformed; nothing is changed then.
   Saved apply(const Edit& edit);
 
+  /// Applies a split correction: the records it touches are rewritten as new records (ids name
+  /// the new page ranges), each needing review, with the event in each; the journal makes it
+  /// kill-safe as apply() is. Throws Refused as apply() does.
+  Regrouped regroup(const Regroup& r);
+
   /// A test seam: called after record.json is written and before the packages are (kill -9 tests
   /// hold the save here to hit the window where record and package disagree).
   void set_pause_ms(int ms) { pause_ms_ = ms; }
 
  private:
   void commit_pending();
+  void commit_regroup(const ojson& journal);
+  void drop_staging();  // records/.desk-new-* of a regroup that died before its journal
   void keep_superseded(const std::string& record_id);  // packages, catalog, audit from the journal, then drops it
   std::filesystem::path out_;
   std::string default_dossier_;

@@ -124,6 +124,11 @@ ojson catalogue_json() {
     auto v = cat.field_validators.find(k);
     fields[k] = {{"name", name}, {"validator", v == cat.field_validators.end() ? ojson(nullptr) : ojson(v->second)}};
   }
+  // The office fields the desk edits beyond the catalogue's: a list (one recipient a line) and the
+  // arrival stamp's two values.
+  if (!fields.contains("noi_nhan")) fields["noi_nhan"] = {{"name", "Nơi nhận"}, {"validator", nullptr}, {"list", true}};
+  fields["van_ban_den.so_den"] = {{"name", "Số đến"}, {"validator", nullptr}};
+  fields["van_ban_den.ngay_den"] = {{"name", "Ngày đến"}, {"validator", nullptr}};
   return {{"types", types}, {"fields", fields}};
 }
 
@@ -208,6 +213,22 @@ class App {
       for (const auto& c : body.value("changes", ojson::array())) e.changes.push_back({c.at("field").get<std::string>(), c.at("value")});
       const Saved s = desk_.apply(e);
       send_json(res, 200, {{"etag", s.etag}, {"record", s.record}, {"events", s.events}});
+    });
+    // Split corrections: the record's pages regrouped with its neighbour in the same file.
+    srv.Post(R"(/api/records/([^/]+)/pages)", [this](const httplib::Request& req, httplib::Response& res) {
+      const ojson body = ojson::parse(req.body);
+      if (!body.is_object()) throw Refused(400, "the body is a JSON object");
+      Regroup r;
+      r.record_id = req.matches[1];
+      desk_.load(r.record_id, nullptr);
+      r.base = body.at("base").get<std::string>();
+      r.who = body.contains("user") && body["user"].is_string() && !body["user"].get<std::string>().empty()
+                  ? body["user"].get<std::string>() : o_.user;
+      r.why = body.value("why", "");
+      r.action = body.at("action").get<std::string>();
+      if (body.contains("page")) r.page = body.at("page").get<int>();
+      const Regrouped g = desk_.regroup(r);
+      send_json(res, 200, {{"removed", g.removed}, {"added", g.added}, {"focus", g.focus}, {"events", g.events}});
     });
     srv.Post(R"(/api/records/([^/]+)/presence)", [this](const httplib::Request& req, httplib::Response& res) {
       desk_.load(req.matches[1], nullptr);

@@ -2,6 +2,10 @@
 
 #include <zlib.h>
 
+#include <qpdf/Buffer.hh>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFWriter.hh>
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -299,6 +303,27 @@ std::string write_pdf(const std::vector<PdfPage>& pages, const PdfInfo& info) {
       "endbfrange\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
   b.stream(tounicode, "", cmap);
   return b.finish(catalog, info_id);
+}
+
+std::string retitle_pdf(const std::string& pdf, const PdfInfo& info) {
+  QPDF q;
+  q.setSuppressWarnings(true);
+  q.processMemoryFile("document.pdf", pdf.data(), pdf.size());
+  QPDFObjectHandle dict = q.getTrailer().getKey("/Info");
+  if (dict.isDictionary()) {
+    dict.replaceKey("/Title", QPDFObjectHandle::newUnicodeString(info.title));
+    if (!info.subject.empty()) dict.replaceKey("/Subject", QPDFObjectHandle::newUnicodeString(subject_line(info)));
+    else dict.removeKey("/Subject");
+  }
+  // The XMP packet made the way write_pdf makes it, so Info and XMP still agree (PDF/A).
+  QPDFObjectHandle meta = q.getRoot().getKey("/Metadata");
+  if (meta.isStream()) meta.replaceStreamData(xmp_packet(info), QPDFObjectHandle::newNull(), QPDFObjectHandle::newNull());
+  QPDFWriter w(q);
+  w.setOutputMemory();
+  w.setDeterministicID(true);
+  w.write();
+  auto buf = w.getBufferSharedPointer();
+  return std::string(reinterpret_cast<const char*>(buf->getBuffer()), buf->getSize());
 }
 
 }  // namespace sohoa::output

@@ -30,6 +30,10 @@ struct PdfInfo {
 /// Deterministic for the same input (no clock: dates come from info.created; fixed ID).
 std::string write_pdf(const std::vector<PdfPage>& pages, const PdfInfo& info);
 
+/// document.pdf with its title, subject and description (Info and XMP) made anew from info; pages
+/// and text layer unchanged. For a correction of the type or trích yếu at the review desk.
+std::string retitle_pdf(const std::string& pdf, const PdfInfo& info);
+
 /// Path of an sRGB ICC profile from a Debian package (icc-profiles-free, colord or Ghostscript).
 std::string find_srgb_profile();
 

@@ -181,7 +181,10 @@ std::string premis_xml(const std::string& code, const std::vector<std::pair<Memb
                       (e.contains("after") ? e["after"].dump() : "null");
         if (!jstr(e, "why").empty()) detail += "; why: " + jstr(e, "why");
         outcome = action == "reject" ? "failure" : "success";
-        event(jstr(e, "id"), action == "edit" ? "metadata modification" : "validation", jstr(e, "when"), detail, who, object);
+        // A split correction changes which pages the record holds: its files, not only its metadata.
+        const bool regroup = action == "split" || action == "join" || action == "move_page";
+        event(jstr(e, "id"), action == "edit" ? "metadata modification" : regroup ? "modification" : "validation", jstr(e, "when"),
+              detail, who, object);
         outcome = "success";
       }
     auto sit = sigs.of.find(m.name);

@@ -21,6 +21,8 @@
 //                         were changed, or it could not be read)
 //   signature_untrusted   a signer's certificate is not valid against the --trust anchors
 //                         (expired, unknown issuer, revoked); not asked without anchors
+//   pages_regrouped       a clerk moved pages between documents at the review desk; the type
+//                         and metadata are the ones read before, for a person to check again
 #pragma once
 #include <vector>
 

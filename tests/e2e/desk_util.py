@@ -16,10 +16,10 @@ import sohoa_run
 DOSSIER = "HS-000123"
 
 
-def make_out(tag):
-    """A temporary folder with in/HS-000123 (the sample dossier) and out/ from `sohoa run`."""
+def make_out(tag, dossier=DOSSIER):
+    """A temporary folder with in/<dossier> (a sample dossier, HS-000123 unless said) and out/ from `sohoa run`."""
     tmp = Path(tempfile.mkdtemp(prefix=f"sohoa-e2e-{tag}-"))
-    shutil.copytree(sohoa_run.SAMPLES / "scans" / DOSSIER, tmp / "in" / DOSSIER)
+    shutil.copytree(sohoa_run.SAMPLES / "scans" / dossier, tmp / "in" / dossier)
     proc = subprocess.run([sohoa_run.BIN, "run", tmp / "in", "-o", tmp / "out", "-q"], capture_output=True, text=True,
                           timeout=1800)
     assert proc.returncode == 0, proc.stderr
@@ -133,3 +133,23 @@ def verify(target):
 def search(out, *words):
     proc = subprocess.run([sohoa_run.BIN, "search", str(out), *words, "--json"], capture_output=True, text=True, timeout=120)
     return json.loads(proc.stdout) if proc.stdout.strip() else []
+
+
+# HS-000129 is one scanned stack (samples/README.md): lo-quet.pdf splits into p1-3 (p2 a blank back),
+# a separator sheet p4, p5 and p6, the records a split correction works on.
+STACK = "HS-000129"
+
+
+def records_of_input(out, name):
+    """The record ids batch.json lists for an input whose path ends with name."""
+    batch = json.loads((Path(out) / "batch.json").read_text(encoding="utf-8"))
+    (item,) = [it for it in batch["items"] if it["path"].endswith(name)]
+    return item["records"]
+
+
+def page_count(pdf):
+    return int(subprocess.run(["qpdf", "--show-npages", str(pdf)], capture_output=True, text=True, check=True).stdout)
+
+
+def alto_pages(path):
+    return Path(path).read_text(encoding="utf-8").count("<Page ")

@@ -235,6 +235,78 @@ class BrowserTest(unittest.TestCase):
         v = du.verify(out)
         self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
 
+    def test_move_a_page_to_the_next_document_with_the_keyboard(self):
+        """On the sample stack HS-000129 (lo-quet.pdf: p1-3 with p2 a blank back, a separator, p5, p6):
+        split p1-3 before p3 with Alt+S, then move p2 to the next document with Alt+]."""
+        self.assertTrue(Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: install Debian's chromium (.ci/install-deps.sh)")
+        tmp = du.make_out("desk-browser-stack", du.STACK)
+        out = tmp / "out"
+        shots = Path(os.environ.get("SOHOA_DESK_SHOTS", tmp))
+        first = du.records_of_input(out, "lo-quet.pdf")[0]
+        self.assertTrue(first.endswith("-p001-003"), first)
+        page3 = (out / "records" / first / "text.txt").read_text(encoding="utf-8").split("\f")[2]
+        desk = du.Desk(out, "ma-thu-18", "Nguyễn Thị Lan")
+        browser = Browser(tmp / "profile")
+        try:
+            browser.send("Page.navigate", url=f"http://127.0.0.1:{desk.port}/?token={desk.token}")
+            browser.wait("window.deskReady === true")
+            # To the record of p1-3 with Alt+N when the queue has it (an unflagged record is not
+            # queued: then it is opened as a link to it would).
+            n = browser.eval("S.queue.length")
+            for _ in range(n):
+                if browser.eval("S.current") == first or browser.eval(f"!S.queue.some(x => x.id === {json.dumps(first)})"):
+                    break
+                browser.key("n", "KeyN", 78, modifiers=1)
+                time.sleep(0.3)
+            if browser.eval("S.current") != first:
+                browser.eval(f"openRecord({json.dumps(first)})")
+            browser.wait(f"S.current === {json.dumps(first)} && S.rec !== null")
+            self.assertEqual(browser.eval("S.pdfPages.map(x => x.p.number)"), [1, 3])
+            # The second page on screen (p3) begins another document: Alt+PageDown, Alt+S.
+            browser.key("PageDown", "PageDown", 34, modifiers=1)
+            self.assertEqual(browser.eval("S.pdfPages[S.pageIdx].p.number"), 3)
+            browser.key("s", "KeyS", 83, modifiers=1)
+            browser.wait("window.savedCount === 1", 120)
+            a = first[:16] + "-p001-002"
+            browser.wait(f"S.current === {json.dumps(a)} && S.rec !== null")
+            # Move a page to the next document: Alt+] gives p1-2's last page (p2) to p3.
+            browser.key("]", "BracketRight", 221, modifiers=1)
+            browser.wait("window.savedCount === 2", 120)
+            browser.wait(f"S.current === {json.dumps(first[:16] + '-p001-001')} && S.rec !== null")
+            banner = browser.eval("document.getElementById('banner').innerText")
+            self.assertIn("Đã chuyển trang cuối sang văn bản sau", banner)
+            self.assertTrue(browser.eval("S.queue.some(x => x.id.endsWith('-p002-003'))"), "a regrouped record asks a person")
+            browser.shot(shots / "desk-regroup.png")
+        finally:
+            browser.close()
+            desk.stop()
+        one, moved = first[:16] + "-p001-001", first[:16] + "-p002-003"
+        self.assertEqual(du.records_of_input(out, "lo-quet.pdf")[:2], [one, moved])
+        self.assertFalse((out / "records" / first).exists())
+        rec = du.load_record(out, moved)
+        self.assertEqual([p["number"] for p in rec["pages"]], [2, 3])
+        self.assertEqual(du.page_count(out / "records" / moved / "document.pdf"), 1)
+        self.assertEqual((out / "records" / moved / "text.txt").read_text(encoding="utf-8").split("\f")[1].strip(),
+                         page3.strip())
+        self.assertTrue(rec["review"])
+        ev = rec["desk"]["events"][-1]
+        self.assertEqual((ev["action"], ev["who"]), ("move_page", "Nguyễn Thị Lan"))
+        self.assertEqual(ev["after"], [{"id": one, "pages": [1, 1]}, {"id": moved, "pages": [2, 3]}])
+        word = max((w for w in page3.split() if w.isalpha()), key=len)
+        hits = [h["record"] for h in du.search(out, word)]
+        self.assertIn(moved, hits, word)
+        self.assertNotIn(first, hits)
+        db = sqlite3.connect(out / "catalog.sqlite")
+        rows = db.execute("SELECT who, action, field FROM audit WHERE record_id=? ORDER BY seq", (moved,)).fetchall()
+        db.close()
+        self.assertEqual(rows, [("Nguyễn Thị Lan", "move_page", "pages")])
+        _, premis = du.package_record(out, du.STACK, moved)
+        self.assertIn(f"<premis:eventIdentifierValue>{ev['id']}</premis:eventIdentifierValue></premis:eventIdentifier><premis:eventType>modification",
+                      premis)
+        v = du.verify(out)
+        self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
+        shutil.rmtree(tmp, ignore_errors=True)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -18,6 +18,7 @@ const REASONS = {
   sources_disagree: 'Hai nguồn (mã QR và chữ in) cho giá trị khác nhau',
   signature_invalid: 'Chữ ký số không hợp lệ',
   signature_untrusted: 'Chứng thư của người ký không được tin cậy',
+  pages_regrouped: 'Các trang đã được chia lại: kiểm tra lại loại và thông tin',
   low_confidence: 'Độ tin cậy chung của bản ghi thấp',
 };
 const STATUS = { approved: 'đã duyệt', rejected: 'đã từ chối' };
@@ -133,6 +134,9 @@ function metaKeys() {
   const add = (k) => { if (!seen.has(k) && S.cat.fields[k]) { seen.add(k); keys.push(k); } };
   t.required.forEach(add); t.optional.forEach(add);
   for (const [k, v] of Object.entries(S.rec.metadata)) if (typeof v === 'string') add(k);
+  // The office's list and stamp fields where the record has them.
+  if (Array.isArray(S.rec.metadata.noi_nhan)) add('noi_nhan');
+  if (S.rec.metadata.van_ban_den) { add('van_ban_den.so_den'); add('van_ban_den.ngay_den'); }
   ['so_ky_hieu', 'ngay_ban_hanh', 'co_quan_ban_hanh', 'ho_ten', 'so_dinh_danh', 'ngay_sinh', 'trich_yeu'].forEach(add);
   return { keys, required: new Set(t.required) };
 }
@@ -153,14 +157,16 @@ function renderForm() {
   const { keys, required } = metaKeys();
   const doubt = new Set((rec.review_reasons || []).map((x) => x.field).filter(Boolean));
   $('meta-fields').innerHTML = keys.map((k, i) => {
-    const v = rec.metadata[k];
+    const v = metaValue(k);
     const n = i + 3;
     return `<div class="field${required.has(k) ? ' required' : ''}" id="row-${k}" data-key="${k}">
       <label for="in-${k}">${n <= 9 ? '<kbd>' + n + '</kbd> ' : ''}${esc(fieldName(k))}${doubt.has(k) ? ' ⚑' : ''}</label>
-      <input id="in-${k}" data-key="${k}" data-orig="${esc(v || '')}" value="${esc(v || '')}" spellcheck="false">
+      ${k === 'noi_nhan'
+    ? `<textarea id="in-${k}" data-key="${k}" data-orig="${esc(v || '')}" rows="3" spellcheck="false">${esc(v || '')}</textarea>`
+    : `<input id="in-${k}" data-key="${k}" data-orig="${esc(v || '')}" value="${esc(v || '')}" spellcheck="false">`}
       <div class="msg" id="msg-${k}"></div></div>`;
   }).join('');
-  for (const inp of $('meta-fields').querySelectorAll('input')) {
+  for (const inp of $('meta-fields').querySelectorAll('input, textarea')) {
     inp.addEventListener('focus', () => { S.focusField = inp.dataset.key; showPage(evidencePage(inp.dataset.key)); drawBoxes(); });
     inp.addEventListener('input', () => { markChanged(inp); validateSoon(inp); });
     inp.addEventListener('change', () => pushUndo(inp));
@@ -168,7 +174,14 @@ function renderForm() {
   }
 }
 
-function fieldOrder() { return ['doc_type', 'class', ...[...$('meta-fields').querySelectorAll('input')].map((i) => i.dataset.key)]; }
+function fieldOrder() { return ['doc_type', 'class', ...[...$('meta-fields').querySelectorAll('input, textarea')].map((i) => i.dataset.key)]; }
+// A field's value as the form shows it: noi_nhan one recipient a line, van_ban_den.* from its object.
+function metaValue(k) {
+  const md = S.rec.metadata;
+  if (k === 'noi_nhan') return Array.isArray(md.noi_nhan) ? md.noi_nhan.join('\n') : '';
+  if (k.startsWith('van_ban_den.')) return (md.van_ban_den || {})[k.slice(12)] || '';
+  return md[k];
+}
 function focusField(key) {
   const el = key && $('in-' + key);
   if (el) { el.focus(); if (el.select) el.select(); }
@@ -222,7 +235,7 @@ function pendingChanges() {
   const t = $('in-doc_type').dataset.code;
   if (t !== $('in-doc_type').dataset.orig) out.push({ field: 'doc_type', value: t });
   if ($('in-class').value !== $('in-class').dataset.orig) out.push({ field: 'class', value: $('in-class').value });
-  for (const inp of $('meta-fields').querySelectorAll('input')) {
+  for (const inp of $('meta-fields').querySelectorAll('input, textarea')) {
     const v = inp.value.normalize('NFC').trim();
     if (v !== inp.dataset.orig) out.push({ field: 'metadata.' + inp.dataset.key, value: v === '' ? null : v });
   }
@@ -263,6 +276,33 @@ async function save(action) {
     }
   }
   banner('Chưa lưu: ' + r.body.error, 'error');
+}
+
+// Split corrections: pages regrouped with the neighbouring document of the same file. The
+// records get new ids (they name the page range), so the queue is loaded again.
+async function regroup(action) {
+  if (!S.rec || S.saving) return;
+  if (pendingChanges().length) { banner('Hãy lưu (Ctrl+S) hoặc hoàn tác các thay đổi trước khi chia lại trang.', 'error'); return; }
+  const body = { base: S.etag, user: S.user, why: $('in-why').value.normalize('NFC'), action };
+  if (action === 'split') {
+    if (!S.pdfPages.length) return;
+    body.page = S.pdfPages[S.pageIdx].p.number;  // cut before the page on screen
+  }
+  S.saving = true;
+  const r = await api('/api/records/' + encodeURIComponent(S.current) + '/pages', body);
+  S.saving = false;
+  if (r.status !== 200) {
+    const why = r.body.details ? Object.values(r.body.details).join('; ') : r.body.error;
+    banner('Chưa chia lại: ' + why, 'error');
+    return;
+  }
+  S.rec = null;
+  await loadQueue();
+  await openRecord(r.body.focus);
+  const said = { move_next: 'Đã chuyển trang cuối sang văn bản sau', move_previous: 'Đã chuyển trang đầu sang văn bản trước',
+    split: 'Đã tách văn bản', join: 'Đã gộp với văn bản sau' }[action];
+  banner(said + ' (' + r.body.added.join(', ') + ').', 'ok');
+  window.savedCount = (window.savedCount || 0) + 1;
 }
 
 function renderAudit(list) {
@@ -306,7 +346,7 @@ function pickType(code) {
   markChanged(el); markChanged($('in-class'));
   pushUndo(el);
   $('msg-doc_type').textContent = code !== el.dataset.orig ? 'trước: ' + typeName(el.dataset.orig) : '';
-  for (const inp of $('meta-fields').querySelectorAll('input')) validateNow(inp);
+  for (const inp of $('meta-fields').querySelectorAll('input, textarea')) validateNow(inp);
 }
 
 // ---------- pages ----------
@@ -397,6 +437,10 @@ function wire() {
   $('btn-save').onclick = () => save('');
   $('btn-approve').onclick = () => save('approve');
   $('btn-reject').onclick = () => save('reject');
+  $('btn-move-next').onclick = () => regroup('move_next');
+  $('btn-move-prev').onclick = () => regroup('move_previous');
+  $('btn-split').onclick = () => regroup('split');
+  $('btn-join').onclick = () => regroup('join');
   $('help-btn').onclick = () => { $('help').hidden = !$('help').hidden; };
   $('clerk').addEventListener('change', () => { S.user = $('clerk').value.normalize('NFC').trim() || S.user; localStorage.setItem('sohoa-clerk', S.user); });
   const dt = $('in-doc_type');
@@ -438,6 +482,10 @@ function onKey(e) {
   else if (code === 'KeyL') { const id = S.current; S.rec = null; openRecord(id); }
   else if (code === 'KeyH') $('help').hidden = !$('help').hidden;
   else if (code === 'KeyR') turnPage();
+  else if (code === 'BracketRight') regroup('move_next');
+  else if (code === 'BracketLeft') regroup('move_previous');
+  else if (code === 'KeyS') regroup('split');
+  else if (code === 'KeyJ') regroup('join');
   else if (code === 'PageDown') showPage(S.pageIdx + 1);
   else if (code === 'PageUp') showPage(S.pageIdx - 1);
   else if (code === 'Equal' || code === 'NumpadAdd') zoomBy(1.25);
