@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """The merge's cost as the record count grows: K simulated records (copies of one real record of a
 sample run, each under its own id, input path and dossier of 5 records) in 4 finished shards, merged
-by the real binary. Usage: merge_scale.py SAMPLE_OUT K... (SAMPLE_OUT: any `sohoa run` OUT)."""
+by the real binary, three times: first, again (nothing changed), and after one shard's records were written
+anew with another date (as a shard run again from nothing on another day). Usage: merge_scale.py SAMPLE_OUT K... (SAMPLE_OUT: any `sohoa run` OUT)."""
 import hashlib
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -55,21 +57,44 @@ def simulate(sample, k, out):
                                                "default_dossier": "", "shards": shards, "items": plan_items, "errors": []}))
 
 
+def rewrite_shard(out, shard):
+    """Shard `shard` ran again from nothing on another day: new files (new inodes), each record.json
+    with another "created" (the same bytes again would change nothing in OUT)."""
+    for d in (out / "shards" / str(shard) / "records").iterdir():
+        for f in d.iterdir():
+            data = f.read_bytes()
+            if f.name == "record.json":
+                r = json.loads(data)
+                r["created"] = "2026-01-02T00:00:00Z"
+                data = json.dumps(r, ensure_ascii=False, indent=1).encode()
+            f.unlink()
+            f.write_bytes(data)
+
+
+def merge(k, out):
+    """Wall seconds and CPU seconds (user + system) of one `sohoa merge`."""
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    p = subprocess.run([SOHOA, "merge", str(out)], capture_output=True, text=True)
+    wall = time.monotonic() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode != 0:
+        sys.exit(f"merge of {k} records exited {p.returncode}: {p.stderr}")
+    return wall, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+
+
 def main():
     sample = Path(sys.argv[1])
-    print("| records | first merge s | merge again s |\n|---:|---:|---:|")
+    print("| records | first merge s (CPU s) | merge again s (CPU s) | after 1 of 4 shards reran s (CPU s) |\n"
+          "|---:|---:|---:|---:|")
     for k in map(int, sys.argv[2:]):
         tmp = Path(tempfile.mkdtemp(prefix="sohoa-merge-"))
         try:
             simulate(sample, k, tmp)
-            times = []
-            for _ in range(2):
-                t0 = time.monotonic()
-                p = subprocess.run([SOHOA, "merge", str(tmp)], capture_output=True, text=True)
-                times.append(time.monotonic() - t0)
-                if p.returncode != 0:
-                    sys.exit(f"merge of {k} records exited {p.returncode}: {p.stderr}")
-            print(f"| {k} | {times[0]:.2f} | {times[1]:.2f} |", flush=True)
+            runs = [merge(k, tmp), merge(k, tmp)]
+            rewrite_shard(tmp, 0)
+            runs.append(merge(k, tmp))
+            print(f"| {k} | " + " | ".join(f"{w:.2f} ({c:.2f})" for w, c in runs) + " |", flush=True)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 

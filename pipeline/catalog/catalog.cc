@@ -2,6 +2,7 @@
 #include "core/fsutil.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <iterator>
@@ -54,6 +55,9 @@ class Stmt {
   void run() { step(); sqlite3_reset(s_.get()); sqlite3_clear_bindings(s_.get()); }
   std::string text(int c) { auto p = sqlite3_column_text(s_.get(), c); return p ? reinterpret_cast<const char*>(p) : ""; }
   int integer(int c) { return sqlite3_column_int(s_.get(), c); }
+  sqlite3_stmt* handle() { return s_.get(); }
+  long long int64(int c) { return sqlite3_column_int64(s_.get(), c); }
+  void reset() { sqlite3_reset(s_.get()); sqlite3_clear_bindings(s_.get()); }
   double real(int c) { return sqlite3_column_double(s_.get(), c); }
 
  private:
@@ -104,7 +108,25 @@ CREATE TABLE IF NOT EXISTS signatures(record_id TEXT, n INTEGER, type TEXT, sign
 CREATE VIRTUAL TABLE IF NOT EXISTS record_text USING fts5(record_id UNINDEXED, body, tokenize='unicode61');
 )";
 
+/// record_text's record_id is UNINDEXED: deleting by it scans the whole text index, once per record
+/// (a merge of 1,500 records spent most of its catalog time there). The row of each record's text,
+/// and what its row was made from (record.json and the files' identity): a record whose stamp is
+/// unchanged is not written again.
+const char* kStateSchema = R"(
+CREATE TABLE IF NOT EXISTS record_state(record_id TEXT PRIMARY KEY, text_rowid INTEGER, stamp TEXT);
+CREATE TABLE IF NOT EXISTS package_state(code TEXT PRIMARY KEY, stamp TEXT);
+)";
+
 std::string slurp(const stdfs::path& p) { return fs::read_text_or_empty(p); }
+
+/// A file's identity without reading it: inode, size, modification time in ns ("-" when absent).
+/// sohoa replaces files whole (a new inode), so a file rewritten since shows another stamp.
+std::string file_stamp(const stdfs::path& p) {
+  struct stat st{};
+  if (::stat(p.c_str(), &st) != 0) return "-";
+  return std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+         std::to_string(st.st_mtim.tv_nsec);
+}
 
 /// FTS5 query from free words: each folded word quoted, all required.
 std::string fts_query(const std::string& q) {
@@ -137,7 +159,16 @@ stdfs::path catalog_path(const stdfs::path& p) {
 int update(const stdfs::path& out_root, const std::vector<package::Dossier>& dossiers) {
   Db db = open(out_root / "catalog.sqlite", true);
   exec(db.get(), kSchema);
+  {
+    // A catalog written before record_state: its text rows are found once, by a scan.
+    Stmt has(db.get(), "SELECT 1 FROM sqlite_master WHERE type='table' AND name='record_state'");
+    const bool fresh = !has.step();
+    has.reset();
+    exec(db.get(), kStateSchema);
+    if (fresh) exec(db.get(), "INSERT OR REPLACE INTO record_state SELECT record_id, rowid, '' FROM record_text");
+  }
   const json batch = json::parse(slurp(out_root / "batch.json"));
+  const std::string root = stdfs::absolute(out_root).lexically_normal().string();
   std::map<std::string, std::pair<std::string, std::string>> where;  // record id -> (dossier, name)
   for (const auto& d : dossiers)
     for (const auto& m : d.members) where[m.record_id] = {d.code, m.name};
@@ -147,7 +178,9 @@ int update(const stdfs::path& out_root, const std::vector<package::Dossier>& dos
   try {
     Stmt del_rec(db.get(), "DELETE FROM records WHERE id=?"), del_pages(db.get(), "DELETE FROM pages WHERE record_id=?"),
         del_files(db.get(), "DELETE FROM files WHERE record_id=?"), del_flags(db.get(), "DELETE FROM flags WHERE record_id=?"),
-        del_text(db.get(), "DELETE FROM record_text WHERE record_id=?");
+        del_text(db.get(), "DELETE FROM record_text WHERE rowid=?");
+    Stmt get_state(db.get(), "SELECT text_rowid, stamp FROM record_state WHERE record_id=?");
+    Stmt put_state(db.get(), "INSERT OR REPLACE INTO record_state VALUES(?,?,?)");
     Stmt ins_rec(db.get(),
                  "INSERT INTO records VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,"
                  "?22,?23,?24,?25,?26,?27,?28)");
@@ -159,19 +192,48 @@ int update(const stdfs::path& out_root, const std::vector<package::Dossier>& dos
     Stmt ins_text(db.get(), "INSERT INTO record_text(record_id, body) VALUES(?,?)");
     // A dossier's package is made anew from this batch: records of an earlier batch that it no
     // longer holds keep their row but lose their package (the rows below put back the ones it holds).
-    Stmt unpack(db.get(), "UPDATE records SET package=NULL, name=NULL WHERE dossier=?");
-    for (const auto& d : dossiers) unpack.bind(1, d.code).run();
+    Stmt in_dossier(db.get(), "SELECT id FROM records WHERE dossier=? AND package IS NOT NULL");
+    Stmt unpack(db.get(), "UPDATE records SET package=NULL, name=NULL WHERE id=?");
+    Stmt unstamp(db.get(), "UPDATE record_state SET stamp='' WHERE record_id=?");
+    for (const auto& d : dossiers) {
+      std::vector<std::string> gone;
+      in_dossier.bind(1, d.code);
+      while (in_dossier.step())
+        if (auto w = where.find(in_dossier.text(0)); w == where.end() || w->second.first != d.code) gone.push_back(in_dossier.text(0));
+      in_dossier.reset();
+      for (const auto& id : gone) {
+        unpack.bind(1, id).run();
+        unstamp.bind(1, id).run();
+      }
+    }
     for (const auto& item : batch.value("items", json::array())) {
       for (const auto& rid_j : item.value("records", json::array())) {
         const std::string rid = rid_j.get<std::string>();
         const stdfs::path dir = out_root / "records" / rid;
         if (!stdfs::exists(dir / "record.json")) continue;
         const std::string rec_bytes = slurp(dir / "record.json");
-        const json rec = json::parse(rec_bytes);
-        for (Stmt* s : {&del_rec, &del_pages, &del_files, &del_flags, &del_text}) s->bind(1, rid).run();
         auto w = where.find(rid);
         const std::string dossier = w != where.end() ? w->second.first : "";
         const std::string name = w != where.end() ? w->second.second : "";
+        // What the row is made of: the record, its files, its place. Unchanged: nothing to write.
+        std::string stamp = package::sha256_of(rec_bytes) + "|" + dossier + "|" + name + "|" + root;
+        for (const char* f : {"document.pdf", "text.txt", "alto.xml"}) stamp += "|" + file_stamp(dir / f);
+        long long text_rowid = -1;
+        get_state.bind(1, rid);
+        if (get_state.step()) {
+          text_rowid = sqlite3_column_type(get_state.handle(), 0) == SQLITE_NULL ? -1 : get_state.int64(0);
+          const bool same = get_state.text(1) == stamp;
+          get_state.reset();
+          if (same) {
+            ++written;
+            continue;
+          }
+        } else {
+          get_state.reset();
+        }
+        const json rec = json::parse(rec_bytes);
+        for (Stmt* s : {&del_rec, &del_pages, &del_files, &del_flags}) s->bind(1, rid).run();
+        if (text_rowid >= 0) del_text.bind(1, text_rowid).run();
         const json& src = rec["source"];
         const json& md = rec.value("metadata", json::object());
         double conf = 0;
@@ -197,7 +259,7 @@ int update(const stdfs::path& out_root, const std::vector<package::Dossier>& dos
           ins_rec.bind_opt(col++, md.value(k, json(nullptr)));
         ins_rec.bind(23, static_cast<int>(rec.value("pages", json::array()).size())).bind(24, pdf_pages)
             .bind(25, n ? conf / n : 0.0).bind_opt(26, rec.value("created", json(nullptr)))
-            .bind(27, stdfs::absolute(out_root).lexically_normal().string()).bind(28, rec_bytes);
+            .bind(27, root).bind(28, rec_bytes);
         ins_rec.run();
         for (const auto& p : rec.value("pages", json::array()))
           ins_page.bind(1, rid).bind(2, p.value("number", 0)).bind(3, p.value("dpi", 0.0)).bind(4, p.value("rotation", 0))
@@ -224,12 +286,22 @@ int update(const stdfs::path& out_root, const std::vector<package::Dossier>& dos
           if (v.is_string()) body += v.get<std::string>() + "\n";
         body += body_text;
         ins_text.bind(1, rid).bind(2, text::fold(body)).run();
+        put_state.bind(1, rid).bind(2, static_cast<long long>(sqlite3_last_insert_rowid(db.get()))).bind(3, stamp).run();
         ++written;
       }
     }
     Stmt ins_dossier(db.get(), "INSERT OR REPLACE INTO dossiers VALUES(?,?,?,?,?,?)");
+    // A package's row is read from its zip (SHA-256 of every byte) only when the zip changed.
+    Stmt get_pkg(db.get(), "SELECT p.stamp FROM package_state p JOIN dossiers d ON d.code = p.code WHERE p.code=?");
+    Stmt put_pkg(db.get(), "INSERT OR REPLACE INTO package_state VALUES(?,?)");
     for (const auto& d : dossiers) {
       const stdfs::path zip = out_root / "packages" / (d.code + ".zip");
+      const std::string stamp = file_stamp(zip) + "|" + std::to_string(d.members.size());  // "updated": when it last changed
+      get_pkg.bind(1, d.code);
+      const bool same = get_pkg.step() && get_pkg.text(0) == stamp;
+      get_pkg.reset();
+      if (same) continue;
+      put_pkg.bind(1, d.code).bind(2, stamp).run();
       const std::string bytes = stdfs::exists(zip) ? slurp(zip) : "";
       ins_dossier.bind(1, d.code).bind(2, "packages/" + d.code + ".zip").bind(3, package::sha256_of(bytes))
           .bind(4, static_cast<long long>(bytes.size())).bind(5, static_cast<int>(d.members.size())).bind(6, now).run();

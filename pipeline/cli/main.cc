@@ -44,15 +44,20 @@ void ensure_single_threaded_openmp(char** argv) {
 }
 
 /// After the batch: one archive package per dossier, the catalog, the report.
-void archive_outputs(const sohoa::batch::Config& config, const std::string& dossier) {
+/// `other_outs`: folders whose report thumbnails may be reused (a merge's shards).
+void archive_outputs(const sohoa::batch::Config& config, const std::string& dossier,
+                     const std::vector<std::filesystem::path>& other_outs = {}) {
   const auto dossiers = sohoa::package::dossiers_of(config.out, dossier);
   // The report reads only the records: it is made on a second core while the packages are
   // zipped, instead of after them (the batch's workers are done by now).
-  auto report = std::async(std::launch::async, [&] { sohoa::report::write_report(config.out, dossiers); });
+  auto report = std::async(std::launch::async, [&] { sohoa::report::write_report(config.out, dossiers, other_outs); });
   sohoa::package::Options po;
   po.default_dossier = dossier;
   const auto packages = sohoa::package::write_packages(config.out, po);
-  std::printf("sohoa: %zu packages written to %s\n", packages.size(), (config.out / "packages").c_str());
+  size_t made = 0;
+  for (const auto& p : packages) made += p.made ? 1 : 0;
+  std::printf("sohoa: %zu packages written to %s (%zu made, %zu unchanged)\n", packages.size(), (config.out / "packages").c_str(),
+              made, packages.size() - made);
   const int catalogued = sohoa::catalog::update(config.out, dossiers);
   std::printf("sohoa: %d records in %s\n", catalogued, (config.out / "catalog.sqlite").c_str());
   report.get();
@@ -98,7 +103,10 @@ int search_command(const std::string& where, const sohoa::catalog::Query& q, boo
 int verify_command(const std::string& target, const sohoa::verify::Options& options) {
   try {
     const std::filesystem::path p(target);
-    const auto rep = std::filesystem::is_directory(p) ? sohoa::verify::verify_out(p, options) : sohoa::verify::verify_package(p, options);
+    sohoa::verify::Options o = options;
+    // A shard's folder: its records may be duplicate_of records of other shards (see the merge).
+    if (std::filesystem::is_directory(p)) o.elsewhere = sohoa::shard::elsewhere_of_shard_folder(p);
+    const auto rep = std::filesystem::is_directory(p) ? sohoa::verify::verify_out(p, o) : sohoa::verify::verify_package(p, o);
     for (const auto& pr : rep.problems) std::printf("%s: %s\n", pr.where.c_str(), pr.what.c_str());
     std::printf("sohoa verify: %d package(s), %d record(s), %d file(s) checked; %zu problem(s)%s\n", rep.packages, rep.records,
                 rep.files, rep.problems.size(), rep.ok() ? ", all good" : "");
@@ -328,23 +336,6 @@ int plan_command(const std::vector<std::filesystem::path>& inputs, const std::fi
   }
 }
 
-/// --shard, else the index the scheduler gives a task (Slurm job array, Kubernetes Indexed Job).
-int shard_index(int given) {
-  if (given >= 0) return given;
-  for (const char* var : {"SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"})
-    if (const char* v = std::getenv(var); v && *v) {
-      char* end = nullptr;
-      const long i = std::strtol(v, &end, 10);
-      if (*end || i < 0) {
-        std::fprintf(stderr, "sohoa: %s=%s is not a shard index\n", var, v);
-        return -1;
-      }
-      return static_cast<int>(i);
-    }
-  std::fprintf(stderr, "sohoa: which shard? give --shard i, or run as a Slurm array task or Kubernetes Indexed Job\n");
-  return -1;
-}
-
 int merge_command(const std::filesystem::path& out, const std::string& archive) {
   std::unique_ptr<sohoa::archive::Archive> arch;
   try {
@@ -362,7 +353,9 @@ int merge_command(const std::filesystem::path& out, const std::string& archive) 
                 r.shards, r.inputs, r.pages, r.records, r.records_linked, r.records_removed, r.errors);
     sohoa::batch::Config config;
     config.out = out;
-    archive_outputs(config, plan.default_dossier);
+    std::vector<std::filesystem::path> shard_outs;
+    for (size_t i = 0; i < plan.shards.size(); ++i) shard_outs.push_back(sohoa::shard::shard_out(out, static_cast<int>(i)));
+    archive_outputs(config, plan.default_dossier, shard_outs);
     if (arch) print_added(arch->add(out, ""), arch->backend());
     const auto check = sohoa::verify::check_batch(out);
     if (!check.problems.empty()) {
@@ -647,43 +640,33 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "sohoa run: --plan takes INPUT, -o and --dossier from the plan; give none of them\n");
       return kUsage;
     }
-    const int index = shard_index(shard);
-    if (index < 0) return kUsage;
-    const std::filesystem::path plan_out_dir = std::filesystem::path(plan_file).parent_path();
-    sohoa::shard::Plan plan;
-    try {
-      plan = sohoa::shard::load_plan(plan_file);
-    } catch (const sohoa::Error& e) {
-      std::fprintf(stderr, "sohoa: %s\n", e.what());
-      return kFatal;
-    }
-    if (index >= static_cast<int>(plan.shards.size())) {
-      std::fprintf(stderr, "sohoa: shard %d does not exist: %s has shards 0 to %zu\n", index, plan_file.c_str(),
-                   plan.shards.size() - 1);
-      return kUsage;
-    }
-    sohoa::batch::Config sc = sohoa::shard::shard_config(plan, plan_out_dir.empty() ? "." : plan_out_dir, index);
-    sc.jobs = config.jobs;
-    sc.limits = config.limits;
-    sc.progress = !quiet;
+    std::shared_ptr<const sohoa::ingest::TrustAnchors> trust;
     if (!trust_dir.empty()) {
       try {
-        sc.trust = sohoa::ingest::TrustAnchors::load(trust_dir);
+        trust = sohoa::ingest::TrustAnchors::load(trust_dir);
       } catch (const sohoa::Error& e) {
         std::fprintf(stderr, "sohoa: %s\n", e.what());
         return kUsage;
       }
     }
-    const std::filesystem::path top = plan_out_dir.empty() ? "." : plan_out_dir;
-    // The merge trusts only a shard that says it finished: a killed task leaves "running".
+    sohoa::shard::Task task;
     try {
-      sohoa::shard::write_status(top, index, "running", 0);
+      task = sohoa::shard::start_task(plan_file, shard);
+    } catch (const sohoa::shard::UsageError& e) {
+      std::fprintf(stderr, "sohoa: %s\n", e.what());
+      return kUsage;
     } catch (const sohoa::Error& e) {
       std::fprintf(stderr, "sohoa: %s\n", e.what());
       return kFatal;
     }
-    const int code = run_command(sc, plan.default_dossier, key, run_archive, sohoa::shard::other_shards_records(plan, index));
-    if (code != kBusy) sohoa::shard::write_status(top, index, "done", code);
+    sohoa::batch::Config& sc = task.config;
+    sc.jobs = config.jobs;
+    sc.limits = config.limits;
+    sc.progress = !quiet;
+    sc.trust = trust;
+    const int code = run_command(sc, task.plan.default_dossier, key, run_archive,
+                                 sohoa::shard::other_shards_records(task.plan, task.index));
+    if (code != kBusy) sohoa::shard::write_status(task.top, task.index, "done", code);
     return code;
   }
   if (inputs.empty() || out.empty()) {

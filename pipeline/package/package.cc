@@ -1,5 +1,6 @@
 #include "package/package.h"
 
+#include <sys/stat.h>
 #include <tesseract/baseapi.h>
 
 #include <algorithm>
@@ -374,6 +375,21 @@ void add_original(const stdfs::path& out_root, const json& rec, std::vector<Payl
                                                                                 : "application/octet-stream"});
 }
 
+/// A file's identity without reading it: inode, size, modification time in ns ("-" when absent).
+/// sohoa replaces its files whole (a new inode), so a file written again shows another stamp.
+std::string file_stamp(const stdfs::path& p) {
+  struct stat st{};
+  if (::stat(p.c_str(), &st) != 0) return "-";
+  return std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+         std::to_string(st.st_mtim.tv_nsec);
+}
+
+/// What each package was made from (OUT/.sohoa-cache/packages.json): code -> the key of its
+/// inputs, the stamp of the zip written from them and its payload file count. A package whose
+/// key and zip are unchanged is not made again: a merge after one shard ran again rewrites only
+/// that shard's dossiers.
+stdfs::path state_path(const stdfs::path& out_root) { return out_root / ".sohoa-cache" / "packages.json"; }
+
 std::string manifest(const std::vector<ZipEntry>& files, const std::string& prefix, bool sha512) {
   std::string m;
   for (const ZipEntry& f : files) m += (sha512 ? sha512_hex(f.bytes) : sha256_of(f.bytes)) + "  " + prefix + f.path + "\n";
@@ -427,13 +443,23 @@ std::vector<Written> write_packages(const stdfs::path& out_root, const Options& 
   std::map<std::string, std::pair<std::string, std::string>> placed;  // record id -> (code, archive name)
   for (const Dossier& d : dossiers)
     for (const Member& m : d.members) placed[m.record_id] = {d.code, m.name};
+  json state = json::parse(fs::read_text_or_empty(state_path(out_root)), nullptr, false);
+  if (!state.is_object()) state = json::object();
+  json new_state = json::object();
+  // The same bytes come from the same inputs, this version and this date (a fixed
+  // SOURCE_DATE_EPOCH; without it an unchanged package keeps the date it was made).
+  const char* sde = std::getenv("SOURCE_DATE_EPOCH");
+  const std::string key_base = std::string("sohoa-package-1\n") + SOHOA_VERSION + "\n" + tesseract::TessBaseAPI::Version() +
+                               "\n" + (options.epoch ? std::to_string(options.epoch) : sde ? sde : "now") + "\n";
   for (const Dossier& d : dossiers) {
     std::vector<Payload> desc, rep, originals;
     std::vector<std::pair<Member, json>> records;
     std::map<std::string, std::string> archived_at;  // archive name -> where its identical copy's files are
+    std::vector<std::pair<std::string, std::string>> read;  // record bytes, where its files are archived
+    std::string key = key_base + d.code + "\n";
     for (const Member& m : d.members) {
       const stdfs::path rdir = out_root / "records" / m.record_id;
-      const std::string rec_bytes = slurp(rdir / "record.json");
+      std::string rec_bytes = slurp(rdir / "record.json");
       json rec = json::parse(rec_bytes);
       // Identical content is archived once: once in a dossier, and a reusable document once in all
       // (a single-use form belongs to its dossier, so each dossier keeps its own copy).
@@ -442,6 +468,26 @@ std::vector<Written> write_packages(const stdfs::path& out_root, const Options& 
         if (auto it = placed.find(rec["duplicate_of"].get<std::string>());
             it != placed.end() && (it->second.first == d.code || jstr(rec, "class") == "reusable"))
           elsewhere = archived_at[m.name] = it->second.second + " (packages/" + it->second.first + ".zip)";
+      key += m.name + "\n" + m.record_id + "\n" + sha256_of(rec_bytes) + "\n" + elsewhere + "\n";
+      for (const char* f : {"document.pdf", "text.txt", "alto.xml"}) key += file_stamp(rdir / f) + "\n";
+      if (rec.contains("original") && rec["original"].is_object()) key += file_stamp(out_root / jstr(rec["original"], "file")) + "\n";
+      read.emplace_back(std::move(rec_bytes), elsewhere);
+      records.emplace_back(m, std::move(rec));
+    }
+    key = sha256_of(key);
+    const stdfs::path zip_path = dir / (d.code + ".zip");
+    if (const auto it = state.find(d.code); it != state.end() && it->is_object() && it->value("key", "") == key &&
+                                            it->value("zip", "") == file_stamp(zip_path)) {
+      new_state[d.code] = *it;
+      written.push_back({d.code, zip_path, static_cast<int>(d.members.size()), it->value("files", 0), false});
+      continue;
+    }
+    for (size_t k = 0; k < d.members.size(); ++k) {
+      const Member& m = d.members[k];
+      const stdfs::path rdir = out_root / "records" / m.record_id;
+      const std::string& rec_bytes = read[k].first;
+      const std::string& elsewhere = read[k].second;
+      const json& rec = records[k].second;
       desc.push_back({"metadata/descriptive/" + m.name + ".xml", descriptive_xml(d.code, m, rec, elsewhere), "application/xml"});
       desc.push_back({"metadata/descriptive/" + m.name + ".json", rec_bytes, "application/json"});
       if (elsewhere.empty()) {
@@ -451,7 +497,6 @@ std::vector<Written> write_packages(const stdfs::path& out_root, const Options& 
         if (stdfs::exists(rdir / "alto.xml")) rep.push_back({base + ".alto.xml", slurp(rdir / "alto.xml"), "application/xml"});
       }
       add_original(out_root, rec, originals);
-      records.emplace_back(m, std::move(rec));
     }
     std::map<std::string, const Payload*> pdfs;
     for (const Payload& p : rep)
@@ -504,9 +549,19 @@ std::vector<Written> write_packages(const stdfs::path& out_root, const Options& 
     const std::string top = d.code + "/";
     for (auto& t : tags) zip.push_back({top + t.path, std::move(t.bytes)});
     for (auto& f : data) zip.push_back({top + f.path, std::move(f.bytes)});
-    const stdfs::path zip_path = dir / (d.code + ".zip");
     write_zip(zip_path, zip, epoch);
-    written.push_back({d.code, zip_path, static_cast<int>(d.members.size()), static_cast<int>(data.size())});
+    written.push_back({d.code, zip_path, static_cast<int>(d.members.size()), static_cast<int>(data.size()), true});
+    new_state[d.code] = {{"key", key}, {"zip", file_stamp(zip_path)}, {"files", static_cast<int>(data.size())}};
+  }
+  // Packages of this OUT that this batch does not make keep their entry (another batch's dossiers).
+  for (const auto& [code, v] : state.items())
+    if (!new_state.contains(code)) new_state[code] = v;
+  try {
+    std::error_code mk;
+    stdfs::create_directories(state_path(out_root).parent_path(), mk);
+    fs::write_atomic(state_path(out_root), new_state.dump(1) + "\n");
+  } catch (const std::exception&) {
+    // Only a cache: without it the next merge makes every package again.
   }
   return written;
 }

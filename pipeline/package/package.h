@@ -32,9 +32,12 @@ struct Written {
   std::filesystem::path zip;
   int records = 0;
   int files = 0;  // payload files
+  bool made = true;  // false: the zip already held these records as they are (not written again)
 };
 
-/// Writes OUT/packages/<code>.zip for every dossier of the last batch.
+/// Writes OUT/packages/<code>.zip for every dossier of the last batch; a package whose records,
+/// their files and places are unchanged since it was written (OUT/.sohoa-cache/packages.json) is
+/// left as it is.
 std::vector<Written> write_packages(const std::filesystem::path& out_root, const Options& options);
 
 /// File names inside the package.

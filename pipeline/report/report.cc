@@ -16,11 +16,13 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 
 #include "catalog/flags.h"
 #include "core/fsutil.h"
 #include "output/archive_terms.h"
 #include "output/xml.h"
+#include "package/zip.h"
 
 namespace sohoa::report {
 namespace stdfs = std::filesystem;
@@ -90,7 +92,7 @@ PIX* jpeg_page_thumbnail(QPDFPageObjectHelper& page) {
 }
 
 /// JPEG data URLs of the PDF's pages, about 160 pixels wide.
-std::vector<std::string> thumbnails(const stdfs::path& pdf) {
+std::vector<std::string> render_thumbnails(const stdfs::path& pdf) {
   std::vector<std::string> out;
   if (!stdfs::exists(pdf)) return out;
   std::vector<QPDFPageObjectHelper> qpages;
@@ -140,6 +142,64 @@ std::vector<std::string> thumbnails(const stdfs::path& pdf) {
   return out;
 }
 
+/// Thumbnails are most of the report's time (tens of ms a page), and a merge or a run again
+/// writes the report of records it has seen before: they are kept in OUT/.sohoa-cache/thumbs/,
+/// one file per PDF named by the SHA-256 of its bytes (the same bytes give the same thumbnails),
+/// and looked up there and in the caches of the shards the records came from.
+class ThumbCache {
+ public:
+  ThumbCache(const stdfs::path& out_root, const std::vector<stdfs::path>& more) : dir_(out_root / kCacheDir) {
+    for (const auto& m : more) more_.push_back(m / kCacheDir);
+  }
+  std::vector<std::string> of(const stdfs::path& pdf) {
+    std::error_code ec;
+    if (!stdfs::exists(pdf, ec)) return {};
+    const std::string name = package::sha256_of(slurp(pdf)) + ".txt";
+    used_.insert(name);
+    for (const stdfs::path* d : candidates()) {
+      if (!stdfs::exists(*d / name, ec)) continue;
+      std::vector<std::string> urls;
+      std::istringstream in(slurp(*d / name));
+      for (std::string line; std::getline(in, line);)
+        if (!line.empty()) urls.push_back(line);
+      if (d != &dir_) store(name, urls);
+      return urls;
+    }
+    std::vector<std::string> urls = render_thumbnails(pdf);
+    store(name, urls);
+    return urls;
+  }
+  /// Thumbnails of PDFs this report no longer shows.
+  void prune() {
+    std::error_code ec;
+    if (!stdfs::is_directory(dir_, ec)) return;
+    for (const auto& e : stdfs::directory_iterator(dir_, ec))
+      if (!used_.count(e.path().filename().string())) stdfs::remove(e.path(), ec);
+  }
+
+ private:
+  static constexpr const char* kCacheDir = ".sohoa-cache/thumbs";
+  std::vector<const stdfs::path*> candidates() const {
+    std::vector<const stdfs::path*> c{&dir_};
+    for (const auto& m : more_) c.push_back(&m);
+    return c;
+  }
+  void store(const std::string& name, const std::vector<std::string>& urls) {
+    std::string text;
+    for (const auto& u : urls) text += u + "\n";
+    try {
+      std::error_code ec;
+      stdfs::create_directories(dir_, ec);
+      fs::write_atomic(dir_ / name, text);
+    } catch (const std::exception&) {
+      // Only a cache: the report is written all the same.
+    }
+  }
+  stdfs::path dir_;
+  std::vector<stdfs::path> more_;
+  std::set<std::string> used_;
+};
+
 const char* kStyle = R"(
 body{font-family:system-ui,sans-serif;margin:1em 2em;color:#222}
 h1{font-size:1.4em} h2{border-bottom:2px solid #246;padding-bottom:.2em;margin-top:2em}
@@ -179,7 +239,9 @@ std::string fmt2(double v) {
 
 }  // namespace
 
-void write_report(const stdfs::path& out_root, const std::vector<package::Dossier>& dossiers_in) {
+void write_report(const stdfs::path& out_root, const std::vector<package::Dossier>& dossiers_in,
+                  const std::vector<stdfs::path>& other_outs) {
+  ThumbCache thumbs(out_root, other_outs);
   const json batch = json::parse(slurp(out_root / "batch.json"), nullptr, false);
   // Records outside any dossier get a section of their own.
   std::vector<package::Dossier> dossiers = dossiers_in;
@@ -231,7 +293,7 @@ void write_report(const stdfs::path& out_root, const std::vector<package::Dossie
               "\" data-review=\"" + (flags.empty() ? "0" : "1") + "\"" +
               (dup == duplicate_of.end() ? "" : " data-duplicate-of=\"" + xml_escape(dup->second) + "\"") +
               ">\n<div class=\"thumbs\">";
-      for (const auto& t : thumbnails(dir / "document.pdf")) body += "<img alt=\"page\" src=\"" + t + "\">";
+      for (const auto& t : thumbs.of(dir / "document.pdf")) body += "<img alt=\"page\" src=\"" + t + "\">";
       body += "</div>\n<div><h3>" + xml_escape(m.name.empty() ? m.record_id : m.name) + " — " +
               xml_escape(output::doc_type_name(type)) + "</h3><table>";
       auto row = [&](const std::string& k, const std::string& v) { body += "<tr><td>" + k + "</td><td>" + xml_escape(v) + "</td></tr>"; };
@@ -279,6 +341,7 @@ void write_report(const stdfs::path& out_root, const std::vector<package::Dossie
                      "showing <span id=\"shown\">" + std::to_string(total) + "</span></div>\n" + body + "<script>" + kScript +
                      "</script>\n</body></html>\n";
   fs::write_atomic(out_root / "report.html", html);
+  thumbs.prune();
 }
 
 }  // namespace sohoa::report

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -240,6 +241,44 @@ std::function<bool(const std::string&)> other_shards_records(const Plan& plan, i
   for (const auto& it : plan.items)
     if (it.shard != shard) prefixes.insert(output::record_id(it.source, 1, 1).substr(0, 16));
   return [prefixes](const std::string& id) { return id.size() > 16 && prefixes.count(id.substr(0, 16)) > 0; };
+}
+
+int task_index(int given) {
+  if (given >= 0) return given;
+  for (const char* var : {"SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"})
+    if (const char* v = std::getenv(var); v && *v) {
+      char* end = nullptr;
+      const long i = std::strtol(v, &end, 10);
+      if (*end || i < 0) throw UsageError(std::string(var) + "=" + v + " is not a shard index");
+      return static_cast<int>(i);
+    }
+  throw UsageError("which shard? give --shard i, or run as a Slurm array task or Kubernetes Indexed Job");
+}
+
+Task start_task(const stdfs::path& plan_json, int given) {
+  Task t;
+  t.index = task_index(given);
+  t.plan = load_plan(plan_json);
+  if (t.index >= static_cast<int>(t.plan.shards.size()))
+    throw UsageError("shard " + std::to_string(t.index) + " does not exist: " + plan_json.string() + " has shards 0 to " +
+                     std::to_string(t.plan.shards.size() - 1));
+  t.top = plan_json.parent_path().empty() ? stdfs::path(".") : plan_json.parent_path();
+  t.config = shard_config(t.plan, t.top, t.index);
+  write_status(t.top, t.index, "running", 0);
+  return t;
+}
+
+std::function<bool(const std::string&)> elsewhere_of_shard_folder(const stdfs::path& dir) {
+  std::error_code ec;
+  const stdfs::path abs = stdfs::weakly_canonical(stdfs::absolute(dir, ec), ec);
+  const stdfs::path top = abs.parent_path().parent_path();
+  if (abs.parent_path().filename() != "shards" || !stdfs::exists(abs / "shard.json", ec) || !stdfs::exists(top / "plan.json", ec))
+    return {};
+  const json status = read_json(abs / "shard.json");
+  const int index = status.value("shard", -1);
+  const Plan plan = load_plan(top / "plan.json");
+  if (index < 0 || index >= static_cast<int>(plan.shards.size()) || abs.filename() != std::to_string(index)) return {};
+  return other_shards_records(plan, index);
 }
 
 void write_status(const stdfs::path& out, int shard, const std::string& state, int exit_code) {

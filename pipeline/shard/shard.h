@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -52,9 +53,38 @@ std::filesystem::path shard_out(const std::filesystem::path& out, int shard);
 /// A batch config that reads only shard i of the plan (stored in `out`) and writes to shard_out().
 batch::Config shard_config(const Plan& plan, const std::filesystem::path& out, int shard);
 
+/// One task of a scheduler: `sohoa run --plan FILE [--shard i]`.
+struct Task {
+  Plan plan;
+  int index = -1;
+  std::filesystem::path top;  // the plan's OUT (plan.json's folder)
+  batch::Config config;       // shard_config() of the task's shard
+};
+
+/// A task's set-up that is not the task's fault: no index, or one the plan does not have (the
+/// command line is wrong, exit status 2), as against a plan that cannot be read (sohoa::Error).
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// The shard's index: `given` when >= 0, else the index the scheduler hands a task
+/// (SLURM_ARRAY_TASK_ID of a Slurm job array, JOB_COMPLETION_INDEX of a Kubernetes Indexed Job).
+/// Throws UsageError when there is none or it is not a number.
+int task_index(int given);
+
+/// Reads the plan and sets up shard `task_index(given)`: its batch config and its shard.json
+/// marked "running" (the merge trusts only a shard that says it finished, and a killed task leaves
+/// "running"). Throws UsageError, sohoa::Error.
+Task start_task(const std::filesystem::path& plan_json, int given);
+
 /// Whether a record id is of an input another shard of the plan reads (a duplicate_of target
 /// the shard cannot see; the merge checks it).
 std::function<bool(const std::string& record_id)> other_shards_records(const Plan& plan, int shard);
+
+/// When `dir` is a shard's folder of a plan (OUT/shards/<i> beside OUT/plan.json, with its
+/// shard.json): other_shards_records() of that shard, for `sohoa verify OUT/shards/<i>`. Else empty.
+std::function<bool(const std::string& record_id)> elsewhere_of_shard_folder(const std::filesystem::path& dir);
 
 /// OUT/shards/<i>/shard.json: "running" before the batch starts, "done" with the exit status after.
 void write_status(const std::filesystem::path& out, int shard, const std::string& state, int exit_code);

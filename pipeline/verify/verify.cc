@@ -486,7 +486,7 @@ Report verify_out(const stdfs::path& out, const Options& options) {
     r.problems.push_back({(out / "batch.json").string(), "missing or not valid JSON"});
     return r;
   }
-  r.problems = check_batch(out, true).problems;
+  r.problems = check_batch(out, true, options.elsewhere).problems;
   // The catalog's checksums of every record file, and of every package.
   std::map<std::pair<std::string, std::string>, std::pair<long long, std::string>> cat_files;
   std::map<std::string, std::pair<std::string, int>> cat_packages;  // code -> (sha256, records)

@@ -24,6 +24,9 @@ struct Report {
 struct Options {
   std::filesystem::path trust_dir;                  // PEM certificates to trust
   std::vector<std::filesystem::path> crl_files;     // revoked certificates
+  /// verify_out of one shard's folder (OUT/shards/<i>): record ids other shards of its plan
+  /// write, which a duplicate_of may name (the merged OUT must hold them; it is checked whole).
+  std::function<bool(const std::string& record_id)> elsewhere;
 };
 
 /// A package zip: BagIt manifests (SHA-256, SHA-512), tag manifest, Payload-Oxum, METS sizes and

@@ -18,7 +18,8 @@ SHARDS = 4
 
 
 def sohoa(*args, env_extra=None, codes=(0,)):
-    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, **(env_extra or {}))
+    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+    env.update(env_extra or {})
     proc = subprocess.run([BIN, *map(str, args)], capture_output=True, text=True, timeout=1800, env=env)
     if codes is not None and proc.returncode not in codes:
         raise AssertionError(f"sohoa {args} exited {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
@@ -80,7 +81,21 @@ class Shards(unittest.TestCase):
         cls.merge1 = sohoa("merge", cls.out, "--archive", cls.archive, codes=(0, 3))
         cls.batch1 = (cls.out / "batch.json").read_bytes()
         cls.packages1 = packages(cls.out)
+        cls.records1 = records(cls.out)
         cls.merge2 = sohoa("merge", cls.out, "--archive", cls.archive, codes=(0, 3))
+        cls.batch2 = (cls.out / "batch.json").read_bytes()
+        cls.packages2 = packages(cls.out)
+        # One shard run again from nothing, a day later (its records' "created" differs): the merge
+        # makes only its dossiers' packages again. (Run again with the same date, it writes the same
+        # bytes, and the merge changes nothing at all.)
+        cls.redone = (cls.victim + 1) % SHARDS
+        shutil.rmtree(cls.out / "shards" / str(cls.redone))
+        sohoa("run", "--plan", cls.out / "plan.json", "--shard", cls.redone, "-j", "2", "-q", codes=(0, 3),
+              env_extra={"SOURCE_DATE_EPOCH": str(int(EPOCH) + 86400)})
+        cls.redone_records = sum(len(i["records"]) for i in json.loads(
+            (cls.out / "shards" / str(cls.redone) / "batch.json").read_text(encoding="utf-8"))["items"])
+        cls.merge3 = sohoa("merge", cls.out, codes=(0, 3))
+        cls.packages3 = packages(cls.out)
 
     @classmethod
     def tearDownClass(cls):
@@ -124,7 +139,7 @@ class Shards(unittest.TestCase):
         self.assertLess(batch["inputs_resumed"], batch["inputs"])
 
     def test_equals_single_machine_record_for_record(self):
-        single, merged = records(self.tmp / "single"), records(self.out)
+        single, merged = records(self.tmp / "single"), self.records1
         self.assertEqual(sorted(single), sorted(merged))
         for rid in single:
             self.assertEqual(single[rid], merged[rid], rid)
@@ -140,10 +155,26 @@ class Shards(unittest.TestCase):
 
     def test_merging_again_changes_nothing(self):
         self.assertIn("(0 record folder(s) changed, 0 stale removed)", self.merge2.stdout)
-        self.assertEqual((self.out / "batch.json").read_bytes(), self.batch1)
-        self.assertEqual(packages(self.out), self.packages1)
+        self.assertEqual(self.batch2, self.batch1)
+        self.assertEqual(self.packages2, self.packages1)
         hits = json.loads(sohoa("search", self.out, "", "--json").stdout)
         self.assertEqual(len(hits), len(records(self.out)))
+
+    def test_merge_after_one_shard_reran_makes_only_its_packages(self):
+        n = len(self.packages1)
+        self.assertIn(f"({n} made, 0 unchanged)", self.merge1.stdout)
+        self.assertIn(f"(0 made, {n} unchanged)", self.merge2.stdout)
+        mine = len(self.plan["shards"][self.redone]["dossiers"])
+        self.assertGreater(mine, 0)
+        self.assertIn(f"({mine} made, {n - mine} unchanged)", self.merge3.stdout)
+        self.assertIn(f"({self.redone_records} record folder(s) changed, 0 stale removed)", self.merge3.stdout)
+        theirs = {d + ".zip" for d in self.plan["shards"][self.redone]["dossiers"]}
+        for name, digest in self.packages1.items():
+            if name in theirs:
+                self.assertNotEqual(self.packages3[name], digest, name)
+            else:
+                self.assertEqual(self.packages3[name], digest, name)
+        sohoa("verify", self.out)
 
     def test_archive_gets_the_batch_once(self):
         n = len(self.packages1)
@@ -154,6 +185,26 @@ class Shards(unittest.TestCase):
         copy = self.tmp / name
         shutil.copytree(self.out, copy)
         return copy
+
+    def test_verify_of_a_shard_folder_accepts_duplicate_of_into_another_shard(self):
+        shard = next(i["shard"] for i in self.plan["items"] if i["path"] == "HS-000131/ban-sao-thong-bao.jpg")
+        folder = self.out / "shards" / str(shard)
+        copies = [r for r in records(folder).values() if r["source"]["path"] == "HS-000131/ban-sao-thong-bao.jpg"]
+        self.assertTrue(copies and all(r.get("duplicate_of") for r in copies))
+        self.assertFalse(any((folder / "records" / r["duplicate_of"]).exists() for r in copies))
+        proc = sohoa("verify", folder, codes=None)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        # A reference to no record of any shard is still dangling, in a shard and in the merged OUT.
+        for top, inner in ((self.broken_copy("dangling-shard"), Path("shards") / str(shard)), (self.broken_copy("dangling-out"), Path("."))):
+            rid = copies[0]["id"]
+            path = top / inner / "records" / rid / "record.json"
+            rec = json.loads(path.read_text(encoding="utf-8"))
+            rec["duplicate_of"] = "0123456789abcdef-p001-001"
+            path.unlink()  # a hard link of the shard's: write a file of its own
+            path.write_text(json.dumps(rec, ensure_ascii=False, indent=1), encoding="utf-8")
+            proc = sohoa("verify", top / inner, codes=None)
+            self.assertEqual(proc.returncode, 5, proc.stdout)
+            self.assertIn(f"records/{rid}: duplicate_of 0123456789abcdef-p001-001 is not a record of this batch", proc.stdout)
 
     def test_failed_and_running_shards_are_named(self):
         copy = self.broken_copy("failed")
