@@ -52,6 +52,10 @@ def render(cat):
         if t.get("same_document_when"):
             out.append("| `%s` | one document: the same %s (another scan of it is archived as a duplicate) |"
                        % (t["code"], ", ".join(t["same_document_when"])))
+        if t.get("persons"):
+            out.append("| `%s` | persons the archive indexes: %s |" % (t["code"], "; ".join(
+                "%s (%s)" % (p.get("role_name", p["role"]), ", ".join("`%s`" % p[k] for k in ("name", "id", "born") if p.get(k)))
+                for p in t["persons"])))
         if "issuer_by_address" in t:
             ia = t["issuer_by_address"]
             out.append("| `%s` | issuer not printed in full (\"TM. ỦY BAN NHÂN DÂN\"): the district of the address after %s, "

@@ -63,54 +63,33 @@ Value opt(const json& j, const char* key) {
 Value opt_s(const std::string& s) { return s.empty() ? Value() : Value(s); }
 std::string str(const Value& v) { return v.value_or(""); }
 
-/// What the type catalogue says about a type's validity and re-issue (models/doctypes.json):
-/// read here from the same file the doctypes loader reads.
-struct TypeRules {
-  int months = 0;
-  std::string from_field = "ngay_ban_hanh", until_field, rule;
-  bool supersedes_older = false;
-  std::string reissue_rule;
-  // Fields that together name one document of a type that has no number of its own (a card:
-  // its holder and its date of issue): another scan of it is a duplicate.
-  std::vector<std::string> same_document_when;
-};
-
-const std::map<std::string, TypeRules>& type_rules() {
-  static std::map<std::string, TypeRules> rules;
-  static std::once_flag once;
-  std::call_once(once, [] {
+/// What the type catalogue says about a type's validity, re-issue and identity, as doctypes::Type
+/// reads it from models/doctypes.json; the fields same_document_when may name are the columns
+/// the archive keeps of a record.
+const doctypes::Type& rules_of(const std::string& code) {
+  static const bool checked = [] {
+    static const std::set<std::string> columns = {"so_dinh_danh", "ngay_ban_hanh", "ngay_sinh", "ngay_het_han", "so_ky_hieu"};
     const auto& cat = doctypes::catalogue();
-    const json j = json::parse(fs::read_text_or_empty(cat.path), nullptr, false);
-    if (!j.is_object()) throw Error(ErrorCode::internal, "cannot read the type catalogue " + cat.path);
-    for (const json& t : j.value("types", json::array())) {
-      TypeRules r;
-      if (t.contains("valid_for")) {
-        const json& v = t["valid_for"];
-        r.months = v.value("months", 0);
-        r.from_field = v.value("from_field", "ngay_ban_hanh");
-        r.until_field = v.value("until_field", "");
-        r.rule = v.value("rule", "");
-      }
-      if (t.contains("reissue")) {
-        r.supersedes_older = t["reissue"].value("supersedes_older", false);
-        r.reissue_rule = t["reissue"].value("rule", "");
-      }
-      for (const json& f : t.value("same_document_when", json::array())) {
-        static const std::set<std::string> columns = {"so_dinh_danh", "ngay_ban_hanh", "ngay_sinh", "ngay_het_han", "so_ky_hieu"};
-        if (!f.is_string() || !columns.count(f.get<std::string>()))
-          throw Error(ErrorCode::internal, cat.path + ": same_document_when of " + t.value("code", "") + " names an unknown field");
-        r.same_document_when.push_back(f.get<std::string>());
-      }
-      rules[t.value("code", "")] = r;
+    for (const auto& t : cat.types) {
+      for (const auto& f : t.same_document_when)
+        if (!columns.count(f))
+          throw Error(ErrorCode::internal, cat.path + ": same_document_when of " + t.code + " names " + f + ", which the archive does not keep");
+      if (!t.valid_until_field.empty() && t.valid_until_field != "ngay_het_han")
+        throw Error(ErrorCode::internal, cat.path + ": valid_for.until_field of " + t.code + " must be ngay_het_han, the date the archive keeps");
+      if (t.valid_months > 0 && t.valid_from_field != "ngay_ban_hanh")
+        throw Error(ErrorCode::internal, cat.path + ": valid_for.from_field of " + t.code + " must be ngay_ban_hanh, the date the archive keeps");
     }
-  });
-  return rules;
+    return true;
+  }();
+  (void)checked;
+  return doctypes::catalogue().get(code);
 }
 
-const TypeRules& rules_of(const std::string& code) {
-  static const TypeRules none;
-  auto it = type_rules().find(code);
-  return it == type_rules().end() ? none : it->second;
+/// The person of a type whose name is in metadata field `field` (for the role a lookup shows).
+const doctypes::PersonFields* person_of(const std::string& doc_type, const std::string& field) {
+  for (const auto& p : rules_of(doc_type).persons)
+    if (p.name == field) return &p;
+  return nullptr;
 }
 
 bool iso_date(const std::string& s) {
@@ -139,6 +118,11 @@ struct Entry {
   Value so_ky_hieu, number_key, issuer, issuer_key, issued, expires, ho_ten, name, id, born;
   std::string package_sha256;
   stdfs::path pdf;            // document.pdf, to hash
+  struct Named {
+    std::string field;
+    Value ho_ten, name, id, born;
+  };
+  std::vector<Named> persons;  // every person the record names (the catalogue's persons of its type)
 };
 
 struct Package {
@@ -172,7 +156,7 @@ Document doc_of(const Row& row) {
   d.duplicate_of = str(row[15]);
   d.duplicate_reason = str(row[16]);
   d.superseded_by = str(row[17]);
-  if (row.size() > 18) d.snippet = str(row[18]);
+  if (row.size() == 19) d.snippet = str(row[18]);
   return d;
 }
 
@@ -255,7 +239,7 @@ void Archive::grant(const std::string& role) {
       throw Error(ErrorCode::unsupported, "grant: not a role name: " + role);
   // Read and insert, nothing else: no UPDATE, DELETE, TRUNCATE, and only an owner may DROP.
   store_->exec_script("GRANT USAGE ON SCHEMA public TO " + role + "; GRANT SELECT, INSERT ON packages, records, supersessions, "
-                      "lookups TO " + role + "; GRANT SELECT ON archive_schema TO " + role + ";");
+                      "lookups, persons TO " + role + "; GRANT SELECT ON archive_schema TO " + role + ";");
 }
 
 AddSummary Archive::add(const stdfs::path& out, const std::string& who_in) {
@@ -308,6 +292,19 @@ AddSummary Archive::add(const stdfs::path& out, const std::string& who_in) {
       e.id = opt(md, "so_dinh_danh");
       e.born = opt(md, "ngay_sinh");
       if (!pdf.empty()) e.pdf = dir / "document.pdf";
+      // Every person the type's records name, as the catalogue lists them; one row per person:
+      // a field that repeats what an earlier one says (the same name, and no other number or
+      // birth date: a marriage certificate's ho_ten that is the husband's) is not a second one.
+      for (const auto& pf : rules_of(e.doc_type).persons) {
+        Entry::Named n{pf.name, opt(md, pf.name.c_str()), std::nullopt, pf.id.empty() ? Value() : opt(md, pf.id.c_str()),
+                       pf.born.empty() ? Value() : opt(md, pf.born.c_str())};
+        if (n.ho_ten) n.name = opt_s(name_key(*n.ho_ten));
+        if (!n.name && !n.id) continue;
+        const bool seen = std::any_of(e.persons.begin(), e.persons.end(), [&](const Entry::Named& o) {
+          return (!n.name || o.name == n.name) && (!n.id || o.id == n.id) && (!n.born || o.born == n.born) && (n.name || n.id);
+        });
+        if (!seen) e.persons.push_back(std::move(n));
+      }
       std::string body = doctypes::name_of(e.doc_type) + "\n" + m.name + "\n";
       for (const auto& [k, v] : md.items())
         if (v.is_string()) body += v.get<std::string>() + "\n";
@@ -369,7 +366,7 @@ AddSummary Archive::add(const stdfs::path& out, const std::string& who_in) {
                          {e.doc_type, e.number_key, e.issuer_key});
         if (!r.empty()) dup = r[0][0], reason = "number";
       }
-      const TypeRules& tr = rules_of(e.doc_type);
+      const doctypes::Type& tr = rules_of(e.doc_type);
       if (!dup && !tr.same_document_when.empty()) {
         std::string sql = "SELECT uid FROM records WHERE doc_type=$1 AND duplicate_of IS NULL";
         std::vector<Value> params = {e.doc_type};
@@ -396,6 +393,9 @@ AddSummary Archive::add(const stdfs::path& out, const std::string& who_in) {
               {e.uid, e.package_sha256, e.record_id, opt_s(e.record_name), e.record_sha256, opt_s(e.document_sha256),
                e.doc_type, e.so_ky_hieu, e.number_key, e.issuer, e.issuer_key, e.issued, e.expires, e.ho_ten, e.name, e.id,
                e.born, e.pages, opt_s(e.phash), dup, reason, now, who, e.body});
+      for (const auto& n : e.persons)
+        s.query("INSERT INTO persons(uid, field, ho_ten, name_key, so_dinh_danh, ngay_sinh) VALUES($1,$2,$3,$4,$5,$6)",
+                {e.uid, n.field, n.ho_ten, n.name, n.id, n.born});
       ++sum.records_added;
       if (dup) {
         ++sum.duplicates;
@@ -403,7 +403,7 @@ AddSummary Archive::add(const stdfs::path& out, const std::string& who_in) {
       }
       // Re-issue: the same person's other certificates of this type; the older of each pair is
       // marked superseded by the newer (in a row of its own: records are never updated).
-      if (!tr.supersedes_older || !e.issued || !iso_date(*e.issued)) continue;
+      if (!tr.reissue_supersedes_older || !e.issued || !iso_date(*e.issued)) continue;
       std::vector<Row> same;
       const std::string base =
           "SELECT r.uid, r.ngay_ban_hanh FROM records r WHERE r.doc_type=$1 AND r.uid<>$2 AND r.duplicate_of IS NULL "
@@ -439,53 +439,75 @@ void Archive::log(const std::string& who, const std::string& kind, const std::st
 std::vector<Document> Archive::finish(std::vector<Document> docs, const std::string& today_in) {
   const std::string today = today_in.empty() ? doctypes::today_iso() : today_in;
   for (Document& d : docs) {
-    const TypeRules& tr = rules_of(d.doc_type);
-    d.rule = tr.rule;
-    if (!tr.until_field.empty()) {
-      d.valid_until = tr.until_field == "ngay_het_han" ? d.ngay_het_han : "";
-    } else if (tr.months > 0) {
-      const std::string from = tr.from_field == "ngay_ban_hanh" ? d.ngay_ban_hanh : "";
-      if (iso_date(from)) d.valid_until = add_months(from, tr.months);
+    const doctypes::Type& tr = rules_of(d.doc_type);
+    d.rule = tr.valid_rule;
+    if (!tr.valid_until_field.empty()) {
+      d.valid_until = d.ngay_het_han;  // the one until_field the archive keeps (checked in rules_of)
+    } else if (tr.valid_months > 0) {
+      if (iso_date(d.ngay_ban_hanh)) d.valid_until = add_months(d.ngay_ban_hanh, tr.valid_months);
     }
+    if (!d.person_field.empty())
+      if (const auto* pf = person_of(d.doc_type, d.person_field)) d.role = pf->role, d.role_name = pf->role_name;
     if (!d.superseded_by.empty()) d.validity = "superseded";
-    else if ((!tr.until_field.empty() || tr.months > 0) && !iso_date(d.valid_until)) d.validity = "unknown";
+    else if ((!tr.valid_until_field.empty() || tr.valid_months > 0) && !iso_date(d.valid_until)) d.validity = "unknown";
     else if (!d.valid_until.empty() && today > d.valid_until) d.validity = "expired";
     else d.validity = "valid";
   }
   return docs;
 }
 
-std::vector<Document> Archive::lookup(const PersonQuery& q) {
+std::vector<Document> Archive::lookup(const PersonQuery& q, bool* more) {
+  // Through the person index: every person a record names (holder, spouses, parents), one row each.
   std::string sql = std::string("SELECT ") + kDocColumns +
-                    " FROM records r JOIN packages p ON p.sha256=r.package_sha256 "
-                    "LEFT JOIN supersessions s ON s.old_uid=r.uid WHERE ";
+                    ", x.field, x.ho_ten, x.so_dinh_danh, x.ngay_sinh FROM persons x JOIN records r ON r.uid=x.uid "
+                    "JOIN packages p ON p.sha256=r.package_sha256 LEFT JOIN supersessions s ON s.old_uid=r.uid WHERE ";
   std::vector<Value> params;
   std::string what;
+  // A person's few documents by type and newest first; a name alone (every namesake) in the
+  // order of the index it is read from, (name_key, ngay_sinh, uid): namesakes by date of birth,
+  // and the first page costs the same however many there are.
+  std::string order = " ORDER BY r.doc_type, r.ngay_ban_hanh DESC, r.uid, x.field";
   if (!q.id.empty()) {
-    sql += "r.so_dinh_danh=$1";
+    sql += "x.so_dinh_danh=$1";
     params = {q.id};
     what = "id=" + q.id;
   } else if (!q.name.empty()) {
     const std::string key = name_key(q.name);
     if (key.empty()) throw Error(ErrorCode::unsupported, "lookup: an empty name");
-    sql += "r.name_key=$1";
+    sql += "x.name_key=$1";
     params = {key};
     what = "name=" + text::nfc(q.name);
     if (!q.born.empty()) {
-      sql += " AND r.ngay_sinh=$2";
+      sql += " AND x.ngay_sinh=$2";
       params.push_back(q.born);
       what += " born=" + q.born;
+    } else {
+      order = " ORDER BY x.ngay_sinh, x.uid";
     }
   } else {
     throw Error(ErrorCode::unsupported, "lookup: give a số định danh or a name");
   }
-  sql += " ORDER BY r.doc_type, r.ngay_ban_hanh DESC, r.uid";
+  sql += order;
+  // One row more than the page tells whether there are more.
+  if (q.limit > 0) sql += " LIMIT " + std::to_string(q.limit + 1);
   // No transaction: a lookup must not wait for a batch being added. The log line is written
   // before anything is returned; if it cannot be, the lookup fails.
   auto rows = store_->query(sql, params);
-  log(q.who, "lookup", what, rows.size());
+  const bool more_rows = q.limit > 0 && rows.size() > static_cast<size_t>(q.limit);
+  if (more_rows) rows.resize(static_cast<size_t>(q.limit));
+  if (more) *more = more_rows;
   std::vector<Document> docs;
-  for (const auto& r : rows) docs.push_back(doc_of(r));
+  std::set<std::string> seen;
+  for (const auto& r : rows) {
+    Document d = doc_of(r);
+    if (!seen.insert(d.uid).second) continue;  // one person under two fields of a record
+    d.person_field = str(r[18]);
+    d.person_ho_ten = str(r[19]);
+    d.person_so_dinh_danh = str(r[20]);
+    d.person_ngay_sinh = str(r[21]);
+    docs.push_back(std::move(d));
+  }
+  log(q.who, "lookup", what, docs.size());
   return finish(std::move(docs), q.today);
 }
 

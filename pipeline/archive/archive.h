@@ -35,6 +35,11 @@ struct Document {
   std::string valid_until;  // ISO date when the rule gives one
   std::string rule;         // the catalogue's words for the rule
   std::string snippet;      // search only
+  // lookup only: the person the query matched, and who they are in the record (the catalogue's
+  // persons of the type: "holder", "husband", "wife", "child", "father", "mother", …)
+  std::string person_field;  // the metadata key of their name: ho_ten, ho_ten_vo, …
+  std::string person_ho_ten, person_so_dinh_danh, person_ngay_sinh;
+  std::string role, role_name;
 };
 
 struct PersonQuery {
@@ -43,6 +48,7 @@ struct PersonQuery {
   std::string born;  // YYYY-MM-DD, optional with name
   std::string who;   // the person asking, for the log
   std::string today; // YYYY-MM-DD the validity is judged on; empty: today (UTC)
+  int limit = 50;    // the first page: at most this many documents (0: all)
 };
 
 struct SearchQuery {
@@ -71,8 +77,11 @@ class Archive {
   /// nothing. Throws sohoa::Error; then nothing of this OUT was written.
   AddSummary add(const std::filesystem::path& out, const std::string& who);
 
-  /// A citizen's documents; every lookup is logged (who, when, what was asked, how many found).
-  std::vector<Document> lookup(const PersonQuery& q);
+  /// A citizen's documents, every person a record names counted (holder, spouses, parents): by
+  /// number or name and birth date by type and newest first; by a name alone every namesake by
+  /// date of birth. At most q.limit; *more says whether there were more. Every lookup is logged
+  /// (who, when, what was asked, how many shown).
+  std::vector<Document> lookup(const PersonQuery& q, bool* more = nullptr);
   /// Full-text search over all archived records; logged like a lookup.
   std::vector<Document> search(const SearchQuery& q);
 

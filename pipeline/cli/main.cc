@@ -193,7 +193,11 @@ nlohmann::ordered_json doc_json(const sohoa::archive::Document& d) {
           {"package", d.package}, {"package_sha256", d.package_sha256}, {"dossier", d.dossier}, {"record", d.record_id},
           {"record_name", s(d.record_name)}, {"record_sha256", d.record_sha256}, {"duplicate_of", s(d.duplicate_of)},
           {"duplicate_reason", s(d.duplicate_reason)}, {"superseded_by", s(d.superseded_by)}, {"validity", d.validity},
-          {"valid_until", s(d.valid_until)}, {"rule", s(d.rule)}, {"snippet", s(d.snippet)}};
+          {"valid_until", s(d.valid_until)}, {"rule", s(d.rule)}, {"snippet", s(d.snippet)},
+          {"person", d.person_field.empty() ? nlohmann::ordered_json(nullptr)
+                                            : nlohmann::ordered_json{{"role", d.role}, {"role_name", d.role_name}, {"field", d.person_field},
+                                                                     {"ho_ten", s(d.person_ho_ten)}, {"so_dinh_danh", s(d.person_so_dinh_danh)},
+                                                                     {"ngay_sinh", s(d.person_ngay_sinh)}}}};
 }
 
 int print_docs(const std::vector<sohoa::archive::Document>& docs, bool as_json) {
@@ -216,6 +220,11 @@ int print_docs(const std::vector<sohoa::archive::Document>& docs, bool as_json) 
                   state.c_str(), d.rule.c_str(), d.package.c_str(), d.dossier.c_str(), d.package_sha256.c_str(),
                   d.record_name.empty() ? d.record_id.c_str() : d.record_name.c_str(), d.record_sha256.c_str(),
                   d.duplicate_of.empty() ? "" : ("\n  duplicate_of " + d.duplicate_of + " (same " + d.duplicate_reason + ")").c_str());
+      // Found as someone other than the record's holder: say who (the wife on a marriage certificate).
+      if (!d.person_field.empty() && d.person_field != "ho_ten")
+        std::printf("  as %s: %s%s%s\n", d.role_name.c_str(), d.person_ho_ten.empty() ? "-" : d.person_ho_ten.c_str(),
+                    d.person_so_dinh_danh.empty() ? "" : (", số định danh " + d.person_so_dinh_danh).c_str(),
+                    d.person_ngay_sinh.empty() ? "" : (", sinh " + d.person_ngay_sinh).c_str());
       if (!d.snippet.empty()) std::printf("  … %s\n", d.snippet.c_str());
     }
     std::printf("%zu document(s)\n", docs.size());
@@ -226,7 +235,14 @@ int print_docs(const std::vector<sohoa::archive::Document>& docs, bool as_json) 
 int lookup_command(const std::string& url, const sohoa::archive::PersonQuery& q, bool as_json) {
   try {
     auto a = sohoa::archive::Archive::open(archive_url(url));
-    return print_docs(a->lookup(q), as_json);
+    bool more = false;
+    const auto docs = a->lookup(q, &more);
+    const int rc = print_docs(docs, as_json);
+    // The first page only: say so (on stderr with --json, so the array stays what it was).
+    if (more)
+      std::fprintf(as_json ? stderr : stdout, "sohoa: the first %zu shown; more match (--born narrows a name, --limit N shows more)\n",
+                   docs.size());
+    return rc;
   } catch (const sohoa::Error& e) {
     std::fprintf(stderr, "sohoa: %s\n", e.what());
     return kFatal;
@@ -581,6 +597,8 @@ int main(int argc, char** argv) {
   lookup->add_option("--archive", archive_opt, url_help);
   lookup->add_option("--who", person.who, "Who asks, for the log (default: the user name)");
   lookup->add_option("--on", person.today, "Judge validity on this day (YYYY-MM-DD; default today)");
+  lookup->add_option("--limit", person.limit, "Show at most N documents, the first by type and date (a name alone: by date of birth); 0: all")
+      ->check(CLI::NonNegativeNumber);
   lookup->add_flag("--json", archive_json, "A JSON array for scripts");
   sohoa::desk::ServeOptions review_options;
   std::string review_out, review_listen, review_token_file;

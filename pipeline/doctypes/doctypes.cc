@@ -117,8 +117,37 @@ Catalogue load(const std::string& path) {
       }
       for (const std::string& k : strings(jt, "known_issuers")) t.known_issuers.push_back(text::nfc(k));
       if (jt.contains("valid_for")) {
-        t.valid_months = jt.at("valid_for").value("months", 0);
-        t.valid_rule = jt.at("valid_for").value("rule", "");
+        const json& v = jt.at("valid_for");
+        t.valid_months = v.value("months", 0);
+        t.valid_from_field = v.value("from_field", "ngay_ban_hanh");
+        t.valid_until_field = v.value("until_field", "");
+        t.valid_rule = v.value("rule", "");
+        for (const std::string* f : {&t.valid_from_field, &t.valid_until_field})
+          if (!f->empty() && !c.field_names.count(*f))
+            throw Error(ErrorCode::internal, "type " + t.code + ": valid_for names unknown field " + *f);
+      }
+      if (jt.contains("reissue")) {
+        t.reissue_supersedes_older = jt.at("reissue").value("supersedes_older", false);
+        t.reissue_rule = jt.at("reissue").value("rule", "");
+      }
+      t.same_document_when = strings(jt, "same_document_when");
+      for (const std::string& f : t.same_document_when)
+        if (!c.field_names.count(f)) throw Error(ErrorCode::internal, "type " + t.code + ": same_document_when names unknown field " + f);
+      if (jt.contains("persons")) {
+        for (const json& jp : jt.at("persons")) {
+          PersonFields p;
+          p.role = jp.at("role").get<std::string>();
+          p.role_name = text::nfc(jp.value("role_name", p.role));
+          p.name = jp.at("name").get<std::string>();
+          p.id = jp.value("id", "");
+          p.born = jp.value("born", "");
+          for (const std::string* f : {&p.name, &p.id, &p.born})
+            if (!f->empty() && !c.field_names.count(*f))
+              throw Error(ErrorCode::internal, "type " + t.code + ": person " + p.role + " names unknown field " + *f);
+          t.persons.push_back(std::move(p));
+        }
+      } else if (t.person != "none" && (t.must_have("ho_ten") || t.expects("ho_ten"))) {
+        t.persons.push_back({t.person, t.person, "ho_ten", "so_dinh_danh", "ngay_sinh"});
       }
       for (const json& jk : jt.value("kinds", json::array())) {
         Kind k;

@@ -21,6 +21,16 @@ struct Kind {
   bool title_is_first_word = false;
 };
 
+/// One person a type's records name, and the metadata keys that hold them: a marriage
+/// certificate names both spouses, a birth certificate the child and the parents.
+struct PersonFields {
+  std::string role;  // "holder", "husband", "wife", "child", "father", "mother", …
+  std::string role_name;  // as the archive writes it: "Chồng"
+  std::string name;  // metadata key of the name: "ho_ten_chong"
+  std::string id;    // of the số định danh, or empty
+  std::string born;  // of the date of birth, or empty
+};
+
 struct Type {
   std::string code;  // the contract's doc_type
   std::string cls;   // "single_use" | "reusable"
@@ -44,7 +54,17 @@ struct Type {
   // close to one of them is that one, and the list vouches for its letters.
   std::vector<std::string> known_issuers;
   int valid_months = 0;  // 0: valid until revoked
+  std::string valid_from_field = "ngay_ban_hanh";  // the months count from this field
+  std::string valid_until_field;  // valid until the date in this field (a card's ngay_het_han)
   std::string valid_rule;
+  bool reissue_supersedes_older = false;  // a newer one for the same person replaces the older
+  std::string reissue_rule;
+  // Fields that together name one document of a type that has no number of its own (a card: its
+  // holder and its date of issue): another scan with the same values is the same document.
+  std::vector<std::string> same_document_when;
+  // Every person the records of this type name ("persons" in the catalogue; else the one whose
+  // name is ho_ten, when the type has one and `person` is not "none"). The archive indexes them all.
+  std::vector<PersonFields> persons;
   std::vector<Kind> kinds;
 
   bool must_have(std::string_view field) const;

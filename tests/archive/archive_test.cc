@@ -16,6 +16,7 @@
 #include "archive/archive.h"
 #include "archive/store.h"
 #include "core/error.h"
+#include "doctypes/doctypes.h"
 #include "package/zip.h"
 
 namespace stdfs = std::filesystem;
@@ -184,7 +185,7 @@ TEST_P(ArchiveTest, OnlyReusableRecordsEnterWithTheirPackageAndFixity) {
                             {{"r1-p001-001", "can_cuoc", "reusable", card("Nguyễn Văn An", "079203001234", "2003-05-14", "2021-04-10", "2043-05-14")},
                              {"r2-p002-002", "don", "single_use", {{"ho_ten", "Nguyễn Văn An"}, {"so_dinh_danh", "079203001234"}}}});
   auto a = open();
-  EXPECT_EQ(a->schema_version(), 1);
+  EXPECT_EQ(a->schema_version(), 2);
   const auto s = a->add(out, "clerk1");
   EXPECT_EQ(s.records_added, 1);
   EXPECT_EQ(s.single_use, 1);
@@ -466,8 +467,145 @@ TEST_P(ArchiveTest, ABrokenOutWritesNothing) {
 TEST_P(ArchiveTest, ReopeningDoesNotMigrateAgain) {
   open();
   auto a = open();
-  EXPECT_EQ(a->schema_version(), 1);
-  EXPECT_EQ(count(*a, "archive_schema"), 1);
+  EXPECT_EQ(a->schema_version(), 2);
+  EXPECT_EQ(count(*a, "archive_schema"), 2);
+}
+
+json marriage(const std::string& number) {
+  return {{"ho_ten", "Lê Văn Hùng"}, {"ngay_ban_hanh", "2020-10-10"}, {"co_quan_ban_hanh", "Ủy ban nhân dân phường Bến Thành"},
+          {"so_ky_hieu", number}, {"ho_ten_chong", "Lê Văn Hùng"}, {"so_dinh_danh_chong", "079090001111"},
+          {"ngay_sinh_chong", "1990-03-03"}, {"ho_ten_vo", "Trần Thị Thảo"}, {"so_dinh_danh_vo", "079192002222"},
+          {"ngay_sinh_vo", "1992-04-04"}};
+}
+
+TEST_P(ArchiveTest, AMarriageCertificateIsFoundByEitherSpouse) {
+  auto a = open();
+  a->add(make_out("m", "HS-000100", {{"m1-p001-001", "giay_chung_nhan_ket_hon", "reusable", marriage("55/2020")}}), "");
+  // ho_ten (the name the extractor reads) is the husband's: one person, not two.
+  EXPECT_EQ(count(*a, "persons"), 2);
+  PersonQuery q;
+  q.id = "079192002222";  // the wife's number
+  auto docs = a->lookup(q);
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0].doc_type, "giay_chung_nhan_ket_hon");
+  EXPECT_EQ(docs[0].role, "wife");
+  EXPECT_EQ(docs[0].role_name, "Vợ");
+  EXPECT_EQ(docs[0].person_ho_ten, "Trần Thị Thảo");
+  EXPECT_EQ(docs[0].ho_ten, "Lê Văn Hùng");  // the record's own holder field is unchanged
+  q.id.clear();
+  q.name = "tran thi thao";
+  q.born = "1992-04-04";
+  ASSERT_EQ(a->lookup(q).size(), 1u);
+  q.name = "Le Van Hung";
+  q.born = "1990-03-03";
+  docs = a->lookup(q);
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0].role, "husband");
+  q.id = "079090001111";
+  q.name.clear();
+  q.born.clear();
+  EXPECT_EQ(a->lookup(q).size(), 1u);
+  // Nobody else is on it.
+  q.id = "079192002223";
+  EXPECT_EQ(a->lookup(q).size(), 0u);
+}
+
+TEST_P(ArchiveTest, ABirthCertificateIsFoundByTheChildAndByEachParent) {
+  auto a = open();
+  a->add(make_out("k", "HS-000101",
+                  {{"k1-p001-001", "giay_khai_sinh", "reusable",
+                    {{"ho_ten", "Lê Minh An"}, {"ngay_sinh", "2015-07-07"}, {"ngay_ban_hanh", "2015-07-20"},
+                     {"co_quan_ban_hanh", "Ủy ban nhân dân phường Bến Thành"}, {"so_ky_hieu", "301/2015"},
+                     {"ho_ten_cha", "Lê Văn Hùng"}, {"so_dinh_danh_cha", "079090001111"}, {"ngay_sinh_cha", "1990-03-03"},
+                     {"ho_ten_me", "Trần Thị Thảo"}, {"ngay_sinh_me", "1992-04-04"}}},
+                   // A certificate whose parents were not read indexes the child alone.
+                   {"k2-p002-002", "giay_khai_sinh", "reusable",
+                    {{"ho_ten", "Lê Minh Châu"}, {"ngay_sinh", "2018-01-01"}, {"ngay_ban_hanh", "2018-01-20"},
+                     {"co_quan_ban_hanh", "Ủy ban nhân dân phường Bến Thành"}, {"so_ky_hieu", "5/2018"}}}}),
+         "");
+  EXPECT_EQ(count(*a, "persons"), 4);
+  EXPECT_EQ(count(*a, "persons", "field='ho_ten_me' AND name_key='tran thi thao' AND so_dinh_danh IS NULL"), 1);
+  PersonQuery q;
+  q.name = "LE MINH AN";
+  auto docs = a->lookup(q);
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0].role, "child");
+  q.id = "079090001111";
+  q.name.clear();
+  docs = a->lookup(q);
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0].role, "father");
+  EXPECT_EQ(docs[0].role_name, "Cha");
+  EXPECT_EQ(docs[0].so_ky_hieu, "301/2015");
+  q.id.clear();
+  q.name = "Trần Thị Thảo";
+  q.born = "1992-04-04";
+  docs = a->lookup(q);
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0].role, "mother");
+}
+
+TEST_P(ArchiveTest, ANameAloneShowsTheFirstNamesakesByDateOfBirthAndSaysThereAreMore) {
+  auto a = open();
+  std::vector<Rec> recs;
+  const char* births[] = {"1991-05-05", "1980-01-01", "2001-02-02", "1975-12-12", "1999-09-09", "1985-06-06", "2010-10-10"};
+  for (int i = 0; i < 7; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "0792030005%02d", i);
+    recs.push_back({"n" + std::to_string(i) + "-p00" + std::to_string(i + 1) + "-00" + std::to_string(i + 1), "can_cuoc", "reusable",
+                    card("Phạm Thị Lan", id, births[i], "2021-06-0" + std::to_string(i + 1), "2040-01-01")});
+  }
+  a->add(make_out("n", "HS-000102", recs), "");
+  PersonQuery q;
+  q.name = "pham thi lan";
+  q.limit = 3;
+  bool more = false;
+  auto docs = a->lookup(q, &more);
+  ASSERT_EQ(docs.size(), 3u);
+  EXPECT_TRUE(more);
+  EXPECT_EQ(docs[0].ngay_sinh, "1975-12-12");
+  EXPECT_EQ(docs[1].ngay_sinh, "1980-01-01");
+  EXPECT_EQ(docs[2].ngay_sinh, "1985-06-06");
+  q.limit = 7;
+  EXPECT_EQ(a->lookup(q, &more).size(), 7u);
+  EXPECT_FALSE(more);
+  q.limit = 0;  // all
+  docs = a->lookup(q, &more);
+  ASSERT_EQ(docs.size(), 7u);
+  EXPECT_FALSE(more);
+  EXPECT_EQ(docs.back().ngay_sinh, "2010-10-10");
+  // The log counts what was shown.
+  EXPECT_EQ(count(*a, "lookups", "results=3"), 1);
+}
+
+TEST_P(ArchiveTest, MigratingAnArchiveOfSchemaOneIndexesItsHolders) {
+  {
+    auto a = open();
+    a->add(make_out("old", "HS-000103",
+                    {{"o1-p001-001", "can_cuoc", "reusable", card("Đỗ Văn Nam", "079203000103", "2003-01-01", "2021-06-01", "2040-01-01")},
+                     {"o2-p002-002", "giay_chung_nhan_ket_hon", "reusable",
+                      {{"ho_ten", "Đỗ Văn Nam"}, {"ngay_ban_hanh", "2024-10-10"}, {"co_quan_ban_hanh", "Ủy ban nhân dân phường Bến Thành"},
+                       {"so_ky_hieu", "9/2024"}}}}),
+           "");
+    // Back to schema 1, as an archive made before the person index was.
+    a->store().exec_script("DROP TABLE persons; DELETE FROM archive_schema WHERE version=2");
+    EXPECT_EQ(a->schema_version(), 1);
+  }
+  auto a = open();
+  EXPECT_EQ(a->schema_version(), 2);
+  EXPECT_EQ(count(*a, "persons"), 2);
+  PersonQuery q;
+  q.name = "do van nam";
+  auto docs = a->lookup(q);
+  ASSERT_EQ(docs.size(), 2u);
+  PersonQuery byid;
+  byid.id = "079203000103";
+  EXPECT_EQ(a->lookup(byid).size(), 1u);
+  for (const auto& d : docs) EXPECT_EQ(d.person_field, "ho_ten");
+  // Added after the migration, a marriage certificate indexes both spouses.
+  a->add(make_out("new", "HS-000104", {{"m1-p001-001", "giay_chung_nhan_ket_hon", "reusable", marriage("56/2020")}}), "");
+  byid.id = "079192002222";
+  EXPECT_EQ(a->lookup(byid).size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ArchiveTest, ::testing::Values("sqlite", "postgresql"),
@@ -538,6 +676,42 @@ TEST(ArchivePostgres, TheClerkRoleMayReadAndInsertButNeverUpdateOrDrop) {
   }
   EXPECT_EQ(count(*clerk, "packages"), 1);
   EXPECT_EQ(count(*clerk, "lookups", "db_user='clerk'"), 1);
+  // An archive granted before the person index: migrating it gives the clerk the new table too.
+  {
+    auto owner = Archive::open(owner_url);
+    owner->store().exec_script("DROP TABLE persons; DELETE FROM archive_schema WHERE version=2");
+  }
+  clerk.reset();
+  Archive::open(owner_url);  // the owner migrates
+  clerk = Archive::open(clerk_url);
+  EXPECT_EQ(clerk->lookup(pq).size(), 2u);
+  try {
+    clerk->store().exec_script("DELETE FROM persons");
+    ADD_FAILURE() << "the clerk role could delete from persons";
+  } catch (const sohoa::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("not allowed"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ArchiveCatalogue, TheArchiveReadsTypesThroughTheDoctypesModule) {
+  const auto& cat = sohoa::doctypes::catalogue();
+  const auto& card = cat.get("can_cuoc");
+  EXPECT_EQ(card.valid_until_field, "ngay_het_han");
+  EXPECT_TRUE(card.reissue_supersedes_older);
+  EXPECT_EQ(card.same_document_when, (std::vector<std::string>{"so_dinh_danh", "ngay_ban_hanh"}));
+  const auto& confirmation = cat.get("giay_xac_nhan_tinh_trang_hon_nhan");
+  EXPECT_EQ(confirmation.valid_months, 6);
+  EXPECT_EQ(confirmation.valid_from_field, "ngay_ban_hanh");
+  std::vector<std::string> roles;
+  for (const auto& p : cat.get("giay_chung_nhan_ket_hon").persons) roles.push_back(p.role);
+  EXPECT_EQ(roles, (std::vector<std::string>{"husband", "wife", "spouse"}));
+  roles.clear();
+  for (const auto& p : cat.get("giay_khai_sinh").persons) roles.push_back(p.role + ":" + p.name);
+  EXPECT_EQ(roles, (std::vector<std::string>{"child:ho_ten", "father:ho_ten_cha", "mother:ho_ten_me"}));
+  // A type without a "persons" list names its holder under ho_ten; one about nobody, nobody.
+  ASSERT_EQ(cat.get("van_bang").persons.size(), 1u);
+  EXPECT_EQ(cat.get("van_bang").persons[0].name, "ho_ten");
+  EXPECT_TRUE(cat.get("van_ban_hanh_chinh").persons.empty());
 }
 
 }  // namespace

@@ -94,6 +94,10 @@ class ArchiveCli(unittest.TestCase):
             d = next(d for d in docs if d["record"] == rec["id"])
             self.assertEqual(d["doc_type"], rec["doc_type"])
             self.assertEqual(d["so_dinh_danh"], md["so_dinh_danh"])
+            # Found as the person under ho_ten, with the role the catalogue gives that field.
+            self.assertEqual(d["person"]["field"], "ho_ten", name)
+            self.assertEqual(d["person"]["so_dinh_danh"], md["so_dinh_danh"], name)
+            self.assertTrue(d["person"]["role"], name)
             zip_path = Path(d["package"])
             import hashlib
             self.assertEqual(d["package_sha256"], hashlib.sha256(zip_path.read_bytes()).hexdigest())
@@ -105,6 +109,14 @@ class ArchiveCli(unittest.TestCase):
             res = sohoa(*args)
             self.assertEqual(res.returncode, 0, name + res.stderr)
             self.assertIn(rec["id"], [d["record"] for d in json.loads(res.stdout)], name)
+            # The first page only, and a line saying there is more (on stderr with --json).
+            args = ["lookup", "--name", md["ho_ten"], "--archive", url]
+            every = json.loads(sohoa(*args, "--json", "--limit", "0").stdout)
+            if len(every) > 1:
+                page = sohoa(*args, "--json", "--limit", "1")
+                self.assertEqual(len(json.loads(page.stdout)), 1, name)
+                self.assertIn("more match", page.stderr, name)
+            self.assertNotIn("more match", sohoa(*args, "--limit", str(len(every))).stdout, name)
             none = sohoa("lookup", "--id", "000000000000", "--archive", url)
             self.assertEqual(none.returncode, 6, name)
             self.assertIn("0 document(s)", none.stdout)
