@@ -2,6 +2,7 @@
 (layout_pages.py), run through the real sohoa; record.json must list their regions in reading
 order with their roles, text.txt must read them in that order, alto.xml must carry them as
 TextBlocks with roles and stay valid ALTO 3.1, and --debug-layout must draw every page."""
+import difflib
 import os
 import re
 import subprocess
@@ -165,16 +166,25 @@ class LayoutTest(unittest.TestCase):
                 self.assertEqual(signature, pressed_on["order"])
                 self.assertNotIn("ĐỐC", " ".join(next(r for r in regions if r["order"] == recipients)["lines"]))
                 text = fold(OUTPUT.page_texts(rec)[0])
-                order = ["sở tư pháp", "thông báo", "căn cứ luật hộ tịch", "pháp thi hành luật hộ tịch;",
+                order = ["sở tư pháp", "thông báo", "căn cứ luật hộ tịch", "pháp thi hành luật hộ tịch",
                          "xét đề nghị của bà nguyễn thị lan", "sở tư pháp tỉnh khánh hòa.", "trần văn bình"]
                 at = [text.find(p) for p in order]
                 self.assertNotIn(-1, at, text)
                 self.assertEqual(at, sorted(at), text)
                 # What lies above the seal reads as on the unsealed letter.
                 _, plain = self.page(f"letter-{font}.png")
-                above = [r["lines"] for r in regions if r["box"][1] + r["box"][3] < y]
+                # (The same regions with the same roles and lines; on a scanned page the two
+                # scans' noise may change a letter, not the layout.)
+                above = [r for r in regions if r["box"][1] + r["box"][3] < y]
                 self.assertGreaterEqual(len(above), 5)
-                self.assertEqual(above, [r["lines"] for r in plain][:len(above)])
+                plain = plain[:len(above)]
+                self.assertEqual([(r["role"], len(r["lines"])) for r in above], [(r["role"], len(r["lines"])) for r in plain])
+                scanned = font in [layout_pages.VARIANTS[v][0] for v in layout_pages.SCANNED]
+                for r, p in zip(above, plain):
+                    if not scanned:
+                        self.assertEqual(r["lines"], p["lines"])
+                    self.assertGreater(difflib.SequenceMatcher(None, "\n".join(r["lines"]), "\n".join(p["lines"])).ratio(), 0.97,
+                                       (r["lines"], p["lines"]))
 
     def test_vietnamese_pages_stay_vietnamese(self):
         for name in ("letter", "table", "cards", "sealed"):
