@@ -224,6 +224,8 @@ def main():
                     help="sohoa OUT folders whose desk-approved records (text.txt, the record's doc_type) are extra "
                          "training documents; the model is trained with and without them and both are scored on the "
                          "held-out sets (the comparison is printed and goes into --figures)")
+    ap.add_argument("--out-without", default=None, metavar="MODEL",
+                    help="with --from-out: also write the model trained without the approved records here")
     a = ap.parse_args()
     rnd = random.Random(a.seed)
 
@@ -341,17 +343,22 @@ def main():
         print(f"with the {len(use)} approved records:")
     extra = {("desk", r["id"]): [(r["doc_type"], features(r["text"]))] for r in use}
     vocab, loglik, best_t, samples = fit(extra)
-    with open(a.out, "w", encoding="utf-8") as fh:
-        fh.write("# sohoa doc_type model: multinomial naive Bayes over binary features (models/nbfeatures.py)\n")
-        fh.write(f"# trained by models/train.py on {len(docs) + len(use)} documents ({len(samples)} samples, {nrec} from sohoa OCR"
-                 + (f", {len(use)} approved at the review desk" if a.from_out else "") + ")\n")
-        fh.write("classes " + " ".join(CLASSES) + "\n")
-        fh.write("prior " + " ".join(f"{math.log(1 / len(CLASSES)):.4f}" for _ in CLASSES) + "\n")
-        fh.write(f"temperature {best_t}\n")
-        if familiar:
-            fh.write("".join(x + "\n" for x in familiarity_lines(loglik, familiar)))
-        for f in vocab:
-            fh.write("f " + f + " " + " ".join(f"{v:.3f}" for v in loglik[f]) + "\n")
+    def write(path, vocab, loglik, temp, samples, nuse):
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write("# sohoa doc_type model: multinomial naive Bayes over binary features (models/nbfeatures.py)\n")
+            fh.write(f"# trained by models/train.py on {len(docs) + nuse} documents ({len(samples)} samples, {nrec} from sohoa OCR"
+                     + (f", {nuse} approved at the review desk" if a.from_out else "") + ")\n")
+            fh.write("classes " + " ".join(CLASSES) + "\n")
+            fh.write("prior " + " ".join(f"{math.log(1 / len(CLASSES)):.4f}" for _ in CLASSES) + "\n")
+            fh.write(f"temperature {temp}\n")
+            if familiar:
+                fh.write("".join(x + "\n" for x in familiarity_lines(loglik, familiar)))
+            for f in vocab:
+                fh.write("f " + f + " " + " ".join(f"{v:.3f}" for v in loglik[f]) + "\n")
+    if a.from_out and a.out_without:
+        write(a.out_without, vocab0, loglik0, t0, samples0, 0)
+        print(f"the model without the approved records -> {a.out_without}")
+    write(a.out, vocab, loglik, best_t, samples, len(use))
     print(f"{len(docs) + len(use)} training documents ({len(use)} approved at the desk), {len(samples)} samples "
           f"({nrec} OCR texts), {len(vocab)} features, temperature {best_t} -> {a.out}")
     comparison = None
