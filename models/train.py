@@ -227,6 +227,8 @@ def main():
     ap.add_argument("--out-without", default=None, metavar="MODEL",
                     help="with --from-out: also write the model trained without the approved records here")
     a = ap.parse_args()
+    if a.from_out and (a.score or a.set_familiar):
+        ap.error("--from-out trains a model: not with --score or --set-familiar")
     rnd = random.Random(a.seed)
 
     docs = {}

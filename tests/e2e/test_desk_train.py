@@ -145,5 +145,18 @@ class ApprovedCorrectionsTrainTest(unittest.TestCase):
         self.assertIn("2 approved at the desk, 0 used (0 with a doc_type the clerk corrected), 2 held out", proc.stdout)
 
 
+    def test_refusals(self):
+        before = committed()
+        for args, says in [(["--from-out", str(self.out)], "give --truth"),
+                           (["--truth", str(sohoa_run.SAMPLES / "truth.json"), "--from-out", str(self.work)], "not a sohoa OUT"),
+                           (["--score", str(MODELS / "doctype_nb.txt"), "--from-out", str(self.out)], "not with --score")]:
+            proc = subprocess.run(["/usr/bin/python3", str(TRAIN), *args, "--out", str(self.work / "nb.txt"),
+                                   "--figures", "", "--reliability", ""], capture_output=True, text=True, timeout=600)
+            self.assertNotEqual(proc.returncode, 0, args)
+            self.assertIn(says, proc.stderr, args)
+            self.assertFalse((self.work / "nb.txt").exists(), args)
+        self.assertEqual(committed(), before)
+
+
 if __name__ == "__main__":
     unittest.main()
