@@ -13,6 +13,9 @@ corpus altogether (the dev corpus, made by another generator).
     /usr/bin/python3 models/train.py --truth TRAIN-truth.json --records TRAIN-OUT \\
         --heldout HELDOUT-truth.json:HELDOUT-OUT [--heldout ../shared/dev-corpus/truth.json:DEV-OUT]
     /usr/bin/python3 models/train.py --score models/doctype_nb.txt --heldout ...   # score a model, no training
+    /usr/bin/python3 models/train.py --truth ... --records ... --heldout ... --from-out OUT [OUT ...] --out /tmp/nb.txt
+        # + the records clerks approved at the review desk (`sohoa review OUT`): their text.txt with their
+        # (possibly corrected) doc_type; trains with and without them and scores both on the same held-out sets
 
 The held-out figures go to models/reliability.json and the reliability diagram (predicted
 confidence against observed accuracy) to models/reliability.png.
@@ -63,6 +66,27 @@ def record_texts(out_dir):
         text = open(tp, encoding="utf-8").read().replace("\f", "\n") if os.path.exists(tp) else ""
         res[(s["path"], s.get("member"), s["pages"][0], s["pages"][1])] = text
     return res
+
+
+def approved_records(out_dir):
+    """The records of an OUT that a clerk approved at the review desk (record.json desk.status
+    "approved", pipeline/desk/desk.cc), as dicts: id, doc_type (the record's, so a correction made
+    at the desk), text (text.txt), corrected_from (the type before the desk changed it, None when it
+    did not), out. Also the number of records looked at."""
+    got, seen = [], 0
+    for rj in sorted(glob.glob(os.path.join(out_dir, "records", "*", "record.json"))):
+        seen += 1
+        r = json.load(open(rj, encoding="utf-8"))
+        desk = r.get("desk") or {}
+        if desk.get("status") != "approved":
+            continue
+        tp = os.path.join(os.path.dirname(rj), "text.txt")
+        text = open(tp, encoding="utf-8").read().replace("\f", "\n") if os.path.exists(tp) else ""
+        changes = [e for e in desk.get("events", []) if e.get("field") == "doc_type"]
+        before = changes[0].get("before") if changes else None
+        got.append({"id": r["id"], "doc_type": r.get("doc_type"), "text": text,
+                    "corrected_from": before if before != r.get("doc_type") else None, "out": os.path.abspath(out_dir)})
+    return got, seen
 
 
 SWAPS = [("l", "1"), ("1", "l"), ("O", "0"), ("0", "O"), ("m", "rn"), ("i", "l"), ("I", "l"), ("ư", "u"),
@@ -196,7 +220,15 @@ def main():
     ap.add_argument("--unfamiliar", action="append", default=[], metavar="TRUTH:OUT",
                     help="a corpus of another generator or real documents, never trained on (sohoa's OCR in OUT): "
                          "familiar_accuracy is the model's accuracy on its texts the floors call unfamiliar")
+    ap.add_argument("--from-out", nargs="+", action="extend", default=[], metavar="OUT",
+                    help="sohoa OUT folders whose desk-approved records (text.txt, the record's doc_type) are extra "
+                         "training documents; the model is trained with and without them and both are scored on the "
+                         "held-out sets (the comparison is printed and goes into --figures)")
+    ap.add_argument("--out-without", default=None, metavar="MODEL",
+                    help="with --from-out: also write the model trained without the approved records here")
     a = ap.parse_args()
+    if a.from_out and (a.score or a.set_familiar):
+        ap.error("--from-out trains a model: not with --score or --set-familiar")
     rnd = random.Random(a.seed)
 
     docs = {}
@@ -269,39 +301,129 @@ def main():
                 by_doc[k].append((docs[k][0], features(text)))
                 ocr_of[k] = by_doc[k][-1]
                 nrec += 1
-    samples = [s for k in sorted(by_doc, key=str) for s in by_doc[k]]
+    held_outs = {os.path.realpath(h.partition(":")[2]) for h in a.heldout if h.partition(":")[2]}
+    approved, use = approved_from(a.from_out, held, held_outs)
+    if a.from_out and not by_doc:
+        sys.exit("--from-out adds to a training set: give --truth (and --records) too")
     # Temperature on a validation tenth of the documents, kept apart whole: a noisy copy of a
     # validation document in the training part would make the model look surer than it is. It is
     # scored on what the pipeline will see: the OCR text where there is one, else the noisiest copy.
+    # The tenth is drawn from the training set's documents only, so that the model with the approved
+    # records and the one without have the same validation documents.
     keys = sorted(by_doc, key=str)
     rnd.shuffle(keys)
     val_keys = set(keys[:max(1, len(keys) // 10)])
-    _, ll_val = train([s for k in keys if k not in val_keys for s in by_doc[k]])
-    val = [ocr_of.get(k, by_doc[k][-1]) for k in val_keys]
-    best_t, best_loss = 1.0, 1e18
-    for temp in TEMPERATURES:
-        loss = 0
-        for y, fs in val:
-            p = posterior(ll_val, fs, temp)
-            loss -= math.log(max(1e-9, p[CLASSES.index(y)]))
-        if loss < best_loss:
-            best_t, best_loss = temp, loss
-    print(f"temperature {best_t}: mean log loss {best_loss / len(val):.3f} on {len(val)} validation documents "
-          f"({sum(1 for k in val_keys if k in ocr_of)} OCR texts)")
-    vocab, loglik = train(samples)
-    with open(a.out, "w", encoding="utf-8") as fh:
-        fh.write("# sohoa doc_type model: multinomial naive Bayes over binary features (models/nbfeatures.py)\n")
-        fh.write(f"# trained by models/train.py on {len(docs)} documents ({len(samples)} samples, {nrec} from sohoa OCR)\n")
-        fh.write("classes " + " ".join(CLASSES) + "\n")
-        fh.write("prior " + " ".join(f"{math.log(1 / len(CLASSES)):.4f}" for _ in CLASSES) + "\n")
-        fh.write(f"temperature {best_t}\n")
+
+    def fit(extra):
+        """(vocab, loglik, temperature, samples) trained on the training set plus extra documents
+        {key: [(doc_type, features)]}, which always go to the training part."""
+        _, ll_val = train([s for k in keys if k not in val_keys for s in by_doc[k]] + [s for v in extra.values() for s in v])
+        val = [ocr_of.get(k, by_doc[k][-1]) for k in val_keys]
+        best_t, best_loss = 1.0, 1e18
+        for temp in TEMPERATURES:
+            loss = 0
+            for y, fs in val:
+                p = posterior(ll_val, fs, temp)
+                loss -= math.log(max(1e-9, p[CLASSES.index(y)]))
+            if loss < best_loss:
+                best_t, best_loss = temp, loss
+        print(f"temperature {best_t}: mean log loss {best_loss / len(val):.3f} on {len(val)} validation documents "
+              f"({sum(1 for k in val_keys if k in ocr_of)} OCR texts)")
+        samples = [s for k in sorted(by_doc, key=str) for s in by_doc[k]] + [s for k in sorted(extra) for s in extra[k]]
+        vocab, loglik = train(samples)
+        return vocab, loglik, best_t, samples
+
+    if a.from_out:
+        print(f"without the approved records:")
+        vocab0, loglik0, t0, samples0 = fit({})
+        fam0 = None
         if familiar:
-            fh.write("".join(x + "\n" for x in familiarity_lines(loglik, familiar)))
-        for f in vocab:
-            fh.write("f " + f + " " + " ".join(f"{v:.3f}" for v in loglik[f]) + "\n")
-    print(f"{len(docs)} training documents, {len(samples)} samples ({nrec} OCR texts), {len(vocab)} features, "
-          f"temperature {best_t} -> {a.out}")
-    evaluate(held, {f: loglik[f] for f in vocab}, best_t, a, read_familiar(a.out))
+            lines = familiarity_lines(loglik0, familiar)
+            fam0 = ([float(x) for x in lines[0].split()[1:]], [float(x) for x in lines[1].split()[1:]], 0.0)
+        print(f"{len(docs)} training documents, {len(samples0)} samples ({nrec} OCR texts), {len(vocab0)} features")
+        without = evaluate(held, {f: loglik0[f] for f in vocab0}, t0, a, fam0, png="", figures="")
+        print(f"with the {len(use)} approved records:")
+    extra = {("desk", r["id"]): [(r["doc_type"], features(r["text"]))] for r in use}
+    vocab, loglik, best_t, samples = fit(extra)
+    def write(path, vocab, loglik, temp, samples, nuse):
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write("# sohoa doc_type model: multinomial naive Bayes over binary features (models/nbfeatures.py)\n")
+            fh.write(f"# trained by models/train.py on {len(docs) + nuse} documents ({len(samples)} samples, {nrec} from sohoa OCR"
+                     + (f", {nuse} approved at the review desk" if a.from_out else "") + ")\n")
+            fh.write("classes " + " ".join(CLASSES) + "\n")
+            fh.write("prior " + " ".join(f"{math.log(1 / len(CLASSES)):.4f}" for _ in CLASSES) + "\n")
+            fh.write(f"temperature {temp}\n")
+            if familiar:
+                fh.write("".join(x + "\n" for x in familiarity_lines(loglik, familiar)))
+            for f in vocab:
+                fh.write("f " + f + " " + " ".join(f"{v:.3f}" for v in loglik[f]) + "\n")
+    if a.from_out and a.out_without:
+        write(a.out_without, vocab0, loglik0, t0, samples0, 0)
+        print(f"the model without the approved records -> {a.out_without}")
+    write(a.out, vocab, loglik, best_t, samples, len(use))
+    print(f"{len(docs) + len(use)} training documents ({len(use)} approved at the desk), {len(samples)} samples "
+          f"({nrec} OCR texts), {len(vocab)} features, temperature {best_t} -> {a.out}")
+    comparison = None
+    if a.from_out:
+        comparison = {"from_out": [os.path.abspath(o) for o in a.from_out], "approved": approved,
+                      "used": len(use), "corrected": sum(1 for r in use if r["corrected_from"]),
+                      "records": [{k: r[k] for k in ("id", "doc_type", "corrected_from", "out")} for r in use],
+                      "without": dict({k: v for k, v in (without or {}).items() if k != "bins"},
+                                      training_documents=len(docs), samples=len(samples0)),
+                      "with": {"training_documents": len(docs) + len(use), "samples": len(samples)}}
+    got = evaluate(held, {f: loglik[f] for f in vocab}, best_t, a, read_familiar(a.out), comparison=comparison)
+    if comparison is not None:
+        print_comparison(comparison, got)
+
+
+def approved_from(outs, held, held_outs):
+    """The approved records of the --from-out folders, counted, and those to train on: one per record
+    id (the first folder given wins), with a type of the catalogue, some text, and neither in a
+    held-out set's OUT (held_outs) nor a held-out text (the held-out sets are never trained on)."""
+    counts = collections.Counter()
+    use, ids = [], set()
+    held_texts = {" ".join(t.split()) for _, _, t, _ in held}
+    for od in outs:
+        if not os.path.isdir(os.path.join(od, "records")):
+            sys.exit(f"{od}: not a sohoa OUT (no records/)")
+        recs, seen = approved_records(od)
+        if os.path.realpath(od) in held_outs:
+            counts["records"] += seen
+            counts["approved"] += len(recs)
+            counts["skipped_held_out"] += len(recs)
+            continue
+        counts["records"] += seen
+        counts["approved"] += len(recs)
+        for r in recs:
+            why = ("duplicate" if r["id"] in ids else "not_a_catalogue_type" if r["doc_type"] not in CLASSES
+                   else "no_text" if not r["text"].strip() else "held_out" if " ".join(r["text"].split()) in held_texts else None)
+            if why:
+                counts["skipped_" + why] += 1
+                continue
+            ids.add(r["id"])
+            use.append(r)
+    print(f"--from-out: {counts['records']} records in {len(outs)} folder(s), {counts['approved']} approved at the desk, "
+          f"{len(use)} used ({sum(1 for r in use if r['corrected_from'])} with a doc_type the clerk corrected)"
+          + "".join(f", {v} {k.removeprefix('skipped_').replace('_', ' ')}" for k, v in counts.items() if k.startswith("skipped_")))
+    for r in use:
+        print(f"  approved {r['id']}: {r['doc_type']}" + (f" (corrected from {r['corrected_from']})" if r["corrected_from"] else ""))
+    return dict(counts), use
+
+
+def print_comparison(c, with_):
+    """What the approved records changed, per held-out set: the same documents scored by the model
+    trained without them and by the one trained with them."""
+    print(f"approved records: what they changed on the held-out sets ({c['used']} records, {c['corrected']} corrected; "
+          f"{c['without']['samples']} -> {c['with']['samples']} samples)")
+    print(f"  {'held-out set':<16} {'documents':>9}  {'without: right':>16} {'ECE':>6}  {'with: right':>16} {'ECE':>6}  change")
+    w0 = c["without"].get("sets", {})
+    for name, s in (with_ or {}).get("sets", {}).items():
+        b = w0.get(name)
+        if not b:
+            continue
+        print(f"  {name:<16} {s['documents']:>9}  {b['right']:>5} ({b['accuracy']:.3f}) {b['ece']:>12.3f}  "
+              f"{s['right']:>5} ({s['accuracy']:.3f}) {s['ece']:>12.3f}  {s['right'] - b['right']:+d} right, "
+              f"{s['changed']} predictions changed")
 
 
 TEMPERATURES = [round(2 ** (i / 2), 2) for i in range(0, 21)]   # 1 ... 1024, steps of sqrt(2)
@@ -367,13 +489,20 @@ def unfamiliar_accuracy(loglik, temp, familiar, docs):
     return right, n
 
 
-def evaluate(held, loglik, temp, a, familiar=None):
+def evaluate(held, loglik, temp, a, familiar=None, png=None, figures=None, comparison=None):
     """Scores the model alone on the held-out documents (never trained on) and writes the figures
-    and the reliability diagram. With familiar (floors, spreads) the confidence is the pipeline's
-    model_p: the posterior times how familiar the text is to the class it picked."""
+    and the reliability diagram (a.reliability, a.figures unless png/figures say otherwise; '' for
+    none). With familiar (floors, spreads) the confidence is the pipeline's model_p: the posterior
+    times how familiar the text is to the class it picked. With comparison (the approved records and
+    the figures of the model trained without them) each set also says how many predictions changed,
+    and the figures file gets it as "approved_records". Returns the figures, with the prediction of
+    every document ("predicted")."""
+    png = a.reliability if png is None else png
+    figures = a.figures if figures is None else figures
     if not held:
-        return
+        return None
     preds = []
+    predicted = []
     per_set = collections.OrderedDict()
     set_preds = collections.defaultdict(list)
     for name, y, text, from_ocr in held:
@@ -382,6 +511,7 @@ def evaluate(held, loglik, temp, a, familiar=None):
         k = max(range(len(CLASSES)), key=lambda i: p[i])
         fam = familiarity(familiar, typicality(loglik, fs, k), k)
         preds.append((p[k] * confidence_factor(familiar, fam), CLASSES[k] == y))
+        predicted.append(CLASSES[k])
         set_preds[name].append(preds[-1])
         s = per_set.setdefault(name, {"documents": 0, "right": 0, "ocr_texts": 0, "unfamiliar": 0, "unfamiliar_right": 0,
                                       "raw_mean_confidence": 0.0})
@@ -399,25 +529,37 @@ def evaluate(held, loglik, temp, a, familiar=None):
         s["mean_confidence"] = round(sum(c for c, _ in set_preds[name]) / s["documents"], 4)
         s["ece"] = round(ece_of(set_preds[name]), 4)
         s["raw_mean_confidence"] = round(s["raw_mean_confidence"] / s["documents"], 4)
+        if comparison is not None:
+            before = comparison["without"]["predicted"]
+            s["changed"] = sum(1 for i, h in enumerate(held) if h[0] == name and predicted[i] != before[i])
         print(f"held-out {name}: {s['unfamiliar']} documents unfamiliar (familiarity < 0.5), {s['unfamiliar_right']} of them right; "
               f"posterior before familiarity: mean {s['raw_mean_confidence']:.3f}")
         print(f"held-out {name}: model alone doc_type accuracy {s['right']}/{s['documents']} = {s['accuracy']:.3f} "
               f"at mean confidence {s['mean_confidence']:.3f}, ECE {s['ece']:.3f} ({s['ocr_texts']} texts from sohoa OCR)")
     print(f"held-out, all: model alone doc_type accuracy {ok}/{len(held)} = {ok / len(held):.3f} "
           f"({nocr} texts from sohoa OCR, the rest ground truth)")
-    rows, ece = reliability(preds, a.reliability,
+    rows, ece = reliability(preds, png,
                             "; ".join(f"{n}: {v['right']}/{v['documents']} right, ECE {v['ece']:.3f}" for n, v in per_set.items()))
-    if a.figures:
-        with open(a.figures, "w", encoding="utf-8") as fh:
-            json.dump({"model": os.path.relpath(a.score or a.out, os.path.dirname(os.path.abspath(a.figures))),
-                       "temperature": temp, "documents": len(held), "right": ok,
-                       "accuracy": round(ok / len(held), 4), "ece": round(ece, 4), "sets": per_set,
-                       "bins": [{"from": i / 10, "to": (i + 1) / 10, "n": n, "mean_confidence": round(mc, 4),
-                                 "accuracy": round(acc, 4)} for i, n, mc, acc in rows],
-                       "diagram": os.path.basename(a.reliability) if a.reliability else None},
-                      fh, ensure_ascii=False, indent=1)
+    got = {"temperature": temp, "documents": len(held), "right": ok, "accuracy": round(ok / len(held), 4),
+           "ece": round(ece, 4), "sets": per_set,
+           "bins": [{"from": i / 10, "to": (i + 1) / 10, "n": n, "mean_confidence": round(mc, 4),
+                     "accuracy": round(acc, 4)} for i, n, mc, acc in rows]}
+    if figures:
+        doc = {"model": os.path.relpath(a.score or a.out, os.path.dirname(os.path.abspath(figures)))}
+        doc.update(got)
+        doc["diagram"] = os.path.basename(png) if png else None
+        if comparison is not None:
+            c = dict(comparison)
+            c["without"] = {k: v for k, v in c["without"].items() if k != "predicted"}
+            c["with"] = dict(c["with"], **{k: v for k, v in got.items() if k != "bins"})
+            c["changed"] = sum(1 for x, y in zip(predicted, comparison["without"]["predicted"]) if x != y)
+            doc["approved_records"] = c
+        with open(figures, "w", encoding="utf-8") as fh:
+            json.dump(doc, fh, ensure_ascii=False, indent=1)
             fh.write("\n")
-        print(f"figures -> {a.figures}")
+        print(f"figures -> {figures}")
+    got["predicted"] = predicted
+    return got
 
 
 def ece_of(preds):
