@@ -21,6 +21,7 @@
 
 #include "batch/progress.h"
 #include "classify/classify.h"
+#include "classify/mrz.h"
 #include "core/error.h"
 #include "core/fsutil.h"
 #include "core/hash.h"
@@ -329,6 +330,7 @@ class Runner {
         page.info.ocr_confidence = page.ocr.mean_confidence;
         t0 = Mark::now();
         reread_frames(page, prepared, engine);
+        reread_mrz(page, prepared, engine);
         timings_.add(kOcr, t0);
       }
       // A text layer lists words in the order they were drawn: it is laid out like a scan.
@@ -394,30 +396,58 @@ class Runner {
     layout::write_picture(prepared.color, page.regions, config_.debug_layout / name);
   }
 
-  /// The page's English regions read again with the English model, on the image OCR read.
-  static int read_english(Page& page, const prepare::PreparedPage& prepared, ocr::Engine& engine) {
+  /// A part of the page (page pixels) read with the English model, on the image OCR read; the
+  /// words' boxes in page pixels.
+  static OcrResult read_in_english(const Box& b, const prepare::PreparedPage& prepared, ocr::Engine& engine) {
     const double f = prepared.ocr_scale;
     const Image& img = prepared.ocr;
-    return layout::reread_english(page, [&](const Box& b) {
-      // A margin of a few pixels keeps the edge letters whole.
-      const int m = static_cast<int>(std::lround(12 * f));
-      const int x0 = std::max(0, static_cast<int>(b.x * f) - m), y0 = std::max(0, static_cast<int>(b.y * f) - m);
-      const int x1 = std::min(img.width(), static_cast<int>((b.x + b.w) * f) + m);
-      const int y1 = std::min(img.height(), static_cast<int>((b.y + b.h) * f) + m);
-      if (x1 - x0 < 8 || y1 - y0 < 8) return OcrResult{};
-      BOX* clip = boxCreate(x0, y0, x1 - x0, y1 - y0);
-      Image part(pixClipRectangle(img.get(), clip, nullptr));
-      boxDestroy(&clip);
-      if (!part) return OcrResult{};
-      OcrResult r = engine.recognize_as(part, prepared.ocr_dpi, "eng");
-      for (OcrWord& w : r.words) w.box = {w.box.x + x0, w.box.y + y0, w.box.w, w.box.h};
-      for (OcrLine& l : r.lines) {
-        l.box = {l.box.x + x0, l.box.y + y0, l.box.w, l.box.h};
-        l.baseline += y0;
-      }
-      if (f != 1) rescale(r, 1.0 / f);
-      return r;
-    });
+    // A margin of a few pixels keeps the edge letters whole.
+    const int m = static_cast<int>(std::lround(12 * f));
+    const int x0 = std::max(0, static_cast<int>(b.x * f) - m), y0 = std::max(0, static_cast<int>(b.y * f) - m);
+    const int x1 = std::min(img.width(), static_cast<int>((b.x + b.w) * f) + m);
+    const int y1 = std::min(img.height(), static_cast<int>((b.y + b.h) * f) + m);
+    if (x1 - x0 < 8 || y1 - y0 < 8) return OcrResult{};
+    BOX* clip = boxCreate(x0, y0, x1 - x0, y1 - y0);
+    Image part(pixClipRectangle(img.get(), clip, nullptr));
+    boxDestroy(&clip);
+    if (!part) return OcrResult{};
+    OcrResult r = engine.recognize_as(part, prepared.ocr_dpi, "eng");
+    for (OcrWord& w : r.words) w.box = {w.box.x + x0, w.box.y + y0, w.box.w, w.box.h};
+    for (OcrLine& l : r.lines) {
+      l.box = {l.box.x + x0, l.box.y + y0, l.box.w, l.box.h};
+      l.baseline += y0;
+    }
+    if (f != 1) rescale(r, 1.0 / f);
+    return r;
+  }
+
+  /// The page's English regions read again with the English model, on the image OCR read.
+  static int read_english(Page& page, const prepare::PreparedPage& prepared, ocr::Engine& engine) {
+    return layout::reread_english(page, [&](const Box& b) { return read_in_english(b, prepared, engine); });
+  }
+
+  /// A card's machine-readable zone that did not check out, read again with the English model:
+  /// the Vietnamese one reads OCR-B's zeros as 6 and 8 on a noisy copy. The new reading replaces
+  /// the words there only when its check digits hold (mrz::parse_td1): nothing is guessed.
+  static void reread_mrz(Page& page, const prepare::PreparedPage& prepared, ocr::Engine& engine) {
+    const std::optional<Box> zone = mrz::unchecked_zone(page.ocr);
+    if (!zone || !mrz::find_td1(page.ocr).empty()) return;
+    const OcrResult reread = read_in_english(*zone, prepared, engine);
+    if (mrz::find_td1(reread).empty()) return;
+    auto inside = [&](const Box& b) {
+      const int cx = b.x + b.w / 2, cy = b.y + b.h / 2;
+      return cx >= zone->x && cx < zone->x + zone->w && cy >= zone->y && cy < zone->y + zone->h;
+    };
+    std::vector<OcrWord> kept;
+    for (OcrWord& w : page.ocr.words)
+      if (!inside(w.box)) kept.push_back(std::move(w));
+    const int line0 = static_cast<int>(page.ocr.lines.size());
+    page.ocr.lines.insert(page.ocr.lines.end(), reread.lines.begin(), reread.lines.end());
+    for (OcrWord w : reread.words) {
+      w.line += line0;
+      kept.push_back(std::move(w));
+    }
+    page.ocr.words = std::move(kept);
   }
 
   void dump_ocr_image(const InputState& st, int index, const prepare::PreparedPage& prepared) {

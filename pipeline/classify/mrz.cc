@@ -221,4 +221,27 @@ std::vector<Td1> find_td1(const OcrResult& ocr) {
   return out;
 }
 
+std::optional<Box> unchecked_zone(const OcrResult& ocr) {
+  std::map<int, std::pair<std::string, Box>> lines;
+  for (const OcrWord& w : ocr.words) {
+    auto& [text, box] = lines[w.line];
+    text += w.text;
+    box = unite(box, w.box);
+  }
+  std::optional<Box> zone;
+  int found = 0;
+  for (const auto& [l, line] : lines) {
+    const std::string& text = line.first;
+    const size_t alphabet = std::count_if(text.begin(), text.end(), [](char c) {
+      return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '<';
+    });
+    const bool filler = text.find("<<") != std::string::npos || text.find("\u00ab") != std::string::npos;
+    if (text.size() < 20 || !filler || 10 * alphabet < 9 * text.size()) continue;
+    zone = zone ? unite(*zone, line.second) : line.second;
+    ++found;
+  }
+  if (found < 2) return std::nullopt;
+  return zone;
+}
+
 }  // namespace sohoa::mrz

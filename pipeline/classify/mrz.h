@@ -34,4 +34,9 @@ std::optional<Td1> parse_td1(const std::string& line1, const std::string& line2,
 /// under the dates line.
 std::vector<Td1> find_td1(const OcrResult& ocr);
 
+/// Where a page seems to hold a machine-readable zone that did not check out: two or more lines
+/// of 20 or more characters, nearly all of the zone's alphabet (A-Z 0-9 <) with a "<<" filler
+/// among them. The union of their words' boxes; nullopt when there are none.
+std::optional<Box> unchecked_zone(const OcrResult& ocr);
+
 }  // namespace sohoa::mrz

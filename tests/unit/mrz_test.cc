@@ -89,3 +89,33 @@ TEST(Mrz, NoZoneOnAnOrdinaryPage) {
   ocr.words.push_back({"Quốc tịch: VNM 1234567890123456789", {0, 0, 900, 40}, 90, 0});
   EXPECT_TRUE(mrz::find_td1(ocr).empty());
 }
+
+TEST(Mrz, AZoneThatDoesNotCheckOutIsFoundForAnotherReading) {
+  // The 2024 copy as Tesseract's vie model reads it: zeros as 6, an extra digit. The zone does
+  // not check out, but where it lies is known, so it can be read again.
+  OcrResult ocr;
+  auto line = [&](int y, const std::string& text) {
+    const int n = static_cast<int>(ocr.lines.size());
+    ocr.lines.push_back({{100, y, 900, 40}, y + 35});
+    ocr.words.push_back({text, {100, y, 900, 40}, 70, n});
+  };
+  line(200, "Ngày, tháng, năm hết hạn / Date of expiry: 02/08/2022");
+  line(400, "TDVNM0829095900679082969590<<0");
+  line(450, "8208020M2208628VNM<<<<<<<<<<<8");
+  line(500, "NG0<<XUAN<QUAN<<<<<<<<<<<<<<<<");
+  EXPECT_TRUE(mrz::find_td1(ocr).empty());
+  const auto zone = mrz::unchecked_zone(ocr);
+  ASSERT_TRUE(zone.has_value());
+  EXPECT_EQ(zone->y, 400);
+  EXPECT_EQ(zone->h, 140);
+}
+
+TEST(Mrz, NoZoneToReadAgainOnAnOrdinaryPage) {
+  // Capitals and digits alone are no zone: a heading, a number; the filler "<<" must be there.
+  OcrResult ocr;
+  ocr.lines.push_back({{0, 0, 900, 40}, 35});
+  ocr.words.push_back({"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", {0, 0, 900, 40}, 90, 0});
+  ocr.lines.push_back({{0, 50, 900, 40}, 85});
+  ocr.words.push_back({"SO 0790820909590 079082909590", {0, 50, 900, 40}, 90, 1});
+  EXPECT_FALSE(mrz::unchecked_zone(ocr).has_value());
+}
