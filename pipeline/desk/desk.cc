@@ -88,12 +88,7 @@ std::string rotate_pdf(const std::string& pdf, const std::map<int, int>& turns) 
     if (index < 0 || index >= static_cast<int>(pages.size())) throw Refused(400, "document.pdf has no page " + std::to_string(index + 1));
     pages[index].rotatePage(degrees, true);
   }
-  QPDFWriter w(q);
-  w.setOutputMemory();
-  w.setDeterministicID(true);  // same corrections, same bytes
-  w.write();
-  auto buf = w.getBufferSharedPointer();
-  return std::string(reinterpret_cast<const char*>(buf->getBuffer()), buf->getSize());
+  return output::qpdf_bytes(q);  // same corrections, same bytes
 }
 
 /// One page of a record with its share of the record's files, so pages can change records.
@@ -222,12 +217,7 @@ std::string join_pdf(const std::vector<OldRecord>& olds, int heir, const std::ve
     if (u->pdf >= static_cast<int>(pages[u->from].size())) throw Refused(409, "document.pdf of " + olds[u->from].id + " lacks a page");
     helper.addPage(pages[u->from][u->pdf], false);  // a page of another PDF is copied in whole
   }
-  QPDFWriter w(q);
-  w.setOutputMemory();
-  w.setDeterministicID(true);
-  w.write();
-  auto buf = w.getBufferSharedPointer();
-  return std::string(reinterpret_cast<const char*>(buf->getBuffer()), buf->getSize());
+  return output::qpdf_bytes(q);  // same corrections, same bytes
 }
 
 /// The highest N of the events "<rid>-desk-N" a record id ever had: in its record and in the audit

@@ -318,6 +318,10 @@ std::string retitle_pdf(const std::string& pdf, const PdfInfo& info) {
   // The XMP packet made the way write_pdf makes it, so Info and XMP still agree (PDF/A).
   QPDFObjectHandle meta = q.getRoot().getKey("/Metadata");
   if (meta.isStream()) meta.replaceStreamData(xmp_packet(info), QPDFObjectHandle::newNull(), QPDFObjectHandle::newNull());
+  return qpdf_bytes(q);
+}
+
+std::string qpdf_bytes(QPDF& q) {
   QPDFWriter w(q);
   w.setOutputMemory();
   w.setDeterministicID(true);

@@ -5,6 +5,8 @@
 
 #include "core/types.h"
 
+class QPDF;
+
 namespace sohoa::output {
 
 /// Compresses a prepared page for the PDF: G4 for 1-bpp, JPEG for grey and colour.
@@ -33,6 +35,9 @@ std::string write_pdf(const std::vector<PdfPage>& pages, const PdfInfo& info);
 /// document.pdf with its title, subject and description (Info and XMP) made anew from info; pages
 /// and text layer unchanged. For a correction of the type or trích yếu at the review desk.
 std::string retitle_pdf(const std::string& pdf, const PdfInfo& info);
+
+/// A PDF qpdf holds, written out with a deterministic ID (the same content, the same bytes).
+std::string qpdf_bytes(QPDF& q);
 
 /// Path of an sRGB ICC profile from a Debian package (icc-profiles-free, colord or Ghostscript).
 std::string find_srgb_profile();
