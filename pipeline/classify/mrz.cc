@@ -201,6 +201,8 @@ std::vector<Td1> find_td1(const OcrResult& ocr) {
       for (size_t k = 0; k < lines.size(); ++k) {
         const Box& kb = lines[k].box;
         if (k == a || k == b || kb.y <= bb.y || kb.y > bb.y + 3 * std::max(1, bb.h)) continue;
+        // A line whose words were read again elsewhere (batch's MRZ re-read) keeps its box, empty.
+        if (lines[k].text.empty()) continue;
         if (kb.x > bb.x + bb.w || kb.x + kb.w < bb.x) continue;
         if (c == lines.size() || kb.y < lines[c].box.y) c = k;
       }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <optional>
 #include <regex>
 #include <set>
@@ -198,29 +199,40 @@ void mend(MetadataValue& v, lexicon::Field field, const Document& doc, const std
 }
 
 /// The name as printed on the page (with its diacritics) whose letters are `ascii_name`'s (an
-/// MRZ name, "NGUYEN VAN AN"); empty when no run of words on a line spells it.
-std::string printed_name(const std::string& page_text, const std::string& ascii_name) {
-  auto words_of = [](const std::string& s) {
-    std::vector<std::string> w;
-    std::istringstream in(s);
-    for (std::string x; in >> x;) w.push_back(x);
-    return w;
-  };
-  const std::vector<std::string> want = words_of(text::fold(ascii_name));
-  if (want.empty()) return {};
-  std::istringstream lines(page_text);
-  for (std::string line; std::getline(lines, line);) {
-    const std::vector<std::string> words = words_of(line);
+/// MRZ name, "NGUYEN VAN AN"), with the OCR words it was read from: the zone vouches for the
+/// letters only, so those words' confidence is all that vouches for the diacritics. Nothing when
+/// no run of words on a line spells it.
+std::optional<MetadataValue> printed_name(const Page& page, const std::string& ascii_name, int page_no) {
+  std::vector<std::string> want;
+  {
+    std::istringstream in(text::fold(ascii_name));
+    for (std::string x; in >> x;) want.push_back(x);
+  }
+  if (want.empty()) return std::nullopt;
+  std::map<int, std::vector<const OcrWord*>> lines;
+  for (const OcrWord& w : page.ocr.words)
+    if (!text::trim(w.text).empty()) lines[w.line].push_back(&w);
+  for (auto& [line, words] : lines) {
+    std::sort(words.begin(), words.end(), [](const OcrWord* a, const OcrWord* b) { return a->box.x < b->box.x; });
     for (size_t i = 0; i + want.size() <= words.size(); ++i) {
       size_t k = 0;
-      while (k < want.size() && text::fold(words[i + k]) == want[k]) ++k;
+      while (k < want.size() && text::fold(words[i + k]->text) == want[k]) ++k;
       if (k < want.size()) continue;
-      std::string name;
-      for (size_t j = 0; j < want.size(); ++j) name += (j ? " " : "") + words[i + j];
-      return name;
+      MetadataValue m{"", "mrz", page_no};
+      double sum = 0, n = 0, lowest = 101;
+      for (size_t j = 0; j < want.size(); ++j) {
+        const OcrWord& w = *words[i + j];
+        m.value += (j ? " " : "") + w.text;
+        m.boxes.push_back(w.box);
+        const double len = static_cast<double>(text::length(w.text));
+        sum += w.confidence * len, n += len, lowest = std::min<double>(lowest, w.confidence);
+      }
+      m.word_confidence = sum / n;
+      m.min_word_confidence = lowest;
+      return m;
     }
   }
-  return {};
+  return std::nullopt;
 }
 
 }  // namespace
@@ -331,9 +343,9 @@ std::map<std::string, MetadataValue> extract(const Document& doc, const std::vec
           out["so_dinh_danh"] = {td.so_dinh_danh, "mrz", pl.page_no};
         out["ngay_sinh"] = {td.ngay_sinh, "mrz", pl.page_no};
         if (!td.ho_ten.empty()) {
-          std::string name = printed_name(page.ocr.text, td.ho_ten);
-          if (name.empty()) name = td.ho_ten;
-          out["ho_ten"] = {proper_name(name), "mrz", pl.page_no};
+          MetadataValue name = printed_name(page, td.ho_ten, pl.page_no).value_or(MetadataValue{td.ho_ten, "mrz", pl.page_no});
+          name.value = proper_name(name.value);
+          out["ho_ten"] = std::move(name);
         }
         break;
       }

@@ -159,13 +159,22 @@ struct Assessor {
         add("field_invalid", key, name + ": " + problem);
         conf *= 0.3;
       }
+      // An MRZ name spells the printed name's letters, not its diacritics: those are as sure as
+      // the printed words OCR read them from, and one doubtful word ("QUẦN" for "QUÂN") is a
+      // doubtful mark, which the name's mean confidence hides.
+      const bool mrz_name = v.source == "mrz" && key == "ho_ten";
       // A value matched to the catalogue's closed list: a misread letter could not make another
       // entry of it, so low confidence in the letters says nothing about the value.
-      if (v.source == "ocr" && v.word_confidence >= 0 && v.catalogue_match.empty()) {
+      if ((v.source == "ocr" || mrz_name) && v.word_confidence >= 0 && v.catalogue_match.empty()) {
         conf = std::min(conf, v.word_confidence / 100.0);
         if (v.word_confidence < kLowWordConfidence)
           add("field_low_confidence", key, name + " \"" + v.value + "\" read with OCR confidence " + fmt("%.0f", v.word_confidence));
-        else if (digits_field(key) && v.min_word_confidence >= 0 && v.min_word_confidence < kLowDigitConfidence) {
+        else if (mrz_name && v.min_word_confidence >= 0 && v.min_word_confidence < kLowWordConfidence) {
+          add("field_low_confidence", key,
+              name + " \"" + v.value + "\": the machine-readable zone vouches for its letters, but a word's diacritics were read with OCR confidence " +
+                  fmt("%.0f", v.min_word_confidence));
+          conf = std::min(conf, v.min_word_confidence / 100.0);
+        } else if (digits_field(key) && v.min_word_confidence >= 0 && v.min_word_confidence < kLowDigitConfidence) {
           add("field_low_confidence", key,
               name + " \"" + v.value + "\": a word of it read with OCR confidence " + fmt("%.0f", v.min_word_confidence));
           conf = std::min(conf, v.min_word_confidence / 100.0);

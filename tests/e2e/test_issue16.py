@@ -7,6 +7,13 @@ import unittest
 from sohoa_run import SAMPLES, Output, fresh_dir, remove, run
 from textmetrics import cer_counts
 
+
+def fold(s):
+    """Letters without diacritics, as a machine-readable zone spells a name."""
+    import unicodedata
+    s = (s or "").replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c)).upper()
+
 FOLDER = "HS-000130"
 
 
@@ -53,6 +60,13 @@ class Issue16(unittest.TestCase):
                 self.assertEqual(rec["metadata"]["ngay_sinh"], want["ngay_sinh"])
                 self.assertEqual(rec["metadata_evidence"]["so_dinh_danh"]["source"], "mrz")
                 self.assertEqual(rec["metadata_evidence"]["ngay_sinh"]["source"], "mrz")
+                # The zone spells the name's letters; its diacritics are the printed words' as
+                # OCR read them: right, or asked about by name.
+                self.assertEqual(rec["metadata_evidence"]["ho_ten"]["source"], "mrz")
+                got = rec["metadata"]["ho_ten"]
+                self.assertEqual(fold(got), fold(want["ho_ten"]))
+                if got != want["ho_ten"]:
+                    self.assertIn("ho_ten", [x.get("field") for x in rec["review_reasons"]], got)
 
 
 class CardsSideBySide(unittest.TestCase):

@@ -83,6 +83,27 @@ TEST(Mrz, FoundAmongAPagesLines) {
   EXPECT_EQ(found[0].box.h, 160);
 }
 
+TEST(Mrz, TheNameLineIsALineWithWords) {
+  // After the zone is read again (batch), the first reading's lines keep their boxes with no
+  // words left; the name is on the new reading's line, which lies further down the list.
+  OcrResult ocr;
+  auto line = [&](int y, std::vector<std::string> words) {
+    const int n = static_cast<int>(ocr.lines.size());
+    ocr.lines.push_back({{100, y, 900, 40}, y + 35});
+    for (size_t i = 0; i < words.size(); ++i)
+      ocr.words.push_back({words[i], {100 + static_cast<int>(i) * 100, y, 90, 40}, 90, n});
+  };
+  line(400, {});
+  line(452, {});
+  line(500, {});
+  line(398, {kLine1});
+  line(450, {kLine2});
+  line(502, {kLine3});
+  const std::vector<mrz::Td1> found = mrz::find_td1(ocr);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].ho_ten, "NGUYEN VAN AN");
+}
+
 TEST(Mrz, NoZoneOnAnOrdinaryPage) {
   OcrResult ocr;
   ocr.lines.push_back({{0, 0, 900, 40}, 35});

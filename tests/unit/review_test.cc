@@ -285,6 +285,31 @@ TEST(Review, QrCodeAgainstText) {
   EXPECT_FALSE(has_reason(r, "sources_disagree")) << reasons(r);
 }
 
+TEST(Review, AnMrzNameVouchesForLettersNotDiacritics) {
+  Record r;
+  r.classification.doc_type = "can_cuoc";
+  r.classification.rule_type = "can_cuoc";
+  r.classification.confidence = 0.95;
+  std::vector<Page> pages = {testutil::make_page({"x"}, true)};
+  pages[0].info.ocr_confidence = 95;
+  r.document.pages = {0};
+  r.metadata["so_dinh_danh"] = {"079082909590", "mrz", 1};
+  r.metadata["ngay_sinh"] = {"1982-08-02", "mrz", 1};
+  // The printed name whose letters the zone spells; its last word read unsure ("QUẦN" on a
+  // card that says "QUÂN"), the mean of the three still high.
+  MetadataValue name{"Ngô Xuân Quần", "mrz", 1};
+  name.word_confidence = 76, name.min_word_confidence = 31;
+  r.metadata["ho_ten"] = name;
+  review::assess(r, pages);
+  EXPECT_TRUE(has_reason(r, "field_low_confidence", "ho_ten")) << reasons(r);
+  EXPECT_LE(r.metadata.at("ho_ten").confidence, 0.31);
+  EXPECT_GE(r.metadata.at("so_dinh_danh").confidence, 0.99);
+  // Read sure, the name is as good as the zone.
+  r.metadata["ho_ten"].min_word_confidence = 92, r.metadata["ho_ten"].word_confidence = 94;
+  review::assess(r, pages);
+  EXPECT_FALSE(has_reason(r, "field_low_confidence", "ho_ten")) << reasons(r);
+}
+
 TEST(Review, ReceiptIssuedByTheOrganNotItsDesk) {
   Record r = run({"UBND THÀNH PHỐ NHA TRANG || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "UBND PHƯỜNG VĨNH HẢI || Độc lập - Tự do - Hạnh phúc",
                   "BỘ PHẬN MỘT CỬA || Nha Trang, ngày 21 tháng 08 năm 2024", "^GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
