@@ -345,6 +345,7 @@ std::map<std::string, MetadataValue> extract(const Document& doc, const std::vec
         if (!td.ho_ten.empty()) {
           MetadataValue name = printed_name(page, td.ho_ten, pl.page_no).value_or(MetadataValue{td.ho_ten, "mrz", pl.page_no});
           name.value = proper_name(name.value);
+          name_doubts(name);  // the marks are OCR's: "Quần" where Quân is the common name
           out["ho_ten"] = std::move(name);
         }
         break;

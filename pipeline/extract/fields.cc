@@ -620,6 +620,10 @@ std::optional<Found> find_issuer(const std::vector<PageLayout>& pls, const std::
     std::string c = layout::compact(s.folded);
     bool left = !s.has_box || first.width <= 0 || s.box.x + s.box.w / 2 < first.width * 0.45;
     if (c.rfind("so", 0) == 0 && c.size() > 2 && std::isdigit(static_cast<unsigned char>(c[2]))) break;
+    // ... and "Số: /CT-UBND" with its number handwritten and not read: "Số" then a colon, which
+    // a "Sở …" of the authority never has.
+    static const std::regex re_number_slot(R"(^[^a-z0-9]{0,3}so\s*[:.])");
+    if (std::regex_search(s.folded, re_number_slot)) break;
     // the number line with "Số" misread ("20: 9010/TNHS"): an authority name has no "123/"
     static const std::regex re_number(R"([0-9oil]{1,6}\s*/\s*[a-z0-9])");
     if (std::regex_search(s.folded, re_number)) break;
@@ -785,7 +789,9 @@ std::optional<Found> find_trich_yeu(const std::vector<PageLayout>& pls, const st
       if (std::regex_search(t.folded, re_stop) || upper_line(t) || national(t.folded)) break;
       if (s.has_box && t.has_box) {
         if (left && t.box.x > first.width * 0.5) continue;  // the other column
-        if (t.box.y - (s.box.y + s.box.h) > 4 * std::max(10, s.box.h) * (k - i)) break;
+        // (k - i) as int: a next line that overlaps this one's box (a negative gap) must not
+        // turn into a huge unsigned number and end the subject.
+        if (t.box.y - (s.box.y + s.box.h) > 4 * std::max(10, s.box.h) * static_cast<int>(k - i)) break;
         if (!left && std::abs((t.box.x + t.box.w / 2) - first.width / 2) > first.width * 0.2) break;
       }
       if (layout::compact(t.folded).rfind("ngay", 0) == 0) break;
@@ -1126,3 +1132,4 @@ PersonFields find_person(const std::vector<PageLayout>& pls, const std::string& 
 }
 
 }  // namespace sohoa::extract
+

@@ -386,7 +386,12 @@ std::vector<std::vector<int>> arrival_stamp_words(const OcrResult& ocr, const Im
           if (!runs.empty()) {
             const Box& p = ocr.words[runs.back().back()].box;
             const int gap = b.x - (p.x + p.w), h = std::max(b.h, p.h);
-            if (gap < h && 3 * std::min(b.h, p.h) >= 2 * h) {
+            // ... and on one height: the office's name on the frame's rule ends where a body
+            // line begins, a gap away, and Tesseract makes them one line; its middle lies
+            // below the body word's letters.
+            const int mb = b.y + b.h / 2, mp = p.y + p.h / 2;
+            const bool level = mb >= p.y && mb <= p.y + p.h && mp >= b.y && mp <= b.y + b.h;
+            if (gap < h && 3 * std::min(b.h, p.h) >= 2 * h && level) {
               runs.back().push_back(id);
               continue;
             }

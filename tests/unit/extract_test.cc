@@ -207,6 +207,20 @@ TEST(Extract, TwoLineAuthorityIsJoined) {
   EXPECT_EQ(m["so_dinh_danh"], "056190012345");
 }
 
+TEST(Extract, AHandwrittenNumberLeftUnreadIsNoAuthority) {
+  // "Số: 07 /CT-UBND" with the 07 written by hand and not read: the number line is still the
+  // end of the authority block, not a "Sở" of it (both fold to "so").
+  std::vector<Page> pages = {make_page({"ỦY BAN NHÂN DÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                                        "TỈNH QUẢNG NGÃI || Độc lập - Tự do - Hạnh phúc",
+                                        "Số: /CT-UBND || Quảng Ngãi, ngày tháng 3 năm 2018", "^CHỈ THỊ",
+                                        "^Về việc tăng cường công tác thi hành án hành chính",
+                                        "^trên địa bàn tỉnh Quảng Ngãi",
+                                        "Trong thời gian qua, công tác triển khai thi hành Luật tố tụng hành chính"})};
+  auto m = run(pages);
+  EXPECT_EQ(m["co_quan_ban_hanh"], "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI");
+  EXPECT_EQ(m.count("so_ky_hieu"), 0u);
+}
+
 TEST(Extract, BirthCertificateIsAboutTheChild) {
   auto m = run(one({"UBND PHƯỜNG AN HÒA || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                     "Số: 123 || Độc lập - Tự do - Hạnh phúc", "Quyển số: 01/2021 || An Hòa, ngày 9 tháng 3 năm 2021",
