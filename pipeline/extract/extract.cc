@@ -150,6 +150,68 @@ void name_doubts(MetadataValue& v) {
   }
 }
 
+/// A word's letters, lower case, punctuation around it dropped ("Thi," -> "thi").
+std::string lower_word(const std::string& w) {
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(w);
+  u.toLower(icu::Locale("vi"));
+  int32_t a = 0, b = u.length();
+  while (a < b && !u_isalnum(u.char32At(a))) a = u.moveIndex32(a, 1);
+  while (b > a && !u_isalnum(u.char32At(u.moveIndex32(b, -1)))) b = u.moveIndex32(b, -1);
+  std::string out;
+  u.tempSubStringBetween(a, b).toUTF8String(out);
+  return out;
+}
+
+/// A subject's word whose marks the document itself spells otherwise: its phrase ("thỉ hành
+/// án") recurs in the text, three times or more with the same other marks ("thi hành án") and
+/// never as the subject has it. A bold subject line loses and gains marks more than the body.
+std::vector<lexicon::Correction> document_spelling(const std::vector<lexicon::WordConf>& words, const Document& doc,
+                                                   const std::vector<Page>& pages) {
+  std::vector<std::string> tokens;
+  for (int idx : doc.pages) {
+    if (idx < 0 || idx >= static_cast<int>(pages.size())) continue;
+    std::istringstream in(pages[idx].ocr.text);
+    for (std::string t; in >> t;) tokens.push_back(lower_word(t));
+  }
+  std::vector<std::string> folded(tokens.size());
+  for (size_t i = 0; i < tokens.size(); ++i) folded[i] = bare(tokens[i]);
+  std::vector<lexicon::Correction> out;
+  // the word with both neighbours: one neighbour alone is too little context
+  for (size_t i = 1; i + 1 < words.size(); ++i) {
+    const std::string mine = lower_word(words[i].text);
+    // a word with punctuation on it is left alone: the change replaces the whole word
+    if (text::length(mine) != text::length(words[i].text)) continue;
+    const std::string key[3] = {bare(words[i - 1].text), bare(mine), bare(words[i + 1].text)};
+    if (key[0].empty() || key[1].empty() || key[2].empty()) continue;
+    std::map<std::string, int> seen;
+    for (size_t t = 1; t + 1 < tokens.size(); ++t)
+      if (folded[t] == key[1] && folded[t - 1] == key[0] && folded[t + 1] == key[2]) ++seen[tokens[t]];
+    // the subject's own line is in the text too: its spelling counts once for itself. The
+    // other spelling must be the document's own by far (OCR slips in the body too).
+    if (seen[mine] > 1) continue;
+    seen.erase(mine);
+    std::string other;
+    int n = 0, rest = 0;
+    for (const auto& [x, k] : seen) {
+      rest += k;
+      if (k > n) other = x, n = k;
+    }
+    rest -= n;
+    if (n < 3 || n < 3 * rest) continue;
+    // the value's case kept: "Thỉ" -> "Thi"
+    std::string after = other;
+    if (u_isupper(icu::UnicodeString::fromUTF8(words[i].text).char32At(0))) {
+      icu::UnicodeString u = icu::UnicodeString::fromUTF8(other);
+      u.replace(0, U16_LENGTH(u.char32At(0)), u_toupper(u.char32At(0)));
+      after.clear();
+      u.toUTF8String(after);
+    }
+    out.push_back({i, words[i].text, after, "the document writes \"" + words[i - 1].text + " " + other + " " + words[i + 1].text + "\" " +
+                                         std::to_string(n) + " times, never with \"" + mine + "\""});
+  }
+  return out;
+}
+
 void mend(MetadataValue& v, lexicon::Field field, const Document& doc, const std::vector<Page>& pages) {
   const lexicon::Resplit rs = lexicon::resplit_glued(v.value);
   for (const lexicon::Correction& c : rs.changes) v.corrections.push_back({c.before, c.after, c.why});
@@ -187,6 +249,13 @@ void mend(MetadataValue& v, lexicon::Field field, const Document& doc, const std
     v.doubts.push_back({c.before, c.after, c.why, true});
     marks.push_back(c);
   }
+  if (field == lexicon::Field::trich_yeu)
+    for (const lexicon::Correction& c : document_spelling(words, doc, pages)) {
+      if (c.index >= doubted.size() || doubted[c.index]) continue;
+      v.doubts.push_back({c.before, c.after, c.why, true});
+      marks.push_back(c);
+      doubted[c.index] = true;
+    }
   // A subject's word that no rule could mend but that is plainly no Vietnamese ("bù địp"): the
   // value keeps it, and a person is asked.
   for (const lexicon::Correction& c : unknown)
