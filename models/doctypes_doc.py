@@ -63,6 +63,10 @@ def render(cat):
                                                     ia.get("rule", "")))
     out += ["", "Desks without legal standing (the organ above them is the issuer; the desk goes to `metadata.don_vi`): " +
             ", ".join(cat.get("desk_units", {}).get("names", [])) + ".", ""]
+    if "signer_positions" in cat:
+        out += ["Signers' positions (a line of capitals under the authority line that starts with one, \"Phó\" before any, "
+                "goes to `metadata.chuc_vu_nguoi_ky` spelt as here): " +
+                ", ".join(cat["signer_positions"].get("names", [])) + ".", ""]
     if "arrival_stamp" in cat:
         a = cat["arrival_stamp"]
         out += ["Arrival stamps (a ruled frame whose line opens with %s, read after the body): the number after %s "

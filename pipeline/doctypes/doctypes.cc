@@ -165,6 +165,12 @@ Catalogue load(const std::string& path) {
     }
     c.authority_words = strings(j, "authority_words");
     if (j.contains("desk_units")) c.desk_units = strings(j.at("desk_units"), "names");
+    if (j.contains("signer_positions")) {
+      c.signer_positions = strings(j.at("signer_positions"), "names");
+      // "Tổng Giám đốc" before "Giám đốc" would never be reached otherwise: longest first.
+      std::stable_sort(c.signer_positions.begin(), c.signer_positions.end(),
+                       [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    }
     if (j.contains("arrival_stamp")) {
       const json& a = j.at("arrival_stamp");
       auto folded = [&](const char* key) {

@@ -96,6 +96,7 @@ struct Catalogue {
   std::map<std::string, std::vector<std::string>> field_slot_labels;
   std::vector<std::string> authority_words;             // as printed
   std::vector<std::string> desk_units;                  // as printed
+  std::vector<std::string> signer_positions;            // as printed, longest first
   std::map<std::string, std::string> issuer_abbrevs;    // "UBND" -> "Ủy ban nhân dân"
   ArrivalStamp arrival_stamp;
   std::vector<TitlePattern> titles;

@@ -4,6 +4,10 @@
 #include <cctype>
 #include <cstdlib>
 #include <regex>
+#include <sstream>
+
+#include <unicode/locid.h>
+#include <unicode/unistr.h>
 
 #include "core/text.h"
 #include "doctypes/doctypes.h"
@@ -143,10 +147,33 @@ bool authority_line(const std::string& folded) {
   return std::regex_match(bare(folded), re);
 }
 
-bool position_line(const Seg& s) {
-  static const std::regex re(R"(^(pho\s+)?(chu tich|giam doc|chanh van phong|truong phong|truong ban|bo truong|thu truong|cuc truong|vien truong|hieu truong|chanh an|vien truong|bi thu|tong giam doc)\b.*$)");
-  return layout::upper_ratio(s.text) > 0.7 && std::regex_match(bare(s.folded), re);
+/// The signer's position a line of capitals starts with (catalogue signer_positions, "Phó"
+/// before any), spelt as the catalogue has it ("PHO CHU TỊCH" -> "PHÓ CHỦ TỊCH") and the rest
+/// of the line as read; empty when the line is no position.
+std::string position_of(const Seg& s) {
+  if (layout::upper_ratio(s.text) <= 0.7) return {};
+  std::string rest = bare(s.folded);
+  const bool deputy = rest.rfind("pho ", 0) == 0;
+  if (deputy) rest = rest.substr(4);
+  for (const std::string& name : doctypes::catalogue().signer_positions) {
+    const std::string f = text::fold(name);
+    if (rest.compare(0, f.size(), f) != 0 || (rest.size() > f.size() && rest[f.size()] != ' ')) continue;
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8((deputy ? "Phó " : "") + name);
+    u.toUpper(icu::Locale("vi"));
+    std::string value;
+    u.toUTF8String(value);
+    // The words after the position's own, as printed ("PHÓ CHỦ TỊCH THƯỜNG TRỰC").
+    size_t words = (deputy ? 1 : 0) + 1 + static_cast<size_t>(std::count(f.begin(), f.end(), ' '));
+    std::istringstream in(text::trim(s.text));
+    size_t k = 0;
+    for (std::string w; in >> w;)
+      if (++k > words) value += " " + w;
+    return value;
+  }
+  return {};
 }
+
+bool position_line(const Seg& s) { return !position_of(s).empty(); }
 
 /// A person's name as printed under a signature: 2-5 words, each starting with a capital, the
 /// rest in small letters (not a heading), no digits.
@@ -180,7 +207,7 @@ void signature_block(const std::vector<PageLayout>& pls, const std::vector<Page>
     size_t k = 0;
     while (k < below.size() && authority_line(below[k]->folded)) authority += " " + text::trim(below[k++]->text);
     out["tham_quyen_ky"] = at(authority, s, pages);
-    if (k < below.size() && position_line(*below[k])) out["chuc_vu_nguoi_ky"] = at(text::trim(below[k]->text), *below[k], pages), ++k;
+    if (k < below.size() && position_line(*below[k])) out["chuc_vu_nguoi_ky"] = at(position_of(*below[k]), *below[k], pages), ++k;
     // The signature and the seal come between: OCR makes specks of them, skip a few lines.
     for (size_t n = k; n < std::min(below.size(), k + 8); ++n)
       if (name_line(below[n]->text)) {

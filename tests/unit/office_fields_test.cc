@@ -50,6 +50,29 @@ TEST(OfficeFields, MarksArrivalStampSignatureBlockAndRecipients) {
   EXPECT_EQ(m.count("review.so_ky_hieu"), 0u);
 }
 
+TEST(OfficeFields, ThePositionSpeltAsTheCatalogueHasIt) {
+  // A bold position under the authority line loses its marks in OCR ("PHO CHU TỊCH"); the words
+  // after a known position stay as read.
+  auto block = [](const std::string& position) {
+    return std::vector<Page>{make_page({
+        "ỦY BAN NHÂN DÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "TỈNH QUẢNG NGÃI || Độc lập - Tự do - Hạnh phúc",
+        "Số: 23/BC-UBND || Quảng Ngãi, ngày 23 tháng 01 năm 2025",
+        "Kính gửi: Văn phòng Chính phủ",
+        "Tình hình thực hiện công tác cải cách thủ tục hành chính tháng 01/2025 như sau.",
+        "Nơi nhận: || KT. CHỦ TỊCH",
+        "- Như trên; || " + position,
+        "- Lưu: VT, TTHC.",
+        " || Trần Hoàng Tuấn",
+    })};
+  };
+  EXPECT_EQ(run(block("PHO CHU TỊCH"))["chuc_vu_nguoi_ky"], "PHÓ CHỦ TỊCH");
+  EXPECT_EQ(run(block("TỔNG GIAM ĐỐC"))["chuc_vu_nguoi_ky"], "TỔNG GIÁM ĐỐC");
+  EXPECT_EQ(run(block("PHÓ CHỦ TỊCH THƯỜNG TRỰC"))["chuc_vu_nguoi_ky"], "PHÓ CHỦ TỊCH THƯỜNG TRỰC");
+  // A line of capitals that is no position is not taken for one.
+  EXPECT_EQ(run(block("TRUNG TÂM CÔNG BÁO"))["chuc_vu_nguoi_ky"], "");
+}
+
 TEST(OfficeFields, BodyWordsAreNotMarksAndADateWithoutYearIsNotInvented) {
   std::vector<Page> pages = {make_page({
       "ỦY BAN NHÂN DÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
