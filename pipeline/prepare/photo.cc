@@ -29,6 +29,9 @@ constexpr double kSquareCornerShare = 0.004;  // corners this close (of the pict
 constexpr int kMinModelLines = 6;        // long text lines needed for a model (Leptonica: 15, for books)
 constexpr double kMinSagPx = 3;          // bow a line must show to be worth a resampling
 constexpr double kMinCurvatureT = 4;     // lines' mean curvature over its standard error
+constexpr double kMinLocalShiftPx = 2;   // a line's stray from level worth a local resampling
+constexpr int kMinLocalLines = 4;        // lines a local model needs
+constexpr double kMaxLineFitRms = 1.5;   // a line's centres this far (rms, px) from its quadratic: not a text line
 
 /// The box around four corners (x, y pairs: top-left, top-right, bottom-right, bottom-left):
 /// left, top, right, bottom.
@@ -641,6 +644,120 @@ bool straighten_lines(Image& color, Image& gray8) {
   gray8 = std::move(g);
   color = std::move(c);
   return true;
+}
+
+LocalCurl local_dewarp(Image& color, Image& gray8) {
+  LocalCurl out;
+  if (!color || !gray8 || color.width() != gray8.width() || color.height() != gray8.height()) return out;
+  const int w = gray8.width(), h = gray8.height();
+  Image bin;
+  {
+    PIX* b = nullptr;
+    if (pixSauvolaBinarizeTiled(gray8.get(), 25, 0.25f, 1, 1, nullptr, &b) != 0 || !b) return out;
+    bin = Image(b);
+  }
+  PTAA* centers = dewarpGetTextlineCenters(bin.get(), 0);
+  if (!centers) return out;
+  // Each line: its own quadratic over its own extent, and the row it is levelled to (its
+  // centre's height at its middle, so a line that leans turns about its middle).
+  struct Line {
+    double c2, c1, c0, x0, x1, level;
+  };
+  std::vector<Line> lines;
+  const double min_span = std::max(40.0, 0.08 * w);
+  for (int i = 0; i < ptaaGetCount(centers); ++i) {
+    PTA* pta = ptaaGetPta(centers, i, L_CLONE);
+    const int n = ptaGetCount(pta);
+    l_float32 c2 = 0, c1 = 0, c0 = 0;
+    NUMA* fitted = nullptr;
+    if (n >= 10 && ptaGetQuadraticLSF(pta, &c2, &c1, &c0, &fitted) == 0) {
+      double x0 = 1e9, x1 = -1e9, sq = 0;
+      for (int k = 0; k < n; ++k) {
+        l_float32 x, y, f = 0;
+        ptaGetPt(pta, k, &x, &y);
+        numaGetFValue(fitted, k, &f);
+        x0 = std::min<double>(x0, x), x1 = std::max<double>(x1, x);
+        sq += (y - f) * (y - f);
+      }
+      // Short bits (a signature, a stray mark) and what is no line of text (a seal's ring, a
+      // finger's edge) fit no quadratic well: left out.
+      const double xm = (x0 + x1) / 2;
+      if (x1 - x0 >= min_span && std::sqrt(sq / n) <= kMaxLineFitRms)
+        lines.push_back({c2, c1, c0, x0, x1, c2 * xm * xm + c1 * xm + c0});
+    }
+    numaDestroy(&fitted);
+    ptaDestroy(&pta);
+  }
+  ptaaDestroy(&centers);
+  out.lines = static_cast<int>(lines.size());
+  if (out.lines < kMinLocalLines) return out;
+  // The spacing of lines sizes the kernel across them: a line's shift must not reach the next.
+  std::vector<double> levels;
+  for (const Line& l : lines) levels.push_back(l.level);
+  std::sort(levels.begin(), levels.end());
+  std::vector<double> gaps;
+  for (size_t i = 1; i < levels.size(); ++i)
+    if (levels[i] - levels[i - 1] > 3) gaps.push_back(levels[i] - levels[i - 1]);
+  if (gaps.empty()) return out;
+  std::nth_element(gaps.begin(), gaps.begin() + gaps.size() / 2, gaps.end());
+  const double spacing = gaps[gaps.size() / 2];
+  const double sx = 0.05 * w, sy = std::max(2.0, 0.5 * spacing);
+  // Shifts splatted on a grid of kCell pixels: sum of weights and of weighted shifts.
+  constexpr int kCell = 4;
+  const int gw = w / kCell + 2, gh = h / kCell + 2;
+  cv::Mat wsum(gh, gw, CV_32F, cv::Scalar(0)), dsum(gh, gw, CV_32F, cv::Scalar(0));
+  for (const Line& l : lines) {
+    double stray = 0;
+    for (double x = l.x0; x <= l.x1; x += kCell) {
+      const double d = l.c2 * x * x + l.c1 * x + l.c0 - l.level;
+      stray = std::max(stray, std::abs(d));
+      const int gx0 = std::max(0, static_cast<int>((x - 3 * sx) / kCell)), gx1 = std::min(gw - 1, static_cast<int>((x + 3 * sx) / kCell) + 1);
+      const int gy0 = std::max(0, static_cast<int>((l.level - 3 * sy) / kCell)), gy1 = std::min(gh - 1, static_cast<int>((l.level + 3 * sy) / kCell) + 1);
+      for (int gy = gy0; gy <= gy1; ++gy) {
+        const double ey = (gy * kCell - l.level) / sy;
+        for (int gx = gx0; gx <= gx1; ++gx) {
+          const double ex = (gx * kCell - x) / sx;
+          const float wt = static_cast<float>(std::exp(-(ex * ex + ey * ey)));
+          wsum.at<float>(gy, gx) += wt;
+          dsum.at<float>(gy, gx) += static_cast<float>(wt * d);
+        }
+      }
+    }
+    out.max_shift_px = std::max(out.max_shift_px, stray);
+  }
+  if (out.max_shift_px < kMinLocalShiftPx) return out;
+  // Far from every line the shift fades to none (the prior weight): no text there to level.
+  constexpr float kPrior = 0.05f;
+  cv::Mat field = dsum / (wsum + kPrior);
+  // Grid node g sits at pixel g * kCell; pixels between nodes take the bilinear blend.
+  cv::Mat map_x(h, w, CV_32F), map_y(h, w, CV_32F);
+  for (int y = 0; y < h; ++y) {
+    float* mx = map_x.ptr<float>(y);
+    float* my = map_y.ptr<float>(y);
+    const double gyf = static_cast<double>(y) / kCell;
+    const int gy = std::min(gh - 2, static_cast<int>(gyf));
+    const double fy = gyf - gy;
+    const float* r0 = field.ptr<float>(gy);
+    const float* r1 = field.ptr<float>(gy + 1);
+    for (int x = 0; x < w; ++x) {
+      const double gxf = static_cast<double>(x) / kCell;
+      const int gx = std::min(gw - 2, static_cast<int>(gxf));
+      const double fx = gxf - gx;
+      const double d = (r0[gx] * (1 - fx) + r0[gx + 1] * fx) * (1 - fy) + (r1[gx] * (1 - fx) + r1[gx + 1] * fx) * fy;
+      mx[x] = static_cast<float>(x);
+      my[x] = static_cast<float>(y + d);
+    }
+  }
+  Image g = remap_image(gray8, map_x, map_y);
+  if (!g) return out;
+  Image c = color.get() == gray8.get() ? g.clone()
+            : color.depth() == 8 || color.depth() == 32 ? remap_image(color, map_x, map_y)
+                                                        : remap_image(to_gray8(color), map_x, map_y);
+  if (!c) return out;
+  gray8 = std::move(g);
+  color = std::move(c);
+  out.applied = true;
+  return out;
 }
 
 Image balance_to_paper(const Image& color) {
