@@ -46,8 +46,8 @@ struct LocalCurl {
   int lines = 0;
 };
 
-/// Text lines of a curled sheet levelled one by one: each line's centre, fitted with its own
-/// quadratic over its own extent, becomes a level row, and between lines the vertical shift is
+/// Text lines of a curled sheet levelled one by one: each line's centre (found at the scale of
+/// the page's letters), fitted with its own quadratic over its own extent, becomes a level row, and between lines the vertical shift is
 /// interpolated (a Gaussian kernel, wide along the lines, narrow across them). Where one corner
 /// of the sheet lifts off the table its lines bow and lean unlike the rest of the page, which
 /// the page-wide model of straighten_lines cannot follow. Applied to both images (same size)

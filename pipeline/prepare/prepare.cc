@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "core/text.h"
+#include "lexicon/lexicon.h"
 #include "prepare/barcodes.h"
 #include "prepare/clean.h"
 #include "prepare/photo.h"
@@ -48,11 +49,11 @@ constexpr double kWorseTextShare = 0.8;
 // just a seal and a signature beside black print (those are some 2-20% of a page's ink).
 constexpr double kColourDoubtShare = 0.5;
 // A photo whose letters stand under this many pixels (a whole A4 page in some 600-800 px, about
-// 70-100 dpi) is in doubt for local curl: at that size a line that bows or leans by a couple of
-// pixels loses its diacritics, and the page model of straighten_lines follows only the body's
-// curl, not a lifted corner's. Phone photos of a page at 130 dpi or more have letters of 14 px
-// and up and are not tried (and pay nothing).
-constexpr double kSmallPhotoGlyphPx = 12;
+// 70-100 dpi: letters of 7-13 px) is in doubt for local curl: at that size a line that bows or
+// leans by a couple of pixels loses its diacritics, and the page model of straighten_lines
+// follows only the body's curl, not a lifted corner's. Pages with larger letters are not tried
+// and pay nothing (no page of the development corpus, phone photos at 130-190 dpi included).
+constexpr double kSmallPhotoGlyphPx = 14;
 
 /// Leptonica's histogram of counts, for its histogram functions.
 NUMA* to_numa(const std::array<uint32_t, 256>& counts) {
@@ -408,6 +409,20 @@ Reading reading_of(const OcrResult& r) {
   return out;
 }
 
+/// Characters in words that are Vietnamese syllables (punctuation around them aside): how much
+/// of the page reads as the language, which Tesseract's own confidence does not tell on a small
+/// blurred photo (its confidence stays near 88 whether a leaning header line reads or not).
+double syllable_chars(const OcrResult& r) {
+  double n = 0;
+  for (const OcrWord& w : r.words) {
+    std::string_view t = w.text;
+    while (!t.empty() && std::ispunct(static_cast<unsigned char>(t.front()))) t.remove_prefix(1);
+    while (!t.empty() && std::ispunct(static_cast<unsigned char>(t.back()))) t.remove_suffix(1);
+    if (!t.empty() && lexicon::is_valid_syllable(t)) n += static_cast<double>(text::length(std::string(t)));
+  }
+  return n;
+}
+
 /// Whether the page with a risky step reads clearly worse than without it. Where the step cut
 /// other sheets away, the safe version holds their text too: only confidence compares then.
 bool reads_worse(const Reading& risky, const Reading& safe, bool step_drops_text) {
@@ -517,8 +532,8 @@ PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
     }
   }
   // A small photo's local curl, levelled line by line, must prove itself the same way, and
-  // read better, not merely no worse: resampling a page that reads as well without it only
-  // blurs it.
+  // read better, not merely no worse: more of the page in Vietnamese syllables. Resampling a
+  // page that reads as well without it only blurs it.
   const bool photo = chosen_how.photographed || raw.dpi_assumed || raw.dpi < kMinScannerDpi;
   if (photo && chosen_how.allow_straighten && !chosen.info.separator && chosen.glyph_px > 0 &&
       chosen.glyph_px < kSmallPhotoGlyphPx) {
@@ -534,10 +549,12 @@ PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
       if (!chosen.recognized) chosen.recognized = engine.recognize(chosen.ocr, chosen.ocr_dpi);
       levelled.recognized = engine.recognize(levelled.ocr, levelled.ocr_dpi);
       const Reading r = reading_of(*levelled.recognized), u = reading_of(*chosen.recognized);
+      const double rs = syllable_chars(*levelled.recognized), us = syllable_chars(*chosen.recognized);
       const std::string figures = found + "; mean confidence " + fmt(r.mean_confidence) + " vs " +
                                   fmt(u.mean_confidence) + " without, confident characters " + fmt(r.confident_chars) +
-                                  " vs " + fmt(u.confident_chars);
-      if (reads_worse(r, u, false) || r.mean_confidence <= u.mean_confidence) {
+                                  " vs " + fmt(u.confident_chars) + ", characters in Vietnamese syllables " + fmt(rs) +
+                                  " vs " + fmt(us);
+      if (reads_worse(r, u, false) || rs <= us) {
         chosen.info.prepare.push_back({"local_dewarp", false, "read no better than without: " + figures});
       } else {
         levelled.info.prepare = chosen.info.prepare;
