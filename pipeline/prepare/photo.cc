@@ -31,7 +31,10 @@ constexpr double kSquareCornerShare = 0.004;  // corners this close (of the pict
 constexpr int kMinModelLines = 6;        // long text lines needed for a model (Leptonica: 15, for books)
 constexpr double kMinSagPx = 3;          // bow a line must show to be worth a resampling
 constexpr double kMinCurvatureT = 4;     // lines' mean curvature over its standard error
-constexpr double kMinLocalShiftPx = 2;   // a line's stray from level worth a local resampling
+// A line's stray from level worth a local resampling: half a letter's height. A flat page's
+// lines stray up to a third of one by fit noise (a 9 px screenshot of a form with dotted
+// leaders: 4 px); a lifted corner's, two to five letters.
+constexpr double kMinLocalShiftGlyphs = 0.5;
 constexpr int kMinLocalLines = 4;        // lines a local model needs
 constexpr double kMaxLineFitRms = 0.25;  // a line's ink centres this far (rms, letter heights) from its quadratic: not a text line
 
@@ -789,12 +792,13 @@ LocalCurl local_dewarp(Image& color, Image& gray8) {
     ptaGetRange(pta, &x0, &x1, nullptr, nullptr);
     if (fit(pta, c2, c1, c0, rms)) {
       // Columns of a tall letter or a stacked diacritic pull the centre off the line: fitted
-      // again without the columns more than twice the rms away.
+      // again without the columns more than twice the rms away (half a pixel, for a line
+      // that fits exactly).
       PTA* kept = ptaCreate(ptaGetCount(pta));
       for (int k = 0; k < ptaGetCount(pta); ++k) {
         l_float32 x, y;
         ptaGetPt(pta, k, &x, &y);
-        if (std::abs(y - (c2 * x * x + c1 * x + c0)) <= 2 * rms) ptaAddPt(kept, x, y);
+        if (std::abs(y - (c2 * x * x + c1 * x + c0)) <= std::max(2 * rms, 0.5)) ptaAddPt(kept, x, y);
       }
       const bool refit = fit(kept, c2, c1, c0, rms);
       ptaDestroy(&kept);
@@ -828,17 +832,20 @@ LocalCurl local_dewarp(Image& color, Image& gray8) {
   constexpr double kWide = 4;
   constexpr float kWideWeight = 0.01f;
   const int gw = w / kCell + 2, gh = h / kCell + 2;
+  // The wide sums on a grid kWide times coarser (as smooth as its kernel), brought to the fine
+  // one afterwards: a sixteenth of the work.
+  const int wide_cell = static_cast<int>(kWide) * kCell;
   cv::Mat wsum(gh, gw, CV_32F, cv::Scalar(0)), dsum(gh, gw, CV_32F, cv::Scalar(0));
-  cv::Mat wide_w(gh, gw, CV_32F, cv::Scalar(0)), wide_d(gh, gw, CV_32F, cv::Scalar(0));
-  auto splat = [&](cv::Mat& ws, cv::Mat& ds, double x, double y, double d, double kx, double ky) {
-    const int gx0 = std::max(0, static_cast<int>((x - 3 * kx) / kCell)), gx1 = std::min(gw - 1, static_cast<int>((x + 3 * kx) / kCell) + 1);
-    const int gy0 = std::max(0, static_cast<int>((y - 3 * ky) / kCell)), gy1 = std::min(gh - 1, static_cast<int>((y + 3 * ky) / kCell) + 1);
+  cv::Mat wide_w(h / wide_cell + 2, w / wide_cell + 2, CV_32F, cv::Scalar(0)), wide_d(wide_w.size(), CV_32F, cv::Scalar(0));
+  auto splat = [&](cv::Mat& ws, cv::Mat& ds, int cell, double x, double y, double d, double kx, double ky) {
+    const int gx0 = std::max(0, static_cast<int>((x - 3 * kx) / cell)), gx1 = std::min(ws.cols - 1, static_cast<int>((x + 3 * kx) / cell) + 1);
+    const int gy0 = std::max(0, static_cast<int>((y - 3 * ky) / cell)), gy1 = std::min(ws.rows - 1, static_cast<int>((y + 3 * ky) / cell) + 1);
     for (int gy = gy0; gy <= gy1; ++gy) {
-      const double ey = (gy * kCell - y) / ky;
+      const double ey = (gy * cell - y) / ky;
       float* wr = ws.ptr<float>(gy);
       float* dr = ds.ptr<float>(gy);
       for (int gx = gx0; gx <= gx1; ++gx) {
-        const double ex = (gx * kCell - x) / kx;
+        const double ex = (gx * cell - x) / kx;
         const float wt = static_cast<float>(std::exp(-(ex * ex + ey * ey)));
         wr[gx] += wt;
         dr[gx] += static_cast<float>(wt * d);
@@ -850,15 +857,20 @@ LocalCurl local_dewarp(Image& color, Image& gray8) {
     for (double x = l.x0; x <= l.x1; x += kCell) {
       const double d = l.c2 * x * x + l.c1 * x + l.c0 - l.level;
       stray = std::max(stray, std::abs(d));
-      splat(wsum, dsum, x, l.level, d, sx, sy);
-      if (static_cast<int>(x - l.x0) % (4 * kCell) == 0) splat(wide_w, wide_d, x, l.level, d, kWide * sx, kWide * sy);
+      splat(wsum, dsum, kCell, x, l.level, d, sx, sy);
+      if (static_cast<int>(x - l.x0) % wide_cell == 0) splat(wide_w, wide_d, wide_cell, x, l.level, d, kWide * sx, kWide * sy);
     }
     out.max_shift_px = std::max(out.max_shift_px, stray);
   }
-  if (out.max_shift_px < kMinLocalShiftPx) return out;
+  if (out.max_shift_px < kMinLocalShiftGlyphs * glyph) return out;
   // Far from every line, even the wide kernel's reach, the shift fades to none (the prior).
   constexpr float kPrior = 1e-4f;
-  cv::Mat field = (dsum + kWideWeight * wide_d) / (wsum + kWideWeight * wide_w + kPrior);
+  // Node i of the coarse grid sits at pixel wide_cell * i, node j of the fine one at kCell * j.
+  cv::Mat wide_wf, wide_df;
+  const cv::Mat to_fine = (cv::Mat_<double>(2, 3) << 1.0 / kWide, 0, 0, 0, 1.0 / kWide, 0);
+  cv::warpAffine(wide_w, wide_wf, to_fine, wsum.size(), cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_REPLICATE);
+  cv::warpAffine(wide_d, wide_df, to_fine, wsum.size(), cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_REPLICATE);
+  cv::Mat field = (dsum + kWideWeight * wide_df) / (wsum + kWideWeight * wide_wf + kPrior);
   // Grid node g sits at pixel g * kCell; pixels between nodes take the bilinear blend.
   cv::Mat map_x(h, w, CV_32F), map_y(h, w, CV_32F);
   for (int y = 0; y < h; ++y) {

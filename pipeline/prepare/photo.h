@@ -47,11 +47,12 @@ struct LocalCurl {
 };
 
 /// Text lines of a curled sheet levelled one by one: each line's centre (found at the scale of
-/// the page's letters), fitted with its own quadratic over its own extent, becomes a level row, and between lines the vertical shift is
-/// interpolated (a Gaussian kernel, wide along the lines, narrow across them). Where one corner
+/// the page's letters), fitted with its own quadratic over its own extent, becomes a level row,
+/// and between lines the vertical shift is interpolated (a Gaussian kernel, wide along the
+/// lines, narrow across them; a far wider one beyond their ends). Where one corner
 /// of the sheet lifts off the table its lines bow and lean unlike the rest of the page, which
 /// the page-wide model of straighten_lines cannot follow. Applied to both images (same size)
-/// when some line strays kMinLocalShiftPx or more from level.
+/// when some line strays half a letter's height or more from level.
 LocalCurl local_dewarp(Image& color, Image& gray8);
 
 /// Every colour channel divided by the local paper's, so the paper comes out white wherever
