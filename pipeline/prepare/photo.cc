@@ -1,5 +1,7 @@
 #include "prepare/photo.h"
 
+#include "prepare/clean.h"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -29,6 +31,12 @@ constexpr double kSquareCornerShare = 0.004;  // corners this close (of the pict
 constexpr int kMinModelLines = 6;        // long text lines needed for a model (Leptonica: 15, for books)
 constexpr double kMinSagPx = 3;          // bow a line must show to be worth a resampling
 constexpr double kMinCurvatureT = 4;     // lines' mean curvature over its standard error
+// A line's stray from level worth a local resampling: half a letter's height. A flat page's
+// lines stray up to a third of one by fit noise (a 9 px screenshot of a form with dotted
+// leaders: 4 px); a lifted corner's, two to five letters.
+constexpr double kMinLocalShiftGlyphs = 0.5;
+constexpr int kMinLocalLines = 4;        // lines a local model needs
+constexpr double kMaxLineFitRms = 0.25;  // a line's ink centres this far (rms, letter heights) from its quadratic: not a text line
 
 /// The box around four corners (x, y pairs: top-left, top-right, bottom-right, bottom-left):
 /// left, top, right, bottom.
@@ -560,10 +568,10 @@ bool fit_across_lines(const std::vector<double>& y, const std::vector<double>& v
 }
 
 /// Remaps an 8- or 32-bit Pix: destination (x, y) takes the source at (map_x, map_y) there.
-Image remap_image(const Image& img, const cv::Mat& map_x, const cv::Mat& map_y) {
+Image remap_image(const Image& img, const cv::Mat& map_x, const cv::Mat& map_y, int interpolation = cv::INTER_LINEAR) {
   if (img.depth() != 8 && img.depth() != 32) return {};
   cv::Mat dst;
-  cv::remap(as_mat(img), dst, map_x, map_y, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  cv::remap(as_mat(img), dst, map_x, map_y, interpolation, cv::BORDER_REPLICATE);
   return as_pix(dst, img);
 }
 }  // namespace
@@ -641,6 +649,258 @@ bool straighten_lines(Image& color, Image& gray8) {
   gray8 = std::move(g);
   color = std::move(c);
   return true;
+}
+
+namespace {
+/// The centre line of every text line: one point a column, the middle of the line's ink there.
+/// Leptonica's dewarpGetTextlineCenters closes words into lines with bricks of at least 15 and
+/// 40 px and drops lines under 100 px: on a small photo (letters of 7-11 px) that joins the two
+/// columns of a header and loses its short lines. Here the sizes follow the letters: ink joined
+/// along the line over two letters' height (a word space, not the gap between columns), and a
+/// line at least four letters long whose ink in a column stands at most two letters tall (two
+/// lines run together are not a line).
+PTAA* line_centres(const Image& bin, double glyph) {
+  cv::Mat ink(bin.height(), bin.width(), CV_8U);
+  for (int y = 0; y < bin.height(); ++y) {
+    const l_uint32* row = pixGetData(bin.get()) + y * pixGetWpl(bin.get());
+    uchar* m = ink.ptr<uchar>(y);
+    for (int x = 0; x < bin.width(); ++x) m[x] = GET_DATA_BIT(row, x) ? 255 : 0;
+  }
+  cv::Mat joined, labels, stats, centroids;
+  const int reach = std::max(3, static_cast<int>(std::lround(2 * glyph)));
+  cv::dilate(ink, joined, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(reach, 1)));
+  const int n = cv::connectedComponentsWithStats(joined, labels, stats, centroids, 8, CV_32S);
+  PTAA* out = ptaaCreate(0);
+  for (int c = 1; c < n; ++c) {
+    const int bx = stats.at<int>(c, cv::CC_STAT_LEFT), by = stats.at<int>(c, cv::CC_STAT_TOP);
+    const int bw = stats.at<int>(c, cv::CC_STAT_WIDTH), bh = stats.at<int>(c, cv::CC_STAT_HEIGHT);
+    // A leaning line's box is tall; its ink in any one column is not.
+    if (bw < 4 * glyph || bh < 0.5 * glyph || bh > 0.2 * ink.rows) continue;
+    PTA* pta = ptaCreate(bw);
+    std::vector<int> extents;
+    for (int x = bx; x < bx + bw; ++x) {
+      double sum = 0;
+      int count = 0, top = -1, bottom = -1;
+      for (int y = by; y < by + bh; ++y)
+        if (labels.at<int>(y, x) == c && ink.at<uchar>(y, x)) {
+          sum += y, ++count;
+          if (top < 0) top = y;
+          bottom = y;
+        }
+      if (count) {
+        ptaAddPt(pta, static_cast<l_float32>(x), static_cast<l_float32>(sum / count));
+        extents.push_back(bottom - top + 1);
+      }
+    }
+    std::nth_element(extents.begin(), extents.begin() + extents.size() / 2, extents.end());
+    if (extents.empty() || extents[extents.size() / 2] > 2 * glyph) {
+      ptaDestroy(&pta);
+      continue;
+    }
+    ptaaAddPta(out, pta, L_INSERT);
+  }
+  return out;
+}
+}  // namespace
+
+LocalCurl local_dewarp(Image& color, Image& gray8) {
+  LocalCurl out;
+  if (!color || !gray8 || color.width() != gray8.width() || color.height() != gray8.height()) return out;
+  const int w = gray8.width(), h = gray8.height();
+  Image bin;
+  {
+    PIX* b = nullptr;
+    if (pixSauvolaBinarizeTiled(gray8.get(), 25, 0.25f, 1, 1, nullptr, &b) != 0 || !b) return out;
+    bin = Image(b);
+  }
+  const double glyph = median_glyph_height(gray8);
+  if (glyph <= 0) return out;
+  PTAA* centers = line_centres(bin, glyph);
+  if (!centers) return out;
+  // Each line: its own quadratic over its own extent, and the row it is levelled to (its
+  // centre's height at its middle, so a line that leans turns about its middle).
+  struct Line {
+    double c2, c1, c0, x0, x1, level;
+  };
+  std::vector<Line> lines;
+  const double min_span = std::max(40.0, 0.08 * w);
+  // A quadratic and the rms of the centres about it.
+  auto fit = [](PTA* pta, l_float32& c2, l_float32& c1, l_float32& c0, double& rms) {
+    NUMA* fitted = nullptr;
+    const int n = ptaGetCount(pta);
+    if (n < 10 || ptaGetQuadraticLSF(pta, &c2, &c1, &c0, &fitted) != 0) return false;
+    double sq = 0;
+    for (int k = 0; k < n; ++k) {
+      l_float32 x, y, f = 0;
+      ptaGetPt(pta, k, &x, &y);
+      numaGetFValue(fitted, k, &f);
+      sq += (y - f) * (y - f);
+    }
+    numaDestroy(&fitted);
+    rms = std::sqrt(sq / n);
+    return true;
+  };
+  // Pieces of one row (words a wide space apart, a line broken by a blot) levelled apart would
+  // each turn about their own middle and leave steps along the row: a piece that continues
+  // another (its start within half a letter of where the other's straight fit runs, and the
+  // other way round) joins it, and the row is fitted whole.
+  {
+    struct Piece {
+      double x0, x1, a, b;  // y = a + b x, a straight fit
+      PTA* pta;
+    };
+    std::vector<Piece> pieces;
+    for (int i = 0; i < ptaaGetCount(centers); ++i) {
+      PTA* pta = ptaaGetPta(centers, i, L_CLONE);
+      l_float32 x0 = 0, x1 = 0, a = 0, b = 0;
+      ptaGetRange(pta, &x0, &x1, nullptr, nullptr);
+      if (ptaGetCount(pta) >= 2 && ptaGetLinearLSF(pta, &b, &a, nullptr) == 0)
+        pieces.push_back({x0, x1, a, b, pta});
+      else
+        ptaDestroy(&pta);
+    }
+    std::sort(pieces.begin(), pieces.end(), [](const Piece& p, const Piece& q) { return p.x0 < q.x0; });
+    std::vector<bool> used(pieces.size(), false);
+    PTAA* rows = ptaaCreate(0);
+    for (size_t i = 0; i < pieces.size(); ++i) {
+      if (used[i]) continue;
+      used[i] = true;
+      PTA* row = ptaCopy(pieces[i].pta);
+      Piece last = pieces[i];
+      for (size_t j = i + 1; j < pieces.size(); ++j) {
+        if (used[j]) continue;
+        const Piece& q = pieces[j];
+        const double gap = q.x0 - last.x1;
+        if (gap < -glyph || gap > 6 * glyph) continue;
+        const double at_q = last.a + last.b * q.x0, at_last = q.a + q.b * last.x1;
+        if (std::abs(at_q - (q.a + q.b * q.x0)) > 0.5 * glyph || std::abs(at_last - (last.a + last.b * last.x1)) > 0.5 * glyph)
+          continue;
+        used[j] = true;
+        ptaJoin(row, q.pta, 0, -1);
+        last = q;
+      }
+      ptaaAddPta(rows, row, L_INSERT);
+    }
+    for (Piece& p : pieces) ptaDestroy(&p.pta);
+    ptaaDestroy(&centers);
+    centers = rows;
+  }
+  for (int i = 0; i < ptaaGetCount(centers); ++i) {
+    PTA* pta = ptaaGetPta(centers, i, L_CLONE);
+    l_float32 c2 = 0, c1 = 0, c0 = 0, x0 = 0, x1 = 0;
+    double rms = 0;
+    ptaGetRange(pta, &x0, &x1, nullptr, nullptr);
+    if (fit(pta, c2, c1, c0, rms)) {
+      // Columns of a tall letter or a stacked diacritic pull the centre off the line: fitted
+      // again without the columns more than twice the rms away (half a pixel, for a line
+      // that fits exactly).
+      PTA* kept = ptaCreate(ptaGetCount(pta));
+      for (int k = 0; k < ptaGetCount(pta); ++k) {
+        l_float32 x, y;
+        ptaGetPt(pta, k, &x, &y);
+        if (std::abs(y - (c2 * x * x + c1 * x + c0)) <= std::max(2 * rms, 0.5)) ptaAddPt(kept, x, y);
+      }
+      const bool refit = fit(kept, c2, c1, c0, rms);
+      ptaDestroy(&kept);
+      // Short bits (a signature, a stray mark) and what is no line of text (a seal's ring, a
+      // finger's edge, two lines run together) fit no quadratic well: left out.
+      const double xm = (x0 + x1) / 2;
+      if (refit && x1 - x0 >= min_span && rms <= kMaxLineFitRms * glyph)
+        lines.push_back({c2, c1, c0, x0, x1, c2 * xm * xm + c1 * xm + c0});
+    }
+    ptaDestroy(&pta);
+  }
+  ptaaDestroy(&centers);
+  out.lines = static_cast<int>(lines.size());
+  if (out.lines < kMinLocalLines) return out;
+  // The spacing of lines sizes the kernel across them: a line's shift must not reach the next.
+  std::vector<double> levels;
+  for (const Line& l : lines) levels.push_back(l.level);
+  std::sort(levels.begin(), levels.end());
+  std::vector<double> gaps;
+  for (size_t i = 1; i < levels.size(); ++i)
+    if (levels[i] - levels[i - 1] > 3) gaps.push_back(levels[i] - levels[i - 1]);
+  if (gaps.empty()) return out;
+  std::nth_element(gaps.begin(), gaps.begin() + gaps.size() / 2, gaps.end());
+  const double spacing = gaps[gaps.size() / 2];
+  const double sx = 0.05 * w, sy = std::max(2.0, 0.5 * spacing);
+  // Shifts splatted on a grid of kCell pixels: sums of weights and of weighted shifts, with a
+  // kernel of the line's reach and one kWide times wider. The wide one carries a line's shift on
+  // beyond its ends and over empty paper, so the shift never drops to none within a letter or
+  // two (which shears what stands there); near a line the narrow one rules.
+  constexpr int kCell = 4;
+  constexpr double kWide = 4;
+  constexpr float kWideWeight = 0.01f;
+  const int gw = w / kCell + 2, gh = h / kCell + 2;
+  // The wide sums on a grid kWide times coarser (as smooth as its kernel), brought to the fine
+  // one afterwards: a sixteenth of the work.
+  const int wide_cell = static_cast<int>(kWide) * kCell;
+  cv::Mat wsum(gh, gw, CV_32F, cv::Scalar(0)), dsum(gh, gw, CV_32F, cv::Scalar(0));
+  cv::Mat wide_w(h / wide_cell + 2, w / wide_cell + 2, CV_32F, cv::Scalar(0)), wide_d(wide_w.size(), CV_32F, cv::Scalar(0));
+  auto splat = [&](cv::Mat& ws, cv::Mat& ds, int cell, double x, double y, double d, double kx, double ky) {
+    const int gx0 = std::max(0, static_cast<int>((x - 3 * kx) / cell)), gx1 = std::min(ws.cols - 1, static_cast<int>((x + 3 * kx) / cell) + 1);
+    const int gy0 = std::max(0, static_cast<int>((y - 3 * ky) / cell)), gy1 = std::min(ws.rows - 1, static_cast<int>((y + 3 * ky) / cell) + 1);
+    for (int gy = gy0; gy <= gy1; ++gy) {
+      const double ey = (gy * cell - y) / ky;
+      float* wr = ws.ptr<float>(gy);
+      float* dr = ds.ptr<float>(gy);
+      for (int gx = gx0; gx <= gx1; ++gx) {
+        const double ex = (gx * cell - x) / kx;
+        const float wt = static_cast<float>(std::exp(-(ex * ex + ey * ey)));
+        wr[gx] += wt;
+        dr[gx] += static_cast<float>(wt * d);
+      }
+    }
+  };
+  for (const Line& l : lines) {
+    double stray = 0;
+    for (double x = l.x0; x <= l.x1; x += kCell) {
+      const double d = l.c2 * x * x + l.c1 * x + l.c0 - l.level;
+      stray = std::max(stray, std::abs(d));
+      splat(wsum, dsum, kCell, x, l.level, d, sx, sy);
+      if (static_cast<int>(x - l.x0) % wide_cell == 0) splat(wide_w, wide_d, wide_cell, x, l.level, d, kWide * sx, kWide * sy);
+    }
+    out.max_shift_px = std::max(out.max_shift_px, stray);
+  }
+  if (out.max_shift_px < kMinLocalShiftGlyphs * glyph) return out;
+  // Far from every line, even the wide kernel's reach, the shift fades to none (the prior).
+  constexpr float kPrior = 1e-4f;
+  // Node i of the coarse grid sits at pixel wide_cell * i, node j of the fine one at kCell * j.
+  cv::Mat wide_wf, wide_df;
+  const cv::Mat to_fine = (cv::Mat_<double>(2, 3) << 1.0 / kWide, 0, 0, 0, 1.0 / kWide, 0);
+  cv::warpAffine(wide_w, wide_wf, to_fine, wsum.size(), cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_REPLICATE);
+  cv::warpAffine(wide_d, wide_df, to_fine, wsum.size(), cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_REPLICATE);
+  cv::Mat field = (dsum + kWideWeight * wide_df) / (wsum + kWideWeight * wide_wf + kPrior);
+  // Grid node g sits at pixel g * kCell; pixels between nodes take the bilinear blend.
+  cv::Mat map_x(h, w, CV_32F), map_y(h, w, CV_32F);
+  for (int y = 0; y < h; ++y) {
+    float* mx = map_x.ptr<float>(y);
+    float* my = map_y.ptr<float>(y);
+    const double gyf = static_cast<double>(y) / kCell;
+    const int gy = std::min(gh - 2, static_cast<int>(gyf));
+    const double fy = gyf - gy;
+    const float* r0 = field.ptr<float>(gy);
+    const float* r1 = field.ptr<float>(gy + 1);
+    for (int x = 0; x < w; ++x) {
+      const double gxf = static_cast<double>(x) / kCell;
+      const int gx = std::min(gw - 2, static_cast<int>(gxf));
+      const double fx = gxf - gx;
+      const double d = (r0[gx] * (1 - fx) + r0[gx + 1] * fx) * (1 - fy) + (r1[gx] * (1 - fx) + r1[gx + 1] * fx) * fy;
+      mx[x] = static_cast<float>(x);
+      my[x] = static_cast<float>(y + d);
+    }
+  }
+  // Cubic: on letters of 7-13 px a bilinear resampling's blur cost what the levelling gained.
+  Image g = remap_image(gray8, map_x, map_y, cv::INTER_CUBIC);
+  if (!g) return out;
+  Image c = color.get() == gray8.get() ? g.clone()
+            : color.depth() == 8 || color.depth() == 32 ? remap_image(color, map_x, map_y, cv::INTER_CUBIC)
+                                                        : remap_image(to_gray8(color), map_x, map_y, cv::INTER_CUBIC);
+  if (!c) return out;
+  gray8 = std::move(g);
+  color = std::move(c);
+  out.applied = true;
+  return out;
 }
 
 Image balance_to_paper(const Image& color) {

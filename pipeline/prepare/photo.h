@@ -38,6 +38,23 @@ Image rectify_page(const Image& img, const PageOutline& outline);
 /// page has too few long lines for a model or its lines are already straight.
 bool straighten_lines(Image& color, Image& gray8);
 
+/// What local_dewarp() found: whether it moved the page, and how far a text line's own curve
+/// strayed from level (the largest, in pixels), over how many lines.
+struct LocalCurl {
+  bool applied = false;
+  double max_shift_px = 0;
+  int lines = 0;
+};
+
+/// Text lines of a curled sheet levelled one by one: each line's centre (found at the scale of
+/// the page's letters), fitted with its own quadratic over its own extent, becomes a level row,
+/// and between lines the vertical shift is interpolated (a Gaussian kernel, wide along the
+/// lines, narrow across them; a far wider one beyond their ends). Where one corner
+/// of the sheet lifts off the table its lines bow and lean unlike the rest of the page, which
+/// the page-wide model of straighten_lines cannot follow. Applied to both images (same size)
+/// when some line strays half a letter's height or more from level.
+LocalCurl local_dewarp(Image& color, Image& gray8);
+
 /// Every colour channel divided by the local paper's, so the paper comes out white wherever
 /// it is and whatever the light's tint: a photo's seal and pen ink then keep the colour a scan
 /// would give them. 32-bit only (anything else is returned as it is).

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "core/text.h"
+#include "lexicon/lexicon.h"
 #include "prepare/barcodes.h"
 #include "prepare/clean.h"
 #include "prepare/photo.h"
@@ -47,6 +48,12 @@ constexpr double kWorseTextShare = 0.8;
 // left: then the page's text itself may be coloured (a page printed or written in blue), not
 // just a seal and a signature beside black print (those are some 2-20% of a page's ink).
 constexpr double kColourDoubtShare = 0.5;
+// A photo whose letters stand under this many pixels (a whole A4 page in some 600-800 px, about
+// 70-100 dpi: letters of 7-13 px) is in doubt for local curl: at that size a line that bows or
+// leans by a couple of pixels loses its diacritics, and the page model of straighten_lines
+// follows only the body's curl, not a lifted corner's. Pages with larger letters are not tried
+// and pay nothing (no page of the development corpus, phone photos at 130-190 dpi included).
+constexpr double kSmallPhotoGlyphPx = 14;
 
 /// Leptonica's histogram of counts, for its histogram functions.
 NUMA* to_numa(const std::array<uint32_t, 256>& counts) {
@@ -303,12 +310,13 @@ struct Develop {
   bool photographed = false;
   bool allow_straighten = true;
   bool keep_colour = false;  // the safe reading: coloured ink left in the OCR image
+  bool local_dewarp = false; // text lines levelled one by one after the page model (photo.h)
 };
 
 /// Everything after the sheet: orientation, curl, skew, barcodes and the cleaned OCR image.
 /// colour_share, when given, gets the colour ink removed per dark pixel left (0 when none).
 PreparedPage develop(Image color, const RawPage& raw, const PageInfo& base, const Develop& how, ocr::Engine& engine,
-                     double* colour_share = nullptr) {
+                     double* colour_share = nullptr, LocalCurl* curl = nullptr) {
   PreparedPage out;
   out.info = base;
   out.info.sheet_rectified = how.sheet_rectified;
@@ -329,6 +337,10 @@ PreparedPage develop(Image color, const RawPage& raw, const PageInfo& base, cons
   // resolution (none at all, or a screen's or camera's 72-96 dpi).
   const bool photo = how.photographed || raw.dpi_assumed || raw.dpi < kMinScannerDpi;
   if (photo && how.allow_straighten) out.info.lines_straightened = straighten_lines(color, gray);
+  if (photo && how.local_dewarp) {
+    const LocalCurl c = local_dewarp(color, gray);
+    if (curl) *curl = c;
+  }
 
   const Skew skew = measure_skew(gray);
   // Resampling blurs; it is worth it only when it moves a line's end by a couple of pixels.
@@ -362,6 +374,7 @@ PreparedPage develop(Image color, const RawPage& raw, const PageInfo& base, cons
   // any page whose letters are small whatever its resolution claims (screenshots, photos,
   // ID cards, images with no or a wrong resolution).
   const double glyph = median_glyph_height(gray);
+  out.glyph_px = glyph;
   // Cleaning at the scan's own resolution: cheaper, and lines and dots are crisper than after
   // interpolation. Its sizes follow the letters, so a wrong or missing resolution does no harm.
   if (steps.find("furniture") != std::string::npos) gray = remove_form_furniture(gray, raw.dpi, glyph);
@@ -394,6 +407,20 @@ Reading reading_of(const OcrResult& r) {
   for (const OcrWord& w : r.words)
     if (w.confidence > 60) out.confident_chars += static_cast<double>(text::length(w.text));
   return out;
+}
+
+/// Characters in words that are Vietnamese syllables (punctuation around them aside): how much
+/// of the page reads as the language, which Tesseract's own confidence does not tell on a small
+/// blurred photo (its confidence stays near 88 whether a leaning header line reads or not).
+double syllable_chars(const OcrResult& r) {
+  double n = 0;
+  for (const OcrWord& w : r.words) {
+    std::string_view t = w.text;
+    while (!t.empty() && std::ispunct(static_cast<unsigned char>(t.front()))) t.remove_prefix(1);
+    while (!t.empty() && std::ispunct(static_cast<unsigned char>(t.back()))) t.remove_suffix(1);
+    if (!t.empty() && lexicon::is_valid_syllable(t)) n += static_cast<double>(text::length(std::string(t)));
+  }
+  return n;
 }
 
 /// Whether the page with a risky step reads clearly worse than without it. Where the step cut
@@ -450,6 +477,10 @@ PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
   }
 
   Image developed(pixClone(raw.image.get()));  // the picture develop() starts from, for a second reading
+  // What the chosen version was developed from and how, for the local curl's second reading.
+  Image chosen_source(pixClone(raw.image.get()));
+  Develop chosen_how = how;
+  PageInfo chosen_base = base;
   double colour_share = 0;
   PreparedPage chosen = develop(std::move(raw.image), raw, base, how, engine, &colour_share);
   // Never worse than the raw page: a step that is in doubt must prove itself by recognition,
@@ -461,6 +492,7 @@ PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
   if (crop_in_doubt && !chosen.info.separator) {
     Develop safe;  // the whole picture, as taken
     safe.photographed = true;
+    Image whole_source(pixClone(whole.get()));
     PreparedPage uncut = develop(std::move(whole), raw, base, safe, engine);
     chosen.recognized = engine.recognize(chosen.ocr, chosen.ocr_dpi);
     uncut.recognized = engine.recognize(uncut.ocr, uncut.ocr_dpi);
@@ -472,6 +504,8 @@ PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
       uncut.info.other_sheets.clear();
       uncut.info.prepare.push_back({"sheet_crop", false, "read worse than the uncut picture: " + figures});
       chosen = std::move(uncut);
+      chosen_source = std::move(whole_source);
+      chosen_how = safe;
     } else {
       chosen.info.prepare.back().reason += "; proved by recognition: " + figures;
     }
@@ -490,9 +524,44 @@ PreparedPage prepare_page(RawPage raw, int number, ocr::Engine& engine) {
                                 fmt(k.confident_chars);
     if (reads_worse(r, k, false)) {
       kept.info.prepare.push_back({"color_removal", false, "read worse than with the colour ink kept: " + figures});
+      chosen_base = chosen.info;
       chosen = std::move(kept);
+      chosen_how = plain;
     } else {
       chosen.info.prepare.push_back({"color_removal", true, "proved by recognition: " + figures});
+    }
+  }
+  // A small photo's local curl, levelled line by line, must prove itself the same way, and
+  // read better, not merely no worse: more of the page in Vietnamese syllables. Resampling a
+  // page that reads as well without it only blurs it.
+  const bool photo = chosen_how.photographed || raw.dpi_assumed || raw.dpi < kMinScannerDpi;
+  if (photo && chosen_how.allow_straighten && !chosen.info.separator && chosen.glyph_px > 0 &&
+      chosen.glyph_px < kSmallPhotoGlyphPx) {
+    Develop dense = chosen_how;
+    dense.local_dewarp = true;
+    LocalCurl curl;
+    PreparedPage levelled = develop(std::move(chosen_source), raw, chosen_base, dense, engine, nullptr, &curl);
+    const std::string found = "letters " + fmt(chosen.glyph_px) + " px; " + std::to_string(curl.lines) +
+                              " lines, the furthest " + fmt(curl.max_shift_px) + " px from level";
+    if (!curl.applied) {
+      chosen.info.prepare.push_back({"local_dewarp", false, "no local curl to level: " + found});
+    } else {
+      if (!chosen.recognized) chosen.recognized = engine.recognize(chosen.ocr, chosen.ocr_dpi);
+      levelled.recognized = engine.recognize(levelled.ocr, levelled.ocr_dpi);
+      const Reading r = reading_of(*levelled.recognized), u = reading_of(*chosen.recognized);
+      const double rs = syllable_chars(*levelled.recognized), us = syllable_chars(*chosen.recognized);
+      const std::string figures = found + "; mean confidence " + fmt(r.mean_confidence) + " vs " +
+                                  fmt(u.mean_confidence) + " without, confident characters " + fmt(r.confident_chars) +
+                                  " vs " + fmt(u.confident_chars) + ", characters in Vietnamese syllables " + fmt(rs) +
+                                  " vs " + fmt(us);
+      if (reads_worse(r, u, false) || rs <= us) {
+        chosen.info.prepare.push_back({"local_dewarp", false, "read no better than without: " + figures});
+      } else {
+        levelled.info.prepare = chosen.info.prepare;
+        levelled.info.other_sheets = chosen.info.other_sheets;
+        levelled.info.prepare.push_back({"local_dewarp", true, "proved by recognition: " + figures});
+        chosen = std::move(levelled);
+      }
     }
   }
   if (chosen.info.lines_straightened) chosen.info.prepare.push_back({"straighten_lines", true, ""});

@@ -18,6 +18,7 @@ struct PreparedPage {
   // The page already recognised (in `ocr` pixels), when preparation had to read it to choose
   // between two versions of it: recognition need not run again.
   std::optional<OcrResult> recognized;
+  double glyph_px = 0;  // median letter height before upsampling, in `color` pixels; 0 = unknown
 };
 
 /// Share of dark pixels on the page (0-1), ignoring a margin where scanner borders live.

@@ -109,6 +109,69 @@ TEST(Photo, CurledLinesComeOutStraight) {
   EXPECT_LT(bow(color), 3);
 }
 
+/// A page of letter-sized marks (18 x 26 px, words of 3-8 of them) in rows every 60 px from
+/// y=200, from x=150 to at most w-150: median_glyph_height sees letters, not word boxes.
+Image lettered_page(int w, int h) {
+  PIX* pix = pixCreate(w, h, 8);
+  pixSetAllArbitrary(pix, 255);
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int> letters(3, 8);
+  for (int y = 200; y < h - 200; y += 60) {
+    int x = 150;
+    while (true) {
+      const int n = letters(rng);
+      if (x + n * 24 > w - 150) break;
+      for (int k = 0; k < n; ++k, x += 24) {
+        BOX* box = boxCreate(x, y, 18, 26);
+        pixSetInRectArbitrary(pix, box, 20);
+        boxDestroy(&box);
+      }
+      x += 22;
+    }
+  }
+  return Image(pix);
+}
+
+TEST(Photo, ALiftedCornersLinesAreLevelledOneByOne) {
+  // The top-left corner lifted off the table: rows there pushed down by up to 100 px at the
+  // left edge, fading out by the middle of the width and a third of the way down. The page
+  // model of straighten_lines cannot follow that; local_dewarp levels each row about its middle.
+  const cv::Mat page = gray_to_mat(lettered_page(1600, 2200));
+  cv::Mat map_x(page.size(), CV_32F), map_y(page.size(), CV_32F);
+  for (int y = 0; y < page.rows; ++y)
+    for (int x = 0; x < page.cols; ++x) {
+      const double u = std::max(0.0, 1 - x / (0.5 * page.cols)), v = std::max(0.0, 1 - y / (0.35 * page.rows));
+      map_x.at<float>(y, x) = static_cast<float>(x);
+      map_y.at<float>(y, x) = static_cast<float>(y - 100 * u * u * v);
+    }
+  cv::Mat lifted;
+  cv::remap(page, lifted, map_x, map_y, cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(255));
+  Image gray = mat_to_gray(lifted);
+  Image color = gray.clone();
+  // The fifth row (printed at 440-466, its left end pushed down some 24 px, alone in this
+  // band at either place): its left end against its middle.
+  auto lean = [](const Image& g) { return std::abs(ink_centre(g, 150, 80, 436, 500) - ink_centre(g, 760, 80, 436, 500)); };
+  ASSERT_GT(lean(gray), 20);
+  const prepare::LocalCurl curl = prepare::local_dewarp(color, gray);
+  ASSERT_TRUE(curl.applied);
+  EXPECT_GT(curl.max_shift_px, 20);
+  EXPECT_LT(lean(gray), 4);
+  EXPECT_LT(lean(color), 4);
+  // A row far below the corner stays where it was printed (1220-1246).
+  EXPECT_NEAR(ink_centre(gray, 150, 80, 1200, 1270), 1232.5, 2);
+}
+
+TEST(Photo, LevelLinesAreNotResampledOneByOne) {
+  Image gray = lettered_page(1600, 2200);
+  Image color = gray.clone();
+  PIX* before = gray.get();
+  const prepare::LocalCurl curl = prepare::local_dewarp(color, gray);
+  EXPECT_FALSE(curl.applied);
+  EXPECT_GT(curl.lines, 10);
+  EXPECT_LT(curl.max_shift_px, 2);
+  EXPECT_EQ(gray.get(), before);
+}
+
 TEST(Photo, StraightLinesAreLeftAlone) {
   Image gray = fixtures::text_like_page(1600, 2200);
   Image color = gray.clone();
