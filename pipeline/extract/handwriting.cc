@@ -220,18 +220,15 @@ Digits read_digits(const cv::Mat& grey, int line_height, int max_digits, const D
       // part of a number.
       const int in = std::min(r.x + r.width, gap_to) - std::max(r.x, gap_from);
       const double tol = 0.1 * H;
-      if (r.x >= gap_from - tol && r.x + r.width <= gap_to + tol) {
-      } else if (in < 0.35 * r.width) {
-        continue;
-      } else {
-        return out.why_not = "the handwriting touches the printed words", out;
-      }
+      const bool inside = r.x >= gap_from - tol && r.x + r.width <= gap_to + tol;
+      if (!inside && in < 0.35 * r.width) continue;
+      if (!inside) return out.why_not = "the handwriting touches the printed words", out;
     }
     pieces.push_back({r, {l}});
   }
   // A rule of the line above or below (a header's underline) reaching into the band: thin,
   // long, and outside the digits' height. A 7's bar or a 5's flag lies within it.
-  int main_top = INT32_MAX, main_bottom = -1;
+  int main_top = INT_MAX, main_bottom = -1;
   for (const Piece& p : pieces)
     if (p.box.height >= 0.5 * H) main_top = std::min(main_top, p.box.y), main_bottom = std::max(main_bottom, p.box.y + p.box.height);
   std::erase_if(pieces, [&](const Piece& p) {
