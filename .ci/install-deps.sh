@@ -15,6 +15,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libsqlite3-dev libgtest-dev libgmock-dev libssl-dev \
   python3 python3-pil python3-numpy python3-yaml python3-reportlab python3-qrcode fonts-noto-core fonts-dejavu-core fonts-ocr-b \
   fonts-liberation2 fonts-freefont-ttf \
+  python3-opencv python3-sklearn fonts-dkg-handwriting fonts-breip fonts-bwht fonts-rufscript fonts-humor-sans \
   libjpeg-dev libpng-dev libtiff-dev zlib1g-dev \
   zip unzip tar file openssl \
   libxml2-dev libxml2-utils icc-profiles-free python3-jsonschema chromium \

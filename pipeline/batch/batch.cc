@@ -28,6 +28,8 @@
 #include "doctypes/doctypes.h"
 #include "extract/authority_text.h"
 #include "extract/extract.h"
+#include "extract/handwriting.h"
+#include "extract/office_fields.h"
 #include "ingest/pdf_signatures.h"
 #include "ocr/layer_merge.h"
 #include "output/archive_terms.h"
@@ -331,6 +333,9 @@ class Runner {
         t0 = Mark::now();
         reread_frames(page, prepared, engine);
         reread_mrz(page, prepared, engine);
+        // The slots' handwritten digits, read while the page's pixels are here; extraction
+        // decides whether a reading is used (extract/office_fields.cc).
+        page.info.handwritten = handwriting::read_slots(page.ocr, prepared.color, handwriting::model());
         timings_.add(kOcr, t0);
       }
       // A text layer lists words in the order they were drawn: it is laid out like a scan.
@@ -525,6 +530,7 @@ class Runner {
           timings_.add(kClassify, t0);
           t0 = Mark::now();
           record.metadata = extract::extract(record.document, st.pages, record.classification, &record.extra);
+          extract::check_handwritten_date(record.metadata, record.signatures);
           extract::mend_text_from_authority(record.metadata, st.pages);
           review::assess(record, st.pages);
           timings_.add(kExtract, t0);

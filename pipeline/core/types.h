@@ -96,6 +96,16 @@ struct TextMend {
   std::string source;  // "qr" | "mrz"
 };
 
+/// A printed slot's handwritten part ("Số: 07 /CT-UBND", "ngày 20 tháng"), as the digit
+/// recogniser read it (extract/handwriting.h).
+struct HandwrittenSlot {
+  std::string slot;     // "so" (the number) | "ngay" (the day)
+  std::string digits;   // "" when not read
+  double min_p = 0;     // the least sure digit's probability (0-1)
+  Box box;              // the ink read, in page pixels
+  std::string why_not;  // when not read
+};
+
 struct PageInfo {
   int number = 0;          // 1-based within the input
   int rotation = 0;        // clockwise degrees applied to make it upright
@@ -117,6 +127,7 @@ struct PageInfo {
   std::string text_source = "ocr";
   std::vector<std::string> signature_text;  // signature appearances on the page (evidence)
   std::vector<TextMend> text_mended;         // words written from a checked code (extract/authority_text.h)
+  std::vector<HandwrittenSlot> handwritten;  // slots with handwriting, read or not (extract/handwriting.h)
 };
 
 /// What a region of a page is, found from its geometry (place, alignment, columns, size).

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <cmath>
 #include <cstdlib>
 #include <regex>
 #include <sstream>
@@ -256,25 +259,86 @@ void recipients(const std::vector<PageLayout>& pls, const std::vector<Page>& pag
   }
 }
 
-/// "Số: /CT-UBND" and "ngày 8O tháng 3 năm 2018" with the handwritten part unreadable: the field
-/// stays empty and says why, for a person to fill in.
+/// The slot's handwriting as the digit recogniser read it on the segment's line; null when it
+/// was not read (or not on this line).
+const HandwrittenSlot* handwritten(const Seg& s, const std::vector<Page>& pages, const char* slot) {
+  for (const HandwrittenSlot& h : pages[s.page_idx].info.handwritten) {
+    if (h.slot != slot) continue;
+    // On the segment's line: the ink's middle within the line's height (boxes of a text layer
+    // page have none: no handwriting was read there).
+    const int mid = h.box.y + h.box.h / 2;
+    if (!s.has_box || mid < s.box.y - s.box.h / 2 || mid > s.box.y + s.box.h + s.box.h / 2) continue;
+    return &h;
+  }
+  return nullptr;
+}
+
+MetadataValue read_by_hand(std::string v, const HandwrittenSlot& h, const Seg& s) {
+  MetadataValue out{std::move(v), "handwritten", s.page_no};
+  out.boxes = {h.box};
+  out.min_word_confidence = out.word_confidence = std::round(h.min_p * 1000) / 10;
+  return out;
+}
+
+/// "Số: /CT-UBND" and "ngày 8O tháng 3 năm 2018" whose handwritten part OCR could not read: the
+/// digit recogniser's reading when it read every digit surely and the value is a possible one
+/// (a day of that month; not after the arrival stamp's date), else the field stays empty and says
+/// why, for a person to fill in.
 void unreadable_slots(const std::vector<PageLayout>& pls, const std::vector<Page>& pages,
                       std::map<std::string, MetadataValue>& out) {
   if (pls.empty()) return;
   static const std::regex number_slot(R"(\bso\s*[:.]\s*[^a-z0-9]{0,4}(/\s*[a-z0-9]+(?:-[a-z0-9]+)*)\b)");
-  static const std::regex date_slot(R"(\bngay\s+(\S{0,3})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4}))");
-  for (const Seg& s : pls.front().segs) {
-    std::smatch m;
-    if (!out.count("so_ky_hieu") && !out.count("review.so_ky_hieu") && std::regex_search(s.folded, m, number_slot))
-      out["review.so_ky_hieu"] = at("handwritten number not readable; printed: Số: …" + text::trim(s.text.substr(s.text.find('/'))), s, pages);
-    if (!out.count("ngay_ban_hanh") && !out.count("review.ngay_ban_hanh") && std::regex_search(s.folded, m, date_slot))
-      out["review.ngay_ban_hanh"] = at("handwritten day not readable; printed: tháng " + m[2].str() + " năm " + m[3].str(), s, pages);
+  // OCR glues a handwritten day to the words around it ("ngàyZ0tháng"): no spaces needed.
+  static const std::regex date_slot(R"(\bngay\s*(\S{0,3}?)\s*thang\s+(\d{1,2})\s+nam\s+(\d{4}))");
+  // A wide slot with handwriting in it splits the printed line for OCR ("Số:" and "/CT-UBND" apart):
+  // the words on each slot's line, by their boxes, left and right of the handwriting, joined.
+  std::vector<Seg> lines = pls.front().segs;
+  for (const HandwrittenSlot& h : pages[pls.front().page_idx].info.handwritten) {
+    std::vector<const Seg*> on_line;
+    for (const Seg& s : pls.front().segs) {
+      if (!s.has_box) continue;
+      const int mid = s.box.y + s.box.h / 2, cx = s.box.x + s.box.w / 2;
+      if (mid > h.box.y && mid < h.box.y + h.box.h && (cx < h.box.x || cx > h.box.x + h.box.w)) on_line.push_back(&s);
+    }
+    if (on_line.size() < 2) continue;
+    std::sort(on_line.begin(), on_line.end(), [](const Seg* a, const Seg* b) { return a->box.x < b->box.x; });
+    Seg joined = *on_line.front();
+    joined.text.clear(), joined.folded.clear();
+    for (const Seg* s : on_line) {
+      joined.text += (joined.text.empty() ? "" : " ") + s->text;
+      joined.folded += (joined.folded.empty() ? "" : " ") + s->folded;
+      joined.box = unite(joined.box, s->box);
+    }
+    lines.push_back(std::move(joined));
   }
-  if (auto it = out.find("review.so_ky_hieu"); it != out.end()) {
-    // Keep the printed part short: up to the end of the symbol.
-    std::string& v = it->second.value;
-    const size_t sp = v.find(' ', v.find("…"));
-    if (sp != std::string::npos) v = v.substr(0, sp);
+  for (const Seg& s : lines) {
+    std::smatch m;
+    if (!out.count("so_ky_hieu") && !out.count("review.so_ky_hieu") && std::regex_search(s.folded, m, number_slot)) {
+      std::string printed = text::trim(s.text.substr(s.text.find('/')));
+      printed = printed.substr(0, printed.find(' '));  // up to the end of the symbol
+      const HandwrittenSlot* h = handwritten(s, pages, "so");
+      if (h && !h->digits.empty() && std::stoi(h->digits) > 0) {
+        out["so_ky_hieu"] = read_by_hand(h->digits + printed, *h, s);
+      } else {
+        const std::string why = h && !h->why_not.empty() ? " (" + h->why_not + ")" : "";
+        out["review.so_ky_hieu"] = at("handwritten number not readable" + why + "; printed: Số: …" + printed, s, pages);
+      }
+    }
+    if (!out.count("ngay_ban_hanh") && !out.count("review.ngay_ban_hanh") && std::regex_search(s.folded, m, date_slot)) {
+      const HandwrittenSlot* h = handwritten(s, pages, "ngay");
+      std::string why = h ? h->why_not : "";
+      if (h && !h->digits.empty()) {
+        const std::string iso = iso_date(std::stoi(h->digits), std::stoi(m[2].str()), std::stoi(m[3].str()));
+        auto arrived = out.find("van_ban_den.ngay_den");
+        if (iso.empty()) why = "read as " + h->digits + ", not a day of that month";
+        else if (arrived != out.end() && iso > arrived->second.value)
+          why = "read as " + h->digits + ", after the arrival stamp's " + arrived->second.value;
+        else out["ngay_ban_hanh"] = read_by_hand(iso, *h, s);
+      }
+      if (!out.count("ngay_ban_hanh"))
+        out["review.ngay_ban_hanh"] = at("handwritten day not readable" + (why.empty() ? "" : " (" + why + ")") +
+                                             "; printed: tháng " + m[2].str() + " năm " + m[3].str(), s, pages);
+    }
   }
 }
 
@@ -287,6 +351,27 @@ void find_office_fields(const std::vector<PageLayout>& pls, const std::vector<Pa
   signature_block(pls, pages, found);
   recipients(pls, pages, found);
   unreadable_slots(pls, pages, found);
+}
+
+void check_handwritten_date(std::map<std::string, MetadataValue>& metadata, const std::vector<DigitalSignature>& signatures) {
+  auto it = metadata.find("ngay_ban_hanh");
+  if (it == metadata.end() || it->second.source != "handwritten") return;
+  for (const DigitalSignature& sig : signatures) {
+    if (sig.signing_time.size() < 10) continue;
+    int y = 0, m = 0, d = 0;
+    if (std::sscanf(sig.signing_time.c_str(), "%d-%d-%d", &y, &m, &d) != 3) continue;
+    const std::chrono::sys_days next = std::chrono::sys_days{std::chrono::year{y} / m / d} + std::chrono::days{1};
+    const std::chrono::year_month_day nd{next};
+    const std::string latest = iso_date(static_cast<unsigned>(nd.day()), static_cast<unsigned>(nd.month()), static_cast<int>(nd.year()));
+    if (latest.empty() || it->second.value <= latest) continue;
+    MetadataValue note = it->second;
+    note.source = "ocr";
+    note.value = "handwritten day not readable (read as " + it->second.value + ", after the signature of " +
+                 sig.signing_time.substr(0, 10) + ")";
+    metadata.erase(it);
+    metadata["review.ngay_ban_hanh"] = note;
+    return;
+  }
 }
 
 }  // namespace sohoa::extract

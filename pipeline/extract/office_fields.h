@@ -20,4 +20,9 @@ namespace sohoa::extract {
 void find_office_fields(const std::vector<layout::PageLayout>& pls, const std::vector<Page>& pages,
                         std::map<std::string, MetadataValue>& found);
 
+/// A handwritten day (source "handwritten") later than the document's digital signature cannot
+/// be its date: such a reading is taken back and the field asked of a person. The signing time
+/// is UTC and the paper's date local (UTC+7): a day after the UTC date is still possible.
+void check_handwritten_date(std::map<std::string, MetadataValue>& metadata, const std::vector<DigitalSignature>& signatures);
+
 }  // namespace sohoa::extract

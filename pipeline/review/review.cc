@@ -181,6 +181,14 @@ struct Assessor {
         }
       }
       if (!v.corrections.empty()) conf *= 0.9;
+      if (v.source == "handwritten") {
+        // Read by the digit recogniser where OCR could not: nothing else on the page vouches for
+        // the digits (a 1 for a 7 is still a possible number or day), so a person confirms it.
+        add("field_low_confidence", key,
+            name + " \"" + v.value + "\": its handwritten digits read by the digit recogniser (least sure p=" +
+                fmt("%.2f", v.min_word_confidence / 100.0) + "); confirm it");
+        conf = std::min(conf, 0.7);
+      }
       if (v.source == "inferred") {
         add("field_low_confidence", key,
             name + " \"" + v.value + "\" is not printed in full: " +

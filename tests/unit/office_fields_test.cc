@@ -3,6 +3,7 @@
 #include "classify/classify.h"
 #include "cls_test_util.h"
 #include "extract/extract.h"
+#include "extract/office_fields.h"
 #include "review/review.h"
 #include "output/record_writer.h"
 
@@ -118,4 +119,52 @@ TEST(OfficeFields, HandwrittenSlotsUnreadAreFlaggedNotInvented) {
   int unreadable = 0;
   for (const auto& f : j["review_reasons"]) unreadable += f["code"] == "field_unreadable";
   EXPECT_EQ(unreadable, 2);
+}
+
+TEST(OfficeFields, AHandwrittenDayAfterTheSignatureIsTakenBack) {
+  // Signed 2018-03-21 16:41 UTC: a paper dated the 22nd (local, UTC+7) is possible, the 28th not.
+  DigitalSignature sig;
+  sig.signing_time = "2018-03-21T16:41:00Z";
+  for (const auto& [day, kept] : {std::pair{"2018-03-20", true}, std::pair{"2018-03-22", true}, std::pair{"2018-03-28", false}}) {
+    std::map<std::string, MetadataValue> md;
+    md["ngay_ban_hanh"] = {day, "handwritten", 1};
+    extract::check_handwritten_date(md, {sig});
+    EXPECT_EQ(md.count("ngay_ban_hanh") == 1, kept) << day;
+    EXPECT_EQ(md.count("review.ngay_ban_hanh") == 1, !kept) << day;
+  }
+  // A day OCR read is not the recogniser's to take back.
+  std::map<std::string, MetadataValue> md;
+  md["ngay_ban_hanh"] = {"2018-03-28", "ocr", 1};
+  extract::check_handwritten_date(md, {sig});
+  EXPECT_EQ(md.count("ngay_ban_hanh"), 1u);
+}
+
+TEST(OfficeFields, HandwrittenSlotsReadAreUsedWhenPossible) {
+  // The same slots, the digit recogniser's readings on the page: a possible day is used (and
+  // says it was handwritten), an impossible one is flagged with what was read.
+  for (const auto& [day, want] : {std::pair{"20", "2018-03-20"}, std::pair{"32", ""}}) {
+    std::vector<Page> pages = {make_page({
+        "ỦY BAN NHÂN DÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "TỈNH QUẢNG NGÃI || Độc lập - Tự do - Hạnh phúc",
+        "Số: /CT-UBND || Quảng Ngãi, ngày 8O tháng 3 năm 2018",
+        "CHỈ THỊ",
+        "Về việc tăng cường công tác thi hành án hành chính",
+        "Trong thời gian qua, công tác triển khai thi hành Luật tố tụng hành chính đạt kết quả.",
+    })};
+    pages[0].info.handwritten = {{"so", "07", 0.99, {260, 265, 60, 45}, ""}, {"ngay", day, 0.97, {1600, 265, 60, 45}, ""}};
+    Document d = doc_of(pages);
+    const auto md = extract::extract(d, pages, classify::classify(d, pages));
+    ASSERT_EQ(md.count("so_ky_hieu"), 1u);
+    EXPECT_EQ(md.at("so_ky_hieu").value, "07/CT-UBND");
+    EXPECT_EQ(md.at("so_ky_hieu").source, "handwritten");
+    if (*want) {
+      ASSERT_EQ(md.count("ngay_ban_hanh"), 1u) << day;
+      EXPECT_EQ(md.at("ngay_ban_hanh").value, want);
+      EXPECT_EQ(md.at("ngay_ban_hanh").source, "handwritten");
+    } else {
+      EXPECT_EQ(md.count("ngay_ban_hanh"), 0u) << day;
+      ASSERT_EQ(md.count("review.ngay_ban_hanh"), 1u) << day;
+      EXPECT_NE(md.at("review.ngay_ban_hanh").value.find("not a day of that month"), std::string::npos);
+    }
+  }
 }

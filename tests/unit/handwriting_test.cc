@@ -1,0 +1,131 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <opencv2/imgproc.hpp>
+
+#include "core/image.h"
+#include "extract/handwriting.h"
+#include "test_helpers.h"
+
+using namespace sohoa;
+
+namespace {
+
+const handwriting::DigitModel& the_model() {
+  static const handwriting::DigitModel m =
+      handwriting::DigitModel::load(std::string(SOHOA_SAMPLES_DIR) + "/../models/digits_mlp.txt");
+  return m;
+}
+
+struct Case {
+  std::string file, text;
+  int line_height = 0;
+};
+
+/// Digit strings in handwriting fonts the model never trained on (models/digits.py HELD_OUT),
+/// each digit distorted, and scribbles and seal fragments: rendered now by the script that trains.
+std::vector<Case> held_out(const std::filesystem::path& dir) {
+  const std::string cmd = "/usr/bin/python3 " + std::string(SOHOA_SAMPLES_DIR) + "/../models/digits.py --render-heldout " +
+                          dir.string() + " > /dev/null";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  std::vector<Case> out;
+  std::ifstream in(dir / "labels.tsv");
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream ss(line);
+    Case c;
+    ss >> c.file >> c.text >> c.line_height;
+    out.push_back(c);
+  }
+  return out;
+}
+
+cv::Mat grey(const std::filesystem::path& p) {
+  Image img(pixRead(p.c_str()));
+  return gray_to_mat(to_gray8(img));
+}
+
+}  // namespace
+
+TEST(Handwriting, ModelLoads) {
+  EXPECT_FALSE(the_model().empty());
+  EXPECT_FALSE(handwriting::model().empty());  // found under models/ as the pipeline finds it
+}
+
+TEST(Handwriting, HeldOutFontsAreReadOrLeftUnread) {
+  const auto dir = fixtures::temp_dir("handwriting");
+  const std::vector<Case> cases = held_out(dir);
+  int digits = 0, right = 0, wrong = 0, others = 0, others_read = 0;
+  for (const Case& c : cases) {
+    const handwriting::Digits d = handwriting::read_digits(grey(dir / c.file), c.line_height, 4, the_model());
+    if (c.text == "-") {
+      ++others;
+      others_read += !d.text.empty();
+      continue;
+    }
+    ++digits;
+    if (d.text == c.text) ++right;
+    else if (!d.text.empty()) {
+      ++wrong;
+      std::printf("%s: %s read as %s (p=%.3f)\n", c.file.c_str(), c.text.c_str(), d.text.c_str(), d.min_p);
+    }
+  }
+  std::filesystem::remove_all(dir);
+  std::printf("held-out strings: %d, read right %d, read wrong %d, left unread %d; non-digits %d, read %d\n", digits, right,
+              wrong, digits - right - wrong, others, others_read);
+  ASSERT_GE(digits, 70);
+  ASSERT_GE(others, 20);
+  // Floors from what the committed model does on this set (54 of 80 strings read right, 1 read
+  // wrong, 1 of 24 non-digits read; models/README.md) less a margin: most strings are read whole,
+  // and a string read is almost always read right. A reading asks for review all the same.
+  EXPECT_GE(right, digits * 60 / 100) << right << " of " << digits << " read right";
+  EXPECT_LE(wrong, digits * 2 / 100) << wrong << " of " << digits << " read wrong";
+  EXPECT_LE(others_read, others / 20) << others_read << " of " << others << " scribbles or seal fragments read as digits";
+}
+
+TEST(Handwriting, FeaturesAreTheTrainingScriptsOwn) {
+  // The model was trained on features models/digits.py computed: the same glyph must give the
+  // same numbers here, or every reading is off.
+  const auto dir = fixtures::temp_dir("handwriting-features");
+  held_out(dir);
+  std::ifstream in(dir / "features.tsv");
+  std::string line;
+  int glyphs = 0;
+  while (std::getline(in, line)) {
+    std::istringstream ss(line);
+    std::string file;
+    ss >> file;
+    std::vector<float> want;
+    for (float v; ss >> v;) want.push_back(v);
+    const std::vector<float> got = handwriting::features(grey(dir / file));
+    ASSERT_EQ(got.size(), want.size()) << file;
+    for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], 1e-4) << file << " feature " << i;
+    ++glyphs;
+  }
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(glyphs, 6);
+}
+
+TEST(Handwriting, AScribbleIsNotADigit) {
+  // A loop-and-zigzag scrawl as tall as a digit, as a pen crossing out a slot leaves it.
+  cv::Mat img(60, 90, CV_8U, cv::Scalar(255));
+  std::vector<cv::Point> pts;
+  for (int i = 0; i <= 40; ++i) pts.push_back({5 + i * 2, 30 + static_cast<int>(22 * std::sin(i * 0.9))});
+  cv::polylines(img, pts, false, cv::Scalar(0), 4);
+  const handwriting::Digits d = handwriting::read_digits(img, 40, 2, the_model());
+  EXPECT_EQ(d.text, "");
+  EXPECT_FALSE(d.why_not.empty());
+}
+
+TEST(Handwriting, AnEmptySlotIsNotRead) {
+  cv::Mat img(60, 90, CV_8U, cv::Scalar(255));
+  const handwriting::Digits d = handwriting::read_digits(img, 40, 2, the_model());
+  EXPECT_EQ(d.text, "");
+  EXPECT_EQ(d.why_not, "no ink in the slot");
+}
