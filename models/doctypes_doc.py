@@ -56,6 +56,9 @@ def render(cat):
             out.append("| `%s` | persons the archive indexes: %s |" % (t["code"], "; ".join(
                 "%s (%s)" % (p.get("role_name", p["role"]), ", ".join("`%s`" % p[k] for k in ("name", "id", "born") if p.get(k)))
                 for p in t["persons"])))
+        if t.get("issue_date_labels"):
+            out.append("| `%s` | issue date, where no place-and-date line gives it: the latest date after %s (the registrations it records) |" % (
+                t["code"], " / ".join("\"%s\"" % l for l in t["issue_date_labels"])))
         if "issuer_by_address" in t:
             ia = t["issuer_by_address"]
             out.append("| `%s` | issuer not printed in full (\"TM. ỦY BAN NHÂN DÂN\"): the district of the address after %s, "

@@ -116,6 +116,7 @@ Catalogue load(const std::string& path) {
         t.issuer_address_rule = ia.value("rule", "");
       }
       for (const std::string& k : strings(jt, "known_issuers")) t.known_issuers.push_back(text::nfc(k));
+      for (const std::string& l : strings(jt, "issue_date_labels")) t.issue_date_labels.push_back(text::fold(l));
       if (jt.contains("valid_for")) {
         const json& v = jt.at("valid_for");
         t.valid_months = v.value("months", 0);

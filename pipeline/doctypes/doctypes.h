@@ -53,6 +53,11 @@ struct Type {
   // The only bodies that issue this type (an ID card's national police departments): a name read
   // close to one of them is that one, and the list vouches for its letters.
   std::vector<std::string> known_issuers;
+  // Labels of the dates that are this paper's own on a certificate that records its registrations
+  // ("Đăng ký lần đầu: ngày …", "Đăng ký thay đổi lần thứ 2: ngày …"), folded: without a
+  // place-and-date line the latest such date is the issue date (after "lần đầu" a date is
+  // otherwise another paper's).
+  std::vector<std::string> issue_date_labels;
   int valid_months = 0;  // 0: valid until revoked
   std::string valid_from_field = "ngay_ban_hanh";  // the months count from this field
   std::string valid_until_field;  // valid until the date in this field (a card's ngay_het_han)

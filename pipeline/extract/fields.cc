@@ -350,6 +350,10 @@ std::optional<Found> find_issue_date(const std::vector<PageLayout>& pls, const s
   };
   std::vector<Cand> cands;
   int order = 0;
+  // A registration certificate's own dates: the latest of them is the issue date when no
+  // place-and-date line says otherwise.
+  const std::vector<std::string>& own_labels = doctypes::catalogue().get(doc_type).issue_date_labels;
+  std::optional<Found> latest_own;
   // "…, ngày 21 tháng 08 năm" at a line's end with the year on the next line.
   static const std::regex re_open_year(R"((?:ngay|[a-z]{1,2}ay)\s*[0-9oil]{1,2}\s*[,.]?\s*(?:thang|[a-z]{0,2}ang)\s*[0-9oil]{1,2}\s*[,.]?\s*(?:nam|[a-z]am|n[a-z]m)\s*$)");
   static const std::regex re_year_first(R"(^\s*([0-9oil]{4})(?![0-9]))");
@@ -369,6 +373,10 @@ std::optional<Found> find_issue_date(const std::vector<PageLayout>& pls, const s
           std::string iso = iso_date(num(m[1]), num(m[2]), num(m[3]));
           if (iso.empty()) continue;
           std::string before = f.substr(0, m.position(0));
+          if (std::any_of(own_labels.begin(), own_labels.end(), [&](const std::string& l) { return before.find(l) != std::string::npos; })) {
+            if (!latest_own || iso > latest_own->value) latest_own = Found{iso, s};
+            continue;
+          }
           int score = 0;
           // the place-date line: "Nha Trang, ngày …"
           static const std::regex re_pl(R"([a-z]{2,}\s*,\s*$)");
@@ -398,9 +406,9 @@ std::optional<Found> find_issue_date(const std::vector<PageLayout>& pls, const s
       }
     }
   }
-  if (cands.empty()) return std::nullopt;
   std::stable_sort(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) { return a.score > b.score; });
-  if (cands.front().score < 0) return std::nullopt;
+  // The place-and-date line, where the certificate has one, is the day it was issued.
+  if (cands.empty() || cands.front().score < 0) return latest_own;
   return cands.front().f;
 }
 

@@ -252,6 +252,27 @@ TEST(Extract, TheSubjectsMarksAsTheDocumentWritesThem) {
   EXPECT_EQ(m.at("trich_yeu").value, "tăng cường công tác thỉ hành án hành chính");
 }
 
+TEST(Extract, ARegistrationCertificateIsDatedByItsLatestRegistration) {
+  auto page = [](std::vector<std::string> extra) {
+    std::vector<std::string> lines = {"UBND QUẬN 1 || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                                      "PHÒNG TÀI CHÍNH - KẾ HOẠCH || Độc lập - Tự do - Hạnh phúc",
+                                      "^GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH DOANH", "Mã số hộ kinh doanh: 41A8027315"};
+    lines.insert(lines.end(), extra.begin(), extra.end());
+    lines.push_back("1. Tên hộ kinh doanh: HỘ KINH DOANH TẠP HÓA AN BÌNH");
+    lines.push_back("Căn cứ Nghị định số 01/2021/NĐ-CP ngày 04 tháng 01 năm 2021 của Chính phủ");
+    return std::vector<Page>{make_page(lines)};
+  };
+  std::string type;
+  auto m = run(page({"Đăng ký lần đầu: ngày 11 tháng 05 năm 2022"}), &type);
+  ASSERT_EQ(type, "giay_chung_nhan_dkkd");
+  EXPECT_EQ(m["ngay_ban_hanh"], "2022-05-11");
+  m = run(page({"Đăng ký lần đầu: ngày 11 tháng 05 năm 2022", "Đăng ký thay đổi lần thứ: 2, ngày 03 tháng 01 năm 2024"}));
+  EXPECT_EQ(m["ngay_ban_hanh"], "2024-01-03");
+  // A place-and-date line is the day this paper was issued.
+  m = run(page({"Đăng ký lần đầu: ngày 11 tháng 05 năm 2022", "Quận 1, ngày 13 tháng 9 năm 2024"}));
+  EXPECT_EQ(m["ngay_ban_hanh"], "2024-09-13");
+}
+
 TEST(Extract, BirthCertificateIsAboutTheChild) {
   auto m = run(one({"UBND PHƯỜNG AN HÒA || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                     "Số: 123 || Độc lập - Tự do - Hạnh phúc", "Quyển số: 01/2021 || An Hòa, ngày 9 tháng 3 năm 2021",
