@@ -446,8 +446,13 @@ class TimeStamps(unittest.TestCase):
         data = pdf.read_bytes()
         a, b, _ = byte_range(data)
         der = TMP / "bt.der"
-        hexsig = data[a + 1:b - 1].rstrip(b"0")
-        der.write_bytes(bytes.fromhex((hexsig + b"0" * (len(hexsig) % 2)).decode()))
+        # The CMS is one DER SEQUENCE, zero-padded to fill /Contents: cut it at the length its
+        # header gives (stripping the zeros also cut a signature whose own last bytes were 0).
+        raw = bytes.fromhex(data[a + 1:b - 1].decode())
+        self.assertEqual(raw[0], 0x30)
+        n = raw[1]
+        head, length = (2, n) if n < 0x80 else (2 + (n & 0x7F), int.from_bytes(raw[2:2 + (n & 0x7F)], "big"))
+        der.write_bytes(raw[:head + length])
         printed = sh("openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in", der).stdout
         self.assertIn("id-smime-aa-timeStampToken", printed)
         assert_pdfsig_valid(self, pdf)
