@@ -76,31 +76,6 @@ def deslant(img):
     return cv2.warpAffine(img, M, (SIDE, SIDE), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR)
 
 
-def features(ink):
-    """ink: uint8, 255 where there is ink, cropped to the glyph's bounding box."""
-    h, w = ink.shape
-    s = max(h, w)
-    side = s + 2 * max(1, s // 8)
-    canvas = np.zeros((side, side), np.float32)
-    y0, x0 = (side - h) // 2, (side - w) // 2
-    canvas[y0:y0 + h, x0:x0 + w] = ink.astype(np.float32) / 255.0
-    img = deslant(cv2.resize(canvas, (SIDE, SIDE), interpolation=cv2.INTER_AREA))
-    gx = cv2.Sobel(img, cv2.CV_32F, 1, 0, ksize=3)
-    gy = cv2.Sobel(img, cv2.CV_32F, 0, 1, ksize=3)
-    mag, ang = cv2.cartToPolar(gx, gy, angleInDegrees=True)
-    cell = SIDE // CELLS
-    hog = np.zeros(CELLS * CELLS * BINS, np.float32)
-    for y in range(SIDE):
-        for x in range(SIDE):
-            b = min(BINS - 1, int(ang[y, x] / (360.0 / BINS)))
-            hog[((y // cell) * CELLS + x // cell) * BINS + b] += mag[y, x]
-    hog = np.sqrt(hog)
-    hog /= np.sqrt(float((hog * hog).sum())) + 1e-6
-    small = cv2.resize(img, (8, 8), interpolation=cv2.INTER_AREA).reshape(-1)
-    aspect = np.array([math.log(max(w, 1) / max(h, 1))], np.float32)
-    return np.concatenate([hog, small, aspect, holes(ink)]).astype(np.float32)
-
-
 def holes(ink):
     """The glyph's holes (what tells a 0 from an 8 when HOG does not): how many there are with an
     area of 2% of its box or more (up to 3), the highest and the lowest of their centres (0-1 of
@@ -124,8 +99,9 @@ def holes(ink):
     return np.array([min(n, 3), top, bottom, area / (h * w)], np.float32)
 
 
-def features_fast(ink):
-    """features() with the histogram vectorised (the training set is large); same numbers."""
+def features(ink):
+    """ink: uint8, 255 where there is ink, cropped to the glyph's bounding box. The histogram is
+    summed per cell and bin at once (the training set is large); the C++ loops give the same numbers."""
     h, w = ink.shape
     s = max(h, w)
     side = s + 2 * max(1, s // 8)
@@ -279,7 +255,7 @@ def pen_samples(per, rng, strength=1.0):
         for _ in range(per):
             g = distort(pen_digit(d, rng), rng, strength)
             if g is not None:
-                X.append(features_fast(g))
+                X.append(features(g))
                 y.append(d)
     return X, y
 
@@ -294,7 +270,7 @@ def digit_samples(fonts, per, rng, strength=1.0):
                     a = european_seven(a, rng)
                 g = distort(a, rng, strength)
                 if g is not None:
-                    X.append(features_fast(g))
+                    X.append(features(g))
                     y.append(d)
     return X, y
 
@@ -309,7 +285,7 @@ def sklearn_samples(rng, copies):
             a = np.where(base > rng.uniform(60, 140), 255, 0).astype(np.uint8)
             g = distort(a, rng, 0.6)
             if g is not None:
-                X.append(features_fast(g))
+                X.append(features(g))
                 y.append(int(d))
     return X, y
 
@@ -381,7 +357,7 @@ def reject_samples(rng, n, fonts):
                         0, 360, 255, -1)
         g = distort(a, rng, 0.7) if k != "printed" else distort(a, rng, 0.2)
         if g is not None and g.shape[0] >= 4 and g.shape[1] >= 2:
-            X.append(features_fast(g))
+            X.append(features(g))
             y.append(REJECT)
     return X, y
 

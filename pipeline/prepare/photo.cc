@@ -574,18 +574,35 @@ Image remap_image(const Image& img, const cv::Mat& map_x, const cv::Mat& map_y, 
   cv::remap(as_mat(img), dst, map_x, map_y, interpolation, cv::BORDER_REPLICATE);
   return as_pix(dst, img);
 }
+
+/// The page's ink by Sauvola's local threshold: a shadow across the sheet does not swallow its
+/// lines. Empty on failure.
+Image local_ink(const Image& gray8) {
+  PIX* b = nullptr;
+  if (pixSauvolaBinarizeTiled(gray8.get(), 25, 0.25f, 1, 1, nullptr, &b) != 0 || !b) return {};
+  return Image(b);
+}
+
+/// Both images of the page remapped alike, in place; nothing changes when either fails.
+bool remap_page(Image& color, Image& gray8, const cv::Mat& map_x, const cv::Mat& map_y, int interpolation) {
+  Image g = remap_image(gray8, map_x, map_y, interpolation);
+  if (!g) return false;
+  // An 8-bit page is its own grey: remap it once.
+  Image c = color.get() == gray8.get() ? g.clone()
+            : color.depth() == 8 || color.depth() == 32 ? remap_image(color, map_x, map_y, interpolation)
+                                                        : remap_image(to_gray8(color), map_x, map_y, interpolation);
+  if (!c) return false;
+  gray8 = std::move(g);
+  color = std::move(c);
+  return true;
+}
 }  // namespace
 
 bool straighten_lines(Image& color, Image& gray8) {
   if (!color || !gray8 || color.width() != gray8.width() || color.height() != gray8.height()) return false;
   const int w = gray8.width(), h = gray8.height();
-  Image bin;
-  {
-    PIX* b = nullptr;
-    // Sauvola: local contrast, so a shadow across the sheet does not swallow its lines.
-    if (pixSauvolaBinarizeTiled(gray8.get(), 25, 0.25f, 1, 1, nullptr, &b) != 0 || !b) return false;
-    bin = Image(b);
-  }
+  const Image bin = local_ink(gray8);
+  if (!bin) return false;
   // Leptonica finds the centre line of every text line; the long ones (half the longest or
   // more) each get a quadratic. Its own page model then insists on lines over 45% of the
   // picture's height, which a one-page letter or form, text in its top half, rarely has: the
@@ -639,16 +656,7 @@ bool straighten_lines(Image& color, Image& gray8) {
       my[x] = static_cast<float>(y + c2 * dx * dx + s * dx);
     }
   }
-  Image g = remap_image(gray8, map_x, map_y);
-  if (!g) return false;
-  // An 8-bit page is its own grey: remap it once.
-  Image c = color.get() == gray8.get() ? g.clone()
-            : color.depth() == 8 || color.depth() == 32 ? remap_image(color, map_x, map_y)
-                                                        : remap_image(to_gray8(color), map_x, map_y);
-  if (!c) return false;
-  gray8 = std::move(g);
-  color = std::move(c);
-  return true;
+  return remap_page(color, gray8, map_x, map_y, cv::INTER_LINEAR);
 }
 
 namespace {
@@ -707,12 +715,8 @@ LocalCurl local_dewarp(Image& color, Image& gray8) {
   LocalCurl out;
   if (!color || !gray8 || color.width() != gray8.width() || color.height() != gray8.height()) return out;
   const int w = gray8.width(), h = gray8.height();
-  Image bin;
-  {
-    PIX* b = nullptr;
-    if (pixSauvolaBinarizeTiled(gray8.get(), 25, 0.25f, 1, 1, nullptr, &b) != 0 || !b) return out;
-    bin = Image(b);
-  }
+  const Image bin = local_ink(gray8);
+  if (!bin) return out;
   const double glyph = median_glyph_height(gray8);
   if (glyph <= 0) return out;
   PTAA* centers = line_centres(bin, glyph);
@@ -891,15 +895,7 @@ LocalCurl local_dewarp(Image& color, Image& gray8) {
     }
   }
   // Cubic: on letters of 7-13 px a bilinear resampling's blur cost what the levelling gained.
-  Image g = remap_image(gray8, map_x, map_y, cv::INTER_CUBIC);
-  if (!g) return out;
-  Image c = color.get() == gray8.get() ? g.clone()
-            : color.depth() == 8 || color.depth() == 32 ? remap_image(color, map_x, map_y, cv::INTER_CUBIC)
-                                                        : remap_image(to_gray8(color), map_x, map_y, cv::INTER_CUBIC);
-  if (!c) return out;
-  gray8 = std::move(g);
-  color = std::move(c);
-  out.applied = true;
+  out.applied = remap_page(color, gray8, map_x, map_y, cv::INTER_CUBIC);
   return out;
 }
 

@@ -14,7 +14,7 @@ import sys
 
 from PIL import Image, ImageDraw, ImageFont
 
-from layout_pages import A4, LEFT_C, MM, RIGHT_C, VARIANTS, Canvas, nd30_footer, nfc
+from layout_pages import A4, LEFT_C, MM, RIGHT_C, VARIANTS, Canvas, nd30_footer, nd30_top, nfc
 
 HANDS = {"connect": "/usr/share/fonts/opentype/bwht/BecauseWeConnect-Regular.otf",
          "humor": "/usr/share/fonts/truetype/humor-sans/Humor-Sans.ttf"}
@@ -64,13 +64,7 @@ def page(name):
     c = Canvas(A4, fam, body, sp)
     rng = random.Random(name)
     st = c.step()
-    y = int(20 * MM)
-    c.text(LEFT_C, y, "UBND TỈNH KHÁNH HÒA", align="center")
-    c.text(RIGHT_C, y, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, align="center")
-    y += st
-    c.text(LEFT_C, y, "SỞ TƯ PHÁP", bold=True, align="center")
-    c.text(RIGHT_C, y, "Độc lập - Tự do - Hạnh phúc", bold=True, align="center")
-    y += int(st * 1.6)
+    y = nd30_top(c)
     slot = " " * 18  # the printed slots, left blank for the pen
     f = c.font()
     number_line, date_head, date_tail = "Số:" + slot + "/STP-VP", "Khánh Hòa, ngày", "tháng 4 năm 2024"

@@ -68,10 +68,9 @@ A4_LAND = (3508, 2480)
 LEFT_C, RIGHT_C = int(55 * MM), int(140 * MM)   # centres of the header's two columns
 
 
-def nd30_header(c, number, place_date, subject):
-    """Nghị định 30/2020's header for Sở Tư pháp Khánh Hòa: the authority block with the number
-    and the "V/v" subject under it, beside the national motto with the place and date. Returns
-    the y of the subject line."""
+def nd30_top(c):
+    """The header's first two rows: the authority (Sở Tư pháp under UBND tỉnh Khánh Hòa) beside
+    the national motto. Returns the y of the row under them (the number and place-date row)."""
     y = int(20 * MM)
     st = c.step()
     c.text(LEFT_C, y, "UBND TỈNH KHÁNH HÒA", align="center")
@@ -79,7 +78,15 @@ def nd30_header(c, number, place_date, subject):
     y += st
     c.text(LEFT_C, y, "SỞ TƯ PHÁP", bold=True, align="center")
     c.text(RIGHT_C, y, "Độc lập - Tự do - Hạnh phúc", bold=True, align="center")
-    y += int(st * 1.6)
+    return y + int(st * 1.6)
+
+
+def nd30_header(c, number, place_date, subject):
+    """Nghị định 30/2020's header for Sở Tư pháp Khánh Hòa: the authority block with the number
+    and the "V/v" subject under it, beside the national motto with the place and date. Returns
+    the y of the subject line."""
+    st = c.step()
+    y = nd30_top(c)
     c.text(LEFT_C, y, number, align="center")
     c.text(RIGHT_C, y, place_date, align="center")
     y += st

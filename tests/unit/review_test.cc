@@ -30,6 +30,22 @@ std::string reasons(const Record& r) {
   return s;
 }
 
+/// A one-page căn cước typed by its title, read with good confidence: its fields set by each test.
+Record card_record() {
+  Record r;
+  r.classification.doc_type = "can_cuoc";
+  r.classification.rule_type = "can_cuoc";
+  r.classification.confidence = 0.95;
+  r.document.pages = {0};
+  return r;
+}
+
+std::vector<Page> card_pages() {
+  std::vector<Page> pages = {testutil::make_page({"x"}, true)};
+  pages[0].info.ocr_confidence = 95;
+  return pages;
+}
+
 /// Classify, extract and assess a one-page document the way the batch does.
 Record run(const std::vector<std::string>& lines, float word_conf = 92.f, double page_conf = 93) {
   static std::vector<Page> pages;
@@ -265,13 +281,8 @@ TEST(Review, BirthAfterIssueAndIdAgainstBirthYear) {
 }
 
 TEST(Review, QrCodeAgainstText) {
-  Record r;
-  r.classification.doc_type = "can_cuoc";
-  r.classification.rule_type = "can_cuoc";
-  r.classification.confidence = 0.95;
-  std::vector<Page> pages = {testutil::make_page({"x"}, true)};
-  pages[0].info.ocr_confidence = 95;
-  r.document.pages = {0};
+  Record r = card_record();
+  std::vector<Page> pages = card_pages();
   r.metadata["so_dinh_danh"] = {"056190012345", "qr", 1};
   r.metadata["ngay_sinh"] = {"1990-11-05", "qr", 1};
   MetadataValue name{"Nguyễn Văn An", "qr", 1};
@@ -286,13 +297,8 @@ TEST(Review, QrCodeAgainstText) {
 }
 
 TEST(Review, AnMrzNameVouchesForLettersNotDiacritics) {
-  Record r;
-  r.classification.doc_type = "can_cuoc";
-  r.classification.rule_type = "can_cuoc";
-  r.classification.confidence = 0.95;
-  std::vector<Page> pages = {testutil::make_page({"x"}, true)};
-  pages[0].info.ocr_confidence = 95;
-  r.document.pages = {0};
+  Record r = card_record();
+  std::vector<Page> pages = card_pages();
   r.metadata["so_dinh_danh"] = {"079082909590", "mrz", 1};
   r.metadata["ngay_sinh"] = {"1982-08-02", "mrz", 1};
   // The printed name whose letters the zone spells; its last word read unsure ("QUẦN" on a
