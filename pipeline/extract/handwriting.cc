@@ -384,17 +384,37 @@ std::vector<HandwrittenSlot> read_slots(const OcrResult& ocr, const Image& color
     out.insert(out.begin(), k);  // the slot can be inside the word itself ("ngày20tháng")
     return out;
   };
+  // OCR read the slot's value in print or in a clear hand ("1135/TB-BTP", "ngày 09 tháng"): the
+  // digits in the word's own text between the slot's ends, or a word of digits between them.
+  // A number up to `most` in digits alone: OCR's "80" for a handwritten 20 is no day it read.
+  auto number_to = [](const std::string& s, int most) {
+    if (s.empty() || s.size() > 4 || !std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+      return false;
+    const int n = std::stoi(s);
+    return n >= 1 && n <= most;
+  };
+  auto read_by_ocr = [&](const std::vector<size_t>& line, size_t j, size_t from, size_t to, int most) {
+    if (j == line.front()) return number_to(text::trim(folded[j].substr(from, to - from)), most);
+    for (size_t i = 1; i < line.size() && line[i] != j; ++i)
+      if (number_to(text::trim(folded[line[i]]), most)) return true;
+    return to > 0 && number_to(text::trim(folded[j].substr(0, to)), most);
+  };
   bool number = false, day = false;  // the first of each on the page: the header's
   for (size_t k = 0; k < words.size() && !(number && day); ++k) {
     const std::string& f = folded[k];
     // "Số:" then "/CT-UBND" (or "07/CT-UBND" read whole).
     if (!number && (f.rfind("so:", 0) == 0 || f.rfind("so.", 0) == 0) && words[k]->text[0] == 'S') {
-      for (size_t j : next_on_line(k)) {
+      const std::vector<size_t> line = next_on_line(k);
+      for (size_t j : line) {
         const size_t from = j == k ? 3 : 0;
         const size_t slash = folded[j].find('/', from);
         if (slash == std::string::npos || slash + 1 >= folded[j].size() || !std::isalpha(static_cast<unsigned char>(folded[j][slash + 1])))
           continue;
         if (slash - from > 4) break;  // a printed number, not a slot
+        if (read_by_ocr(line, j, from, slash, 9999)) {
+          number = true;
+          break;
+        }
         if (auto s = read_gap("so", *words[k], share(f, 3), *words[j], share(folded[j], slash), color, m, 4)) {
           out.push_back(*s);
           number = true;
@@ -405,9 +425,14 @@ std::vector<HandwrittenSlot> read_slots(const OcrResult& ocr, const Image& color
     // "ngày" then "tháng" (or "ngày20tháng" read as one word).
     const size_t ng = f.find("ngay");
     if (!day && ng != std::string::npos && ng + 4 <= 6) {
-      for (size_t j : next_on_line(k)) {
+      const std::vector<size_t> line = next_on_line(k);
+      for (size_t j : line) {
         const size_t th = folded[j].find("thang", j == k ? ng + 4 : 0);
         if (th == std::string::npos) continue;
+        if (read_by_ocr(line, j, ng + 4, th, 31)) {
+          day = true;
+          break;
+        }
         double a_end = share(f, ng + 4);
         const Box &a = words[k]->box, &b = words[j]->box;
         if (j != k && a.x + a.w > b.x && !folded[j].empty()) {

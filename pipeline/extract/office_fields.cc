@@ -324,7 +324,12 @@ void unreadable_slots(const std::vector<PageLayout>& pls, const std::vector<Page
         out["review.so_ky_hieu"] = at("handwritten number not readable" + why + "; printed: Số: …" + printed, s, pages);
       }
     }
-    if (!out.count("ngay_ban_hanh") && !out.count("review.ngay_ban_hanh") && std::regex_search(s.folded, m, date_slot)) {
+    // A day OCR read ("ngày 11 tháng 05 năm 2022") makes no slot: the date was left for a reason
+    // (the registration the paper records, a cited paper's), not for want of reading it.
+    // OCR's "80" for a handwritten 20 is no day it read.
+    static const std::regex read_day(R"(0?[1-9]|[12][0-9]|3[01])");
+    if (!out.count("ngay_ban_hanh") && !out.count("review.ngay_ban_hanh") && std::regex_search(s.folded, m, date_slot) &&
+        !std::regex_match(m[1].str(), read_day)) {
       const HandwrittenSlot* h = handwritten(s, pages, "ngay");
       std::string why = h ? h->why_not : "";
       if (h && !h->digits.empty()) {

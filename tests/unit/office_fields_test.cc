@@ -19,6 +19,18 @@ std::map<std::string, std::string> run(const std::vector<Page>& pages) {
   for (auto& [k, v] : extract::extract(d, pages, c)) out[k] = v.value;
   return out;
 }
+
+/// OCR of "Số: 07 /CT-UBND" and "ngày 20 tháng 3" with the digits written by hand.
+Page directive_with_slots() {
+  return make_page({
+      "ỦY BAN NHÂN DÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+      "TỈNH QUẢNG NGÃI || Độc lập - Tự do - Hạnh phúc",
+      "Số: /CT-UBND || Quảng Ngãi, ngày 8O tháng 3 năm 2018",
+      "CHỈ THỊ",
+      "Về việc tăng cường công tác thi hành án hành chính",
+      "Trong thời gian qua, công tác triển khai thi hành Luật tố tụng hành chính đạt kết quả.",
+  });
+}
 }  // namespace
 
 TEST(OfficeFields, MarksArrivalStampSignatureBlockAndRecipients) {
@@ -91,15 +103,7 @@ TEST(OfficeFields, BodyWordsAreNotMarksAndADateWithoutYearIsNotInvented) {
 }
 
 TEST(OfficeFields, HandwrittenSlotsUnreadAreFlaggedNotInvented) {
-  // OCR of "Số: 07 /CT-UBND" and "ngày 20 tháng 3" with the digits written by hand.
-  std::vector<Page> pages = {make_page({
-      "ỦY BAN NHÂN DÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-      "TỈNH QUẢNG NGÃI || Độc lập - Tự do - Hạnh phúc",
-      "Số: /CT-UBND || Quảng Ngãi, ngày 8O tháng 3 năm 2018",
-      "CHỈ THỊ",
-      "Về việc tăng cường công tác thi hành án hành chính",
-      "Trong thời gian qua, công tác triển khai thi hành Luật tố tụng hành chính đạt kết quả.",
-  })};
+  std::vector<Page> pages = {directive_with_slots()};
   Document d = doc_of(pages);
   Record r;
   r.document = d;
@@ -119,6 +123,21 @@ TEST(OfficeFields, HandwrittenSlotsUnreadAreFlaggedNotInvented) {
   int unreadable = 0;
   for (const auto& f : j["review_reasons"]) unreadable += f["code"] == "field_unreadable";
   EXPECT_EQ(unreadable, 2);
+}
+
+TEST(OfficeFields, ADayOcrReadIsNoHandwrittenSlot) {
+  // The only date on the page is a cited paper's, read whole: no issue date, and nothing says
+  // a handwritten day could not be read.
+  std::vector<Page> pages = {make_page({
+      "ỦY BAN NHÂN DÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+      "TỈNH QUẢNG NGÃI || Độc lập - Tự do - Hạnh phúc",
+      "CHỈ THỊ",
+      "Về việc tăng cường công tác thi hành án hành chính",
+      "Căn cứ Quyết định số 12/QĐ-UBND ngày 05 tháng 3 năm 2020 của Ủy ban nhân dân tỉnh;",
+  })};
+  auto m = run(pages);
+  EXPECT_EQ(m.count("ngay_ban_hanh"), 0u);
+  EXPECT_EQ(m.count("review.ngay_ban_hanh"), 0u) << m["review.ngay_ban_hanh"];
 }
 
 TEST(OfficeFields, AHandwrittenDayAfterTheSignatureIsTakenBack) {
@@ -143,14 +162,7 @@ TEST(OfficeFields, HandwrittenSlotsReadAreUsedWhenPossible) {
   // The same slots, the digit recogniser's readings on the page: a possible day is used (and
   // says it was handwritten), an impossible one is flagged with what was read.
   for (const auto& [day, want] : {std::pair{"20", "2018-03-20"}, std::pair{"32", ""}}) {
-    std::vector<Page> pages = {make_page({
-        "ỦY BAN NHÂN DÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "TỈNH QUẢNG NGÃI || Độc lập - Tự do - Hạnh phúc",
-        "Số: /CT-UBND || Quảng Ngãi, ngày 8O tháng 3 năm 2018",
-        "CHỈ THỊ",
-        "Về việc tăng cường công tác thi hành án hành chính",
-        "Trong thời gian qua, công tác triển khai thi hành Luật tố tụng hành chính đạt kết quả.",
-    })};
+    std::vector<Page> pages = {directive_with_slots()};
     pages[0].info.handwritten = {{"so", "07", 0.99, {260, 265, 60, 45}, ""}, {"ngay", day, 0.97, {1600, 265, 60, 45}, ""}};
     Document d = doc_of(pages);
     const auto md = extract::extract(d, pages, classify::classify(d, pages));
