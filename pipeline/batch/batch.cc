@@ -599,8 +599,10 @@ class Runner {
                        {"records", st.record_ids},
                        {"separator_pages", st.separators}});
     }
-    const json j = batch_json({s.inputs, s.pages, s.records, total_pages, resumed_, records_resumed_}, std::move(timings),
-                              std::move(cpu), std::move(errors), std::move(items));
+    json j = batch_json({s.inputs, s.pages, s.records, total_pages, resumed_, records_resumed_}, std::move(timings),
+                        std::move(cpu), std::move(errors), std::move(items));
+    s.skipped_outputs = discovery_.skipped_outputs;
+    if (!s.skipped_outputs.empty()) j["skipped_outputs"] = s.skipped_outputs;
     s.batch_json = config_.out / "batch.json";
     fs::write_atomic(s.batch_json, j.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
     return s;

@@ -50,6 +50,7 @@ struct Summary {
   std::vector<ingest::InputError> errors;
   std::vector<std::string> outside_dossiers;  // inputs with records but no dossier, hence no package
   std::vector<std::pair<std::string, std::string>> copies;  // input, the input of identical bytes read first
+  std::vector<std::string> skipped_outputs;  // earlier sohoa output folders under the inputs, not read
   std::filesystem::path batch_json;
 };
 

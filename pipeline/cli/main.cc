@@ -305,6 +305,12 @@ int run_command(const sohoa::batch::Config& config, const std::string& dossier, 
                   "named by the mã hồ sơ, e.g. HS-000101/, or give --dossier CODE): %s\n",
                   summary.outside_dossiers.size(), list.c_str());
     }
+    if (!summary.skipped_outputs.empty()) {
+      std::string list;
+      for (const auto& p : summary.skipped_outputs) list += (list.empty() ? "" : ", ") + p;
+      std::printf("sohoa: the records, packages and originals an earlier sohoa run wrote in %s were not read as "
+                  "scans (every record would be made twice); scans beside them were\n", list.c_str());
+    }
     if (!summary.copies.empty()) {
       std::string list;
       for (const auto& [copy, first] : summary.copies) list += (list.empty() ? "" : "; ") + copy + " = " + first;

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <set>
 
 #include "core/fsutil.h"
 #include "core/hash.h"
@@ -195,7 +196,26 @@ void add_input(Discovery& out, const stdfs::path& file, const std::string& rel, 
   out.items.push_back(std::move(item));
 }
 
+/// What a sohoa run writes into its output folder, which may also hold the user's scans (`-o`
+/// pointed at the scan folder once): those are read, these are not.
+bool is_written_by_sohoa(const stdfs::path& p, std::map<stdfs::path, bool>& output_dirs) {
+  static const std::set<std::string> kNames = {"batch.json", "catalog.sqlite", "catalog.sqlite-shm", "catalog.sqlite-wal",
+                                               "catalog.sqlite-journal", "done", "originals", "packages", "records",
+                                               "report.html", "shards", "plan.json"};
+  if (!kNames.count(p.filename().string())) return false;
+  const stdfs::path dir = p.parent_path();
+  auto [at, fresh] = output_dirs.try_emplace(dir, false);
+  if (fresh) at->second = is_sohoa_output(dir);
+  return at->second;
+}
+
 }  // namespace
+
+bool is_sohoa_output(const stdfs::path& dir) {
+  std::error_code ec;
+  return stdfs::exists(dir / ".sohoa.lock", ec) ||
+         (stdfs::is_regular_file(dir / "batch.json", ec) && stdfs::is_directory(dir / "records", ec));
+}
 
 bool is_dossier_code(const std::string& name) {
   for (const std::regex& re : dossier_patterns())
@@ -235,11 +255,20 @@ Discovery discover(const std::vector<stdfs::path>& roots, const Limits& limits, 
     const bool one_dossier = is_dossier_code(nfc_name(raw_name));
     const std::string prefix = one_dossier ? raw_name + "/" : "";
     std::vector<stdfs::path> files;
+    std::map<stdfs::path, bool> output_dirs;
     stdfs::recursive_directory_iterator it(root, stdfs::directory_options::skip_permission_denied, ec), end;
     for (; !ec && it != end; it.increment(ec)) {
       if (ignorable_file(it->path()) ||
           (!excluded.empty() && stdfs::weakly_canonical(it->path(), xec) == excluded)) {
         if (it->is_directory(ec)) it.disable_recursion_pending();
+        continue;
+      }
+      if (is_written_by_sohoa(it->path(), output_dirs)) {
+        if (it->is_directory(ec)) it.disable_recursion_pending();
+        const stdfs::path dir = it->path().parent_path();
+        const std::string shown = nfc_name(dir == root ? fs::generic(root) : prefix + fs::generic(dir.lexically_relative(root)));
+        if (std::find(out.skipped_outputs.begin(), out.skipped_outputs.end(), shown) == out.skipped_outputs.end())
+          out.skipped_outputs.push_back(shown);
         continue;
       }
       if (it->is_regular_file(ec)) files.push_back(it->path());

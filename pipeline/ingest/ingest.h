@@ -31,7 +31,13 @@ struct InputError {
 struct Discovery {
   std::vector<InputItem> items;
   std::vector<InputError> errors;
+  std::vector<std::string> skipped_outputs;  // folders under the inputs where an earlier sohoa run wrote its output
 };
+
+/// Whether a folder is the output of a sohoa run (its lock, or its batch.json beside records/):
+/// its document.pdf files and originals are sohoa's own, and reading them would make every
+/// record twice.
+bool is_sohoa_output(const std::filesystem::path& dir);
 
 struct ArchiveMember {
   std::string name;

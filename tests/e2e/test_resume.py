@@ -102,6 +102,26 @@ class Resume(unittest.TestCase):
         self.assertEqual(batch["inputs_resumed"], batch["inputs"])
         self.assertEqual(batch["pages_processed"], 0)
 
+    def test_an_earlier_output_among_the_scans_is_not_read_again(self):
+        """A nightly job that once wrote its output into the scan share (as a sub-folder, or into
+        the share itself) reads the scans again, not sohoa's own PDFs, originals and records."""
+        share = self.tmp / "share"
+        shutil.copytree(self.inp, share)
+        shutil.copytree(self.tmp / "reference", share / "sohoa-out")
+        for name in ("records", "originals", "packages", "batch.json", "catalog.sqlite", "report.html"):
+            shutil.copytree(self.tmp / "reference" / name, share / name) if (self.tmp / "reference" / name).is_dir() \
+                else shutil.copy(self.tmp / "reference" / name, share / name)
+        (share / ".sohoa.lock").touch()
+        out = self.tmp / "share-out"
+        result = run([share], out, "-q")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        batch = Output(out).batch
+        self.assertEqual(batch["errors"], [])
+        self.assertEqual(batch["inputs"], self.reference.batch["inputs"])
+        self.assertEqual(len(Output(out).records), len(self.reference.records))
+        self.assertEqual(sorted(batch["skipped_outputs"]), [str(share), "sohoa-out"])
+        self.assertIn("were not read as scans", result.stdout)
+
     def test_second_run_on_the_same_output_stops_at_once(self):
         out = self.tmp / "busy"
         first = subprocess.Popen([BIN, "run", str(self.inp), "-o", str(out), "-q"],
