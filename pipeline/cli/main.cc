@@ -298,6 +298,12 @@ int run_command(const sohoa::batch::Config& config, const std::string& dossier, 
                 summary.records - summary.records_resumed, summary.records_resumed,
                 others ? (", " + std::to_string(others) + " of inputs not in this batch").c_str() : "",
                 summary.errors.size());
+    if (summary.inputs == 0 && summary.errors.empty()) {
+      std::string list;
+      for (const auto& p : config.inputs) list += (list.empty() ? "" : ", ") + p.string();
+      std::printf("sohoa: no scans found in %s (sohoa reads PDF, TIFF, JPEG and PNG files, and zip or tar archives "
+                  "of them, in any sub-folder)\n", list.c_str());
+    }
     if (!summary.outside_dossiers.empty()) {
       std::string list;
       for (const auto& p : summary.outside_dossiers) list += (list.empty() ? "" : ", ") + p;

@@ -25,6 +25,17 @@ class Cli(unittest.TestCase):
         self.assertEqual(subprocess.run([BIN, "run", "/no/such/folder", "-o", "/tmp/x"],
                                         capture_output=True).returncode, 2)
 
+    def test_a_folder_without_scans_says_so(self):
+        d = fresh_dir("noscans")
+        try:
+            (d / "in" / "HS-000301").mkdir(parents=True)
+            (d / "in" / "HS-000301" / ".DS_Store").write_bytes(b"\0")
+            proc = run([d / "in"], d / "out", "-q")
+            self.assertEqual(proc.returncode, 0)  # a nightly job over a share with nothing new is no failure
+            self.assertIn(f"no scans found in {d / 'in'}", proc.stdout)
+        finally:
+            remove(d)
+
     def test_unwritable_output_exits_1_with_reason(self):
         d = fresh_dir("ro")
         try:
