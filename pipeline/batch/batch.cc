@@ -531,6 +531,7 @@ class Runner {
           t0 = Mark::now();
           record.metadata = extract::extract(record.document, st.pages, record.classification, &record.extra);
           extract::check_handwritten_date(record.metadata, record.signatures);
+          extract::check_signer(record.metadata, record.signatures);
           extract::mend_text_from_authority(record.metadata, st.pages);
           review::assess(record, st.pages);
           timings_.add(kExtract, t0);

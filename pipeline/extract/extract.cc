@@ -123,33 +123,6 @@ bool slot_has_value(const Seg& s, size_t after) {
   return alnum >= 3 && strong >= 1;
 }
 
-/// A name syllable no one is known to bear while a name with its letters is common ("Hoang"
-/// beside Hoàng, "Quần" beside Quân): OCR often drops or shifts a name's marks, and a person
-/// checks; the value is kept, since rare names exist.
-void name_doubts(MetadataValue& v) {
-  const lexicon::Lexicon& lx = lexicon::lexicon();
-  if (!lx.ok) return;
-  std::istringstream in(v.value);
-  size_t i = 0;
-  for (std::string w; in >> w; ++i) {
-    icu::UnicodeString u = icu::UnicodeString::fromUTF8(w);
-    u.toLower(icu::Locale("vi"));
-    std::string low;
-    u.toUTF8String(low);
-    const auto& known = i == 0 ? lx.surnames : lx.given;
-    if (known.count(low)) continue;
-    auto it = lx.by_fold.find(text::fold(low));
-    if (it == lx.by_fold.end()) continue;
-    std::string names;
-    for (const std::string& c : it->second)
-      if (c != low && known.count(c)) names += (names.empty() ? "" : " / ") + c;
-    if (names.empty()) continue;
-    v.doubts.push_back({w, names, "\"" + w + "\" is no known " + (i == 0 ? "surname" : "given-name syllable") + "; \"" + names + "\" " +
-                                      (names.find('/') == std::string::npos ? "is" : "are"),
-                        false});
-  }
-}
-
 /// A word's letters, lower case, punctuation around it dropped ("Thi," -> "thi").
 std::string lower_word(const std::string& w) {
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(w);
@@ -306,6 +279,33 @@ std::optional<MetadataValue> printed_name(const Page& page, const std::string& a
 
 }  // namespace
 
+/// A name syllable no one is known to bear while a name with its letters is common ("Hoang"
+/// beside Hoàng, "Quần" beside Quân): OCR often drops or shifts a name's marks, and a person
+/// checks; the value is kept, since rare names exist.
+void name_doubts(MetadataValue& v) {
+  const lexicon::Lexicon& lx = lexicon::lexicon();
+  if (!lx.ok) return;
+  std::istringstream in(v.value);
+  size_t i = 0;
+  for (std::string w; in >> w; ++i) {
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(w);
+    u.toLower(icu::Locale("vi"));
+    std::string low;
+    u.toUTF8String(low);
+    const auto& known = i == 0 ? lx.surnames : lx.given;
+    if (known.count(low)) continue;
+    auto it = lx.by_fold.find(text::fold(low));
+    if (it == lx.by_fold.end()) continue;
+    std::string names;
+    for (const std::string& c : it->second)
+      if (c != low && known.count(c)) names += (names.empty() ? "" : " / ") + c;
+    if (names.empty()) continue;
+    v.doubts.push_back({w, names, "\"" + w + "\" is no known " + (i == 0 ? "surname" : "given-name syllable") + "; \"" + names + "\" " +
+                                      (names.find('/') == std::string::npos ? "is" : "are"),
+                        false});
+  }
+}
+
 std::map<std::string, MetadataValue> extract(const Document& doc, const std::vector<Page>& pages,
                                              const Classification& cls, std::map<std::string, std::string>* extra_out) {
   std::map<std::string, MetadataValue> out;
@@ -392,7 +392,10 @@ std::map<std::string, MetadataValue> extract(const Document& doc, const std::vec
   }
   // The archive's description of a văn bản (signature block, recipients, office stamps) on
   // papers an office issues; forms and cards have none.
-  if (!type.has_cue("form") && !type.has_cue("card")) find_office_fields(pls, pages, out);
+  if (!type.has_cue("form") && !type.has_cue("card")) {
+    find_office_fields(pls, pages, out);
+    if (auto it = out.find("nguoi_ky"); it != out.end()) name_doubts(it->second);
+  }
 
   // Chip ID cards: the QR code's data beats OCR.
   bool card_like = t == "can_cuoc";

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "classify/layout.h"
+#include "core/types.h"
 #include "doctypes/doctypes.h"
 
 namespace sohoa::extract {
@@ -50,6 +51,9 @@ bool valid_id12(const std::string& id, const std::string& birth_iso);
 std::string respell(const std::string& value, const std::vector<layout::PageLayout>& pls, bool person);
 /// "NGUYỄN VĂN AN" -> "Nguyễn Văn An"; mixed-case names stay as printed.
 std::string proper_name(const std::string& name);
+/// A name syllable no one is known to bear while a name with its letters is common ("Hoang"
+/// beside Hoàng, "Tuần" beside Tuấn) becomes a doubt of the value, for a person to check.
+void name_doubts(MetadataValue& v);
 /// "14", "6", "2023" -> "2023-06-14"; empty when not a real date.
 std::string iso_date(int d, int m, int y);
 

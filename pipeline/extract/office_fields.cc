@@ -379,4 +379,39 @@ void check_handwritten_date(std::map<std::string, MetadataValue>& metadata, cons
   }
 }
 
+void check_signer(std::map<std::string, MetadataValue>& metadata, const std::vector<DigitalSignature>& signatures) {
+  auto it = metadata.find("nguoi_ky");
+  if (it == metadata.end()) return;
+  MetadataValue& v = it->second;
+  auto words = [](const std::string& s) {
+    std::istringstream in(s);
+    std::vector<std::string> out;
+    for (std::string w; in >> w;) out.push_back(w);
+    return out;
+  };
+  const std::vector<std::string> printed = words(v.value);
+  for (const DigitalSignature& sig : signatures) {
+    if (!sig.bytes_intact || sig.signer_name.empty()) continue;
+    const std::vector<std::string> signed_as = words(text::nfc(sig.signer_name));
+    if (signed_as.size() != printed.size() || text::fold(sig.signer_name) != text::fold(v.value)) continue;
+    std::string spelt;
+    for (size_t i = 0; i < printed.size(); ++i) {
+      // The printed case (a name line is usually "Trần Hoàng Tuấn"), the certificate's marks.
+      icu::UnicodeString p = icu::UnicodeString::fromUTF8(printed[i]), upper = p;
+      upper.toUpper(icu::Locale("vi"));
+      icu::UnicodeString c = icu::UnicodeString::fromUTF8(signed_as[i]);
+      std::string w;
+      if (p == upper && p.length() > 1) c.toUpper(icu::Locale("vi")).toUTF8String(w);
+      else w = proper_name(signed_as[i]);
+      spelt += (i ? " " : "") + w;
+    }
+    v.doubts.clear();
+    if (spelt != v.value) {
+      v.corrections.push_back({v.value, spelt, "spelt as the digital signature's certificate (" + sig.signer_name + ") has it", true});
+      v.value = spelt;
+    }
+    return;
+  }
+}
+
 }  // namespace sohoa::extract

@@ -25,4 +25,9 @@ void find_office_fields(const std::vector<layout::PageLayout>& pls, const std::v
 /// is UTC and the paper's date local (UTC+7): a day after the UTC date is still possible.
 void check_handwritten_date(std::map<std::string, MetadataValue>& metadata, const std::vector<DigitalSignature>& signatures);
 
+/// The signer's name under the signature, where a person's certificate whose signature holds
+/// bears the same name but for its marks or case ("Trần Hoàng Tuần" printed, "TRẦN HOÀNG TUẤN"
+/// signed): spelt as the certificate has it, which no OCR slip made, and no longer in doubt.
+void check_signer(std::map<std::string, MetadataValue>& metadata, const std::vector<DigitalSignature>& signatures);
+
 }  // namespace sohoa::extract

@@ -37,6 +37,20 @@ static double round2(double v) { return std::round(v * 100.0) / 100.0; }
 
 /// The office's fields (extract/office_fields.h) in their JSON shape, present only when read;
 /// the signer named in the signature block checked against the digital signatures' subjects.
+/// What was changed in a value after it was read, and what a person should check.
+static void add_changes(json& e, const MetadataValue& v) {
+  if (!v.corrections.empty()) {
+    json cs = json::array();
+    for (const Correction& c : v.corrections) cs.push_back({{"before", c.before}, {"after", c.after}, {"why", c.why}});
+    e["corrections"] = cs;
+  }
+  if (!v.doubts.empty()) {
+    json ds = json::array();
+    for (const Correction& c : v.doubts) ds.push_back({{"word", c.before}, {"reads_like", c.after}, {"why", c.why}, {"applied", c.applied}});
+    e["doubts"] = ds;
+  }
+}
+
 /// Returns the fields left empty for a person, with why.
 static json office_metadata(const Record& r, json& meta, json& evidence) {
   auto get = [&](const std::string& key) -> const MetadataValue* {
@@ -45,6 +59,7 @@ static json office_metadata(const Record& r, json& meta, json& evidence) {
   };
   auto note = [&](const std::string& key, const MetadataValue& v) {
     evidence[key] = {{"source", v.source}, {"page", v.page}};
+    add_changes(evidence[key], v);
   };
   for (const char* key : {"do_khan", "do_mat", "tham_quyen_ky", "chuc_vu_nguoi_ky", "nguoi_ky", "ngay_het_han"})
     if (const MetadataValue* v = get(key)) meta[key] = v->value, note(key, *v);
@@ -154,16 +169,7 @@ json record_json(const Record& r, const std::vector<Page>& pages) {
       for (const Box& b : v.boxes) boxes.push_back({b.x, b.y, b.w, b.h});
       e["boxes"] = boxes;
     }
-    if (!v.corrections.empty()) {
-      json cs = json::array();
-      for (const Correction& c : v.corrections) cs.push_back({{"before", c.before}, {"after", c.after}, {"why", c.why}});
-      e["corrections"] = cs;
-    }
-    if (!v.doubts.empty()) {
-      json ds = json::array();
-      for (const Correction& c : v.doubts) ds.push_back({{"word", c.before}, {"reads_like", c.after}, {"why", c.why}, {"applied", c.applied}});
-      e["doubts"] = ds;
-    }
+    add_changes(e, v);
     if (!v.catalogue_match.empty()) e["catalogue_match"] = v.catalogue_match;
     if (!v.other_readings.empty()) {
       json o = json::array();

@@ -218,6 +218,15 @@ struct Assessor {
     }
   }
 
+  /// The signer's name is the archive's too: a doubt of its marks is asked like any field's.
+  void signer() {
+    auto it = r.metadata.find("nguoi_ky");
+    if (it == r.metadata.end()) return;
+    const std::string name = cat.field_names.count("nguoi_ky") ? cat.field_names.at("nguoi_ky") : "nguoi_ky";
+    for (const Correction& d : it->second.doubts)
+      add("field_low_confidence", "nguoi_ky", name + ": \"" + d.before + "\" reads like a slip for \"" + d.after + "\" (" + d.why + ")");
+  }
+
   /// Fields beyond the contract's keys (a card's expiry) whose printed label had no readable
   /// value: asked like the others.
   void other_fields() {
@@ -309,6 +318,7 @@ struct Assessor {
     classification();
     fields();
     other_fields();
+    signer();
     cross_fields();
     double conf = r.classification.confidence * page_factor;
     for (const std::string& key : metadata_keys())

@@ -180,3 +180,55 @@ TEST(OfficeFields, HandwrittenSlotsReadAreUsedWhenPossible) {
     }
   }
 }
+
+TEST(OfficeFields, ASignerNameOfUnknownMarksIsAskedOrSpeltAsItsCertificate) {
+  // OCR shifts a name's marks ("Tuần" for Tuấn): no one is known to bear it, a common name has its
+  // letters. Without a certificate of that name a person is asked; a person's certificate whose
+  // signature holds spells it, in the case the page prints.
+  std::vector<Page> pages = {make_page({
+      "ỦY BAN NHÂN DÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+      "TỈNH QUẢNG NGÃI || Độc lập - Tự do - Hạnh phúc",
+      "Số: 23/BC-UBND || Quảng Ngãi, ngày 23 tháng 01 năm 2025",
+      "Kính gửi: Văn phòng Chính phủ",
+      "Tình hình thực hiện công tác cải cách thủ tục hành chính tháng 01/2025 như sau.",
+      "Nơi nhận: || KT. CHỦ TỊCH",
+      "- Như trên; || PHÓ CHỦ TỊCH",
+      "- Lưu: VT, TTHC.",
+      " || Trần Hoàng Tuần",
+  })};
+  Record r;
+  r.document = doc_of(pages);
+  r.classification = classify::classify(r.document, pages);
+  r.metadata = extract::extract(r.document, pages, r.classification);
+  ASSERT_EQ(r.metadata.at("nguoi_ky").value, "Trần Hoàng Tuần");
+  review::assess(r, pages);
+  bool asked = false;
+  for (const ReviewReason& x : r.review_reasons) asked |= x.field == "nguoi_ky" && x.code == std::string("field_low_confidence");
+  EXPECT_TRUE(asked);
+
+  DigitalSignature person;
+  person.signer_name = "TRẦN HOÀNG TUẤN";
+  person.bytes_intact = true;
+  DigitalSignature broken = person;
+  broken.bytes_intact = false;
+  DigitalSignature other = person;
+  other.signer_name = "Trần Hoàng Tú";
+  for (const DigitalSignature& s : {broken, other}) {
+    std::map<std::string, MetadataValue> md = r.metadata;
+    extract::check_signer(md, {s});
+    EXPECT_EQ(md.at("nguoi_ky").value, "Trần Hoàng Tuần") << s.signer_name;
+    EXPECT_FALSE(md.at("nguoi_ky").doubts.empty());
+  }
+  extract::check_signer(r.metadata, {person});
+  EXPECT_EQ(r.metadata.at("nguoi_ky").value, "Trần Hoàng Tuấn");
+  EXPECT_TRUE(r.metadata.at("nguoi_ky").doubts.empty());
+  ASSERT_EQ(r.metadata.at("nguoi_ky").corrections.size(), 1u);
+  review::assess(r, pages);
+  for (const ReviewReason& x : r.review_reasons) EXPECT_NE(x.field, "nguoi_ky") << x.detail;
+  // A name printed in capitals stays in capitals.
+  std::map<std::string, MetadataValue> caps;
+  caps["nguoi_ky"] = {"TRẦN HOÀNG TUẦN", "ocr", 1};
+  person.signer_name = "Trần Hoàng Tuấn";
+  extract::check_signer(caps, {person});
+  EXPECT_EQ(caps.at("nguoi_ky").value, "TRẦN HOÀNG TUẤN");
+}
