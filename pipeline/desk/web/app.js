@@ -27,7 +27,7 @@ const $ = (id) => document.getElementById(id);
 const S = {
   cat: null, queue: [], filtered: [], current: null, rec: null, etag: null, textPages: [],
   pageIdx: 0, zoom: 1, panX: 0, panY: 0, renderDpi: 110, undo: [], focusField: null, saving: false,
-  user: '', token: null,
+  user: '', token: null, opening: 0,
 };
 
 function fold(s) { return (s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase(); }
@@ -99,7 +99,11 @@ function step(delta) {
 // ---------- record ----------
 async function openRecord(id) {
   if (S.current && pendingChanges().length && !confirm('Có thay đổi chưa lưu. Bỏ qua?')) return;
+  // Answers can arrive out of order (Alt+N held down): only the record asked for last is shown,
+  // else an earlier one could land after it and the next correction would go to the wrong record.
+  const ticket = ++S.opening;
   const r = await api('/api/records/' + encodeURIComponent(id) + '?user=' + encodeURIComponent(S.user));
+  if (ticket !== S.opening) return;
   if (r.status !== 200) { banner(r.body.error, 'error'); return; }
   S.current = id; S.rec = r.body.record; S.etag = r.body.etag; S.textPages = r.body.text_pages; S.undo = []; S.turns = {};
   S.pdfPages = S.rec.pages.map((p, i) => ({ p, i })).filter((x) => !x.p.blank && !x.p.error);
