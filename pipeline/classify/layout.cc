@@ -91,6 +91,7 @@ std::vector<PageLayout> read(const Document& doc, const std::vector<Page>& pages
             cells.push_back(make_seg(ws, idx, pl.page_no, ws.front()->line));
             cells.back().region = r.order;
             cells.back().role = r.role;
+            cells.back().region_box = r.box;
           }
       std::stable_sort(cells.begin(), cells.end(), [](const Seg& a, const Seg& b) {
         return a.line != b.line ? a.line < b.line : a.box.x < b.box.x;

@@ -24,6 +24,7 @@ struct Seg {
   double conf = 0;     // mean word confidence, 0-100
   int region = -1;     // reading index of its region on the page (Page::regions); -1 without one
   RegionRole role = RegionRole::body;  // that region's role
+  Box region_box;      // that region's box (pixels); zero without one
 };
 
 struct PageLayout {

@@ -105,8 +105,12 @@ TitleMatch find_title(const std::vector<layout::PageLayout>& pls) {
       if (type.empty()) continue;
       double score = exact ? 0.9 : 0.8;
       if (s.has_box && pl.width > 0) {
+        // Centred on the page, or on its own panel or card where the page holds two side by
+        // side (a bilingual diploma, a card's front and back photocopied on one sheet).
+        const bool own_frame = (s.role == RegionRole::panel || s.role == RegionRole::card) && s.region_box.w > 0;
+        const double left = own_frame ? s.region_box.x : 0, width = own_frame ? s.region_box.w : pl.width;
         double cx = s.box.x + s.box.w / 2.0;
-        if (std::abs(cx - pl.width / 2.0) < pl.width * 0.15) score += 0.05;
+        if (std::abs(cx - (left + width / 2.0)) < width * 0.15) score += 0.05;
         else score -= 0.15;
       }
       if (header_seen) score += 0.03;

@@ -115,6 +115,14 @@ class LayoutTest(unittest.TestCase):
                 self.assertEqual(self.index(regions, "Năm tốt nghiệp", "panel"), vietnamese)
                 self.assertLess(english, vietnamese)
 
+    def test_bilingual_diploma_typed_by_its_title(self):
+        """The title centred on its own panel is a title: the diploma is a văn bằng, whatever the
+        text model makes of its English half (cards print English too)."""
+        for font in self.fonts():
+            with self.subTest(font=font):
+                rec, _ = self.page(f"panels-{font}.png")
+                self.assertEqual(rec["doc_type"], "van_bang", rec["classification"])
+
     def test_bilingual_panels_each_in_its_language(self):
         """Each panel is read with the model of its language: the English one with Tesseract's
         English model (the Vietnamese one reads 'confers' as 'CONÍers' and 'OF' as 'OE')."""
