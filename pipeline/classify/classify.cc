@@ -133,7 +133,7 @@ Classification classify(const Document& doc, const std::vector<Page>& pages) {
   std::map<std::string, double> mp;
   for (size_t k = 0; k < post.size(); ++k) mp[m.classes[k]] = post[k];
   std::string model_best;
-  double model_p = 0;
+  double model_p = 0, model_familiarity = 1;
   for (auto& [t, p] : mp)
     if (p > model_p) model_p = p, model_best = t;
   // Naive Bayes is sure of anything (p=1.00 on layouts it never saw): how far the text is from
@@ -143,6 +143,7 @@ Classification classify(const Document& doc, const std::vector<Page>& pages) {
     const size_t k = std::find(m.classes.begin(), m.classes.end(), model_best) - m.classes.begin();
     const double typ = typicality(m, fs, k);
     const double familiar = familiarity(m, typ, k);
+    model_familiarity = familiar;
     if (familiar < 1) {
       const double factor = confidence_factor(m, familiar);
       evidence.push_back("model: " + model_best + " p=" + fmt("%.2f", model_p) + " on a text unlike its training (typicality " +
@@ -182,7 +183,7 @@ Classification classify(const Document& doc, const std::vector<Page>& pages) {
   double rmax = 0;
   for (auto& [t, v] : rule) rmax = std::max(rmax, v);
   const bool have_model = !mp.empty();
-  const double wr = rmax >= 0.88 ? 0.65 : 0.45;  // an inexact title read counts less
+  const double wr = rmax >= kSureRule ? 0.65 : 0.45;  // an inexact title read counts less
   for (const std::string& t : voc) {
     double r = rule.count(t) ? rule[t] : 0;
     double p = have_model ? mp[t] * quality : 0;
@@ -239,6 +240,7 @@ Classification classify(const Document& doc, const std::vector<Page>& pages) {
     if (v > c.rule_score) c.rule_score = v, c.rule_type = t;
   c.model_type = model_best;
   c.model_p = model_p;
+  c.model_familiarity = model_familiarity;
   c.known_words = quality;
   // Which kind of văn bản hành chính (Thông báo, Công văn, Nghị định …): the title names it, else
   // the number's abbreviation, else the công văn layout.

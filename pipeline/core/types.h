@@ -182,9 +182,10 @@ struct Classification {
   bool review = false;
   std::string review_reason;
   // What the parts said, for the review rules: the type the rules (title, number, layout) point
-  // at, the model's best type and its probability, the share of words the model knows.
+  // at, the model's best type and its probability, the share of words the model knows, and how
+  // familiar the text is to the model's type (classify::familiarity: 1 typical, 0 far below).
   std::string rule_type, model_type;
-  double rule_score = 0, model_p = 0, known_words = 1;
+  double rule_score = 0, model_p = 0, known_words = 1, model_familiarity = 1;
 };
 
 /// Metadata keys of the output contract, in their order in record.json.

@@ -809,8 +809,11 @@ std::optional<Found> find_trich_yeu(const std::vector<PageLayout>& pls, const st
     if (layout::compact(layout::fold_map(v).s).size() < 6) return std::nullopt;
     return Found{v, s};
   };
-  // "V/v …" / "Về việc …"
+  // "V/v …" / "Về việc …", above the body: a body line may open with "về việc" where a sentence
+  // citing another paper wraps ("… Quyết định số 12/QĐ-UBND" / "về việc công bố …").
+  static const std::regex re_body(R"(^[^a-z]{0,3}(kinh gui|can cu|thuc hien|xet)(?![a-z]))");
   for (size_t i = 0; i < segs.size() && i < 40; ++i) {
+    if (std::regex_search(segs[i].folded, re_body)) break;
     layout::Folded fm = layout::fold_map(segs[i].text);
     std::smatch m;
     if (std::regex_search(fm.s, m, re_vv)) {

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "classify/classify.h"
 #include "core/text.h"
 #include "doctypes/doctypes.h"
 #include "doctypes/validators.h"
@@ -133,7 +134,11 @@ struct Assessor {
       add("type_unidentified", "",
           "no title, number or layout names the type; the model alone says " + c.doc_type + " (" +
               fmt("%.2f", c.confidence) + ")");
-    if (!c.rule_type.empty() && !c.model_type.empty() && c.model_type != c.rule_type && c.model_p >= 0.5)
+    // Naive Bayes is sure of some type on any text; on one unlike its pick's training texts its
+    // vote against a title read exactly (that the type follows) is no doubt about the title.
+    const bool model_counts = c.rule_score < classify::kSureRule || c.doc_type != c.rule_type ||
+                              c.model_familiarity >= kFamiliarVote;
+    if (!c.rule_type.empty() && !c.model_type.empty() && c.model_type != c.rule_type && c.model_p >= 0.5 && model_counts)
       add("type_disagreement", "",
           "the title or number says " + c.rule_type + ", the model " + c.model_type + " (p=" + fmt("%.2f", c.model_p) + ")");
     if (c.review && type.review_always.empty()) add("type_low_confidence", "", c.review_reason);

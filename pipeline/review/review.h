@@ -8,7 +8,8 @@
 //   text_unreadable       a page's OCR confidence is too low for its text to be trusted
 //   type_unknown          the type is not one the archive knows (khac)
 //   type_unidentified     no title, number abbreviation or layout cue names the type
-//   type_disagreement     the title/number rules and the model name different types
+//   type_disagreement     the title/number rules and the model name different types (unless
+//                         the rule is sure and the text is unfamiliar to the model's type)
 //   type_low_confidence   the classifier's own confidence is low
 //   field_missing         a field the catalogue requires for this type was not found
 //   field_unreadable      a printed slot ("Số: __/CT-UBND") whose handwritten part OCR could not read
@@ -37,6 +38,10 @@ constexpr double kLowWordConfidence = 75;
 constexpr double kLowDigitConfidence = 85;
 /// Mean OCR confidence (0-100) of a page under which its text is not trusted.
 constexpr double kUnreadablePage = 88;
+/// The model's familiarity with its own pick (classify::familiarity) under which its vote
+/// against a sure rule (an exact title, a telling layout) is no doubt: it picked the least
+/// unlikely of types whose training texts the page is not like.
+constexpr double kFamiliarVote = 0.5;
 
 /// Fills record.review, record.review_reasons, record.confidence and every metadata value's
 /// confidence.

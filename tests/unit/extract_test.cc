@@ -48,6 +48,25 @@ TEST(Extract, ThongBaoOfAMinistry) {
   EXPECT_EQ(m.count("ho_ten"), 0u);
 }
 
+TEST(Extract, ABodyLineOpeningWithVeViecIsNoSubject) {
+  // The báo cáo's subject is the line under its title; a body sentence citing another paper wraps
+  // so that a line opens with "về việc", which is that paper's subject, not this one's.
+  std::vector<Page> pages = {make_page({
+      "UBND HUYỆN CAM LÂM || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+      "|| Độc lập - Tự do - Hạnh phúc",
+      "Số: 215/BC-UBND || Cam Lâm, ngày 20 tháng 3 năm 2024",
+      "^BÁO CÁO",
+      "^Kết quả giải quyết thủ tục hành chính quý I năm 2024",
+      "Thực hiện Kế hoạch số 12/KH-UBND ngày 05/01/2024 của Ủy ban nhân dân huyện Cam Lâm",
+      "về việc kiểm tra công tác giải quyết thủ tục hành chính năm 2024, Ủy ban nhân dân",
+      "huyện báo cáo kết quả như sau:",
+  })};
+  std::string type;
+  auto m = run(pages, &type);
+  EXPECT_EQ(type, "van_ban_hanh_chinh");
+  EXPECT_EQ(m["trich_yeu"], "Kết quả giải quyết thủ tục hành chính quý I năm 2024");
+}
+
 // Debug helper: SOHOA_DEBUG_TEXT=file prints what classify+extract make of a text file.
 TEST(Extract, DebugTextFile) {
   const char* p = std::getenv("SOHOA_DEBUG_TEXT");

@@ -46,9 +46,15 @@ std::vector<Page> card_pages() {
   return pages;
 }
 
-/// Classify, extract and assess a one-page document the way the batch does.
-Record run(const std::vector<std::string>& lines, float word_conf = 92.f, double page_conf = 93) {
+std::vector<Page>& run_pages() {
   static std::vector<Page> pages;
+  return pages;
+}
+
+/// Classify, extract and assess a one-page document the way the batch does (its pages stay in
+/// run_pages() until the next run).
+Record run(const std::vector<std::string>& lines, float word_conf = 92.f, double page_conf = 93) {
+  std::vector<Page>& pages = run_pages();
   pages = {testutil::make_page(lines)};
   for (auto& w : pages[0].ocr.words) w.confidence = word_conf;
   pages[0].info.ocr_confidence = page_conf;
@@ -244,6 +250,48 @@ TEST(Review, NumberNamesAnotherIssuer) {
   lines[0] = "SỞ TƯ PHÁP TỈNH KHÁNH HÒA || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
   Record r = run(lines);
   EXPECT_TRUE(has_reason(r, "fields_disagree", "co_quan_ban_hanh")) << reasons(r);
+}
+
+TEST(Review, AModelVoteOnATextUnlikeItsPickDoesNotDoubtAnExactTitle) {
+  // The title read exactly says báo cáo; the model says quyết định with p=1.00 (x0.89 for a text
+  // far below what its quyết định training texts look like). Asked only when the model knows
+  // the text's like, or the title was not read exactly.
+  Record r = run(kDecision);
+  ASSERT_FALSE(r.review) << reasons(r);
+  auto assessed = [&](double rule_score, double familiarity) {
+    Record x = r;
+    x.classification.rule_type = x.classification.doc_type;
+    x.classification.rule_score = rule_score;
+    x.classification.model_type = "to_khai";
+    x.classification.model_p = 0.89;
+    x.classification.model_familiarity = familiarity;
+    review::assess(x, run_pages());
+    return x;
+  };
+  EXPECT_FALSE(has_reason(assessed(0.97, 0.0), "type_disagreement"));
+  EXPECT_TRUE(has_reason(assessed(0.97, 0.8), "type_disagreement"));  // a text like its training
+  EXPECT_TRUE(has_reason(assessed(0.70, 0.0), "type_disagreement"));  // the number alone named it
+  Record model_won = assessed(0.97, 0.0);
+  model_won.classification.doc_type = "to_khai";  // the model's pick kept against the rule: asked
+  review::assess(model_won, run_pages());
+  EXPECT_TRUE(has_reason(model_won, "type_disagreement"));
+}
+
+TEST(Review, ClassifyTellsReviewHowFamiliarTheModelsPickIs) {
+  // A report in words the model's training never had: the model still picks a type (khac, p=1.00,
+  // against the title), and classify hands review how unlike that type's training texts the page is.
+  Record r = run({"UBND HUYỆN CAM LÂM || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "|| Độc lập - Tự do - Hạnh phúc",
+                  "Số: 215/BC-UBND || Cam Lâm, ngày 20 tháng 3 năm 2024", "^BÁO CÁO",
+                  "^Kết quả chuyển đổi số quý I năm 2024",
+                  "Nền tảng điện toán đám mây, trung tâm dữ liệu, chữ ký số chuyên dùng, hạ tầng mạng",
+                  "diện rộng, phần mềm quản lý văn bản, thiết bị đầu cuối, bảo mật thông tin, tập huấn",
+                  "kỹ năng số, sàn thương mại điện tử, thanh toán không dùng tiền mặt, camera giám sát."});
+  EXPECT_EQ(r.classification.doc_type, "van_ban_hanh_chinh");
+  const bool unlike = std::any_of(r.classification.evidence.begin(), r.classification.evidence.end(),
+                                  [](const std::string& e) { return e.find("unlike its training") != std::string::npos; });
+  ASSERT_TRUE(unlike) << r.classification.evidence.back();
+  EXPECT_LT(r.classification.model_familiarity, 1.0);
+  EXPECT_FALSE(has_reason(r, "type_disagreement")) << reasons(r);
 }
 
 TEST(Review, UnknownTypeAlwaysAsks) {
