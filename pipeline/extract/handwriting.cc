@@ -219,8 +219,9 @@ std::pair<int, double> sure_digit(const cv::Mat& ink, double H, const DigitModel
 
 /// Two digits written touching, cut by what the cut leaves: every straight or slanted line
 /// through the middle of the piece that crosses little ink is tried, and kept when both sides
-/// are surely digits. Cuts that read differently make the piece ambiguous: then none is kept.
-/// nullopt when no cut reads; `ambiguous` says whether two readings competed.
+/// are surely digits. Cuts that read differently make the piece ambiguous: then none is kept,
+/// nor a reading only one or two cuts give. nullopt when no cut reads; `ambiguous` says whether
+/// two readings competed.
 std::optional<std::pair<Piece, Piece>> cut_by_reading(const Piece& q, const cv::Mat& labels, double H, const DigitModel& m,
                                                       bool& ambiguous) {
   const cv::Rect b = q.box;
@@ -238,6 +239,7 @@ std::optional<std::pair<Piece, Piece>> cut_by_reading(const Piece& q, const cv::
   std::optional<std::pair<Piece, Piece>> best;
   std::string reading;
   double best_p = 0;
+  int agreeing = 0;
   for (double slope : {-0.5, -0.25, 0.0, 0.25, 0.5}) {
     for (int x = from + w * 3 / 10; x < from + w * 7 / 10; ++x) {
       const Cut c{static_cast<double>(x), -slope, mid};  // x grows as y falls for a rightward slant
@@ -258,10 +260,13 @@ std::optional<std::pair<Piece, Piece>> cut_by_reading(const Piece& q, const cv::
       const std::string text{static_cast<char>('0' + dl), static_cast<char>('0' + dr)};
       if (!reading.empty() && text != reading) ambiguous = true;
       reading = text;
+      ++agreeing;
       if (std::min(pl, pr) > best_p) best_p = std::min(pl, pr), best = std::make_pair(l, r);
     }
   }
-  if (ambiguous) return std::nullopt;
+  // One lucky cut among a hundred is no reading: a real gap between two digits reads the same
+  // a pixel or a slant further on.
+  if (ambiguous || agreeing < 3) return std::nullopt;
   return best;
 }
 
