@@ -174,26 +174,100 @@ const DigitModel& model() {
 
 namespace {
 
+/// A cut through touching digits: the column `x` at the piece's middle row `mid`, leaning by
+/// `slope` columns a row (hands slant: the gap between two digits runs up to the right).
+struct Cut {
+  double x = 0, slope = 0;
+  int mid = 0;
+  double at(int y) const { return x + slope * (y - mid); }
+};
+
 struct Piece {
   cv::Rect box;
   std::vector<int> labels;
-  int cut_from = -1, cut_to = -1;  // columns of box kept after a split (region pixels)
+  std::optional<Cut> left, right;  // the piece is the ink right of `left` and left of `right`
+  bool keeps(int x, int y) const { return (!left || x >= left->at(y)) && (!right || x < right->at(y)); }
 };
 
-/// The piece's ink alone (other components crossing its box left out), cropped.
-cv::Mat ink_of(const Piece& p, const cv::Mat& labels) {
+/// The piece's ink alone (other components crossing its box left out), cropped; `where` is the
+/// cropped part's box in the region.
+cv::Mat ink_of(const Piece& p, const cv::Mat& labels, cv::Rect* where = nullptr) {
   cv::Mat ink = cv::Mat::zeros(p.box.size(), CV_8U);
   for (int y = 0; y < p.box.height; ++y)
     for (int x = 0; x < p.box.width; ++x) {
-      const int gx = p.box.x + x;
-      if (p.cut_from >= 0 && (gx < p.cut_from || gx >= p.cut_to)) continue;
-      const int l = labels.at<int>(p.box.y + y, gx);
+      const int gx = p.box.x + x, gy = p.box.y + y;
+      if (!p.keeps(gx, gy)) continue;
+      const int l = labels.at<int>(gy, gx);
       if (l > 0 && std::find(p.labels.begin(), p.labels.end(), l) != p.labels.end()) ink.at<uchar>(y, x) = 255;
     }
   std::vector<cv::Point> pts;
   cv::findNonZero(ink, pts);
   if (pts.empty()) return {};
-  return ink(cv::boundingRect(pts)).clone();
+  const cv::Rect r = cv::boundingRect(pts);
+  if (where) *where = r + p.box.tl();
+  return ink(r).clone();
+}
+
+/// The best digit in a glyph and its probability; -1 when it is no digit or not sure.
+std::pair<int, double> sure_digit(const cv::Mat& ink, double H, const DigitModel& m) {
+  if (ink.empty() || ink.rows < 0.4 * H || ink.rows > 2.5 * H) return {-1, 0};
+  const std::array<double, kClasses> p = m.probabilities(ink);
+  const int best = static_cast<int>(std::max_element(p.begin(), p.end()) - p.begin());
+  if (best == kReject || p[best] < kMinDigitP) return {-1, p[best]};
+  return {best, p[best]};
+}
+
+/// Two digits written touching, cut by what the cut leaves: every straight or slanted line
+/// through the middle of the piece that crosses little ink is tried, and kept when both sides
+/// are surely digits. Cuts that read differently make the piece ambiguous: then none is kept,
+/// nor a reading only one or two cuts give. nullopt when no cut reads; `ambiguous` says whether
+/// two readings competed.
+std::optional<std::pair<Piece, Piece>> cut_by_reading(const Piece& q, const cv::Mat& labels, double H, const DigitModel& m,
+                                                      bool& ambiguous) {
+  const cv::Rect b = q.box;
+  const int mid = b.y + b.height / 2;
+  auto ink_at = [&](int x, int y) {
+    const int l = labels.at<int>(y, x);
+    return l > 0 && q.keeps(x, y) && std::find(q.labels.begin(), q.labels.end(), l) != q.labels.end();
+  };
+  int from = INT_MAX, to = -1;
+  for (int y = b.y; y < b.y + b.height; ++y)
+    for (int x = b.x; x < b.x + b.width; ++x)
+      if (ink_at(x, y)) from = std::min(from, x), to = std::max(to, x + 1);
+  if (to <= from) return std::nullopt;
+  const int w = to - from;
+  std::optional<std::pair<Piece, Piece>> best;
+  std::string reading;
+  double best_p = 0;
+  int agreeing = 0;
+  for (double slope : {-0.5, -0.25, 0.0, 0.25, 0.5}) {
+    for (int x = from + w * 3 / 10; x < from + w * 7 / 10; ++x) {
+      const Cut c{static_cast<double>(x), -slope, mid};  // x grows as y falls for a rightward slant
+      long crossed = 0;
+      for (int y = b.y; y < b.y + b.height; ++y) {
+        const int cx = static_cast<int>(std::lround(c.at(y)));
+        crossed += cx >= b.x && cx < b.x + b.width && ink_at(cx, y);
+      }
+      // A cut through a digit's body crosses much ink; between two digits, a stroke or two.
+      if (crossed > 0.35 * b.height) continue;
+      Piece l = q, r = q;
+      l.right = c;
+      r.left = c;
+      const auto [dl, pl] = sure_digit(ink_of(l, labels), H, m);
+      if (dl < 0) continue;
+      const auto [dr, pr] = sure_digit(ink_of(r, labels), H, m);
+      if (dr < 0) continue;
+      const std::string text{static_cast<char>('0' + dl), static_cast<char>('0' + dr)};
+      if (!reading.empty() && text != reading) ambiguous = true;
+      reading = text;
+      ++agreeing;
+      if (std::min(pl, pr) > best_p) best_p = std::min(pl, pr), best = std::make_pair(l, r);
+    }
+  }
+  // One lucky cut among a hundred is no reading: a real gap between two digits reads the same
+  // a pixel or a slant further on.
+  if (ambiguous || agreeing < 3) return std::nullopt;
+  return best;
 }
 
 }  // namespace
@@ -205,7 +279,50 @@ Digits read_digits(const cv::Mat& grey, int line_height, int max_digits, const D
   const double H = line_height;
   cv::Mat bin, labels, stats, centroids;
   cv::threshold(grey, bin, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
-  const int n = cv::connectedComponentsWithStats(bin, labels, stats, centroids, 8, CV_32S);
+  int n = cv::connectedComponentsWithStats(bin, labels, stats, centroids, 8, CV_32S);
+  if (gap_to > gap_from) {
+    // Handwriting touching a printed word beside the slot: the word's letters are what lies past
+    // the gap's edge, so a mark half in the gap is cut there, at the column near the edge where
+    // it has least ink. Only where one thin stroke crosses that column (the pen running into a
+    // letter): a mark crossed by more ink, or more than once, would lose part of a digit, and is
+    // refused below.
+    bool masked = false;
+    const double tol = 0.1 * H;
+    for (int l = 1; l < n; ++l) {
+      const int x = stats.at<int>(l, cv::CC_STAT_LEFT), w = stats.at<int>(l, cv::CC_STAT_WIDTH);
+      const int in = std::min(x + w, gap_to) - std::max(x, gap_from);
+      if ((x >= gap_from - tol && x + w <= gap_to + tol) || in < 0.35 * w) continue;
+      std::vector<std::pair<int, int>> cuts;  // (column, the side kept: +1 right of it, -1 left)
+      bool clean = true;
+      for (const int side : {+1, -1}) {
+        const int edge = side > 0 ? gap_from : gap_to - 1;
+        if (edge <= x || edge >= x + w - 1) continue;  // the mark does not cross this edge
+        int best = -1, least = INT_MAX;
+        // from a little inside the word (where only its letter and the pen's end are) to a little into the gap
+        const int a = edge - static_cast<int>(2 * tol) * side, b = edge + static_cast<int>(tol) * side;
+        for (int c = std::max(x, std::min(a, b)); c <= std::min(x + w - 1, std::max(a, b)); ++c) {
+          int runs = 0, ink = 0;
+          bool was = false;
+          for (int y = 0; y < labels.rows; ++y) {
+            const bool is = labels.at<int>(y, c) == l;
+            runs += is && !was, ink += is, was = is;
+          }
+          if (runs == 1 && ink < least) least = ink, best = c;
+        }
+        if (best < 0 || least > 0.35 * H) clean = false;
+        else cuts.push_back({best, side});
+      }
+      if (!clean || cuts.empty()) continue;
+      for (int y = 0; y < labels.rows; ++y)
+        for (int c = x; c < x + w; ++c) {
+          bool kept = true;
+          for (const auto& [at, side] : cuts) kept = kept && (side > 0 ? c > at : c < at);
+          if (!kept && labels.at<int>(y, c) == l) bin.at<uchar>(y, c) = 0;
+        }
+      masked = true;
+    }
+    if (masked) n = cv::connectedComponentsWithStats(bin, labels, stats, centroids, 8, CV_32S);
+  }
   std::vector<Piece> pieces;
   for (int l = 1; l < n; ++l) {
     const cv::Rect r(stats.at<int>(l, cv::CC_STAT_LEFT), stats.at<int>(l, cv::CC_STAT_TOP),
@@ -252,30 +369,41 @@ Digits read_digits(const cv::Mat& grey, int line_height, int max_digits, const D
     merged.push_back(std::move(p));
   }
   if (merged.empty()) return out.why_not = "no ink in the slot", out;
-  // Digits that touch: a piece much wider than tall is cut where it has least ink.
+  // Digits that touch: a piece much wider than tall is cut in two. First by reading: the cut
+  // whose two sides are both surely digits (touching digits slant, and a felt pen joins them
+  // over several columns). Otherwise where it has least ink, and each side is read as it is.
   std::vector<Piece> digits;
   for (Piece& p : merged) {
     std::vector<Piece> todo{p};
     while (!todo.empty()) {
       Piece q = todo.back();
       todo.pop_back();
-      const int from = q.cut_from >= 0 ? q.cut_from : q.box.x, to = q.cut_to >= 0 ? q.cut_to : q.box.x + q.box.width;
+      cv::Rect r;
+      if (ink_of(q, labels, &r).empty()) continue;
+      const int from = r.x, to = r.x + r.width;
       const int w = to - from;
-      if (w > 1.1 * q.box.height && static_cast<int>(digits.size() + todo.size()) + 2 <= max_digits) {
+      if (w > 1.1 * r.height && static_cast<int>(digits.size() + todo.size()) + 2 <= max_digits) {
+        bool ambiguous = false;
+        if (auto two = cut_by_reading(q, labels, H, m, ambiguous)) {
+          todo.push_back(two->second);
+          todo.push_back(two->first);
+          continue;
+        }
+        if (ambiguous) return out.why_not = "touching digits that read differently as they are cut", out;
         int best = -1;
         long least = -1;
         for (int x = from + w * 3 / 10; x < from + w * 7 / 10; ++x) {
           long ink = 0;
           for (int y = q.box.y; y < q.box.y + q.box.height; ++y) {
             const int l = labels.at<int>(y, x);
-            ink += l > 0 && std::find(q.labels.begin(), q.labels.end(), l) != q.labels.end();
+            ink += l > 0 && q.keeps(x, y) && std::find(q.labels.begin(), q.labels.end(), l) != q.labels.end();
           }
           if (least < 0 || ink < least) least = ink, best = x;
         }
         if (best > from) {
           Piece right = q, left = q;
-          left.cut_from = from, left.cut_to = best;
-          right.cut_from = best, right.cut_to = to;
+          left.right = Cut{static_cast<double>(best), 0, 0};
+          right.left = Cut{static_cast<double>(best), 0, 0};
           todo.push_back(right);
           todo.push_back(left);
           continue;
@@ -306,8 +434,9 @@ Digits read_digits(const cv::Mat& grey, int line_height, int max_digits, const D
     }
     min_p = std::min(min_p, p[best]);
     text += static_cast<char>('0' + best);
-    const int from = d.cut_from >= 0 ? d.cut_from : d.box.x, to = d.cut_to >= 0 ? d.cut_to : d.box.x + d.box.width;
-    out.boxes.push_back({from, d.box.y, to - from, d.box.height});
+    cv::Rect r;
+    ink_of(d, labels, &r);
+    out.boxes.push_back({r.x, r.y, r.width, r.height});
   }
   out.text = text;
   out.min_p = min_p;

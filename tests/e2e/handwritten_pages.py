@@ -19,34 +19,51 @@ from layout_pages import A4, LEFT_C, MM, RIGHT_C, VARIANTS, Canvas, nd30_footer,
 HANDS = {"connect": "/usr/share/fonts/opentype/bwht/BecauseWeConnect-Regular.otf",
          "humor": "/usr/share/fonts/truetype/humor-sans/Humor-Sans.ttf"}
 INK = (25, 45, 150)  # a ballpoint's blue
-# page name: (variant, hand, number, day); None for a scrawl in both slots
+# page name: (variant, hand, number, day[, touching]); None for a scrawl in both slots. `touching`
+# names the printed words the pen ran into: "so" (the number starts on "Số:"), "ngay" (the day
+# starts on "ngày"), "thang" (the day ends on "tháng").
 PAGES = {"hand-connect": ("a", "connect", "27", "16"),
          "hand-humor": ("b", "humor", "305", "9"),
-         "scrawl": ("a", None, None, None)}
+         "scrawl": ("a", None, None, None),
+         "touch-connect": ("a", "connect", "48", "23", ("so", "ngay")),
+         "touch-humor": ("b", "humor", "52", "20", ("so", "thang"))}
 EXPECTED = {
     "hand-connect": {"so_ky_hieu": "27/STP-VP", "ngay_ban_hanh": "2024-04-16"},
     "hand-humor": {"so_ky_hieu": "305/STP-VP", "ngay_ban_hanh": "2024-04-09"},
     "scrawl": {"so_ky_hieu": None, "ngay_ban_hanh": None},
+    "touch-connect": {"so_ky_hieu": "48/STP-VP", "ngay_ban_hanh": "2024-04-23"},
+    "touch-humor": {"so_ky_hieu": "52/STP-VP", "ngay_ban_hanh": "2024-04-20"},
 }
 BODY = ["Thực hiện Kế hoạch cải cách hành chính năm 2024, Sở Tư pháp đề nghị các",
         "phòng, đơn vị trực thuộc rà soát toàn bộ thủ tục hành chính đang thực hiện",
         "tại Bộ phận Một cửa và báo cáo kết quả về Văn phòng Sở."]
 
 
-def write(d, x, baseline, text, font_path, size, rng):
-    """Digits as a hand writes them: each a little turned and off the line, spaced unevenly."""
+def write(d, x, baseline, text, font_path, size, rng, end=None):
+    """Digits as a hand writes them: each a little turned and off the line, spaced unevenly; from
+    x, or ending at `end` when given."""
     font = ImageFont.truetype(font_path, size)
+    glyphs = []
     for ch in text:
         glyph = Image.new("L", (size * 2, size * 2), 0)
         ImageDraw.Draw(glyph).text((size // 2, size * 3 // 2), ch, font=font, fill=255, anchor="ls", stroke_width=1)
         glyph = glyph.rotate(rng.uniform(-8, 8), resample=Image.BICUBIC)
         box = glyph.getbbox()
-        if not box:
-            continue
-        glyph = glyph.crop(box)
-        top = baseline - glyph.height + rng.randint(-6, 6)
-        d.bitmap((x, top), glyph, fill=INK)
-        x += glyph.width + rng.randint(6, 16)
+        if box:
+            glyphs.append((glyph.crop(box), rng.randint(-6, 6), rng.randint(6, 16)))
+    if end is not None:
+        x = end - sum(g.width + sp for g, _, sp in glyphs) + glyphs[-1][2]
+    for glyph, dy, sp in glyphs:
+        d.bitmap((x, baseline - glyph.height + dy), glyph, fill=INK)
+        x += glyph.width + sp
+
+
+def ink_edge(c, x, y, text, font, right):
+    """The printed text's ink edge (its rightmost or leftmost inked column) drawn at (x, y)."""
+    mask = Image.new("L", c.img.size, 0)
+    ImageDraw.Draw(mask).text((x, y), nfc(text), font=font, fill=255, anchor="ls")
+    box = mask.getbbox()
+    return box[2] if right else box[0]
 
 
 def scrawl(d, x, baseline, width, height, rng):
@@ -59,7 +76,8 @@ def scrawl(d, x, baseline, width, height, rng):
 
 
 def page(name):
-    v, hand, number, day = PAGES[name]
+    v, hand, number, day, *touching = PAGES[name]
+    touching = touching[0] if touching else ()
     fam, body, sp = VARIANTS[v]
     c = Canvas(A4, fam, body, sp)
     rng = random.Random(name)
@@ -91,9 +109,17 @@ def page(name):
     size = int(f.size * 1.25)
     x_number = int(nx + c.d.textlength(nfc("Số:"), font=f) + 0.08 * gap)
     x_day = int(dx + c.d.textlength(nfc(date_head), font=f) + 0.2 * gap)
+    # Touching: the pen's first (or last) digit overlaps the printed word's last (or first) letter.
+    if "so" in touching:
+        x_number = ink_edge(c, nx, y_slots, "Số:", f, True) - 3
+    if "ngay" in touching:
+        x_day = ink_edge(c, dx, y_slots, date_head, f, True) - 3
+    day_end = None
+    if "thang" in touching:
+        day_end = ink_edge(c, dx + c.d.textlength(nfc(date_head), font=f) + gap, y_slots, date_tail, f, False) + 3
     if hand:
         write(d, x_number, y_slots, number, HANDS[hand], size, rng)
-        write(d, x_day, y_slots, day, HANDS[hand], size, rng)
+        write(d, x_day, y_slots, day, HANDS[hand], size, rng, end=day_end)
     else:
         scrawl(d, x_number, y_slots, int(gap * 0.7), size, rng)
         scrawl(d, x_day, y_slots, int(gap * 0.6), size, rng)

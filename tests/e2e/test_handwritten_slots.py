@@ -75,6 +75,35 @@ class HandwrittenSlots(unittest.TestCase):
             with self.subTest(page=name):
                 self.check_read(name, "ngay_ban_hanh")
 
+    def test_digits_touching_printed_words_are_read_right_or_flagged(self):
+        # The pen ran into "Số:", "ngày" or "tháng": the printed letters are no part of a digit.
+        for name in ("touch-connect", "touch-humor"):
+            for key in ("so_ky_hieu", "ngay_ban_hanh"):
+                with self.subTest(page=name, key=key):
+                    (rec,) = OUTPUT.records_of(f"HS-TAY/{name}.png")
+                    got = rec["metadata"][key]
+                    want = handwritten_pages.EXPECTED[name][key]
+                    if got is None:
+                        self.assertIn("field_unreadable", reasons(rec, key))
+                    elif key == "so_ky_hieu":
+                        self.assertEqual(got.split("/")[0], want.split("/")[0])
+                    else:
+                        self.assertEqual(got, want)
+
+    def test_days_touching_printed_words_are_read(self):
+        # The day's first digit runs into "ngày" (touch-connect), its last into "tháng"
+        # (touch-humor): the printed letters are cut off at the word's box and the day is read.
+        for name in ("touch-connect", "touch-humor"):
+            with self.subTest(page=name):
+                self.check_read(name, "ngay_ban_hanh")
+
+    def test_a_number_touching_so_is_read(self):
+        # "Số:52": the 5 runs into the colon. (OCR reads the printed "/STP-VP" of this face as
+        # "/S5TP-VP", as on hand-humor.)
+        (rec,) = OUTPUT.records_of("HS-TAY/touch-humor.png")
+        self.assertEqual((rec["metadata"]["so_ky_hieu"] or "").split("/")[0], "52")
+        self.assertEqual(rec["metadata_evidence"]["so_ky_hieu"]["source"], "handwritten")
+
     def test_a_scrawl_is_flagged_never_read(self):
         (rec,) = OUTPUT.records_of("HS-TAY/scrawl.png")
         for key in ("so_ky_hieu", "ngay_ban_hanh"):

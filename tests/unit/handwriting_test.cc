@@ -129,3 +129,65 @@ TEST(Handwriting, AnEmptySlotIsNotRead) {
   EXPECT_EQ(d.text, "");
   EXPECT_EQ(d.why_not, "no ink in the slot");
 }
+
+namespace {
+
+int components(const cv::Mat& grey) {
+  cv::Mat bin, labels;
+  cv::threshold(grey, bin, 127, 255, cv::THRESH_BINARY_INV);
+  return cv::connectedComponents(bin, labels, 8) - 1;
+}
+
+}  // namespace
+
+TEST(Handwriting, DigitsTouchingAPrintedWordAreReadOrRefused) {
+  // The held-out strings again, now with a printed word ("ngay", in a Hershey face) before them
+  // whose last letter the first digit runs into, as a pen does on a crowded date line. The word's
+  // box (gap_from) is where OCR puts it. Its letters must not become part of a digit: the string
+  // is read as without the word, or refused; never read otherwise.
+  const auto dir = fixtures::temp_dir("handwriting-touch");
+  const std::vector<Case> cases = held_out(dir);
+  int touching = 0, right = 0, wrong = 0;
+  for (const Case& c : cases) {
+    if (c.text == "-") continue;
+    const cv::Mat g = grey(dir / c.file);
+    const handwriting::Digits alone = handwriting::read_digits(g, c.line_height, 4, the_model());
+    if (alone.text != c.text) continue;  // what the segmenter cannot read alone is not this test's
+    int x0 = g.cols, y1 = 0;
+    for (int y = 0; y < g.rows; ++y)
+      for (int x = 0; x < g.cols; ++x)
+        if (g.at<uchar>(y, x) < 128) x0 = std::min(x0, x), y1 = std::max(y1, y);
+    const int H = c.line_height, wordw = 4 * H;
+    cv::Mat word(g.rows, wordw, CV_8U, cv::Scalar(255));
+    cv::putText(word, "ngay", {2, y1 - H / 5}, cv::FONT_HERSHEY_COMPLEX, H / 40.0, cv::Scalar(0), std::max(1, H / 16));
+    int wx1 = 0;
+    for (int y = 0; y < word.rows; ++y)
+      for (int x = 0; x < word.cols; ++x)
+        if (word.at<uchar>(y, x) < 128) wx1 = std::max(wx1, x);
+    // the digits placed so that the word's last ink column is 2 px into the first digit
+    const int off = wx1 - x0 - 1;
+    cv::Mat page(g.rows, off + g.cols, CV_8U, cv::Scalar(255));
+    word(cv::Rect(0, 0, std::min(wordw, page.cols), g.rows)).copyTo(page(cv::Rect(0, 0, std::min(wordw, page.cols), g.rows)));
+    cv::Mat dst = page(cv::Rect(off, 0, g.cols, g.rows));
+    cv::min(dst, g, dst);
+    cv::Mat digits_only(page.size(), CV_8U, cv::Scalar(255));
+    g.copyTo(digits_only(cv::Rect(off, 0, g.cols, g.rows)));
+    cv::Mat word_only(page.size(), CV_8U, cv::Scalar(255));
+    word(cv::Rect(0, 0, std::min(wordw, page.cols), g.rows)).copyTo(word_only(cv::Rect(0, 0, std::min(wordw, page.cols), g.rows)));
+    if (components(page) >= components(digits_only) + components(word_only)) continue;  // they do not touch
+    ++touching;
+    const handwriting::Digits d = handwriting::read_digits(page, H, 4, the_model(), wx1 + 1, page.cols);
+    if (d.text == c.text) ++right;
+    else if (!d.text.empty()) {
+      ++wrong;
+      std::printf("%s touching a word: %s read as %s (p=%.3f)\n", c.file.c_str(), c.text.c_str(), d.text.c_str(), d.min_p);
+    }
+  }
+  std::filesystem::remove_all(dir);
+  std::printf("strings touching a printed word: %d, read right %d, read wrong %d, refused %d\n", touching, right, wrong,
+              touching - right - wrong);
+  ASSERT_GE(touching, 15);
+  EXPECT_EQ(wrong, 0);
+  // Most are read: the word's letters are cut off at its box rather than the slot refused.
+  EXPECT_GE(right, touching / 2) << right << " of " << touching << " read right";
+}
