@@ -1115,6 +1115,13 @@ PersonFields find_person(const std::vector<PageLayout>& pls, const std::string& 
     for (size_t i = from; i < to; ++i)
       for (const std::string& id : ids_in(lines[i]->text))
         if (valid_id12(id, birth)) return Found{id, *lines[i]};
+    // A number that is a personal number by itself but not of the birth year read beside it: one
+    // of the two is misread (an 8 read as 6 in "1989"). Dropping the number left the wrong date
+    // unasked; kept, review finds the two disagree and asks a person.
+    if (!birth.empty())
+      for (size_t i = from; i < to; ++i)
+        for (const std::string& id : ids_in(lines[i]->text))
+          if (valid_id12(id, "")) return Found{id, *lines[i]};
     return std::nullopt;
   };
   pf.so_dinh_danh = id_between(best->line, stop);
