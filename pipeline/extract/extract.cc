@@ -395,6 +395,8 @@ std::map<std::string, MetadataValue> extract(const Document& doc, const std::vec
   if (!type.has_cue("form") && !type.has_cue("card")) {
     find_office_fields(pls, pages, out);
     if (auto it = out.find("nguoi_ky"); it != out.end()) name_doubts(it->second);
+  } else if (type.has_cue("form") && wanted("ngay_ban_hanh")) {
+    find_form_date(pls, pages, out);
   }
 
   // Chip ID cards: the QR code's data beats OCR.

@@ -528,8 +528,12 @@ std::vector<HandwrittenSlot> read_slots(const OcrResult& ocr, const Image& color
       if (number_to(text::trim(folded[line[i]]), most)) return true;
     return to > 0 && number_to(text::trim(folded[j].substr(0, to)), most);
   };
-  bool number = false, day = false;  // the first of each on the page: the header's
-  for (size_t k = 0; k < words.size() && !(number && day); ++k) {
+  // The first number slot on the page: the header's. Day slots are read on every line that has
+  // one (a form's date is at its foot, below "Ngày tám, tháng năm…" in words); extraction takes
+  // the one on the date's line.
+  bool number = false;
+  int days = 0;
+  for (size_t k = 0; k < words.size() && !(number && days >= 4); ++k) {
     const std::string& f = folded[k];
     // "Số:" then "/CT-UBND" (or "07/CT-UBND" read whole).
     if (!number && (f.rfind("so:", 0) == 0 || f.rfind("so.", 0) == 0) && words[k]->text[0] == 'S') {
@@ -553,15 +557,14 @@ std::vector<HandwrittenSlot> read_slots(const OcrResult& ocr, const Image& color
     }
     // "ngày" then "tháng" (or "ngày20tháng" read as one word).
     const size_t ng = f.find("ngay");
-    if (!day && ng != std::string::npos && ng + 4 <= 6) {
+    // "Ngày, tháng, năm sinh:" is a label, not a slot: it would take the page's one day slot.
+    const bool label = ng != std::string::npos && f.compare(ng + 4, 1, ",") == 0;
+    if (days < 4 && ng != std::string::npos && ng + 4 <= 6 && !label) {
       const std::vector<size_t> line = next_on_line(k);
       for (size_t j : line) {
         const size_t th = folded[j].find("thang", j == k ? ng + 4 : 0);
         if (th == std::string::npos) continue;
-        if (read_by_ocr(line, j, ng + 4, th, 31)) {
-          day = true;
-          break;
-        }
+        if (read_by_ocr(line, j, ng + 4, th, 31)) break;
         double a_end = share(f, ng + 4);
         const Box &a = words[k]->box, &b = words[j]->box;
         if (j != k && a.x + a.w > b.x && !folded[j].empty()) {
@@ -571,7 +574,7 @@ std::vector<HandwrittenSlot> read_slots(const OcrResult& ocr, const Image& color
         }
         if (auto s = read_gap("ngay", *words[k], a_end, *words[j], share(folded[j], th), color, m, 2)) {
           out.push_back(*s);
-          day = true;
+          ++days;
         }
         break;
       }

@@ -285,7 +285,7 @@ MetadataValue read_by_hand(std::string v, const HandwrittenSlot& h, const Seg& s
 /// (a day of that month; not after the arrival stamp's date), else the field stays empty and says
 /// why, for a person to fill in.
 void unreadable_slots(const std::vector<PageLayout>& pls, const std::vector<Page>& pages,
-                      std::map<std::string, MetadataValue>& out) {
+                      std::map<std::string, MetadataValue>& out, bool number_slot_too = true) {
   if (pls.empty()) return;
   static const std::regex number_slot(R"(\bso\s*[:.]\s*[^a-z0-9]{0,4}(/\s*[a-z0-9]+(?:-[a-z0-9]+)*)\b)");
   // OCR glues a handwritten day to the words around it ("ngàyZ0tháng"): no spaces needed.
@@ -313,7 +313,8 @@ void unreadable_slots(const std::vector<PageLayout>& pls, const std::vector<Page
   }
   for (const Seg& s : lines) {
     std::smatch m;
-    if (!out.count("so_ky_hieu") && !out.count("review.so_ky_hieu") && std::regex_search(s.folded, m, number_slot)) {
+    if (number_slot_too && !out.count("so_ky_hieu") && !out.count("review.so_ky_hieu") &&
+        std::regex_search(s.folded, m, number_slot)) {
       std::string printed = text::trim(s.text.substr(s.text.find('/')));
       printed = printed.substr(0, printed.find(' '));  // up to the end of the symbol
       const HandwrittenSlot* h = handwritten(s, pages, "so");
@@ -328,8 +329,12 @@ void unreadable_slots(const std::vector<PageLayout>& pls, const std::vector<Page
     // (the registration the paper records, a cited paper's), not for want of reading it.
     // OCR's "80" for a handwritten 20 is no day it read.
     static const std::regex read_day(R"(0?[1-9]|[12][0-9]|3[01])");
+    // On a form only the place-and-date line ("Nha Trang, ngày …") is the form's date: its
+    // other "ngày … tháng … năm" are the people's (a birth, an ID's issue).
+    static const std::regex place_date(R"([a-z]{2,}\s*,\s*ngay)");
     if (!out.count("ngay_ban_hanh") && !out.count("review.ngay_ban_hanh") && std::regex_search(s.folded, m, date_slot) &&
-        !std::regex_match(m[1].str(), read_day)) {
+        !std::regex_match(m[1].str(), read_day) &&
+        (number_slot_too || std::regex_search(s.folded.substr(0, m.position(0) + 4), place_date))) {
       const HandwrittenSlot* h = handwritten(s, pages, "ngay");
       std::string why = h ? h->why_not : "";
       if (h && !h->digits.empty()) {
@@ -344,6 +349,13 @@ void unreadable_slots(const std::vector<PageLayout>& pls, const std::vector<Page
         out["review.ngay_ban_hanh"] = at("handwritten day not readable" + (why.empty() ? "" : " (" + why + ")") +
                                              "; printed: tháng " + m[2].str() + " năm " + m[3].str(), s, pages);
     }
+    // The day read but not the month ("ngày 29 tháng 0Š năm 2023"): no date, and a person asked.
+    static const std::regex month_slot(R"(\bngay\s*(\d{1,2})\s*[,.]?\s*thang\s*(\S{1,3}?)\s*[,.]?\s*nam\s*(\d{4}))");
+    static const std::regex read_month(R"(0?[1-9]|1[0-2])");
+    if (!out.count("ngay_ban_hanh") && !out.count("review.ngay_ban_hanh") && std::regex_search(s.folded, m, month_slot) &&
+        !std::regex_match(m[2].str(), read_month) && std::regex_match(m[1].str(), read_day) &&
+        (number_slot_too || std::regex_search(s.folded.substr(0, m.position(0) + 4), place_date)))
+      out["review.ngay_ban_hanh"] = at("month not readable; printed: ngày " + m[1].str() + " tháng … năm " + m[3].str(), s, pages);
   }
 }
 
@@ -356,6 +368,11 @@ void find_office_fields(const std::vector<PageLayout>& pls, const std::vector<Pa
   signature_block(pls, pages, found);
   recipients(pls, pages, found);
   unreadable_slots(pls, pages, found);
+}
+
+void find_form_date(const std::vector<layout::PageLayout>& pls, const std::vector<Page>& pages,
+                    std::map<std::string, MetadataValue>& found) {
+  unreadable_slots(pls, pages, found, false);
 }
 
 void check_handwritten_date(std::map<std::string, MetadataValue>& metadata, const std::vector<DigitalSignature>& signatures) {

@@ -20,6 +20,12 @@ namespace sohoa::extract {
 void find_office_fields(const std::vector<layout::PageLayout>& pls, const std::vector<Page>& pages,
                         std::map<std::string, MetadataValue>& found);
 
+/// A form's "…, ngày __ tháng 06 năm 2023" whose day was not read (handwritten, or printed in an
+/// italic OCR misreads): the digit recogniser's reading, asked of a person, or review.ngay_ban_hanh
+/// saying why it is empty. A form has no office fields, but an unread date is no date.
+void find_form_date(const std::vector<layout::PageLayout>& pls, const std::vector<Page>& pages,
+                    std::map<std::string, MetadataValue>& found);
+
 /// A handwritten day (source "handwritten") later than the document's digital signature cannot
 /// be its date: such a reading is taken back and the field asked of a person. The signing time
 /// is UTC and the paper's date local (UTC+7): a day after the UTC date is still possible.

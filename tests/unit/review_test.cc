@@ -551,3 +551,65 @@ TEST(Review, ACardIssuerTheCatalogueKnowsNeedsNoSureLetters) {
   EXPECT_TRUE(r.metadata.at("co_quan_ban_hanh").catalogue_match.empty());
   EXPECT_TRUE(has_reason(r, "field_low_confidence", "co_quan_ban_hanh")) << reasons(r);
 }
+
+// A personal number whose birth-year digits are not the birth date read beside it: one of the two
+// is misread ("1991" read "1961"). The number is kept and both are asked, not the number dropped
+// and the wrong date given unasked.
+TEST(Review, APersonalNumberOfAnotherBirthYearIsKeptAndAsked) {
+  const std::vector<std::string> page = {
+      "UBND HUYỆN ĐÔNG ANH || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+      "UBND XÃ VÂN NỘI || Độc lập - Tự do - Hạnh phúc",
+      "Số: 58/UBND-XNTTHN || Vân Nội, ngày 03 tháng 4 năm 2024",
+      "^GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN",
+      "Xét đề nghị của bà Hà Thị Thu Trang về việc cấp Giấy xác nhận tình trạng hôn nhân,",
+      "Ủy ban nhân dân xã Vân Nội xác nhận:",
+      "Họ, chữ đệm, tên: HÀ THỊ THU TRANG",
+      "Ngày, tháng, năm sinh: 07/09/1961",
+      "Giới tính: Nữ Dân tộc: Kinh Quốc tịch: Việt Nam",
+      "Giấy tờ tùy thân: Căn cước công dân số 001191004527",
+      "Nơi cư trú: thôn Đại Đồng, xã Vân Nội, huyện Đông Anh, thành phố Hà Nội",
+      "Tình trạng hôn nhân: Hiện tại chưa đăng ký kết hôn với ai"};
+  Record r = run(page);
+  ASSERT_EQ(r.classification.doc_type, "giay_xac_nhan_tinh_trang_hon_nhan") << reasons(r);
+  EXPECT_EQ(r.metadata["ho_ten"].value, "Hà Thị Thu Trang");
+  EXPECT_EQ(r.metadata["so_dinh_danh"].value, "001191004527");
+  EXPECT_TRUE(has_reason(r, "fields_disagree", "so_dinh_danh")) << reasons(r);
+  EXPECT_TRUE(r.review);
+  // Read right, the two agree and nothing is asked of them.
+  std::vector<std::string> right = page;
+  right[7] = "Ngày, tháng, năm sinh: 07/09/1991";
+  Record ok = run(right);
+  EXPECT_EQ(ok.metadata["so_dinh_danh"].value, "001191004527");
+  EXPECT_EQ(ok.metadata["ngay_sinh"].value, "1991-09-07");
+  EXPECT_FALSE(has_reason(ok, "fields_disagree", "so_dinh_danh")) << reasons(ok);
+}
+
+// A form's own date whose day OCR misread (an italic "11" read "TÌ"): asked, not left out
+// silently; its people's dates in the same shape are not the form's.
+TEST(Review, AFormsDateWithAnUnreadDayIsAsked) {
+  std::vector<std::string> form = {
+      "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+      "^TỜ KHAI ĐĂNG KÝ KHAI SINH",
+      "Kính gửi: Ủy ban nhân dân phường Phước Hải",
+      "Họ, chữ đệm, tên người yêu cầu: TRỊNH VĂN KHẢI",
+      "Nơi cư trú: tổ 3, phường Phước Hải, thành phố Nha Trang",
+      "Đề nghị cơ quan đăng ký khai sinh cho người dưới đây:",
+      "Họ, chữ đệm, tên: TRỊNH MINH ANH",
+      "Sinh ngày Tl tháng 02 năm 2024",
+      "Tôi cam đoan nội dung đề nghị đăng ký khai sinh trên đây là đúng sự thật.",
+      "Làm tại: Nha Trang, ngày TÌ tháng 03 năm 2024",
+      "Người yêu cầu", "(Ký, ghi rõ họ, chữ đệm, tên)", "Trịnh Văn Khải"};
+  Record r = run(form);
+  ASSERT_EQ(r.classification.doc_type, "to_khai") << reasons(r);
+  EXPECT_TRUE(has_reason(r, "field_unreadable", "ngay_ban_hanh")) << reasons(r);
+  EXPECT_TRUE(r.review);
+  // Read, the date is the form's; the birth line's unread day asks nothing of the form's date.
+  form[10] = "Làm tại: Nha Trang, ngày 12 tháng 03 năm 2024";
+  Record ok = run(form);
+  EXPECT_EQ(ok.metadata["ngay_ban_hanh"].value, "2024-03-12");
+  EXPECT_FALSE(has_reason(ok, "field_unreadable", "ngay_ban_hanh")) << reasons(ok);
+  form[10] = "Làm tại: Nha Trang, ngày 12 tháng 0Š năm 2024";  // the month misread
+  EXPECT_TRUE(has_reason(run(form), "field_unreadable", "ngay_ban_hanh"));
+  form[10] = "Làm tại: Nha Trang, ngày ..... tháng ..... năm 20...";  // a form not yet filled in
+  EXPECT_FALSE(has_reason(run(form), "field_unreadable", "ngay_ban_hanh"));
+}
