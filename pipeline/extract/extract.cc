@@ -296,9 +296,19 @@ void name_doubts(MetadataValue& v) {
     if (known.count(low)) continue;
     auto it = lx.by_fold.find(text::fold(low));
     if (it == lx.by_fold.end()) continue;
+    // The names offered in the case the word was read in ("Định" -> "Đinh", "QUẦN" -> "QUÂN").
+    const bool upper = u.length() > 1 && icu::UnicodeString::fromUTF8(w) == icu::UnicodeString(u).toUpper(icu::Locale("vi"));
+    const bool title = u_isupper(icu::UnicodeString::fromUTF8(w).char32At(0));
+    auto as_read = [&](const std::string& c) {
+      icu::UnicodeString n = icu::UnicodeString::fromUTF8(c);
+      if (upper) n.toUpper(icu::Locale("vi"));
+      else if (title) n.replace(0, n.moveIndex32(0, 1), icu::UnicodeString(n, 0, n.moveIndex32(0, 1)).toUpper(icu::Locale("vi")));
+      std::string o;
+      return n.toUTF8String(o);
+    };
     std::string names;
     for (const std::string& c : it->second)
-      if (c != low && known.count(c)) names += (names.empty() ? "" : " / ") + c;
+      if (c != low && known.count(c)) names += (names.empty() ? "" : " / ") + as_read(c);
     if (names.empty()) continue;
     v.doubts.push_back({w, names, "\"" + w + "\" is no known " + (i == 0 ? "surname" : "given-name syllable") + "; \"" + names + "\" " +
                                       (names.find('/') == std::string::npos ? "is" : "are"),

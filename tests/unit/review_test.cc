@@ -529,6 +529,8 @@ TEST(Review, ANameSyllableNoOneBearsAsks) {
   ASSERT_TRUE(r.metadata.count("ho_ten")) << reasons(r);
   EXPECT_EQ(r.metadata.at("ho_ten").value, "Lâm Trọng Hoang");  // kept: rare names exist
   EXPECT_TRUE(has_reason(r, "field_low_confidence", "ho_ten")) << reasons(r);
+  ASSERT_EQ(r.metadata.at("ho_ten").doubts.size(), 1u);
+  EXPECT_EQ(r.metadata.at("ho_ten").doubts[0].after, "Hoàng");  // offered as the name is written
   r = birth("LÂM TRỌNG HOÀNG");
   EXPECT_FALSE(has_reason(r, "field_low_confidence", "ho_ten")) << reasons(r);
 }
