@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <vector>
@@ -66,10 +68,13 @@ class TesseractEngine : public Engine {
     std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
     std::string text;
     double conf_sum = 0, weight = 0;
+    std::vector<LineInfo> info;  // one per result.lines entry
+    int block_no = 0;
     if (it) {
       bool pending_block = false, pending_line = false;  // carried over a dropped word
       do {
         if (it->Empty(tesseract::RIL_WORD)) continue;
+        if (it->IsAtBeginningOf(tesseract::RIL_BLOCK)) ++block_no;
         const bool new_block = pending_block || it->IsAtBeginningOf(tesseract::RIL_BLOCK);
         const bool new_line = pending_line || it->IsAtBeginningOf(tesseract::RIL_TEXTLINE);
         std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
@@ -96,6 +101,12 @@ class TesseractEngine : public Engine {
           line.baseline = it->Baseline(tesseract::RIL_TEXTLINE, &x1, &y1, &x2, &y2) ? (y1 + y2) / 2 : b;
           if (!result.lines.empty()) text += new_block ? "\n\n" : "\n";
           result.lines.push_back(line);
+          tesseract::Orientation orientation;
+          tesseract::WritingDirection direction;
+          tesseract::TextlineOrder order;
+          float deskew = 0;
+          it->Orientation(&orientation, &direction, &order, &deskew);
+          info.push_back({block_no, new_block, orientation != tesseract::ORIENTATION_PAGE_UP});
         } else {
           text += ' ';
         }
@@ -113,10 +124,163 @@ class TesseractEngine : public Engine {
         result.words.push_back(std::move(w));
       } while (it->Next(tesseract::RIL_WORD));
     }
+    it.reset();  // its results are the page's; a re-read below replaces them
     result.text = std::move(text);
     result.mean_confidence = weight > 0 ? static_cast<float>(conf_sum / weight) : 0.f;
+    if (reread_number_columns(api, img, result, info)) rebuild_text(result, info);
     api.Clear();
     return result;
+  }
+
+  struct LineInfo {
+    int block = 0;
+    bool starts_block = false;
+    bool vertical = false;  // Tesseract took the line for text turned 90 or 270 degrees
+  };
+
+  /// A column of item numbers ("1.", "2.", … down a form's left edge) is tall and narrow, and
+  /// Tesseract's layout takes it for one line of text turned sideways: the numbers are lost and
+  /// junk ("CŒ I CI") stands in a line of its own. Such a block on an upright page is read again
+  /// as a block of level lines; the reading is kept when its words stand on the page's lines, left
+  /// of their text, and read surely; they then join those lines. True sideways text (a margin
+  /// note) reads as junk level, or aligns with no line, and keeps its first reading.
+  static bool reread_number_columns(tesseract::TessBaseAPI& api, const Image& img, OcrResult& result,
+                                    std::vector<LineInfo>& info) {
+    size_t level_words = 0;
+    std::map<int, Box> columns;  // by block
+    for (const OcrWord& w : result.words) {
+      const LineInfo& li = info[static_cast<size_t>(w.line)];
+      if (!li.vertical) {
+        ++level_words;
+        continue;
+      }
+      const Box lb = unite(result.lines[static_cast<size_t>(w.line)].box, w.box);
+      auto [at, fresh] = columns.emplace(li.block, lb);
+      if (!fresh) at->second = unite(at->second, lb);
+    }
+    if (std::getenv("SOHOA_DEBUG_COLUMNS"))
+      for (const auto& [b, c] : columns) std::fprintf(stderr, "sideways block %d [%d,%d %dx%d], %zu level words\n", b, c.x, c.y, c.w, c.h, level_words);
+    if (columns.empty() || level_words < 20) return false;  // a page mostly sideways is no form
+    bool changed = false;
+    for (const auto& [block, col] : columns) {
+      if (col.h < 3 * col.w) continue;
+      // The level lines beside the column: the numbers' places.
+      std::vector<size_t> beside;
+      for (size_t i = 0; i < result.lines.size(); ++i) {
+        const Box& b = result.lines[i].box;
+        if (!info[i].vertical && b.y + b.h > col.y && b.y < col.y + col.h && b.x >= col.x + col.w / 2 &&
+            b.x < col.x + col.w + 3 * b.h)
+          beside.push_back(i);
+      }
+      if (beside.size() < 2) continue;
+      // Each number is read with the start of its line ("1. Họ,"): Tesseract reads a lone digit
+      // worse than a line, and the line's words tell where the number ends.
+      std::vector<std::pair<OcrWord, size_t>> found;  // a number and the line it joins
+      size_t unplaced = 0;
+      double conf = 0;
+      api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
+      for (size_t li : beside) {
+        const Box& lb = result.lines[li].box;
+        const OcrWord* first = nullptr;
+        for (const OcrWord& w : result.words)
+          if (static_cast<size_t>(w.line) == li && w.text != "." && (!first || w.box.x < first->box.x)) first = &w;
+        if (!first) continue;
+        const int pad = std::max(2, lb.h / 4);
+        const int x0 = std::max(0, col.x - pad), y0 = std::max(0, lb.y - pad / 2);
+        const int x1 = std::min(img.width(), first->box.x + first->box.w), y1 = std::min(img.height(), lb.y + lb.h + pad / 2);
+        if (x1 <= x0 || y1 <= y0) continue;
+        api.SetRectangle(x0, y0, x1 - x0, y1 - y0);
+        if (api.Recognize(nullptr) != 0) continue;
+        std::unique_ptr<tesseract::ResultIterator> ri(api.GetIterator());
+        bool any = false;
+        if (ri) {
+          do {
+            if (ri->Empty(tesseract::RIL_WORD)) continue;
+            int l, tp, r, b;
+            ri->BoundingBox(tesseract::RIL_WORD, &l, &tp, &r, &b);
+            if ((l + r) / 2 > col.x + col.w) break;  // the line's own words
+            std::unique_ptr<char[]> t(ri->GetUTF8Text(tesseract::RIL_WORD));
+            std::string wt = clean_word(text::nfc(t ? t.get() : ""), ri->Confidence(tesseract::RIL_WORD));
+            if (wt.empty()) continue;
+            OcrWord w;
+            w.text = std::move(wt);
+            w.box = {l, tp, r - l, b - tp};
+            w.confidence = ri->Confidence(tesseract::RIL_WORD);
+            conf += w.confidence;
+            found.push_back({std::move(w), li});
+            any = true;
+          } while (ri->Next(tesseract::RIL_WORD));
+        }
+        if (!any) ++unplaced;
+      }
+      const size_t n = found.size() + unplaced;
+      if (std::getenv("SOHOA_DEBUG_COLUMNS")) {
+        std::fprintf(stderr, "column [%d,%d %dx%d]: %zu placed, %zu not, mean conf %.0f:", col.x, col.y, col.w, col.h, found.size(), unplaced, n ? conf / n : 0.0);
+        for (auto& f : found) std::fprintf(stderr, " %s(%.0f)", f.first.text.c_str(), f.first.confidence);
+        std::fprintf(stderr, "\n");
+      }
+      if (found.size() < 2 || unplaced * 3 > n || conf / static_cast<double>(n) < 75) continue;
+      // The sideways reading goes; the numbers join their lines.
+      std::vector<OcrWord> kept;
+      for (OcrWord& w : result.words)
+        if (!(info[static_cast<size_t>(w.line)].vertical && info[static_cast<size_t>(w.line)].block == block)) kept.push_back(std::move(w));
+      for (auto& [w, line] : found) {
+        w.line = static_cast<int>(line);
+        // "1" and the line's own "." beside it are one word, "1."
+        for (OcrWord& k : kept) {
+          if (k.line != w.line || k.box.x < w.box.x || k.box.x - (w.box.x + w.box.w) > w.box.h / 2) continue;
+          if (k.text == "." || k.text == ")") {
+            if (w.text.back() != k.text[0]) w.text += k.text;
+            w.box = unite(w.box, k.box);
+            k.text.clear();
+          }
+        }
+        result.lines[line].box = unite(result.lines[line].box, w.box);
+        kept.push_back(std::move(w));
+      }
+      kept.erase(std::remove_if(kept.begin(), kept.end(), [](const OcrWord& k) { return k.text.empty(); }), kept.end());
+      result.words = std::move(kept);
+      changed = true;
+    }
+    return changed;
+  }
+
+  /// Words in line order, left to right within a line; the text and mean confidence again.
+  static void rebuild_text(OcrResult& result, std::vector<LineInfo>& info) {
+    // Lines left without words go: later stages take a line for text.
+    std::vector<int> renumber(result.lines.size(), -1);
+    for (const OcrWord& w : result.words) renumber[static_cast<size_t>(w.line)] = 0;
+    std::vector<OcrLine> lines;
+    std::vector<LineInfo> infos;
+    for (size_t i = 0; i < result.lines.size(); ++i) {
+      if (renumber[i] < 0) continue;
+      renumber[i] = static_cast<int>(lines.size());
+      lines.push_back(result.lines[i]);
+      infos.push_back(info[i]);
+    }
+    for (OcrWord& w : result.words) w.line = renumber[static_cast<size_t>(w.line)];
+    result.lines = std::move(lines);
+    info = std::move(infos);
+    std::stable_sort(result.words.begin(), result.words.end(), [](const OcrWord& a, const OcrWord& b) {
+      return a.line != b.line ? a.line < b.line : a.box.x < b.box.x;
+    });
+    std::string text;
+    double conf_sum = 0, weight = 0;
+    int last = -1;
+    for (const OcrWord& w : result.words) {
+      if (w.line != last) {
+        if (last >= 0) text += info[static_cast<size_t>(w.line)].starts_block ? "\n\n" : "\n";
+        last = w.line;
+      } else {
+        text += ' ';
+      }
+      text += w.text;
+      const double len = static_cast<double>(text::length(w.text));
+      conf_sum += w.confidence * len;
+      weight += len;
+    }
+    result.text = std::move(text);
+    result.mean_confidence = weight > 0 ? static_cast<float>(conf_sum / weight) : 0.f;
   }
 
   EngineConfig config_;

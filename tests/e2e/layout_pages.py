@@ -235,7 +235,45 @@ def sealed(v):
     return c
 
 
-LAYOUTS = {"letter": letter, "table": table, "cards": cards, "panels": panels, "sealed": sealed}
+NUMBERED_ITEMS = [
+    "Họ, chữ đệm và tên: PHẠM THỊ HỒNG NHUNG",
+    "Ngày, tháng, năm sinh: 14/02/1987",
+    "Giới tính: Nữ",
+    "Số định danh cá nhân: 079187004512",
+    "Số điện thoại liên hệ: 0912345678",
+    "Họ, chữ đệm và tên chủ hộ: ĐỖ VĂN KIÊN",
+    "Mối quan hệ với chủ hộ: Vợ",
+    "Số định danh cá nhân của chủ hộ: 079084001236",
+    "Nội dung đề nghị: Đăng ký thường trú",
+]
+
+
+def numbered(v):
+    """A form whose items are numbered 1. to 9. down the left margin: a column of numbers that
+    Tesseract's layout can take for one line of sideways text."""
+    fam, body, sp = VARIANTS[v]
+    c = Canvas(A4, fam, body, sp)
+    st = c.step()
+    y = int(25 * MM)
+    c.text(A4[0] // 2, y, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, align="center")
+    y += st
+    c.text(A4[0] // 2, y, "Độc lập - Tự do - Hạnh phúc", bold=True, align="center")
+    y += int(st * 2.2)
+    c.text(A4[0] // 2, y, "TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ", bold=True, size=body + 2, align="center")
+    y += int(st * 1.8)
+    c.text(A4[0] // 2, y, "Kính gửi: Công an phường Tân Định, quận 1, thành phố Hồ Chí Minh", align="center")
+    y += int(st * 1.6)
+    x0 = int(30 * MM)
+    for i, item in enumerate(NUMBERED_ITEMS, 1):
+        w = c.text(x0, y, f"{i}. {item}")
+        c.text(x0 + w + 12, y, "." * 24)  # the form's leader
+        y += st
+    y += st
+    c.text(int(125 * MM), y, "Thành phố Hồ Chí Minh, ngày 12 tháng 3 năm 2024")
+    return c
+
+
+LAYOUTS = {"letter": letter, "table": table, "cards": cards, "panels": panels, "sealed": sealed, "numbered": numbered}
 
 
 def scanned(page, tilt, seed):
