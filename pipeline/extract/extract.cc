@@ -297,8 +297,9 @@ void name_doubts(MetadataValue& v) {
     auto it = lx.by_fold.find(text::fold(low));
     if (it == lx.by_fold.end()) continue;
     // The names offered in the case the word was read in ("Định" -> "Đinh", "QUẦN" -> "QUÂN").
-    const bool upper = u.length() > 1 && icu::UnicodeString::fromUTF8(w) == icu::UnicodeString(u).toUpper(icu::Locale("vi"));
-    const bool title = u_isupper(icu::UnicodeString::fromUTF8(w).char32At(0));
+    const icu::UnicodeString read = icu::UnicodeString::fromUTF8(w);
+    const bool upper = u.length() > 1 && read == icu::UnicodeString(u).toUpper(icu::Locale("vi"));
+    const bool title = u_isupper(read.char32At(0));
     auto as_read = [&](const std::string& c) {
       icu::UnicodeString n = icu::UnicodeString::fromUTF8(c);
       if (upper) n.toUpper(icu::Locale("vi"));

@@ -1112,17 +1112,16 @@ PersonFields find_person(const std::vector<PageLayout>& pls, const std::string& 
     }
   }
   auto id_between = [&](size_t from, size_t to) -> std::optional<Found> {
-    for (size_t i = from; i < to; ++i)
-      for (const std::string& id : ids_in(lines[i]->text))
-        if (valid_id12(id, birth)) return Found{id, *lines[i]};
     // A number that is a personal number by itself but not of the birth year read beside it: one
     // of the two is misread (an 8 read as 6 in "1989"). Dropping the number left the wrong date
     // unasked; kept, review finds the two disagree and asks a person.
-    if (!birth.empty())
-      for (size_t i = from; i < to; ++i)
-        for (const std::string& id : ids_in(lines[i]->text))
-          if (valid_id12(id, "")) return Found{id, *lines[i]};
-    return std::nullopt;
+    std::optional<Found> of_another_year;
+    for (size_t i = from; i < to; ++i)
+      for (const std::string& id : ids_in(lines[i]->text)) {
+        if (valid_id12(id, birth)) return Found{id, *lines[i]};
+        if (!of_another_year && !birth.empty() && valid_id12(id, "")) of_another_year = Found{id, *lines[i]};
+      }
+    return of_another_year;
   };
   pf.so_dinh_danh = id_between(best->line, stop);
   // The person asked for is the one who asks ("Quan hệ: Bản thân"): the same name under the

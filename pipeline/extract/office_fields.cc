@@ -311,6 +311,12 @@ void unreadable_slots(const std::vector<PageLayout>& pls, const std::vector<Page
     }
     lines.push_back(std::move(joined));
   }
+  // On a form only the place-and-date line ("Nha Trang, ngày …") is the form's date: its other
+  // "ngày … tháng … năm" are the people's (a birth, an ID's issue).
+  static const std::regex place_date(R"([a-z]{2,}\s*,\s*ngay)");
+  auto own_date_line = [&](const Seg& s, const std::smatch& m) {
+    return number_slot_too || std::regex_search(s.folded.substr(0, m.position(0) + 4), place_date);
+  };
   for (const Seg& s : lines) {
     std::smatch m;
     if (number_slot_too && !out.count("so_ky_hieu") && !out.count("review.so_ky_hieu") &&
@@ -329,12 +335,8 @@ void unreadable_slots(const std::vector<PageLayout>& pls, const std::vector<Page
     // (the registration the paper records, a cited paper's), not for want of reading it.
     // OCR's "80" for a handwritten 20 is no day it read.
     static const std::regex read_day(R"(0?[1-9]|[12][0-9]|3[01])");
-    // On a form only the place-and-date line ("Nha Trang, ngày …") is the form's date: its
-    // other "ngày … tháng … năm" are the people's (a birth, an ID's issue).
-    static const std::regex place_date(R"([a-z]{2,}\s*,\s*ngay)");
     if (!out.count("ngay_ban_hanh") && !out.count("review.ngay_ban_hanh") && std::regex_search(s.folded, m, date_slot) &&
-        !std::regex_match(m[1].str(), read_day) &&
-        (number_slot_too || std::regex_search(s.folded.substr(0, m.position(0) + 4), place_date))) {
+        !std::regex_match(m[1].str(), read_day) && own_date_line(s, m)) {
       const HandwrittenSlot* h = handwritten(s, pages, "ngay");
       std::string why = h ? h->why_not : "";
       if (h && !h->digits.empty()) {
@@ -353,8 +355,7 @@ void unreadable_slots(const std::vector<PageLayout>& pls, const std::vector<Page
     static const std::regex month_slot(R"(\bngay\s*(\d{1,2})\s*[,.]?\s*thang\s*(\S{1,3}?)\s*[,.]?\s*nam\s*(\d{4}))");
     static const std::regex read_month(R"(0?[1-9]|1[0-2])");
     if (!out.count("ngay_ban_hanh") && !out.count("review.ngay_ban_hanh") && std::regex_search(s.folded, m, month_slot) &&
-        !std::regex_match(m[2].str(), read_month) && std::regex_match(m[1].str(), read_day) &&
-        (number_slot_too || std::regex_search(s.folded.substr(0, m.position(0) + 4), place_date)))
+        !std::regex_match(m[2].str(), read_month) && std::regex_match(m[1].str(), read_day) && own_date_line(s, m))
       out["review.ngay_ban_hanh"] = at("month not readable; printed: ngày " + m[1].str() + " tháng … năm " + m[3].str(), s, pages);
   }
 }

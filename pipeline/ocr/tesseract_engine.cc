@@ -3,8 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <map>
 #include <memory>
 #include <vector>
@@ -66,8 +64,6 @@ class TesseractEngine : public Engine {
     }
     OcrResult result;
     std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
-    std::string text;
-    double conf_sum = 0, weight = 0;
     std::vector<LineInfo> info;  // one per result.lines entry
     int block_no = 0;
     if (it) {
@@ -99,7 +95,6 @@ class TesseractEngine : public Engine {
           line.box = {l, t, r - l, b - t};
           int x1, y1, x2, y2;
           line.baseline = it->Baseline(tesseract::RIL_TEXTLINE, &x1, &y1, &x2, &y2) ? (y1 + y2) / 2 : b;
-          if (!result.lines.empty()) text += new_block ? "\n\n" : "\n";
           result.lines.push_back(line);
           tesseract::Orientation orientation;
           tesseract::WritingDirection direction;
@@ -107,8 +102,6 @@ class TesseractEngine : public Engine {
           float deskew = 0;
           it->Orientation(&orientation, &direction, &order, &deskew);
           info.push_back({block_no, new_block, orientation != tesseract::ORIENTATION_PAGE_UP});
-        } else {
-          text += ' ';
         }
         OcrWord w;
         w.text = std::move(word_text);
@@ -117,17 +110,12 @@ class TesseractEngine : public Engine {
         w.box = {l, t, r - l, b - t};
         w.confidence = it->Confidence(tesseract::RIL_WORD);
         w.line = static_cast<int>(result.lines.size()) - 1;
-        const double len = static_cast<double>(text::length(w.text));
-        conf_sum += w.confidence * len;
-        weight += len;
-        text += w.text;
         result.words.push_back(std::move(w));
       } while (it->Next(tesseract::RIL_WORD));
     }
     it.reset();  // its results are the page's; a re-read below replaces them
-    result.text = std::move(text);
-    result.mean_confidence = weight > 0 ? static_cast<float>(conf_sum / weight) : 0.f;
-    if (reread_number_columns(api, img, result, info)) rebuild_text(result, info);
+    if (reread_number_columns(api, img, result, info)) drop_empty_lines(result, info);
+    join_text(result, info);
     api.Clear();
     return result;
   }
@@ -158,8 +146,6 @@ class TesseractEngine : public Engine {
       auto [at, fresh] = columns.emplace(li.block, lb);
       if (!fresh) at->second = unite(at->second, lb);
     }
-    if (std::getenv("SOHOA_DEBUG_COLUMNS"))
-      for (const auto& [b, c] : columns) std::fprintf(stderr, "sideways block %d [%d,%d %dx%d], %zu level words\n", b, c.x, c.y, c.w, c.h, level_words);
     if (columns.empty() || level_words < 20) return false;  // a page mostly sideways is no form
     bool changed = false;
     for (const auto& [block, col] : columns) {
@@ -214,11 +200,6 @@ class TesseractEngine : public Engine {
         if (!any) ++unplaced;
       }
       const size_t n = found.size() + unplaced;
-      if (std::getenv("SOHOA_DEBUG_COLUMNS")) {
-        std::fprintf(stderr, "column [%d,%d %dx%d]: %zu placed, %zu not, mean conf %.0f:", col.x, col.y, col.w, col.h, found.size(), unplaced, n ? conf / n : 0.0);
-        for (auto& f : found) std::fprintf(stderr, " %s(%.0f)", f.first.text.c_str(), f.first.confidence);
-        std::fprintf(stderr, "\n");
-      }
       if (found.size() < 2 || unplaced * 3 > n || conf / static_cast<double>(n) < 75) continue;
       // The sideways reading goes; the numbers join their lines.
       std::vector<OcrWord> kept;
@@ -245,9 +226,9 @@ class TesseractEngine : public Engine {
     return changed;
   }
 
-  /// Words in line order, left to right within a line; the text and mean confidence again.
-  static void rebuild_text(OcrResult& result, std::vector<LineInfo>& info) {
-    // Lines left without words go: later stages take a line for text.
+  /// Lines left without words by a re-read go (later stages take a line for text); words in
+  /// line order again, left to right within a line.
+  static void drop_empty_lines(OcrResult& result, std::vector<LineInfo>& info) {
     std::vector<int> renumber(result.lines.size(), -1);
     for (const OcrWord& w : result.words) renumber[static_cast<size_t>(w.line)] = 0;
     std::vector<OcrLine> lines;
@@ -264,6 +245,11 @@ class TesseractEngine : public Engine {
     std::stable_sort(result.words.begin(), result.words.end(), [](const OcrWord& a, const OcrWord& b) {
       return a.line != b.line ? a.line < b.line : a.box.x < b.box.x;
     });
+  }
+
+  /// The text (lines joined by '\n', blocks by a blank line) and the word-length weighted mean
+  /// confidence of the words in their order.
+  static void join_text(OcrResult& result, const std::vector<LineInfo>& info) {
     std::string text;
     double conf_sum = 0, weight = 0;
     int last = -1;

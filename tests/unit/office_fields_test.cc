@@ -31,6 +31,22 @@ Page directive_with_slots() {
       "Trong thời gian qua, công tác triển khai thi hành Luật tố tụng hành chính đạt kết quả.",
   });
 }
+/// A báo cáo of a provincial People's Committee whose signature block has the position and the
+/// signer's name as given.
+std::vector<Page> report_signed(const std::string& position, const std::string& signer) {
+  return {make_page({
+      "ỦY BAN NHÂN DÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+      "TỈNH QUẢNG NGÃI || Độc lập - Tự do - Hạnh phúc",
+      "Số: 23/BC-UBND || Quảng Ngãi, ngày 23 tháng 01 năm 2025",
+      "Kính gửi: Văn phòng Chính phủ",
+      "Tình hình thực hiện công tác cải cách thủ tục hành chính tháng 01/2025 như sau.",
+      "Nơi nhận: || KT. CHỦ TỊCH",
+      "- Như trên; || " + position,
+      "- Lưu: VT, TTHC.",
+      " || " + signer,
+  })};
+}
+
 }  // namespace
 
 TEST(OfficeFields, MarksArrivalStampSignatureBlockAndRecipients) {
@@ -66,19 +82,7 @@ TEST(OfficeFields, MarksArrivalStampSignatureBlockAndRecipients) {
 TEST(OfficeFields, ThePositionSpeltAsTheCatalogueHasIt) {
   // A bold position under the authority line loses its marks in OCR ("PHO CHU TỊCH"); the words
   // after a known position stay as read.
-  auto block = [](const std::string& position) {
-    return std::vector<Page>{make_page({
-        "ỦY BAN NHÂN DÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "TỈNH QUẢNG NGÃI || Độc lập - Tự do - Hạnh phúc",
-        "Số: 23/BC-UBND || Quảng Ngãi, ngày 23 tháng 01 năm 2025",
-        "Kính gửi: Văn phòng Chính phủ",
-        "Tình hình thực hiện công tác cải cách thủ tục hành chính tháng 01/2025 như sau.",
-        "Nơi nhận: || KT. CHỦ TỊCH",
-        "- Như trên; || " + position,
-        "- Lưu: VT, TTHC.",
-        " || Trần Hoàng Tuấn",
-    })};
-  };
+  auto block = [](const std::string& position) { return report_signed(position, "Trần Hoàng Tuấn"); };
   EXPECT_EQ(run(block("PHO CHU TỊCH"))["chuc_vu_nguoi_ky"], "PHÓ CHỦ TỊCH");
   EXPECT_EQ(run(block("TỔNG GIAM ĐỐC"))["chuc_vu_nguoi_ky"], "TỔNG GIÁM ĐỐC");
   EXPECT_EQ(run(block("PHÓ CHỦ TỊCH THƯỜNG TRỰC"))["chuc_vu_nguoi_ky"], "PHÓ CHỦ TỊCH THƯỜNG TRỰC");
@@ -185,17 +189,7 @@ TEST(OfficeFields, ASignerNameOfUnknownMarksIsAskedOrSpeltAsItsCertificate) {
   // OCR shifts a name's marks ("Tuần" for Tuấn): no one is known to bear it, a common name has its
   // letters. Without a certificate of that name a person is asked; a person's certificate whose
   // signature holds spells it, in the case the page prints.
-  std::vector<Page> pages = {make_page({
-      "ỦY BAN NHÂN DÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-      "TỈNH QUẢNG NGÃI || Độc lập - Tự do - Hạnh phúc",
-      "Số: 23/BC-UBND || Quảng Ngãi, ngày 23 tháng 01 năm 2025",
-      "Kính gửi: Văn phòng Chính phủ",
-      "Tình hình thực hiện công tác cải cách thủ tục hành chính tháng 01/2025 như sau.",
-      "Nơi nhận: || KT. CHỦ TỊCH",
-      "- Như trên; || PHÓ CHỦ TỊCH",
-      "- Lưu: VT, TTHC.",
-      " || Trần Hoàng Tuần",
-  })};
+  std::vector<Page> pages = report_signed("PHÓ CHỦ TỊCH", "Trần Hoàng Tuần");
   Record r;
   r.document = doc_of(pages);
   r.classification = classify::classify(r.document, pages);
