@@ -298,6 +298,18 @@ TEST(Lexicon, AMarkedWordThatIsNoSyllableIsDoubtedWhateverOcrSaid) {
   EXPECT_NE(up[0].after.find("DỊP"), std::string::npos) << up[0].after;
 }
 
+TEST(Lexicon, ASureSlipToAnotherValidWordIsDoubtedByItsNeighbours) {
+  lx();
+  // 100-dpi print read "đẩy mạnh" as "đấy mạnh" at confidence 96: both are words, but the
+  // subjects of công văn say "đẩy mạnh"; a person is asked, with it offered.
+  auto d = usage_doubts(words("V/v đấy mạnh cải cách hành chính", 96));
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].before, "đấy");
+  EXPECT_EQ(d[0].after, "đẩy");
+  // The phrase as written raises nothing.
+  EXPECT_TRUE(usage_doubts(words("V/v đẩy mạnh cải cách hành chính", 96)).empty());
+}
+
 TEST(Lexicon, NameChecks) {
   lx();
   EXPECT_TRUE(is_plausible_vietnamese_name("NGUYỄN VĂN AN"));
