@@ -1,15 +1,18 @@
 #include <tesseract/baseapi.h>
+#include <leptonica/allheaders.h>
 #include <tesseract/resultiterator.h>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <memory>
+#include <regex>
 #include <vector>
 
 #include "core/error.h"
 #include "core/text.h"
 #include "ocr/engine.h"
+#include "ocr/item_numbers.h"
 #include "ocr/word_filter.h"
 
 namespace sohoa::ocr {
@@ -114,7 +117,16 @@ class TesseractEngine : public Engine {
       } while (it->Next(tesseract::RIL_WORD));
     }
     it.reset();  // its results are the page's; a re-read below replaces them
-    if (reread_number_columns(api, img, result, info)) drop_empty_lines(result, info);
+    // Tesseract's own black-and-white page: where the re-reads look for ink no word took.
+    Pix* ink = api.GetThresholdedImage();
+    bool changed = reread_number_columns(api, img, result, info);
+    if (ink) {
+      std::vector<bool> vertical;
+      for (const LineInfo& li : info) vertical.push_back(li.vertical);
+      changed = restore_item_numbers(api, img, ink, result, vertical) || changed;
+      pixDestroy(&ink);
+    }
+    if (changed) drop_empty_lines(result, info);
     join_text(result, info);
     api.Clear();
     return result;
@@ -276,6 +288,108 @@ class TesseractEngine : public Engine {
 };
 
 }  // namespace
+
+// Reads only the place a number would take, so a page without dropped numbers costs no recognition.
+bool restore_item_numbers(tesseract::TessBaseAPI& api, const Image& img, Pix* ink, OcrResult& result,
+                        const std::vector<bool>& vertical) {
+  static const std::regex item_number(R"(^(\d{1,2}|[IVX]{1,4}|[a-zđ])[.)]?$)");
+  const int pw = static_cast<int>(pixGetWidth(ink)), ph = static_cast<int>(pixGetHeight(ink));
+  if (pw != img.width() || ph != img.height() || pixGetDepth(ink) != 1) return false;
+  const l_uint32* data = pixGetData(ink);
+  const int wpl = pixGetWpl(ink);
+  auto dark = [&](int x, int y) { return GET_DATA_BIT(data + static_cast<size_t>(y) * wpl, x) != 0; };
+  // The first word of each level line, and whether that word is a number's orphan ".".
+  std::vector<const OcrWord*> first(result.lines.size(), nullptr), second(result.lines.size(), nullptr);
+  for (const OcrWord& w : result.words) {
+    const size_t li = static_cast<size_t>(w.line);
+    if (vertical[li]) continue;
+    if (!first[li] || w.box.x < first[li]->box.x) {
+      second[li] = first[li];
+      first[li] = &w;
+    } else if (!second[li] || w.box.x < second[li]->box.x) {
+      second[li] = &w;
+    }
+  }
+  std::vector<OcrWord> found;
+  api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
+  for (size_t li = 0; li < result.lines.size(); ++li) {
+    const OcrWord* f = first[li];
+    if (!f) continue;
+    const Box& lb = result.lines[li].box;
+    const int h = lb.h;
+    if (h < 8) continue;
+    // Where a number would stand: up to two letters' width left of the first word, not
+    // reaching into another word.
+    int x0 = std::max(0, f->box.x - 3 * h);
+    const int x1 = f->box.x - 1, y0 = lb.y, y1 = std::min(ph, lb.y + lb.h);
+    if (x1 - x0 < h / 3) continue;
+    for (const OcrWord& w : result.words)
+      if (&w != f && w.box.y < y1 && w.box.y + w.box.h > y0 && w.box.x + w.box.w <= x1 && w.box.x + w.box.w > x0)
+        x0 = w.box.x + w.box.w + 1;
+    // The ink's extent in that place, columns and rows.
+    int ix0 = -1, ix1 = -1, iy0 = y1, iy1 = -1;
+    for (int x = x1; x >= x0; --x)
+      for (int y = y0; y < y1; ++y)
+        if (dark(x, y)) {
+          if (ix1 < 0) ix1 = x;
+          ix0 = x;
+          iy0 = std::min(iy0, y);
+          iy1 = std::max(iy1, y);
+        }
+    // A number is as tall as half the line's first word at least (a skewed line's box is
+    // taller than its letters), and near the word; specks and dots are not.
+    const OcrWord* end = (f->text == "." || f->text == ")") && second[li] ? second[li] : f;
+    if (ix1 < 0 || iy1 - iy0 + 1 < std::max(h / 3, end->box.h / 2) || x1 - ix1 > 3 * h / 2) continue;
+    // A table's rule beside a cell's text runs on above and below the line: no number.
+    bool rule = false;
+    for (int x = ix0; x <= ix1 && !rule; ++x)
+      rule = y0 >= 2 && y1 + 1 < ph && dark(x, y0 - 2) && dark(x, y1 + 1) && dark(x, (y0 + y1) / 2);
+    if (rule) continue;
+    const int pad = std::max(2, h / 4);
+    const int rx0 = std::max(0, ix0 - pad), ry0 = std::max(0, lb.y - pad / 2);
+    // A lone "2." reads worse than "2. Ngày,": an orphan "." is read with the word after it.
+    const int rx1 = std::min(pw, end->box.x + end->box.w), ry1 = std::min(ph, lb.y + lb.h + pad / 2);
+    api.SetRectangle(rx0, ry0, rx1 - rx0, ry1 - ry0);
+    if (api.Recognize(nullptr) != 0) continue;
+    std::unique_ptr<tesseract::ResultIterator> ri(api.GetIterator());
+    if (!ri) continue;
+    do {
+      if (ri->Empty(tesseract::RIL_WORD)) continue;
+      int l, tp, r, b;
+      ri->BoundingBox(tesseract::RIL_WORD, &l, &tp, &r, &b);
+      if ((l + r) / 2 >= f->box.x) break;  // the line's own first word
+      std::unique_ptr<char[]> t(ri->GetUTF8Text(tesseract::RIL_WORD));
+      const std::string wt = text::nfc(t ? t.get() : "");
+      const float conf = ri->Confidence(tesseract::RIL_WORD);
+      if (conf < 75 || !std::regex_match(wt, item_number)) break;
+      OcrWord w;
+      w.text = wt;
+      w.box = {l, tp, r - l, b - tp};
+      w.confidence = conf;
+      w.line = static_cast<int>(li);
+      found.push_back(std::move(w));
+      break;  // one number a line
+    } while (ri->Next(tesseract::RIL_WORD));
+  }
+  if (found.empty()) return false;
+  for (OcrWord& w : found) {
+    // The number and the orphan "." or ")" just right of it are one word, "1."
+    for (OcrWord& k : result.words) {
+      if (k.line != w.line || k.box.x < w.box.x || k.box.x - (w.box.x + w.box.w) > w.box.h / 2) continue;
+      if (k.text == "." || k.text == ")") {
+        if (w.text.back() != k.text[0]) w.text += k.text;
+        w.box = unite(w.box, k.box);
+        k.text.clear();
+      }
+    }
+    Box& lb = result.lines[static_cast<size_t>(w.line)].box;
+    lb = unite(lb, w.box);
+    result.words.push_back(std::move(w));
+  }
+  result.words.erase(std::remove_if(result.words.begin(), result.words.end(), [](const OcrWord& k) { return k.text.empty(); }),
+                     result.words.end());
+  return true;
+}
 
 std::unique_ptr<Engine> make_tesseract_engine(const EngineConfig& config) {
   return std::make_unique<TesseractEngine>(config);

@@ -1,0 +1,92 @@
+// Item numbers Tesseract's layout dropped are read again beside their lines, and nothing else is.
+#include <gtest/gtest.h>
+#include <leptonica/allheaders.h>
+#include <tesseract/baseapi.h>
+#include <tesseract/resultiterator.h>
+
+#include <map>
+#include <memory>
+#include <regex>
+#include <string>
+
+#include "core/image.h"
+#include "core/text.h"
+#include "ocr/item_numbers.h"
+
+using namespace sohoa;
+
+namespace {
+
+// The page's words and lines as Tesseract reads them, before any of sohoa's re-reads.
+OcrResult read_page(tesseract::TessBaseAPI& api) {
+  OcrResult r;
+  std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
+  do {
+    if (it->Empty(tesseract::RIL_WORD)) continue;
+    int l, t, rt, b;
+    if (it->IsAtBeginningOf(tesseract::RIL_TEXTLINE) || r.lines.empty()) {
+      it->BoundingBox(tesseract::RIL_TEXTLINE, &l, &t, &rt, &b);
+      r.lines.push_back({{l, t, rt - l, b - t}, b});
+    }
+    std::unique_ptr<char[]> w(it->GetUTF8Text(tesseract::RIL_WORD));
+    it->BoundingBox(tesseract::RIL_WORD, &l, &t, &rt, &b);
+    r.words.push_back({text::nfc(w.get()), {l, t, rt - l, b - t}, it->Confidence(tesseract::RIL_WORD),
+                       static_cast<int>(r.lines.size()) - 1});
+  } while (it->Next(tesseract::RIL_WORD));
+  return r;
+}
+
+const OcrWord* first_word(const OcrResult& r, int line) {
+  const OcrWord* f = nullptr;
+  for (const OcrWord& w : r.words)
+    if (w.line == line && (!f || w.box.x < f->box.x)) f = &w;
+  return f;
+}
+
+}  // namespace
+
+TEST(ItemNumbers, NumbersTheLayoutDroppedAreReadAgainAndNothingElse) {
+  // A request form with six numbered items (bundled sample, slightly skewed scan).
+  const std::string path = std::string(SOHOA_SAMPLES_DIR) + "/scans/HS-000125/don-xin-gpxd.png";
+  PIX* raw = pixRead(path.c_str());
+  ASSERT_NE(raw, nullptr) << path;
+  Image page(pixConvertTo8(raw, 0));
+  pixDestroy(&raw);
+  tesseract::TessBaseAPI api;
+  ASSERT_EQ(api.Init(nullptr, "vie", tesseract::OEM_LSTM_ONLY), 0);
+  api.SetVariable("debug_file", "/dev/null");
+  api.SetPageSegMode(tesseract::PSM_AUTO);
+  api.SetImage(page.get());
+  api.SetSourceResolution(300);
+  ASSERT_EQ(api.Recognize(nullptr), 0);
+  OcrResult r = read_page(api);
+  Pix* ink = api.GetThresholdedImage();
+  ASSERT_NE(ink, nullptr);
+
+  // What Tesseract does on some scans: the numbers at the lines' starts are gone.
+  const std::regex number(R"(\d\.)");
+  std::map<int, std::string> dropped;  // line -> its number
+  for (size_t li = 0; li < r.lines.size(); ++li) {
+    const OcrWord* f = first_word(r, static_cast<int>(li));
+    if (f && std::regex_match(f->text, number)) dropped[static_cast<int>(li)] = f->text;
+  }
+  ASSERT_GE(dropped.size(), 4u) << "the sample's items were not read as numbered lines";
+  std::erase_if(r.words, [&](const OcrWord& w) { return dropped.count(w.line) && std::regex_match(w.text, number); });
+  const size_t words_left = r.words.size();
+  const std::vector<OcrWord> before = r.words;
+
+  EXPECT_TRUE(ocr::restore_item_numbers(api, page, ink, r, std::vector<bool>(r.lines.size(), false)));
+  pixDestroy(&ink);
+  // Each number is back at the start of its own line, as first read; no other line gained a word.
+  for (const auto& [line, text] : dropped) {
+    const OcrWord* f = first_word(r, line);
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->text, text) << "line " << line;
+  }
+  EXPECT_EQ(r.words.size(), words_left + dropped.size());
+  for (const OcrWord& b : before) {
+    bool kept = false;
+    for (const OcrWord& w : r.words) kept = kept || (w.text == b.text && w.box.x == b.box.x && w.box.y == b.box.y);
+    if (!kept) ADD_FAILURE() << "lost '" << b.text << "' line " << b.line << " x " << b.box.x;
+  }
+}
