@@ -342,6 +342,9 @@ std::map<std::string, MetadataValue> extract(const Document& doc, const std::vec
     }
     out[key] = mv(f->value, f->seg, page_of(f->seg));
     if (f->known) out[key].catalogue_match = "known_issuers of " + type.code;
+    if (!f->maybe_more.empty())
+      out[key].doubts.push_back({f->value, f->value + " " + f->maybe_more,
+                                 "the short line under it, \"" + f->maybe_more + "\", may be its end"});
   };
 
   // The catalogue says which fields a type has: a field it does not name is never read, so a

@@ -367,6 +367,12 @@ std::optional<Found> find_issue_date(const std::vector<PageLayout>& pls, const s
       if (si + 1 < pl.segs.size() && std::regex_search(f, re_open_year) &&
           std::regex_search(pl.segs[si + 1].folded, ym, re_year_first))
         f += " " + ym[1].str();
+      // "…, ngày 17 tháng 03" with "năm 2024" wrapped onto the next line.
+      static const std::regex re_open_month(R"((?:ngay|[a-z]{1,2}ay)\s*[0-9oil]{1,2}\s*[,.]?\s*(?:thang|[a-z]{0,2}ang)\s*[0-9oil]{1,2}\s*[,.]?\s*$)");
+      static const std::regex re_year_line(R"(^\s*((?:nam|[a-z]am|n[a-z]m)\s*[0-9oil]{4})(?![0-9]))");
+      if (si + 1 < pl.segs.size() && std::regex_search(f, re_open_month) &&
+          std::regex_search(pl.segs[si + 1].folded, ym, re_year_line))
+        f += " " + ym[1].str();
       if (doc_type != "can_cuoc") {
         for (std::sregex_iterator it(f.begin(), f.end(), re_place), end; it != end; ++it) {
           const std::smatch& m = *it;
@@ -705,7 +711,27 @@ std::optional<Found> find_issuer(const std::vector<PageLayout>& pls, const std::
     return layout::compact(layout::fold_map(v).s).size() >= 5 && v.find(' ') != std::string::npos;
   };
   // the last plausible line of the block (a garbled number line may trail it)
-  while (!block.empty() && !plausible(clean_body(block.back().text))) block.pop_back();
+  std::optional<Seg> dropped;  // the first line dropped, right under the last kept
+  while (!block.empty() && !plausible(clean_body(block.back().text))) {
+    dropped = block.back();
+    block.pop_back();
+  }
+  // A dropped line of one to three Vietnamese syllables in capitals, in the same column right
+  // under the name, may be the name's wrapped end that OCR misread.
+  auto wrapped_end = [&](const Seg& above) -> std::string {
+    if (!dropped || !upper_line(*dropped)) return {};
+    const std::string tail = clean_body(dropped->text);
+    const std::vector<std::string> words = split_words(tail);
+    if (words.empty() || words.size() > 3 || layout::compact(text::fold(tail)).size() < 3) return {};
+    const lexicon::Lexicon& lx = lexicon::lexicon();
+    for (const std::string& w : words)
+      if (!lx.by_fold.count(layout::compact(text::fold(w)))) return {};
+    if (above.has_box && dropped->has_box &&
+        (dropped->box.x >= above.box.x + above.box.w || above.box.x >= dropped->box.x + dropped->box.w ||
+         dropped->box.y - (above.box.y + above.box.h) > above.box.h))
+      return {};
+    return tail;
+  };
   if (!block.empty()) {
     size_t last = block.size() - 1;
     // A desk inside the organ ("BỘ PHẬN MỘT CỬA") has no legal standing: the organ above it
@@ -721,7 +747,10 @@ std::optional<Found> find_issuer(const std::vector<PageLayout>& pls, const std::
       v = clean_body(block[last - 1].text) + " " + v;
       where = &block[last - 1];
     }
-    if (plausible(v)) res = Found{v, *where, unit};
+    if (plausible(v)) {
+      res = Found{v, *where, unit};
+      if (unit.empty() && last + 1 == block.size()) res->maybe_more = wrapped_end(block[last]);
+    }
   }
   if (res) return res;
   // 4. Certificates signed without a header block: the body named under the place-date line.
@@ -803,6 +832,12 @@ std::optional<Found> find_trich_yeu(const std::vector<PageLayout>& pls, const st
         if (!left && std::abs((t.box.x + t.box.w / 2) - first.width / 2) > first.width * 0.2) break;
       }
       if (layout::compact(t.folded).rfind("ngay", 0) == 0) break;
+      // The place-date line of the header's right column, set lower than the subject's first
+      // line and reaching left over the middle in a wide font, is no part of a left-column
+      // subject: a place, then the date ("Thái Bình, ngày 01 tháng 01 năm 2023"), running into
+      // the right half. A subject's own line citing a date stays in its column.
+      static const std::regex re_place_date(R"(^[^0-9,/]{2,40}, *ngay [^ ]{1,4} *thang [^ ]{1,4} *nam)");
+      if (left && t.has_box && t.box.x + t.box.w > first.width * 0.55 && std::regex_search(t.folded, re_place_date)) continue;
       v += " " + strip(t.text, " |'\"`~_");
     }
     v = strip(v, " .,:;|'\"`~-_");

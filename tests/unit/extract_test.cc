@@ -527,6 +527,53 @@ TEST(Extract, WrappedAuthorityNameIsJoined) {
   EXPECT_EQ(m["co_quan_ban_hanh"], "UBND THÀNH PHỐ QUY NHƠN");
 }
 
+// A wide font sets the right column's place-date line lower, between the subject's lines.
+TEST(Extract, ThePlaceDateLineIsNoPartOfTheSubject) {
+  auto m = run(one({"UBND TỈNH THÁI BÌNH || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                    "UBND HUYỆN KIẾN XƯƠNG || Độc lập - Tự do - Hạnh phúc", "Số: 6771/UBND-NV",
+                    "V/v tăng cường kỷ luật, kỷ cương", "^Thái Bình, ngày 01 tháng 01 năm 2023",
+                    "trong giải quyết thủ tục hành chính", "^Kính gửi: Các phòng, ban chuyên môn"}));
+  EXPECT_EQ(m["trich_yeu"], "tăng cường kỷ luật, kỷ cương trong giải quyết thủ tục hành chính");
+  EXPECT_EQ(m["ngay_ban_hanh"], "2023-01-01");
+  // A subject that cites a paper's date keeps it.
+  m = run(one({"UBND TỈNH THÁI BÌNH || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+               "UBND HUYỆN KIẾN XƯƠNG || Độc lập - Tự do - Hạnh phúc", "Số: 6772/UBND-NV || Thái Bình, ngày 02 tháng 01 năm 2023",
+               "V/v thực hiện Công văn số 15/UBND", "của UBND tỉnh, ngày 05 tháng 12 năm 2022",
+               "^Kính gửi: Các phòng, ban chuyên môn"}));
+  EXPECT_EQ(m["trich_yeu"], "thực hiện Công văn số 15/UBND của UBND tỉnh, ngày 05 tháng 12 năm 2022");
+}
+
+TEST(Extract, APlaceDateLineWhoseYearWraps) {
+  auto m = run(one({"^CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "^Độc lập - Tự do - Hạnh phúc", "^TỜ KHAI ĐĂNG KÝ KHAI SINH",
+                    "Kính gửi: Ủy ban nhân dân phường Lộc Thọ", "Họ, chữ đệm, tên người yêu cầu: Lê Văn Nam",
+                    "Ngày, tháng, năm sinh: 11/02/2024", "Làm tại: Nha Trang, ngày 17 tháng 03", "năm 2024"}));
+  EXPECT_EQ(m["ngay_ban_hanh"], "2024-03-17");
+}
+
+TEST(Extract, AShortLineUnderTheIssuerThatMayEndItIsAsked) {
+  // "HOẠCH" misread "HOACH": the name is not joined, but it is not trusted either.
+  std::vector<Page> pages = one({"UBND QUẬN 1 || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                                 "PHÒNG TÀI CHÍNH - KẾ || Độc lập - Tự do - Hạnh phúc", "HOACH",
+                                 "^GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH DOANH", "Mã số hộ kinh doanh: 24A83282287",
+                                 "Đăng ký lần đầu: ngày 06 tháng 03 năm 2024",
+                                 "1. Tên hộ kinh doanh: HỘ KINH DOANH QUÁN CƠM TẤM BÌNH MINH"});
+  Document d = doc_of(pages);
+  Classification c = classify::classify(d, pages);
+  auto out = extract::extract(d, pages, c);
+  ASSERT_TRUE(out.count("co_quan_ban_hanh"));
+  const MetadataValue& v = out["co_quan_ban_hanh"];
+  EXPECT_EQ(v.value, "PHÒNG TÀI CHÍNH - KẾ");
+  ASSERT_EQ(v.doubts.size(), 1u);
+  EXPECT_EQ(v.doubts[0].after, "PHÒNG TÀI CHÍNH - KẾ HOACH");
+  // A whole name over the next printed line raises nothing.
+  pages = one({"UBND QUẬN 1 || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "PHÒNG TÀI CHÍNH - KẾ HOẠCH || Độc lập - Tự do - Hạnh phúc",
+               "^GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH DOANH", "Mã số hộ kinh doanh: 24A83282287",
+               "Đăng ký lần đầu: ngày 06 tháng 03 năm 2024"});
+  out = extract::extract(doc_of(pages), pages, classify::classify(doc_of(pages), pages));
+  EXPECT_EQ(out["co_quan_ban_hanh"].value, "PHÒNG TÀI CHÍNH - KẾ HOẠCH");
+  EXPECT_TRUE(out["co_quan_ban_hanh"].doubts.empty());
+}
+
 // A certificate names its holder "Cho ông/bà:" and numbers itself "Số hiệu chứng chỉ".
 TEST(Extract, CertificateHolderAndSerial) {
   std::string type;
