@@ -354,25 +354,17 @@ std::optional<Found> find_issue_date(const std::vector<PageLayout>& pls, const s
   // place-and-date line says otherwise.
   const std::vector<std::string>& own_labels = doctypes::catalogue().get(doc_type).issue_date_labels;
   std::optional<Found> latest_own;
-  // "…, ngày 21 tháng 08 năm" at a line's end with the year on the next line.
-  static const std::regex re_open_year(R"((?:ngay|[a-z]{1,2}ay)\s*[0-9oil]{1,2}\s*[,.]?\s*(?:thang|[a-z]{0,2}ang)\s*[0-9oil]{1,2}\s*[,.]?\s*(?:nam|[a-z]am|n[a-z]m)\s*$)");
-  static const std::regex re_year_first(R"(^\s*([0-9oil]{4})(?![0-9]))");
+  // A date begun at a line's end and wrapped onto the next ("…, ngày 21 tháng 08 năm" /
+  // "2024", "… ngày 13 tháng" / "05 năm 2024"): read with the next line joined.
+  static const std::regex re_open_date(
+      R"((?:ngay|[a-z]{1,2}ay)\s*[0-9oil]{1,2}\s*[,.]?\s*(?:(?:thang|[a-z]{0,2}ang)\s*(?:[0-9oil]{1,2}\s*[,.]?\s*(?:(?:nam|[a-z]am|n[a-z]m)\s*)?)?)?$)");
   for (const PageLayout& pl : pls) {
     for (size_t si = 0; si < pl.segs.size(); ++si) {
       const Seg& s = pl.segs[si];
       ++order;
       layout::Folded fm = layout::fold_map(s.text);
       std::string f = fm.s;
-      std::smatch ym;
-      if (si + 1 < pl.segs.size() && std::regex_search(f, re_open_year) &&
-          std::regex_search(pl.segs[si + 1].folded, ym, re_year_first))
-        f += " " + ym[1].str();
-      // "…, ngày 17 tháng 03" with "năm 2024" wrapped onto the next line.
-      static const std::regex re_open_month(R"((?:ngay|[a-z]{1,2}ay)\s*[0-9oil]{1,2}\s*[,.]?\s*(?:thang|[a-z]{0,2}ang)\s*[0-9oil]{1,2}\s*[,.]?\s*$)");
-      static const std::regex re_year_line(R"(^\s*((?:nam|[a-z]am|n[a-z]m)\s*[0-9oil]{4})(?![0-9]))");
-      if (si + 1 < pl.segs.size() && std::regex_search(f, re_open_month) &&
-          std::regex_search(pl.segs[si + 1].folded, ym, re_year_line))
-        f += " " + ym[1].str();
+      if (si + 1 < pl.segs.size() && std::regex_search(f, re_open_date)) f += " " + pl.segs[si + 1].folded;
       if (doc_type != "can_cuoc") {
         for (std::sregex_iterator it(f.begin(), f.end(), re_place), end; it != end; ++it) {
           const std::smatch& m = *it;

@@ -548,6 +548,10 @@ TEST(Extract, APlaceDateLineWhoseYearWraps) {
                     "Kính gửi: Ủy ban nhân dân phường Lộc Thọ", "Họ, chữ đệm, tên người yêu cầu: Lê Văn Nam",
                     "Ngày, tháng, năm sinh: 11/02/2024", "Làm tại: Nha Trang, ngày 17 tháng 03", "năm 2024"}));
   EXPECT_EQ(m["ngay_ban_hanh"], "2024-03-17");
+  m = run(one({"UBND QUẬN 1 || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "BỘ PHẬN MỘT CỬA || Độc lập - Tự do - Hạnh phúc",
+               "Thành phố Hồ Chí Minh, ngày 13 tháng", "05 năm 2024", "^GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+               "Thời gian nhận hồ sơ: 09 giờ 30 phút, ngày 13/05/2024"}));
+  EXPECT_EQ(m["ngay_ban_hanh"], "2024-05-13");
 }
 
 TEST(Extract, AShortLineUnderTheIssuerThatMayEndItIsAsked) {
