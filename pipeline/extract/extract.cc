@@ -317,6 +317,13 @@ void name_doubts(MetadataValue& v) {
   }
 }
 
+/// A code (number, serial) with a glyph no code has between its digits ("CB6ó08943", its mark
+/// dropped "CB6o08943", "09218§388"): OCR's misreading of a digit, not another kind of value.
+static bool garbled_code(const std::string& v) {
+  static const std::regex re(R"([0-9](?:[^A-Z0-9 /.,:;()\-]|[^\x00-\x7F])+[0-9])");
+  return std::regex_search(v, re);
+}
+
 std::map<std::string, MetadataValue> extract(const Document& doc, const std::vector<Page>& pages,
                                              const Classification& cls, std::map<std::string, std::string>* extra_out) {
   std::map<std::string, MetadataValue> out;
@@ -338,13 +345,18 @@ std::map<std::string, MetadataValue> extract(const Document& doc, const std::vec
     // keeps what was read, and review asks a person.
     if (!type.must_have(key)) {
       const auto& validators = doctypes::catalogue().field_validators;
-      if (auto v = validators.find(key); v != validators.end() && !doctypes::check(v->second, f->value, type).empty()) return;
+      if (auto v = validators.find(key); v != validators.end() && !doctypes::check(v->second, f->value, type).empty()) {
+        // ... unless it is a code OCR garbled ("CB6ó08943": a letter inside the digits): the
+        // value is there on the paper, and a person reads it off.
+        if (garbled_code(f->value))
+          out["review." + std::string(key)] =
+              mv("printed \"" + text::trim(f->seg.text) + "\", but OCR could not read every character of \"" + f->value + "\"", f->seg, page_of(f->seg));
+        return;
+      }
     }
     out[key] = mv(f->value, f->seg, page_of(f->seg));
     if (f->known) out[key].catalogue_match = "known_issuers of " + type.code;
-    if (!f->maybe_more.empty())
-      out[key].doubts.push_back({f->value, f->value + " " + f->maybe_more,
-                                 "the short line under it, \"" + f->maybe_more + "\", may be its end"});
+    if (!f->doubt_why.empty()) out[key].doubts.push_back({f->value, f->doubt_after, f->doubt_why});
   };
 
   // The catalogue says which fields a type has: a field it does not name is never read, so a
@@ -478,8 +490,11 @@ std::map<std::string, MetadataValue> extract(const Document& doc, const std::vec
     for (const PageLayout& pl : pls) {
       for (size_t si = 0; si < pl.segs.size(); ++si) {
         const Seg& s = pl.segs[si];
-        const size_t start = s.folded.find_first_of("abcdefghijklmnopqrstuvwxyz");
-        if (start == std::string::npos || start > 4) continue;
+        // The label opens the line, after an item number at most ("1.3. Số định danh cá nhân:").
+        size_t start = s.folded.find_first_of("abcdefghijklmnopqrstuvwxyz");
+        if (start != std::string::npos && start + 2 < s.folded.size() && (s.folded[start + 1] == ')' || s.folded[start + 1] == '.') && s.folded[start + 2] == ' ')
+          start = s.folded.find_first_of("abcdefghijklmnopqrstuvwxyz", start + 2);  // "a) Họ và tên:"
+        if (start == std::string::npos || start > 8) continue;
         for (const std::string& label : labels) {
           if (s.folded.compare(start, label.size(), label) != 0) continue;
           // the value may stand apart, in the next segment of the same line

@@ -6,6 +6,7 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <cstring>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -315,7 +316,15 @@ std::optional<Found> find_so_ky_hieu(const std::vector<PageLayout>& pls, const s
     size_t b = m.position(1), e = b + m.length(1);
     std::string v = ascii_abbrev(clean_number(strip(orig(s, fm, b, e))));
     if (v.empty() || digit_of(v[0]) < 0) continue;
-    return Found{v, s};
+    Found f{v, s};
+    // The number runs on in a glyph OCR could not read ("Số: 2§6/TLKT-BS" gives "2"): kept as
+    // far as it was read, and asked with what was printed.
+    if (e < fm.s.size() && fm.s[e] != ' ' && !std::strchr(".,;:)", fm.s[e])) {
+      const size_t end = fm.s.find(' ', e);
+      f.doubt_after = strip(orig(s, fm, b, end == std::string::npos ? fm.s.size() : end));
+      f.doubt_why = "the number runs on in characters OCR could not read";
+    }
+    return f;
   }
   // "Số" misread ("S6: 6042/TNHŠ", "20: 9010/TNHS"): a label of two characters and a colon, then
   // a whole "number/ABBREVIATION" and nothing else, in the left half above the title
@@ -354,6 +363,7 @@ std::optional<Found> find_issue_date(const std::vector<PageLayout>& pls, const s
   // place-and-date line says otherwise.
   const std::vector<std::string>& own_labels = doctypes::catalogue().get(doc_type).issue_date_labels;
   std::optional<Found> latest_own;
+  bool place_date_unread = false;  // a place-and-date line near the top that does not parse
   // A date begun at a line's end and wrapped onto the next ("…, ngày 21 tháng 08 năm" /
   // "2024", "… ngày 13 tháng" / "05 năm 2024"): read with the next line joined.
   static const std::regex re_open_date(
@@ -365,6 +375,9 @@ std::optional<Found> find_issue_date(const std::vector<PageLayout>& pls, const s
       layout::Folded fm = layout::fold_map(s.text);
       std::string f = fm.s;
       if (si + 1 < pl.segs.size() && std::regex_search(f, re_open_date)) f += " " + pl.segs[si + 1].folded;
+      static const std::regex re_place_date_line(R"([a-z]{2,}\s*,\s*ngay\s*\S{1,3}\s*[,.]?\s*thang\s*\S{1,3}\s*[,.]?\s*nam\s*[0-9]{4})");
+      if (doc_type != "can_cuoc" && order <= 12 && !std::regex_search(f, re_place) && std::regex_search(f, re_place_date_line))
+        place_date_unread = true;
       if (doc_type != "can_cuoc") {
         for (std::sregex_iterator it(f.begin(), f.end(), re_place), end; it != end; ++it) {
           const std::smatch& m = *it;
@@ -405,6 +418,10 @@ std::optional<Found> find_issue_date(const std::vector<PageLayout>& pls, const s
     }
   }
   std::stable_sort(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) { return a.score > b.score; });
+  // A place-and-date line OCR could not read ("Thái Bình, ngày 20 tháng T0 năm 2023") is the
+  // paper's date all the same: another date of the text (a registration's, a birth's) is not
+  // taken in its place; the field is left for the unreadable-slot check or a person.
+  if (place_date_unread && (cands.empty() || cands.front().score < 3)) return std::nullopt;
   // The place-and-date line, where the certificate has one, is the day it was issued.
   if (cands.empty() || cands.front().score < 0) return latest_own;
   return cands.front().f;
@@ -741,7 +758,11 @@ std::optional<Found> find_issuer(const std::vector<PageLayout>& pls, const std::
     }
     if (plausible(v)) {
       res = Found{v, *where, unit};
-      if (unit.empty() && last + 1 == block.size()) res->maybe_more = wrapped_end(block[last]);
+      if (unit.empty() && last + 1 == block.size())
+        if (const std::string tail = wrapped_end(block[last]); !tail.empty()) {
+          res->doubt_after = v + " " + tail;
+          res->doubt_why = "the short line under it, \"" + tail + "\", may be its end";
+        }
     }
   }
   if (res) return res;

@@ -15,9 +15,9 @@ struct Found {
   layout::Seg seg;   // where it was read
   std::string unit;  // an issuer's desk or section under the organ ("BỘ PHẬN MỘT CỬA")
   bool known = false;  // the value is an entry of a closed list in the catalogue (known_issuers)
-  /// A short line right under the value that may be its wrapped end, though it did not read as
-  /// one ("PHÒNG TÀI CHÍNH - KẾ" over a misread "HOACH"): the value is kept, a person asked.
-  std::string maybe_more;
+  /// What the value may really be and why it is in doubt: the value is kept and a person asked
+  /// (a short line under an issuer that may end it, a number OCR cut at a glyph it could not read).
+  std::string doubt_after, doubt_why;
 };
 
 std::optional<Found> find_so_ky_hieu(const std::vector<layout::PageLayout>& pls, const std::string& doc_type);

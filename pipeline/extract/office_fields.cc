@@ -357,6 +357,14 @@ void unreadable_slots(const std::vector<PageLayout>& pls, const std::vector<Page
     if (!out.count("ngay_ban_hanh") && !out.count("review.ngay_ban_hanh") && std::regex_search(s.folded, m, month_slot) &&
         !std::regex_match(m[2].str(), read_month) && std::regex_match(m[1].str(), read_day) && own_date_line(s, m))
       out["review.ngay_ban_hanh"] = at("month not readable; printed: ngày " + m[1].str() + " tháng … năm " + m[3].str(), s, pages);
+    // Day and month both misread, or the day so ("ngày 2Š tháng 0ï năm 2024"): a date was
+    // written (a digit in it), none could be taken, a person reads it off.
+    static const std::regex any_slot(R"(\bngay\s*(\S{1,3}?)\s*[,.]?\s*thang\s*(\S{1,3}?)\s*[,.]?\s*nam\s*(\d{4}))");
+    static const std::regex digit(R"([0-9])");
+    if (!out.count("ngay_ban_hanh") && !out.count("review.ngay_ban_hanh") && std::regex_search(s.folded, m, any_slot) &&
+        (std::regex_search(m[1].str(), digit) || std::regex_search(m[2].str(), digit)) &&
+        !(std::regex_match(m[1].str(), read_day) && std::regex_match(m[2].str(), read_month)) && own_date_line(s, m))
+      out["review.ngay_ban_hanh"] = at("day and month not readable; printed: " + text::trim(s.text), s, pages);
   }
 }
 

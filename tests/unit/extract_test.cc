@@ -578,6 +578,50 @@ TEST(Extract, AShortLineUnderTheIssuerThatMayEndItIsAsked) {
   EXPECT_TRUE(out["co_quan_ban_hanh"].doubts.empty());
 }
 
+namespace {
+std::map<std::string, MetadataValue> extract_all(const std::vector<Page>& pages) {
+  Document d = doc_of(pages);
+  return extract::extract(d, pages, classify::classify(d, pages));
+}
+}  // namespace
+
+// Digits OCR misread into glyphs no code or date has: the field is asked, never dropped silently
+// nor replaced by another date of the text.
+TEST(Extract, CodesAndDatesOcrGarbledAreAsked) {
+  // A serial with a marked letter among its digits.
+  auto m = extract_all(one({"^CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "^Độc lập - Tự do - Hạnh phúc",
+                            "^HIỆU TRƯỞNG TRƯỜNG ĐẠI HỌC VINH", "^cấp", "^CHỨNG CHỈ", "^ỨNG DỤNG CÔNG NGHỆ THÔNG TIN CƠ BẢN",
+                            "Cho ông/bà: THÁI KHÁNH OANH", "Ngày sinh: 11/11/1997", "Nghệ An, ngày 26 tháng 09 năm 2020",
+                            "Số hiệu chứng chỉ: CB6ó08943", "Số vào sổ: 4377/CNTT"}));
+  EXPECT_FALSE(m.count("so_ky_hieu"));
+  ASSERT_TRUE(m.count("review.so_ky_hieu"));
+  EXPECT_NE(m["review.so_ky_hieu"].value.find("CB6ó08943"), std::string::npos) << m["review.so_ky_hieu"].value;
+  // A number cut at a glyph: what was read is kept, and asked.
+  m = extract_all(one({"UBND THÀNH PHỐ HUẾ || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "UBND PHƯỜNG THUẬN LỘC || Độc lập - Tự do - Hạnh phúc",
+                       "Số: 2§6/TLKT-BS || Huế, ngày 26 tháng 03 năm 2023", "^TRÍCH LỤC KHAI TỬ", "Họ, chữ đệm, tên: BÙI CÔNG LONG"}));
+  ASSERT_TRUE(m.count("so_ky_hieu"));
+  ASSERT_EQ(m["so_ky_hieu"].doubts.size(), 1u);
+  EXPECT_EQ(m["so_ky_hieu"].doubts[0].after, "2§6/TLKT-BS");
+  // An item number before the label: the unreadable number is asked.
+  m = extract_all(one({"^CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "^Độc lập - Tự do - Hạnh phúc", "^ĐƠN ĐĂNG KÝ BIẾN ĐỘNG ĐẤT ĐAI",
+                       "1.1. Tên: NGUYỄN VĂN HÙNG", "1.3. Số định danh cá nhân: 09218§388038", "Cần Thơ, ngày 01 tháng 05 năm 2024"}));
+  EXPECT_FALSE(m.count("so_dinh_danh"));
+  EXPECT_TRUE(m.count("review.so_dinh_danh"));
+  // The place-date line's month misread: the registration's date is not the paper's.
+  m = extract_all(one({"UBND TỈNH THÁI BÌNH || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "UBND XÃ VŨ LẠC || Độc lập - Tự do - Hạnh phúc",
+                       "Số: 211/TLKS-BS || Thát Bình, ngày 20 tháng T0 năm 2023", "^TRÍCH LỤC KHAI SINH",
+                       "Họ, chữ đệm, tên: TRẦN VĂN AN", "Ngày, tháng, năm sinh: 18/06/1995",
+                       "Ngày, tháng, năm đăng ký: 08/07/1995"}));
+  EXPECT_FALSE(m.count("ngay_ban_hanh")) << m["ngay_ban_hanh"].value;
+  EXPECT_TRUE(m.count("review.ngay_ban_hanh"));
+  // A form's date with day and month misread.
+  m = extract_all(one({"^CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "^Độc lập - Tự do - Hạnh phúc", "^TỜ KHAI ĐĂNG KÝ KHAI SINH",
+                       "Kính gửi: Ủy ban nhân dân phường Lộc Thọ", "Họ, chữ đệm, tên người yêu cầu: Lê Văn Nam",
+                       "Ngày, tháng, năm sinh: 29/12/2023", "Làm tại: Nha Trang, ngày 2Š tháng 0ï năm 2024"}));
+  EXPECT_FALSE(m.count("ngay_ban_hanh")) << m["ngay_ban_hanh"].value;
+  EXPECT_TRUE(m.count("review.ngay_ban_hanh"));
+}
+
 // A certificate names its holder "Cho ông/bà:" and numbers itself "Số hiệu chứng chỉ".
 TEST(Extract, CertificateHolderAndSerial) {
   std::string type;
