@@ -12,7 +12,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "ocr/engine.h"
-#include "ocr/item_numbers.h"
+#include "ocr/rereads.h"
 #include "ocr/word_filter.h"
 
 namespace sohoa::ocr {
@@ -127,6 +127,7 @@ class TesseractEngine : public Engine {
       pixDestroy(&ink);
     }
     if (changed) drop_empty_lines(result, info);
+    reread_misread_digits(api, result);
     join_text(result, info);
     api.Clear();
     return result;
@@ -389,6 +390,49 @@ bool restore_item_numbers(tesseract::TessBaseAPI& api, const Image& img, Pix* in
   result.words.erase(std::remove_if(result.words.begin(), result.words.end(), [](const OcrWord& k) { return k.text.empty(); }),
                      result.words.end());
   return true;
+}
+
+// Only words already misread are read again: a clean page costs no recognition.
+void reread_misread_digits(tesseract::TessBaseAPI& api, OcrResult& result) {
+  // A serial's letters before the digits ("CB"), a number's symbol after them ("/TLKT-BS").
+  static const std::regex code(R"(^([A-Z]{0,3})((?:[0-9]|§|\$|Š|š|ï|í|ì|ó|ò|ô|ö|Ø|ø|O|o|T|I|l|\|)+)(/[A-Z0-9./\-]+)?$)");
+  bool set = false;
+  for (OcrWord& w : result.words) {
+    std::smatch m;
+    if (!std::regex_match(w.text, m, code)) continue;
+    std::string prefix = m[1].str(), core = m[2].str();
+    const std::string suffix = m[3].str();
+    // "T0" is a misread 10, not a serial "T" + "0" ("T1" may be a block's name: left alone).
+    if (core == "0" && prefix.size() == 1 && prefix.find_first_of("TIO") == 0) core = prefix + core, prefix.clear();
+    const size_t chars = text::length(core);
+    size_t digits = 0;
+    for (char c : core) digits += c >= '0' && c <= '9';
+    // Digits with a glyph among them; a word of letters with one digit ("lO1") is no number.
+    if (chars < 2 || digits == 0 || digits == core.size() || digits * 2 < chars) continue;
+    if (!set) {
+      api.SetPageSegMode(tesseract::PSM_SINGLE_WORD);
+      set = true;
+    }
+    std::string allowed = "0123456789" + prefix + suffix;
+    std::sort(allowed.begin(), allowed.end());
+    allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
+    api.SetVariable("tessedit_char_whitelist", allowed.c_str());
+    const int pad = std::max(2, w.box.h / 4);
+    api.SetRectangle(std::max(0, w.box.x - pad), std::max(0, w.box.y - pad), w.box.w + 2 * pad, w.box.h + 2 * pad);
+    if (api.Recognize(nullptr) != 0) continue;
+    std::unique_ptr<char[]> t(api.GetUTF8Text());
+    std::string read = t ? t.get() : "";
+    read.erase(std::remove_if(read.begin(), read.end(), [](char c) { return c == ' ' || c == '\n'; }), read.end());
+    // The same letters and symbol around digits alone, about as many as were read.
+    if (read.size() < prefix.size() + suffix.size() + 1 || read.compare(0, prefix.size(), prefix) != 0 ||
+        read.compare(read.size() - suffix.size(), suffix.size(), suffix) != 0)
+      continue;
+    const std::string number = read.substr(prefix.size(), read.size() - prefix.size() - suffix.size());
+    if (number.find_first_not_of("0123456789") != std::string::npos || number.size() + 1 < chars || number.size() > chars + 1) continue;
+    w.text = read;
+    w.confidence = std::min(w.confidence, static_cast<float>(api.MeanTextConf()));
+  }
+  if (set) api.SetVariable("tessedit_char_whitelist", "");
 }
 
 std::unique_ptr<Engine> make_tesseract_engine(const EngineConfig& config) {

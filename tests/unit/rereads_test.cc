@@ -11,7 +11,7 @@
 
 #include "core/image.h"
 #include "core/text.h"
-#include "ocr/item_numbers.h"
+#include "ocr/rereads.h"
 
 using namespace sohoa;
 
@@ -89,4 +89,45 @@ TEST(ItemNumbers, NumbersTheLayoutDroppedAreReadAgainAndNothingElse) {
     for (const OcrWord& w : r.words) kept = kept || (w.text == b.text && w.box.x == b.box.x && w.box.y == b.box.y);
     if (!kept) ADD_FAILURE() << "lost '" << b.text << "' line " << b.line << " x " << b.box.x;
   }
+}
+
+TEST(MisreadDigits, ANumberWithAGlyphAmongItsDigitsIsReadAgain) {
+  // The bundled form's identity number, as Tesseract reads it from FreeSerif ("§" for 8, "ó"
+  // for 6): the word's box is read again with digits alone.
+  const std::string path = std::string(SOHOA_SAMPLES_DIR) + "/scans/HS-000125/don-xin-gpxd.png";
+  PIX* raw = pixRead(path.c_str());
+  ASSERT_NE(raw, nullptr) << path;
+  Image page(pixConvertTo8(raw, 0));
+  pixDestroy(&raw);
+  tesseract::TessBaseAPI api;
+  ASSERT_EQ(api.Init(nullptr, "vie", tesseract::OEM_LSTM_ONLY), 0);
+  api.SetVariable("debug_file", "/dev/null");
+  api.SetPageSegMode(tesseract::PSM_AUTO);
+  api.SetImage(page.get());
+  api.SetSourceResolution(300);
+  ASSERT_EQ(api.Recognize(nullptr), 0);
+  OcrResult r = read_page(api);
+  const std::regex long_number(R"([0-9]{9,12})");
+  OcrWord* number = nullptr;
+  for (OcrWord& w : r.words)
+    if (std::regex_match(w.text, long_number)) number = &w;
+  ASSERT_NE(number, nullptr) << "no identity number read on the sample";
+  const std::string truth = number->text;
+  const float first_conf = number->confidence;
+  number->text = truth.substr(0, 3) + "§" + truth.substr(4, 3) + "ó" + truth.substr(8);
+  const std::vector<OcrWord> before = r.words;
+
+  ocr::reread_misread_digits(api, r);
+  EXPECT_EQ(number->text, truth);
+  EXPECT_LE(number->confidence, first_conf);
+  // Every other word is as it was read.
+  ASSERT_EQ(r.words.size(), before.size());
+  for (size_t i = 0; i < r.words.size(); ++i)
+    if (&r.words[i] != number) EXPECT_EQ(r.words[i].text, before[i].text);
+  // A word of letters with a digit-like glyph is no number and is left alone.
+  OcrResult letters;
+  letters.lines.push_back({number->box, number->box.y + number->box.h});
+  letters.words.push_back({"lOl", number->box, 90.f, 0});
+  ocr::reread_misread_digits(api, letters);
+  EXPECT_EQ(letters.words[0].text, "lOl");
 }

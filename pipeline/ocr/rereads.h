@@ -1,4 +1,4 @@
-// Item numbers Tesseract's layout dropped, read again beside their lines.
+// Second readings of what Tesseract lost or misread on a page, each bounded to where it is in doubt.
 #pragma once
 #include <vector>
 
@@ -22,5 +22,13 @@ namespace sohoa::ocr {
 /// Returns whether a number was added (the caller then puts words in line order again).
 bool restore_item_numbers(tesseract::TessBaseAPI& api, const Image& img, Pix* ink, OcrResult& result,
                           const std::vector<bool>& vertical);
+
+/// A number whose digits OCR read as other glyphs in some fonts ("09218§388038", "ngày 2Š
+/// tháng 0ï", "T0" for 10, a serial "CB6ó08943", "2§6/TLKT-BS") is read again under its box with
+/// only digits (and the letters and symbol read around them) allowed. The new reading replaces
+/// the word only when it keeps those letters and symbol around digits alone, about as many as
+/// were read; its confidence is the lower of the two, so a field made of it is still asked.
+/// `api` holds the page's image; the whitelist is cleared afterwards.
+void reread_misread_digits(tesseract::TessBaseAPI& api, OcrResult& result);
 
 }  // namespace sohoa::ocr
