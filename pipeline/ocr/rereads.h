@@ -24,8 +24,10 @@ bool restore_item_numbers(tesseract::TessBaseAPI& api, const Image& img, Pix* in
                           const std::vector<bool>& vertical);
 
 /// A number whose digits OCR read as other glyphs in some fonts ("09218§388038", "ngày 2Š
-/// tháng 0ï", "T0" for 10, a serial "CB6ó08943", "2§6/TLKT-BS") is read again under its box with
-/// only digits (and the letters and symbol read around them) allowed. The new reading replaces
+/// tháng 0ï", "T0" for 10, a serial "CB6ó08943", "2§6/TLKT-BS", a date "09/08/199]", the day or
+/// month between "ngày", "tháng" and "năm" such as "tháng TÌ") is read again under its box with
+/// only digits (and the letters and symbol read around them) allowed; a day or month of upright
+/// strokes that reading gives up on is 1s, at confidence 50 at most. The new reading replaces
 /// the word only when it keeps those letters and symbol around digits alone, about as many as
 /// were read; its confidence is the lower of the two, so a field made of it is still asked.
 /// `api` holds the page's image; the whitelist is cleared afterwards.

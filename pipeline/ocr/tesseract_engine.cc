@@ -392,28 +392,58 @@ bool restore_item_numbers(tesseract::TessBaseAPI& api, const Image& img, Pix* in
   return true;
 }
 
-// Only words already misread are read again: a clean page costs no recognition.
+// Only words already misread are read again: a clean page costs no recognition. A word read
+// again was misread once, whatever either reading's confidence: it is kept under the fields'
+// bar for numbers and dates (review asks under 85 in any of their words), so a value made of it is
+// always asked.
+constexpr float kRereadConfidence = 60.f;
 void reread_misread_digits(tesseract::TessBaseAPI& api, OcrResult& result) {
   // A serial's letters before the digits ("CB"), a number's symbol after them ("/TLKT-BS").
-  static const std::regex code(R"(^([A-Z]{0,3})((?:[0-9]|§|\$|Š|š|ï|í|ì|ó|ò|ô|ö|Ø|ø|O|o|T|I|l|\|)+)(/[A-Z0-9./\-]+)?$)");
+  static const std::regex code(
+      R"(^([A-Z]{0,3})((?:[0-9]|§|\$|Š|š|ï|í|ì|Í|Ì|ó|ò|ô|ö|Ø|ø|O|o|T|I|l|\||\]|\[|!)+)(/[A-Z0-9./\-]+)?$)");
+  // The day and month of "ngày … tháng … năm": a word there is a number, whatever OCR made of it
+  // ("tháng TÌ" for 11), when it is made of the glyphs digits are misread as.
+  static const std::regex slot_glyphs(R"(^(?:[0-9]|Ì|Í|ì|í|I|l|T|O|o|\]|\[|!|\|){1,3}[.,]?$)");
+  static const std::regex date_like(
+      R"(^(?:[0-9]|Ì|Í|ì|í|I|l|O|o|\]|\[|!|\||§|Š|ï|ó|Ø|ø){1,2}/(?:[0-9]|Ì|Í|ì|í|I|l|O|o|\]|\[|!|\||§|Š|ï|ó|Ø|ø){1,2}/(?:[0-9]|Ì|Í|ì|í|I|l|O|o|\]|\[|!|\||§|Š|ï|ó|Ø|ø){4}[.,;]?$)");
+  static const std::regex a_date(R"(^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$)");
+  static const std::regex strokes(R"(^(?:[0-9]|Ì|Í|ì|í|I|l|T|\]|!|\|){1,2}$)");
+  auto folded = [&](size_t i) { return i < result.words.size() ? text::fold(result.words[i].text) : std::string(); };
   bool set = false;
-  for (OcrWord& w : result.words) {
+  for (size_t wi = 0; wi < result.words.size(); ++wi) {
+    OcrWord& w = result.words[wi];
+    const bool same_line_around = wi > 0 && wi + 1 < result.words.size() && result.words[wi - 1].line == w.line &&
+                                  result.words[wi + 1].line == w.line;
+    const bool date_slot = same_line_around && std::regex_match(w.text, slot_glyphs) &&
+                           ((folded(wi - 1) == "ngay" && folded(wi + 1) == "thang") ||
+                            (folded(wi - 1) == "thang" && folded(wi + 1) == "nam"));
     std::smatch m;
-    if (!std::regex_match(w.text, m, code)) continue;
-    std::string prefix = m[1].str(), core = m[2].str();
-    const std::string suffix = m[3].str();
+    std::string prefix, core, suffix;
+    const bool date_token = !date_slot && std::regex_match(w.text, date_like);
+    if (date_slot) {
+      core = w.text;
+      while (!core.empty() && (core.back() == '.' || core.back() == ',')) core.pop_back();
+    } else if (date_token) {
+      core = w.text;  // "09/08/199]": the slashes are kept, the rest must be digits
+      while (!core.empty() && (core.back() == '.' || core.back() == ',' || core.back() == ';')) core.pop_back();
+    } else if (std::regex_match(w.text, m, code)) {
+      prefix = m[1].str(), core = m[2].str(), suffix = m[3].str();
+    } else {
+      continue;
+    }
     // "T0" is a misread 10, not a serial "T" + "0" ("T1" may be a block's name: left alone).
     if (core == "0" && prefix.size() == 1 && prefix.find_first_of("TIO") == 0) core = prefix + core, prefix.clear();
     const size_t chars = text::length(core);
     size_t digits = 0;
     for (char c : core) digits += c >= '0' && c <= '9';
+    if (digits == core.size() || (date_token && digits + 2 == core.size())) continue;  // read as digits already
     // Digits with a glyph among them; a word of letters with one digit ("lO1") is no number.
-    if (chars < 2 || digits == 0 || digits == core.size() || digits * 2 < chars) continue;
+    if (!date_slot && !date_token && (chars < 2 || digits == 0 || digits * 2 < chars)) continue;
     if (!set) {
       api.SetPageSegMode(tesseract::PSM_SINGLE_WORD);
       set = true;
     }
-    std::string allowed = "0123456789" + prefix + suffix;
+    std::string allowed = "0123456789" + prefix + suffix + (date_token ? "/" : "");
     std::sort(allowed.begin(), allowed.end());
     allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
     api.SetVariable("tessedit_char_whitelist", allowed.c_str());
@@ -423,14 +453,35 @@ void reread_misread_digits(tesseract::TessBaseAPI& api, OcrResult& result) {
     std::unique_ptr<char[]> t(api.GetUTF8Text());
     std::string read = t ? t.get() : "";
     read.erase(std::remove_if(read.begin(), read.end(), [](char c) { return c == ' ' || c == '\n'; }), read.end());
-    // The same letters and symbol around digits alone, about as many as were read.
-    if (read.size() < prefix.size() + suffix.size() + 1 || read.compare(0, prefix.size(), prefix) != 0 ||
-        read.compare(read.size() - suffix.size(), suffix.size(), suffix) != 0)
+    if (date_token) {
+      if (!std::regex_match(read, a_date)) continue;
+      w.text = read + w.text.substr(core.size());  // the full stop or comma after it kept
+      w.confidence = std::min({w.confidence, static_cast<float>(api.MeanTextConf()), kRereadConfidence});
       continue;
-    const std::string number = read.substr(prefix.size(), read.size() - prefix.size() - suffix.size());
-    if (number.find_first_not_of("0123456789") != std::string::npos || number.size() + 1 < chars || number.size() > chars + 1) continue;
-    w.text = read;
-    w.confidence = std::min(w.confidence, static_cast<float>(api.MeanTextConf()));
+    }
+    // The same letters and symbol around digits alone, about as many as were read.
+    const bool kept_around = read.size() >= prefix.size() + suffix.size() + 1 && read.compare(0, prefix.size(), prefix) == 0 &&
+                             read.compare(read.size() - suffix.size(), suffix.size(), suffix) == 0;
+    const std::string number = kept_around ? read.substr(prefix.size(), read.size() - prefix.size() - suffix.size()) : "";
+    // A glyph stands for one digit: a day, month or short number keeps its length ("I9" read
+    // "9" is no 19); a long code may have gained or lost one.
+    const bool length_ok = chars <= 4 ? number.size() == chars : number.size() + 1 >= chars && number.size() <= chars + 1;
+    if (!kept_around || number.find_first_not_of("0123456789") != std::string::npos || !length_ok) {
+      // A day or month of upright strokes ("tháng TÌ", "IÌ") the digit-only reading gives up on:
+      // the one digit of that shape is 1. Asked all the same (confidence at most 50).
+      if (!date_slot || !std::regex_match(core, strokes)) continue;
+      std::string ones;
+      for (size_t i = 0; i < core.size();) {
+        const unsigned char c = static_cast<unsigned char>(core[i]);
+        ones += (c >= '0' && c <= '9') ? static_cast<char>(c) : '1';
+        i += c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : 4;
+      }
+      w.text = ones + w.text.substr(core.size());
+      w.confidence = std::min(w.confidence, 50.f);  // under kRereadConfidence: a guess by shape
+      continue;
+    }
+    w.text = date_slot ? read + w.text.substr(core.size()) : read;
+    w.confidence = std::min({w.confidence, static_cast<float>(api.MeanTextConf()), kRereadConfidence});
   }
   if (set) api.SetVariable("tessedit_char_whitelist", "");
 }
