@@ -43,22 +43,33 @@ const OcrWord* first_word(const OcrResult& r, int line) {
   return f;
 }
 
+/// A request form with six numbered items and a personal number (bundled sample, slightly
+/// skewed scan), recognised by Tesseract as the engine does before its re-reads.
+struct Form {
+  const std::string path = std::string(SOHOA_SAMPLES_DIR) + "/scans/HS-000125/don-xin-gpxd.png";
+  Image page;
+  tesseract::TessBaseAPI api;
+  bool read() {
+    PIX* raw = pixRead(path.c_str());
+    if (!raw) return false;
+    page = Image(pixConvertTo8(raw, 0));
+    pixDestroy(&raw);
+    if (api.Init(nullptr, "vie", tesseract::OEM_LSTM_ONLY) != 0) return false;
+    api.SetVariable("debug_file", "/dev/null");
+    api.SetPageSegMode(tesseract::PSM_AUTO);
+    api.SetImage(page.get());
+    api.SetSourceResolution(300);
+    return api.Recognize(nullptr) == 0;
+  }
+};
+
 }  // namespace
 
 TEST(ItemNumbers, NumbersTheLayoutDroppedAreReadAgainAndNothingElse) {
-  // A request form with six numbered items (bundled sample, slightly skewed scan).
-  const std::string path = std::string(SOHOA_SAMPLES_DIR) + "/scans/HS-000125/don-xin-gpxd.png";
-  PIX* raw = pixRead(path.c_str());
-  ASSERT_NE(raw, nullptr) << path;
-  Image page(pixConvertTo8(raw, 0));
-  pixDestroy(&raw);
-  tesseract::TessBaseAPI api;
-  ASSERT_EQ(api.Init(nullptr, "vie", tesseract::OEM_LSTM_ONLY), 0);
-  api.SetVariable("debug_file", "/dev/null");
-  api.SetPageSegMode(tesseract::PSM_AUTO);
-  api.SetImage(page.get());
-  api.SetSourceResolution(300);
-  ASSERT_EQ(api.Recognize(nullptr), 0);
+  Form form;
+  ASSERT_TRUE(form.read()) << form.path;
+  tesseract::TessBaseAPI& api = form.api;
+  const Image& page = form.page;
   OcrResult r = read_page(api);
   Pix* ink = api.GetThresholdedImage();
   ASSERT_NE(ink, nullptr);
@@ -94,18 +105,9 @@ TEST(ItemNumbers, NumbersTheLayoutDroppedAreReadAgainAndNothingElse) {
 TEST(MisreadDigits, ANumberWithAGlyphAmongItsDigitsIsReadAgain) {
   // The bundled form's identity number, as Tesseract reads it from FreeSerif ("§" for 8, "ó"
   // for 6): the word's box is read again with digits alone.
-  const std::string path = std::string(SOHOA_SAMPLES_DIR) + "/scans/HS-000125/don-xin-gpxd.png";
-  PIX* raw = pixRead(path.c_str());
-  ASSERT_NE(raw, nullptr) << path;
-  Image page(pixConvertTo8(raw, 0));
-  pixDestroy(&raw);
-  tesseract::TessBaseAPI api;
-  ASSERT_EQ(api.Init(nullptr, "vie", tesseract::OEM_LSTM_ONLY), 0);
-  api.SetVariable("debug_file", "/dev/null");
-  api.SetPageSegMode(tesseract::PSM_AUTO);
-  api.SetImage(page.get());
-  api.SetSourceResolution(300);
-  ASSERT_EQ(api.Recognize(nullptr), 0);
+  Form form;
+  ASSERT_TRUE(form.read()) << form.path;
+  tesseract::TessBaseAPI& api = form.api;
   OcrResult r = read_page(api);
   const std::regex long_number(R"([0-9]{9,12})");
   OcrWord* number = nullptr;
