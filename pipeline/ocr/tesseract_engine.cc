@@ -18,6 +18,19 @@
 namespace sohoa::ocr {
 namespace {
 
+/// A number read again and the line's own "." or ")" just right of it are one word, "1.": the
+/// mark joins the number and its word is emptied (the caller drops empty words).
+void absorb_orphan_mark(OcrWord& number, std::vector<OcrWord>& words) {
+  for (OcrWord& k : words) {
+    if (k.line != number.line || k.box.x < number.box.x || k.box.x - (number.box.x + number.box.w) > number.box.h / 2) continue;
+    if (k.text == "." || k.text == ")") {
+      if (number.text.back() != k.text[0]) number.text += k.text;
+      number.box = unite(number.box, k.box);
+      k.text.clear();
+    }
+  }
+}
+
 class TesseractEngine : public Engine {
  public:
   explicit TesseractEngine(const EngineConfig& config) : config_(config) {
@@ -220,15 +233,7 @@ class TesseractEngine : public Engine {
         if (!(info[static_cast<size_t>(w.line)].vertical && info[static_cast<size_t>(w.line)].block == block)) kept.push_back(std::move(w));
       for (auto& [w, line] : found) {
         w.line = static_cast<int>(line);
-        // "1" and the line's own "." beside it are one word, "1."
-        for (OcrWord& k : kept) {
-          if (k.line != w.line || k.box.x < w.box.x || k.box.x - (w.box.x + w.box.w) > w.box.h / 2) continue;
-          if (k.text == "." || k.text == ")") {
-            if (w.text.back() != k.text[0]) w.text += k.text;
-            w.box = unite(w.box, k.box);
-            k.text.clear();
-          }
-        }
+        absorb_orphan_mark(w, kept);
         result.lines[line].box = unite(result.lines[line].box, w.box);
         kept.push_back(std::move(w));
       }
@@ -374,15 +379,7 @@ bool restore_item_numbers(tesseract::TessBaseAPI& api, const Image& img, Pix* in
   }
   if (found.empty()) return false;
   for (OcrWord& w : found) {
-    // The number and the orphan "." or ")" just right of it are one word, "1."
-    for (OcrWord& k : result.words) {
-      if (k.line != w.line || k.box.x < w.box.x || k.box.x - (w.box.x + w.box.w) > w.box.h / 2) continue;
-      if (k.text == "." || k.text == ")") {
-        if (w.text.back() != k.text[0]) w.text += k.text;
-        w.box = unite(w.box, k.box);
-        k.text.clear();
-      }
-    }
+    absorb_orphan_mark(w, result.words);
     Box& lb = result.lines[static_cast<size_t>(w.line)].box;
     lb = unite(lb, w.box);
     result.words.push_back(std::move(w));

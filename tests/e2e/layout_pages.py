@@ -276,10 +276,8 @@ def numbered(v):
 LAYOUTS = {"letter": letter, "table": table, "cards": cards, "panels": panels, "sealed": sealed, "numbered": numbered}
 
 
-def scanned(page, tilt, seed, noise_seed=None):
-    """The page as a flatbed scan of a printed copy would give it (kept at 300 dpi). The sensor
-    noise is drawn anew each call unless noise_seed fixes it (a page that must show one
-    particular failure)."""
+def scanned(page, tilt, seed):
+    """The page as a flatbed scan of a printed copy would give it (kept at 300 dpi)."""
     import io
     import random
 
@@ -289,12 +287,7 @@ def scanned(page, tilt, seed, noise_seed=None):
     img = ImageChops.multiply(img, Image.new("RGB", img.size, (242, 238, 226)))  # paper, not white
     img = img.rotate(tilt, resample=Image.BICUBIC, fillcolor=(242, 238, 226))
     img = img.filter(ImageFilter.GaussianBlur(0.9))
-    if noise_seed is None:
-        noise = Image.effect_noise(img.size, 14).convert("RGB")  # centred on 128
-    else:
-        import numpy
-        draw = numpy.random.default_rng(noise_seed).normal(128, 14, (img.size[1], img.size[0]))
-        noise = Image.fromarray(draw.clip(0, 255).astype(numpy.uint8), "L").convert("RGB")
+    noise = Image.effect_noise(img.size, 14).convert("RGB")  # centred on 128
     img = ImageChops.add(img, noise, scale=1.0, offset=-128)
     buf = io.BytesIO()
     img.save(buf, "JPEG", quality=rng.choice((55, 60, 65)))
