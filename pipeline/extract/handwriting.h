@@ -17,8 +17,9 @@ namespace sohoa::handwriting {
 
 constexpr int kClasses = 11;  // 0-9 and "not a digit"
 constexpr int kReject = 10;
-/// The lowest probability of a digit kept: on held-out handwriting fonts, 99.5% of the digits
-/// read at this level are right (models/README.md); below it the slot is asked of a person.
+/// The lowest probability of a digit kept: of the digits read at this level, 99.7% in held-out
+/// handwriting fonts and 98% of held-out real hands are right (models/README.md); below it the
+/// slot is asked of a person, and above it a person still confirms.
 constexpr double kMinDigitP = 0.95;
 
 /// The recogniser's input: the glyph's ink (CV_8U, 255 where there is ink, 0 elsewhere), cropped

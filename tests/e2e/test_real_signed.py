@@ -94,25 +94,25 @@ class RealSigned(unittest.TestCase):
         if got != want:
             self.assertTrue(r["review"])
 
-    @unittest.expectedFailure  # the day is handwritten into the slot ("ngày 23"): OCR reads "ậ3", the recogniser does not know its looped 2
     def test_scanned_report_handwritten_day(self):
-        self.check_fields("bao-cao-23-BC-UBND-2025.pdf", ["ngay_ban_hanh"])
+        # "ngày 23" with "23" by hand, its 2 looped (OCR reads "ậ3"): read by the digit recogniser,
+        # and asked to confirm like every handwritten reading.
+        self.check_handwritten("bao-cao-23-BC-UBND-2025.pdf", "ngay_ban_hanh")
+
+    def check_handwritten(self, name, key):
+        self.check_fields(name, [key])
+        r = self.record(name)
+        self.assertEqual(r["metadata_evidence"][key]["source"], "handwritten")
+        self.assertIn(("field_low_confidence", key), [(x["code"], x["field"]) for x in r["review_reasons"]])
 
     def test_directive_handwritten_number(self):
         # "Số: 07 /CT-UBND" with "07" by hand: read by the digit recogniser, and asked to confirm.
-        name = "chi-thi-07-CT-UBND-2018.pdf"
-        self.check_fields(name, ["so_ky_hieu"])
-        r = self.record(name)
-        self.assertEqual(r["metadata_evidence"]["so_ky_hieu"]["source"], "handwritten")
-        self.assertIn(("field_low_confidence", "so_ky_hieu"), [(x["code"], x["field"]) for x in r["review_reasons"]])
+        self.check_handwritten("chi-thi-07-CT-UBND-2018.pdf", "so_ky_hieu")
 
-    def test_directive_handwritten_day_is_flagged_not_invented(self):
-        # The "20" of "ngày 20 tháng 3" is a felt-pen blot touching "tháng": not read, and so asked.
-        r = self.record("chi-thi-07-CT-UBND-2018.pdf")
-        if r["metadata"]["ngay_ban_hanh"] is None:
-            self.assertIn(("field_unreadable", "ngay_ban_hanh"), [(x["code"], x["field"]) for x in r["review_reasons"]])
-        else:
-            self.assertEqual(r["metadata"]["ngay_ban_hanh"], self.expected["chi-thi-07-CT-UBND-2018.pdf"]["metadata"]["ngay_ban_hanh"])
+    def test_directive_handwritten_day(self):
+        # The "20" of "ngày 20 tháng 3" is a felt-pen blot close to "ngày" (OCR reads "80"): read by
+        # the recogniser, and asked.
+        self.check_handwritten("chi-thi-07-CT-UBND-2018.pdf", "ngay_ban_hanh")
 
     def test_signer_names_are_right_or_asked(self):
         # The Word export's signer is also its first certificate's name; the report's scanned
@@ -125,7 +125,6 @@ class RealSigned(unittest.TestCase):
             self.assertIn(("field_low_confidence", "nguoi_ky"), [(x["code"], x["field"]) for x in r["review_reasons"]])
             self.assertTrue(r["metadata_evidence"]["nguoi_ky"]["doubts"])
 
-    @unittest.expectedFailure  # the handwritten "20" touches the printed words: not read (flagged)
     def test_directive_fields(self):
         name = "chi-thi-07-CT-UBND-2018.pdf"
         self.check_fields(name, self.expected[name]["metadata"].keys())
