@@ -99,7 +99,7 @@ struct TextMend {
 /// A printed slot's handwritten part ("Số: 07 /CT-UBND", "ngày 20 tháng"), as the digit
 /// recogniser read it (extract/handwriting.h).
 struct HandwrittenSlot {
-  std::string slot;     // "so" (the number) | "ngay" (the day)
+  std::string slot;     // "so" (the number) | "ngay" (the day) | "thang" (the month)
   std::string digits;   // "" when not read
   double min_p = 0;     // the least sure digit's probability (0-1)
   Box box;              // the ink read, in page pixels

@@ -531,9 +531,30 @@ std::vector<HandwrittenSlot> read_slots(const OcrResult& ocr, const Image& color
   // The first number slot on the page: the header's. Day slots are read on every line that has
   // one (a form's date is at its foot, below "Ngày tám, tháng năm…" in words); extraction takes
   // the one on the date's line.
+  // The slot from the end of words[k]'s `head_end` letters to the next word `tail` on the line
+  // ("ngày" to "tháng", "tháng" to "năm"), read when OCR did not read a number up to `most` there.
+  auto read_date_part = [&](size_t k, size_t head_end, const char* tail, int most, const char* slot) {
+    const std::vector<size_t> line = next_on_line(k);
+    for (size_t j : line) {
+      const size_t t = folded[j].find(tail, j == k ? head_end : 0);
+      if (t == std::string::npos) continue;
+      if (read_by_ocr(line, j, head_end, t, most)) return false;
+      double a_end = share(folded[k], head_end);
+      const Box &a = words[k]->box, &b = words[j]->box;
+      if (j != k && a.x + a.w > b.x && !folded[j].empty()) {
+        // OCR stretched the printed word's box over the handwriting beside it: the printed word
+        // ends where its letters would, at the next word's width a letter.
+        a_end = std::min(1.0, head_end * 1.1 * b.w / folded[j].size() / std::max(1, a.w));
+      }
+      auto s = read_gap(slot, *words[k], a_end, *words[j], share(folded[j], t), color, m, 2);
+      if (s) out.push_back(*s);
+      return s.has_value();
+    }
+    return false;
+  };
   bool number = false;
-  int days = 0;
-  for (size_t k = 0; k < words.size() && !(number && days >= 4); ++k) {
+  int days = 0, months = 0;
+  for (size_t k = 0; k < words.size() && !(number && days >= 4 && months >= 4); ++k) {
     const std::string& f = folded[k];
     // "Số:" then "/CT-UBND" (or "07/CT-UBND" read whole).
     if (!number && (f.rfind("so:", 0) == 0 || f.rfind("so.", 0) == 0) && words[k]->text[0] == 'S') {
@@ -555,30 +576,17 @@ std::vector<HandwrittenSlot> read_slots(const OcrResult& ocr, const Image& color
         break;
       }
     }
-    // "ngày" then "tháng" (or "ngày20tháng" read as one word).
+    // "ngày" then "tháng" (or "ngày20tháng" read as one word), and "tháng" then "năm": the day and
+    // the month of a date, either of which a pen may fill in.
     const size_t ng = f.find("ngay");
     // "Ngày, tháng, năm sinh:" is a label, not a slot: it would take the page's one day slot.
-    const bool label = ng != std::string::npos && f.compare(ng + 4, 1, ",") == 0;
-    if (days < 4 && ng != std::string::npos && ng + 4 <= 6 && !label) {
-      const std::vector<size_t> line = next_on_line(k);
-      for (size_t j : line) {
-        const size_t th = folded[j].find("thang", j == k ? ng + 4 : 0);
-        if (th == std::string::npos) continue;
-        if (read_by_ocr(line, j, ng + 4, th, 31)) break;
-        double a_end = share(f, ng + 4);
-        const Box &a = words[k]->box, &b = words[j]->box;
-        if (j != k && a.x + a.w > b.x && !folded[j].empty()) {
-          // OCR stretched "ngày"'s box over the handwriting beside it: the printed word ends
-          // where its letters would, at "tháng"'s width a letter.
-          a_end = std::min(1.0, (ng + 4) * 1.1 * b.w / folded[j].size() / std::max(1, a.w));
-        }
-        if (auto s = read_gap("ngay", *words[k], a_end, *words[j], share(folded[j], th), color, m, 2)) {
-          out.push_back(*s);
-          ++days;
-        }
-        break;
-      }
-    }
+    if (days < 4 && ng != std::string::npos && ng + 4 <= 6 && f.compare(ng + 4, 1, ",") != 0 &&
+        read_date_part(k, ng + 4, "thang", 31, "ngay"))
+      ++days;
+    const size_t th = f.find("thang");
+    if (months < 4 && th != std::string::npos && th <= 4 && f.compare(th + 5, 1, ",") != 0 &&
+        read_date_part(k, th + 5, "nam", 12, "thang"))
+      ++months;
   }
   return out;
 }

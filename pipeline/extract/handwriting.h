@@ -61,8 +61,9 @@ Digits read_digits(const cv::Mat& grey, int line_height, int max_digits, const D
                    int gap_to = 0);
 
 /// The handwritten parts of the page's slots, read where they can be: the number between
-/// "Số:" and "/XX-YYY" and the day between "ngày" and "tháng" (words and their boxes from OCR,
-/// the page's pixels from `color`). Words the slot's ink was read as are left as they are.
+/// "Số:" and "/XX-YYY", the day between "ngày" and "tháng" and the month between "tháng" and
+/// "năm" (words and their boxes from OCR, the page's pixels from `color`). Words the slot's ink
+/// was read as are left as they are.
 std::vector<HandwrittenSlot> read_slots(const OcrResult& ocr, const Image& color, const DigitModel& m);
 
 }  // namespace sohoa::handwriting

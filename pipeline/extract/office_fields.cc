@@ -335,36 +335,64 @@ void unreadable_slots(const std::vector<PageLayout>& pls, const std::vector<Page
     // (the registration the paper records, a cited paper's), not for want of reading it.
     // OCR's "80" for a handwritten 20 is no day it read.
     static const std::regex read_day(R"(0?[1-9]|[12][0-9]|3[01])");
+    // A date whose day or month (or both) the digit recogniser read: a possible date, not after the
+    // arrival stamp's, else `why` not.
+    auto by_hand = [&](const std::string& day, const HandwrittenSlot* hd, const std::string& month,
+                       const HandwrittenSlot* hm, const std::string& year, std::string& why) {
+      const std::string d = hd ? hd->digits : day, mo = hm ? hm->digits : month;
+      if (d.empty() || mo.empty()) return false;
+      const std::string iso = iso_date(std::stoi(d), std::stoi(mo), std::stoi(year));
+      auto arrived = out.find("van_ban_den.ngay_den");
+      const std::string read = hd && hm ? d + "/" + mo : hd ? d : mo;
+      if (iso.empty()) {
+        why = "read as " + read + (hd && !hm ? ", not a day of that month" : ", no date");
+        return false;
+      }
+      if (arrived != out.end() && iso > arrived->second.value) {
+        why = "read as " + read + ", after the arrival stamp's " + arrived->second.value;
+        return false;
+      }
+      // The least sure of the handwritten parts stands for the value.
+      const HandwrittenSlot& h = !hm || (hd && hd->min_p <= hm->min_p) ? *hd : *hm;
+      MetadataValue v = read_by_hand(iso, h, s);
+      if (hd && hm) v.boxes = {hd->box, hm->box};
+      out["ngay_ban_hanh"] = v;
+      return true;
+    };
     if (!out.count("ngay_ban_hanh") && !out.count("review.ngay_ban_hanh") && std::regex_search(s.folded, m, date_slot) &&
         !std::regex_match(m[1].str(), read_day) && own_date_line(s, m)) {
       const HandwrittenSlot* h = handwritten(s, pages, "ngay");
       std::string why = h ? h->why_not : "";
-      if (h && !h->digits.empty()) {
-        const std::string iso = iso_date(std::stoi(h->digits), std::stoi(m[2].str()), std::stoi(m[3].str()));
-        auto arrived = out.find("van_ban_den.ngay_den");
-        if (iso.empty()) why = "read as " + h->digits + ", not a day of that month";
-        else if (arrived != out.end() && iso > arrived->second.value)
-          why = "read as " + h->digits + ", after the arrival stamp's " + arrived->second.value;
-        else out["ngay_ban_hanh"] = read_by_hand(iso, *h, s);
-      }
-      if (!out.count("ngay_ban_hanh"))
+      if (!(h && by_hand("", h, m[2].str(), nullptr, m[3].str(), why)))
         out["review.ngay_ban_hanh"] = at("handwritten day not readable" + (why.empty() ? "" : " (" + why + ")") +
                                              "; printed: tháng " + m[2].str() + " năm " + m[3].str(), s, pages);
     }
-    // The day read but not the month ("ngày 29 tháng 0Š năm 2023"): no date, and a person asked.
-    static const std::regex month_slot(R"(\bngay\s*(\d{1,2})\s*[,.]?\s*thang\s*(\S{1,3}?)\s*[,.]?\s*nam\s*(\d{4}))");
+    // The day read but not the month ("ngày 29 tháng 0Š năm 2023", or a month by hand): the
+    // recogniser's month, else no date and a person asked.
+    static const std::regex month_slot(R"(\bngay\s*(\d{1,2})\s*[,.]?\s*thang\s*(\S{0,3}?)\s*[,.]?\s*nam\s*(\d{4}))");
     static const std::regex read_month(R"(0?[1-9]|1[0-2])");
     if (!out.count("ngay_ban_hanh") && !out.count("review.ngay_ban_hanh") && std::regex_search(s.folded, m, month_slot) &&
-        !std::regex_match(m[2].str(), read_month) && std::regex_match(m[1].str(), read_day) && own_date_line(s, m))
-      out["review.ngay_ban_hanh"] = at("month not readable; printed: ngày " + m[1].str() + " tháng … năm " + m[3].str(), s, pages);
-    // Day and month both misread, or the day so ("ngày 2Š tháng 0ï năm 2024"): a date was
-    // written (a digit in it), none could be taken, a person reads it off.
-    static const std::regex any_slot(R"(\bngay\s*(\S{1,3}?)\s*[,.]?\s*thang\s*(\S{1,3}?)\s*[,.]?\s*nam\s*(\d{4}))");
+        !std::regex_match(m[2].str(), read_month) && std::regex_match(m[1].str(), read_day) && own_date_line(s, m)) {
+      const HandwrittenSlot* h = handwritten(s, pages, "thang");
+      std::string why = h ? h->why_not : "";
+      if (!(h && by_hand(m[1].str(), nullptr, "", h, m[3].str(), why)))
+        out["review.ngay_ban_hanh"] = at("month not readable" + (why.empty() ? "" : " (" + why + ")") + "; printed: ngày " +
+                                             m[1].str() + " tháng … năm " + m[3].str(), s, pages);
+    }
+    // Day and month both misread or both by hand ("ngày 2Š tháng 0ï năm 2024", "ngày tháng năm
+    // 2024" with the pen's digits lost to OCR): the recogniser's day and month, else a date was
+    // written (a digit in it, or ink in the slots), none could be taken, a person reads it off.
+    static const std::regex any_slot(R"(\bngay\s*(\S{0,3}?)\s*[,.]?\s*thang\s*(\S{0,3}?)\s*[,.]?\s*nam\s*(\d{4}))");
     static const std::regex digit(R"([0-9])");
     if (!out.count("ngay_ban_hanh") && !out.count("review.ngay_ban_hanh") && std::regex_search(s.folded, m, any_slot) &&
-        (std::regex_search(m[1].str(), digit) || std::regex_search(m[2].str(), digit)) &&
-        !(std::regex_match(m[1].str(), read_day) && std::regex_match(m[2].str(), read_month)) && own_date_line(s, m))
-      out["review.ngay_ban_hanh"] = at("day and month not readable; printed: " + text::trim(s.text), s, pages);
+        !(std::regex_match(m[1].str(), read_day) && std::regex_match(m[2].str(), read_month)) && own_date_line(s, m)) {
+      const HandwrittenSlot *hd = handwritten(s, pages, "ngay"), *hm = handwritten(s, pages, "thang");
+      std::string why = hd && hd->digits.empty() ? hd->why_not : hm && hm->digits.empty() ? hm->why_not : "";
+      const bool written = std::regex_search(m[1].str(), digit) || std::regex_search(m[2].str(), digit) || hd || hm;
+      if (written && !(hd && hm && by_hand("", hd, "", hm, m[3].str(), why)))
+        out["review.ngay_ban_hanh"] = at("day and month not readable" + (why.empty() ? "" : " (" + why + ")") +
+                                             "; printed: " + text::trim(s.text), s, pages);
+    }
   }
 }
 

@@ -27,7 +27,12 @@ PAGES = {"hand-connect": ("a", "connect", "27", "16"),
          "scrawl": ("a", None, None, None),
          "touch-connect": ("a", "connect", "48", "23", ("so", "ngay")),
          "touch-humor": ("b", "humor", "52", "20", ("so", "thang"))}
+# Pages whose month is written by hand too ("tháng ___ năm 2024"): page name -> month.
+MONTH_BY_HAND = {"month-connect": "8", "month-humor": "6"}
+PAGES.update({"month-connect": ("a", "connect", "64", "25"), "month-humor": ("b", "humor", "37", "28")})
 EXPECTED = {
+    "month-connect": {"so_ky_hieu": "64/STP-VP", "ngay_ban_hanh": "2024-08-25"},
+    "month-humor": {"so_ky_hieu": "37/STP-VP", "ngay_ban_hanh": "2024-06-28"},
     "hand-connect": {"so_ky_hieu": "27/STP-VP", "ngay_ban_hanh": "2024-04-16"},
     "hand-humor": {"so_ky_hieu": "305/STP-VP", "ngay_ban_hanh": "2024-04-09"},
     "scrawl": {"so_ky_hieu": None, "ngay_ban_hanh": None},
@@ -85,7 +90,10 @@ def page(name):
     y = nd30_top(c)
     slot = " " * 18  # the printed slots, left blank for the pen
     f = c.font()
-    number_line, date_head, date_tail = "Số:" + slot + "/STP-VP", "Khánh Hòa, ngày", "tháng 4 năm 2024"
+    month = MONTH_BY_HAND.get(name)
+    month_slot = " " * 10
+    number_line, date_head = "Số:" + slot + "/STP-VP", "Khánh Hòa, ngày"
+    date_tail = "tháng" + month_slot + "năm 2024" if month else "tháng 4 năm 2024"
     nx = LEFT_C - c.d.textlength(nfc(number_line), font=f) / 2
     c.text(nx, y, number_line)
     gap = c.d.textlength(slot, font=f)
@@ -120,6 +128,10 @@ def page(name):
     if hand:
         write(d, x_number, y_slots, number, HANDS[hand], size, rng)
         write(d, x_day, y_slots, day, HANDS[hand], size, rng, end=day_end)
+        if month:
+            x_tail = dx + c.d.textlength(nfc(date_head), font=f) + gap
+            x_month = int(x_tail + c.d.textlength(nfc("tháng"), font=f) + 0.25 * c.d.textlength(month_slot, font=f))
+            write(d, x_month, y_slots, month, HANDS[hand], size, rng)
     else:
         scrawl(d, x_number, y_slots, int(gap * 0.7), size, rng)
         scrawl(d, x_day, y_slots, int(gap * 0.6), size, rng)

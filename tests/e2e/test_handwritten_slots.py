@@ -104,6 +104,12 @@ class HandwrittenSlots(unittest.TestCase):
         self.assertEqual((rec["metadata"]["so_ky_hieu"] or "").split("/")[0], "52")
         self.assertEqual(rec["metadata_evidence"]["so_ky_hieu"]["source"], "handwritten")
 
+    def test_a_handwritten_month_is_read_with_the_day(self):
+        # "ngày 28 tháng 6 năm 2024" with day and month by hand: both read, one date, asked.
+        for name in handwritten_pages.MONTH_BY_HAND:
+            with self.subTest(page=name):
+                self.check_read(name, "ngay_ban_hanh")
+
     def test_a_scrawl_is_flagged_never_read(self):
         (rec,) = OUTPUT.records_of("HS-TAY/scrawl.png")
         for key in ("so_ky_hieu", "ngay_ban_hanh"):
