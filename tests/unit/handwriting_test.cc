@@ -81,10 +81,11 @@ TEST(Handwriting, HeldOutFontsAreReadOrLeftUnread) {
               wrong, digits - right - wrong, others, others_read);
   ASSERT_GE(digits, 70);
   ASSERT_GE(others, 20);
-  // Floors from what the committed model does on this set (54 of 80 strings read right, 1 read
+  // Floors from what the committed model does on this set (63 of 80 strings read right, 1 read
   // wrong, 1 of 24 non-digits read; models/README.md) less a margin: most strings are read whole,
-  // and a string read is almost always read right. A reading asks for review all the same.
-  EXPECT_GE(right, digits * 60 / 100) << right << " of " << digits << " read right";
+  // and a string read is almost always read right. A reading asks for review all the same. (The
+  // model before real hands were added read 54: under this floor.)
+  EXPECT_GE(right, digits * 70 / 100) << right << " of " << digits << " read right";
   EXPECT_LE(wrong, digits * 2 / 100) << wrong << " of " << digits << " read wrong";
   EXPECT_LE(others_read, others / 20) << others_read << " of " << others << " scribbles or seal fragments read as digits";
 }
