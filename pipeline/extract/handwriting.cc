@@ -528,9 +528,6 @@ std::vector<HandwrittenSlot> read_slots(const OcrResult& ocr, const Image& color
       if (number_to(text::trim(folded[line[i]]), most)) return true;
     return to > 0 && number_to(text::trim(folded[j].substr(0, to)), most);
   };
-  // The first number slot on the page: the header's. Day slots are read on every line that has
-  // one (a form's date is at its foot, below "Ngày tám, tháng năm…" in words); extraction takes
-  // the one on the date's line.
   // The slot from the end of words[k]'s `head_end` letters to the next word `tail` on the line
   // ("ngày" to "tháng", "tháng" to "năm"), read when OCR did not read a number up to `most` there.
   auto read_date_part = [&](size_t k, size_t head_end, const char* tail, int most, const char* slot) {
@@ -552,6 +549,9 @@ std::vector<HandwrittenSlot> read_slots(const OcrResult& ocr, const Image& color
     }
     return false;
   };
+  // The first number slot on the page: the header's. Day and month slots are read on every line
+  // that has one (a form's date is at its foot, below "Ngày tám, tháng năm…" in words);
+  // extraction takes the one on the date's line.
   bool number = false;
   int days = 0, months = 0;
   for (size_t k = 0; k < words.size() && !(number && days >= 4 && months >= 4); ++k) {
