@@ -62,11 +62,13 @@ bool card_sized(const layout::PageLayout& pl, std::string* why) {
   return false;
 }
 
-/// Officials' papers without a title of their own (công văn): a "V/v" subject in the top left
-/// and a "Kính gửi" line.
-bool looks_cong_van(const std::vector<layout::PageLayout>& pls) {
-  if (pls.empty()) return false;
-  bool vv = false, kg = false;
+/// Officials' papers without a title of their own (công văn): a "Kính gửi" line, and a "V/v"
+/// subject in the top left or, where OCR lost that (a photo's small print), the "Nơi nhận" list
+/// of recipients an official's letter ends with (NĐ 30/2020; a citizen's đơn has none).
+/// Returns the cues seen, empty when it does not look like one.
+std::string cong_van_cues(const std::vector<layout::PageLayout>& pls) {
+  if (pls.empty()) return {};
+  bool vv = false, kg = false, recipients = false;
   int n = 0;
   for (const layout::Seg& s : pls.front().lines) {
     if (++n > 30) break;
@@ -76,7 +78,15 @@ bool looks_cong_van(const std::vector<layout::PageLayout>& pls) {
       vv = true;
     if (c.rfind("kinhgui", 0) == 0) kg = true;
   }
-  return vv && kg;
+  // "Nơi nhận:" opens a line of the last page; its "ơ" is the letter OCR most often misreads.
+  static const std::regex re_recipients(R"(^n[a-z]inhan)");
+  for (const layout::Seg& s : pls.back().lines)
+    if (std::regex_search(layout::compact(s.folded), re_recipients) && s.folded.find(':') != std::string::npos)
+      recipients = true;
+  if (!kg) return {};
+  if (vv) return "V/v subject and Kính gửi";
+  if (recipients) return "Kính gửi and a Nơi nhận list";
+  return {};
 }
 
 }  // namespace
@@ -115,13 +125,13 @@ Classification classify(const Document& doc, const std::vector<Page>& pages) {
     rule["can_cuoc"] = std::max(rule["can_cuoc"], id_words ? 0.9 : 0.6);
     evidence.push_back(why);
   }
-  const bool cong_van = looks_cong_van(pls);
-  if (tm.doc_type.empty() && hint.empty() && cong_van) {
+  const std::string cong_van = cong_van_cues(pls);
+  if (tm.doc_type.empty() && hint.empty() && !cong_van.empty()) {
     // NĐ 30/2020: a công văn's number names its issuer only ("3531/UBND-NV"); with the subject
     // and the addressee that is the whole of its form, which words cited in its body
     // ("Quyết định số …") must not outvote.
     rule["van_ban_hanh_chinh"] = std::max(rule["van_ban_hanh_chinh"], number_without_type ? 0.9 : 0.75);
-    evidence.push_back(std::string("layout: V/v subject and Kính gửi, no title") +
+    evidence.push_back("layout: " + cong_van + ", no title" +
                        (number_without_type ? ", a number without a type abbreviation" : "") + " (công văn)");
   }
 
@@ -247,7 +257,7 @@ Classification classify(const Document& doc, const std::vector<Page>& pages) {
   if (c.doc_type == "van_ban_hanh_chinh") {
     if (tm.doc_type == c.doc_type && !tm.kind.empty()) c.kind = tm.kind;
     else if (hint == c.doc_type && !hint_kind.empty()) c.kind = hint_kind;
-    else if (cong_van) c.kind = "cong_van";
+    else if (!cong_van.empty()) c.kind = "cong_van";
   }
   const doctypes::Type& type = doctypes::catalogue().get(c.doc_type);
   if (!type.review_always.empty() && !c.review) {

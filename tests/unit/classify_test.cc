@@ -98,6 +98,29 @@ TEST(Classify, CertificatesAndOfficialPapersAreReusable) {
   EXPECT_TRUE(said);
 }
 
+TEST(Classify, ACongVanWhoseSubjectLineOcrLostIsKnownByItsRecipients) {
+  // A photo: the number and "V/v" read as junk ("Vív tng"), the national header half lost; left
+  // are "Kính gửi" at the top and, at the foot, the list of recipients an official's letter
+  // ends with (NĐ 30/2020), its "Nơi" misread.
+  std::vector<std::string> lines = {"NƯ Ủ ẤN ĐỀN", "MÁ. 44 (5 (LIHEIIPIE E2E10X44", "Vív tng, lsỤg: sáu»: tà @áy ch",
+                                    "ĐÔNG (HÓA XÃ HỘI €HÍ: MOHÍA VI NAM", "Kinh gửi: Chủ tịch UBND các xã, thị trấn,"};
+  for (int i = 0; i < 8; ++i)
+    lines.push_back("Để triển khai thực hiện chính sách đảm bảo kịp thời, đề nghị gia đình làm đơn không nhận hỗ trợ " +
+                    std::to_string(i));
+  for (const char* l : {"Yêu cầu Ủy ban nhân dân các xã nghiêm túc thực hiện,", "Nưi nhận:", "- Như trên;",
+                        "- CT, các PCT UBND huyện;", "Lưu: VT,"})
+    lines.push_back(l);
+  const Classification c = cls(lines);
+  EXPECT_EQ(c.doc_type, "van_ban_hanh_chinh");
+  bool said = false;
+  for (auto& e : c.evidence) said |= e.find("Nơi nhận") != std::string::npos;
+  EXPECT_TRUE(said);
+  // A citizen's application has "Kính gửi" too, and no recipients: not an official's letter.
+  const Classification don = cls(with_header({"^ĐƠN ĐỀ NGHỊ", "Kính gửi: Ủy ban nhân dân xã Diên Lạc",
+                                              "Tôi tên là: Nguyễn Văn An", "Người làm đơn"}));
+  EXPECT_EQ(don.doc_type, "don");
+}
+
 TEST(Classify, CardSizedPageIsAnIdCard) {
   Classification c = cls({"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CĂN CƯỚC CÔNG DÂN", "Số / No.: 056090001234",
                           "Họ và tên / Full name:", "TRẦN THỊ LAN"},
