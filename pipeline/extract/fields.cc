@@ -967,12 +967,14 @@ size_t value_start(const std::string& rest, std::string* qualifier) {
 
 Label person_label(const std::string& f, const std::string& text, const layout::Folded& fm) {
   Label l;
-  // up to two short junk tokens before it (a photo's edge on ID cards)
+  // An item number before the label: "1.1.", or a section's Roman one, which is also how OCR
+  // reads the 1 of "1.1." in some fonts ("I.1."). Then up to two short junk tokens (a photo's
+  // edge on ID cards).
   static const std::regex re_name(
-      R"(^[^a-z]{0,8}(?:[0-9.]+\s*)?(?:[a-z0-9]{1,3}[,.]?\s*[^a-z\s]{0,3}\s*)?(?:[a-z0-9]{1,2}[,.]?\s*[^a-z\s]{0,3}\s*)?(c[a-z]{1,2}\s*d[a-z]m,?\s*(?:va\s*)?ten|ho\s*va\s*ten|ho\s*,?\s*ten)\b)");
+      R"(^[^a-z]{0,8}(?:[0-9.]+\s*|[ivxl]{1,4}[.)][0-9.]*\s*)?(?:[a-z0-9]{1,3}[,.]?\s*[^a-z\s]{0,3}\s*)?(?:[a-z0-9]{1,2}[,.]?\s*[^a-z\s]{0,3}\s*)?(c[a-z]{1,2}\s*d[a-z]m,?\s*(?:va\s*)?ten|ho\s*va\s*ten|ho\s*,?\s*ten)\b)");
   static const std::regex re_hint(R"(ghi ro|ky,)");  // "(Ký, ghi rõ họ tên)" under a signature
   static const std::regex re_app(
-      R"(^[^a-z]{0,8}(?:[0-9.]+\s*)?(?:(toi ten la|(?:cap cho|cho)?\s*ong\s*/\s*ba|ong\s*\(\s*ba\s*\)|cap cho:?\s*ong\s*\(\s*ba\s*\)|nguoi yeu cau|nguoi de nghi)[^a-z0-9]{0,4}|(ong|ba|cho|cap cho|ten chu dau tu[^:]*|ten to chuc, ca nhan[^:]*|ten(?:\s*\([^)]*\))?)\s*[:]\s*))");
+      R"(^[^a-z]{0,8}(?:[0-9.]+\s*|[ivxl]{1,4}[.)][0-9.]*\s*)?(?:(toi ten la|(?:cap cho|cho)?\s*ong\s*/\s*ba|ong\s*\(\s*ba\s*\)|cap cho:?\s*ong\s*\(\s*ba\s*\)|nguoi yeu cau|nguoi de nghi)[^a-z0-9]{0,4}|(ong|ba|cho|cap cho|ten chu dau tu[^:]*|ten to chuc, ca nhan[^:]*|ten(?:\s*\([^)]*\))?)\s*[:]\s*))");
   std::smatch m;
   if (std::regex_search(f, m, re_name) && !std::regex_search(f, re_hint)) {
     size_t at = m.position(1) + m.length(1);

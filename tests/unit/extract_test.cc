@@ -319,6 +319,19 @@ TEST(Extract, FormsNameTheSubjectNotTheApplicant) {
   EXPECT_EQ(m.count("so_ky_hieu"), 0u);
 }
 
+TEST(Extract, AnItemNumbersOneReadAsI) {
+  // OCR reads the "1" of "1.1." as "I" in some fonts: the label is the same label.
+  for (const std::string item : {"1.1.", "I.1.", "l.1."}) {
+    auto m = run(one({"^CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "^Độc lập - Tự do - Hạnh phúc", "^ĐƠN ĐĂNG KÝ BIẾN ĐỘNG ĐẤT ĐAI",
+                      "I. PHẦN KÊ KHAI CỦA NGƯỜI ĐĂNG KÝ", "1. Người sử dụng đất, chủ sở hữu tài sản gắn liền với đất",
+                      item + " Tên (viết chữ in hoa): LÂM NGỌC HƯƠNG", "1.2. Ngày sinh: 17/10/1988",
+                      "1.3. Số định danh cá nhân: 092188388038", "Cần Thơ, ngày 01 tháng 05 năm 2024"}));
+    EXPECT_EQ(m["ho_ten"], "Lâm Ngọc Hương") << item;
+    EXPECT_EQ(m["ngay_sinh"], "1988-10-17") << item;
+    EXPECT_EQ(m["so_dinh_danh"], "092188388038") << item;
+  }
+}
+
 TEST(Extract, EmptyFormInventsNothing) {
   std::string type;
   auto m = run(one({"^CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "^Độc lập - Tự do - Hạnh phúc",
