@@ -255,9 +255,54 @@ Image gray_without_color_ink(const Image& page, CleanStats* stats) {
   return Image(out);
 }
 
-Image normalize_background(const Image& gray8, bool whiten_grain) {
+namespace {
+int otsu_level(const Image& gray8);
+
+/// Leptonica's map of the paper tone counts every pixel lighter than a fixed level (60) as
+/// paper. A washed-out photo's grey letters (100-160 on paper of 200) pass it, so the map sinks
+/// under them and normalising fades them further. With keep_light_ink, a first normalisation
+/// evens the paper, shadows included; its letters, under Otsu's level there, are then left out
+/// of a second map of the original. Shadows stay paper (the first pass whitened them), so they
+/// still go. light_ink, when given, tells whether the page's letters are that light.
+PIX* background_norm(const Image& gray8, bool keep_light_ink, bool* light_ink) {
+  constexpr int kTileW = 10, kTileH = 15, kFloor = 60, kMinCount = 40, kPaper = 200;
+  constexpr double kLightInk = 1.5 * kFloor;  // median letter tone over which the floor cannot tell them
+  constexpr int kLetterShareOfPage = 25;      // a mark taller than this part of the page is no letter
+  if (light_ink) *light_ink = false;
+  Image first(pixBackgroundNormSimple(gray8.get(), nullptr, nullptr));
+  if (!first) return nullptr;
+  if (!keep_light_ink && !light_ink) return first.release();
+  Image ink(pixThresholdToBinary(first.get(), otsu_level(first) + 1));
+  if (!ink) return first.release();
+  // Only marks of a letter's size: a card's portrait or a picture stays in the map, flattened
+  // as before; kept whole it is texture that Tesseract reads as junk.
+  const int tallest = std::max(12, gray8.height() / kLetterShareOfPage);
+  Image letters(pixSelectBySize(ink.get(), 0, tallest, 8, L_SELECT_HEIGHT, L_SELECT_IF_LTE, nullptr));
+  if (!letters) return first.release();
+  l_float32 ink_tone = 0;
+  if (pixGetRankValueMasked(gray8.get(), letters.get(), 0, 0, 1, 0.5f, &ink_tone, nullptr) != 0) return first.release();
+  const bool light = ink_tone > kLightInk;
+  if (light_ink) *light_ink = light;
+  // Letters darker than the floor are left out of the map by it already: the first pass stands.
+  if (!keep_light_ink || !light) return first.release();
+  Image halo(pixDilateBrick(nullptr, letters.get(), 3, 3));  // the letters' grey edges are ink too
+  Image masked(pixCopy(nullptr, gray8.get()));
+  pixSetMasked(masked.get(), halo.get(), 0);  // black: under the floor, so never counted as paper
+  PIX* map = nullptr;
+  if (pixGetBackgroundGrayMap(masked.get(), nullptr, kTileW, kTileH, kFloor, kMinCount, &map) != 0 || !map)
+    return first.release();
+  PIX* inverse = pixGetInvBackgroundMap(map, kPaper, 2, 1);
+  pixDestroy(&map);
+  if (!inverse) return first.release();
+  PIX* norm = pixApplyInvBackgroundGrayMap(gray8.get(), inverse, kTileW, kTileH);
+  pixDestroy(&inverse);
+  return norm ? norm : first.release();
+}
+}  // namespace
+
+Image normalize_background(const Image& gray8, bool whiten_grain, bool keep_light_ink, bool* light_ink) {
   // Leptonica's background normalisation maps the local paper tone to 200; stretch it back to white.
-  PIX* norm = pixBackgroundNormSimple(gray8.get(), nullptr, nullptr);
+  PIX* norm = background_norm(gray8, keep_light_ink, light_ink);
   if (!norm) return gray8.clone();
   // A photographed sheet's grain (camera noise, JPEG blocks, light the normalisation left)
   // spreads around that tone; left in, a stretch to white keeps it as grey mottle that

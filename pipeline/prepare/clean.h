@@ -28,7 +28,10 @@ Image remove_form_furniture(const Image& gray8, double dpi, double glyph_px = 0,
 double median_glyph_height(const Image& gray8);
 
 /// Flattens uneven or yellowed background to white, keeping ink dark; with whiten_grain, also
-/// the grain of the paper (for photographs).
-Image normalize_background(const Image& gray8, bool whiten_grain = false);
+/// the grain of the paper (for photographs). Letters lighter than Leptonica's paper map expects
+/// (a faded photo's grey print) fade with the paper unless keep_light_ink; light_ink, when
+/// given, tells whether the page's letters are that light.
+Image normalize_background(const Image& gray8, bool whiten_grain = false, bool keep_light_ink = false,
+                           bool* light_ink = nullptr);
 
 }  // namespace sohoa::prepare

@@ -711,6 +711,14 @@ PTAA* line_centres(const Image& bin, double glyph) {
 }
 }  // namespace
 
+void keep_rows_in_order(cv::Mat& map_y, float min_step) {
+  for (int y = map_y.rows - 2; y >= 0; --y) {
+    float* row = map_y.ptr<float>(y);
+    const float* below = map_y.ptr<float>(y + 1);
+    for (int x = 0; x < map_y.cols; ++x) row[x] = std::min(row[x], below[x] - min_step);
+  }
+}
+
 LocalCurl local_dewarp(Image& color, Image& gray8) {
   LocalCurl out;
   if (!color || !gray8 || color.width() != gray8.width() || color.height() != gray8.height()) return out;
@@ -894,6 +902,9 @@ LocalCurl local_dewarp(Image& color, Image& gray8) {
       my[x] = static_cast<float>(y + d);
     }
   }
+  // Above a line shifted further than its kernel reaches (a lifted corner's header near the
+  // top), the shift can fall off faster than the rows go by.
+  keep_rows_in_order(map_y);
   // Cubic: on letters of 7-13 px a bilinear resampling's blur cost what the levelling gained.
   out.applied = remap_page(color, gray8, map_x, map_y, cv::INTER_CUBIC);
   return out;

@@ -55,6 +55,13 @@ struct LocalCurl {
 /// when some line strays half a letter's height or more from level.
 LocalCurl local_dewarp(Image& color, Image& gray8);
 
+/// A vertical map (map_y: for each output pixel, the source row) whose shift falls off faster
+/// than the rows go by stands still or runs back: the output shows the same source rows again,
+/// smeared tall or mirrored, a ghost of a line that OCR reads as junk. Going up each column,
+/// the source is made to go up at least min_step rows per row; rows already in order keep
+/// theirs, and what lay between takes up the difference.
+void keep_rows_in_order(cv::Mat& map_y, float min_step = 0.5f);
+
 /// Every colour channel divided by the local paper's, so the paper comes out white wherever
 /// it is and whatever the light's tint: a photo's seal and pen ink then keep the colour a scan
 /// would give them. 32-bit only (anything else is returned as it is).

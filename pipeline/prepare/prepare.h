@@ -19,6 +19,7 @@ struct PreparedPage {
   // between two versions of it: recognition need not run again.
   std::optional<OcrResult> recognized;
   double glyph_px = 0;  // median letter height before upsampling, in `color` pixels; 0 = unknown
+  bool light_ink = false;  // letters lighter than the paper's map tells from paper (clean.h)
 };
 
 /// Share of dark pixels on the page (0-1), ignoring a margin where scanner borders live.

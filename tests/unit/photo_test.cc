@@ -132,21 +132,27 @@ Image lettered_page(int w, int h) {
   return Image(pix);
 }
 
-TEST(Photo, ALiftedCornersLinesAreLevelledOneByOne) {
-  // The top-left corner lifted off the table: rows there pushed down by up to 100 px at the
-  // left edge, fading out by the middle of the width and a third of the way down. The page
-  // model of straighten_lines cannot follow that; local_dewarp levels each row about its middle.
+/// lettered_page with its top-left corner lifted off the table: rows there pushed down by up to
+/// `lift` px at the left edge (up, when negative), fading out by the middle of the width and a
+/// third of the way down.
+Image lifted_page(double lift) {
   const cv::Mat page = gray_to_mat(lettered_page(1600, 2200));
   cv::Mat map_x(page.size(), CV_32F), map_y(page.size(), CV_32F);
   for (int y = 0; y < page.rows; ++y)
     for (int x = 0; x < page.cols; ++x) {
       const double u = std::max(0.0, 1 - x / (0.5 * page.cols)), v = std::max(0.0, 1 - y / (0.35 * page.rows));
       map_x.at<float>(y, x) = static_cast<float>(x);
-      map_y.at<float>(y, x) = static_cast<float>(y - 100 * u * u * v);
+      map_y.at<float>(y, x) = static_cast<float>(y - lift * u * u * v);
     }
   cv::Mat lifted;
   cv::remap(page, lifted, map_x, map_y, cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(255));
-  Image gray = mat_to_gray(lifted);
+  return mat_to_gray(lifted);
+}
+
+TEST(Photo, ALiftedCornersLinesAreLevelledOneByOne) {
+  // The page model of straighten_lines cannot follow a lifted corner; local_dewarp levels each
+  // row about its middle.
+  Image gray = lifted_page(100);
   Image color = gray.clone();
   // The fifth row (printed at 440-466, its left end pushed down some 24 px, alone in this
   // band at either place): its left end against its middle.
@@ -159,6 +165,27 @@ TEST(Photo, ALiftedCornersLinesAreLevelledOneByOne) {
   EXPECT_LT(lean(color), 4);
   // A row far below the corner stays where it was printed (1220-1246).
   EXPECT_NEAR(ink_centre(gray, 150, 80, 1200, 1270), 1232.5, 2);
+}
+
+TEST(Photo, ARowsMapNeverStandsStillOrRunsBack) {
+  // A header line at row 40 levelled 16 px down (its source 16 rows higher), the shift gone by
+  // row 30 above it: rows 30-40 all read about the same source rows (the line smeared tall), and
+  // above them the map runs back (the line again, mirrored). Column 1 is in order throughout.
+  cv::Mat map_y(120, 2, CV_32F);
+  for (int y = 0; y < map_y.rows; ++y) {
+    const double fall = y >= 40 ? 1.0 : std::exp(-std::pow((40 - y) / 6.0, 2));
+    map_y.at<float>(y, 0) = static_cast<float>(y - 16 * fall);
+    map_y.at<float>(y, 1) = static_cast<float>(y + 0.3 * std::sin(y / 9.0));
+  }
+  const cv::Mat before = map_y.clone();
+  int back = 0;
+  for (int y = 1; y < 40; ++y) back += before.at<float>(y, 0) < before.at<float>(y - 1, 0);
+  ASSERT_GT(back, 3);
+  prepare::keep_rows_in_order(map_y);
+  for (int y = 1; y < map_y.rows; ++y)
+    for (int x = 0; x < 2; ++x) EXPECT_GE(map_y.at<float>(y, x) - map_y.at<float>(y - 1, x), 0.5f - 1e-4f) << y;
+  for (int y = 40; y < map_y.rows; ++y) EXPECT_EQ(map_y.at<float>(y, 0), before.at<float>(y, 0)) << "the line's rows";
+  for (int y = 0; y < map_y.rows; ++y) EXPECT_EQ(map_y.at<float>(y, 1), before.at<float>(y, 1)) << "a map in order";
 }
 
 TEST(Photo, LevelLinesAreNotResampledOneByOne) {
@@ -226,4 +253,57 @@ TEST(Photo, APhotographedSheetsGrainIsWhitenedAndItsPrintKept) {
   EXPECT_GT(paper_left_grey(scan), 0.1);  // the stretch to white alone keeps grain (measured 16%)
   EXPECT_LT(paper_left_grey(photo), 0.01);
   EXPECT_LT(gray_at_pix(photo, 260, 415), 80);  // print stays dark
+}
+
+TEST(Photo, AWashedOutPhotosGreyLettersStayDarkAfterTheShadowsGo) {
+  // Small letters (strokes 2 px wide, 7 px tall, 4 px apart, lines 16 px apart) printed at 150
+  // on paper of 205 with camera grain, as a faded phone photo shows them, and on the right a
+  // shadow (its edge 30 px wide): paper 120, letters 50. Ink lighter than Leptonica's fixed
+  // level (60) used to count as paper, so the paper's map sank under the lines and the letters
+  // faded towards white.
+  std::mt19937 rng(5);
+  std::normal_distribution<double> grain(0, 3);
+  PIX* pix = pixCreate(900, 600, 8);
+  auto letter = [](int x, int y) { return y % 16 >= 5 && y % 16 < 12 && x % 4 < 2 && x > 40 && y > 40 && y < 560; };
+  for (int y = 0; y < 600; ++y)
+    for (int x = 0; x < 900; ++x) {
+      const double shade = std::clamp((x - 585) / 30.0, 0.0, 1.0);
+      const double v = letter(x, y) ? 150 - 100 * shade : 205 - 85 * shade;
+      pixSetPixel(pix, x, y, static_cast<l_uint32>(std::clamp(v + grain(rng), 0.0, 255.0)));
+    }
+  const Image page(pix);
+  for (const bool photo : {false, true}) {
+    bool light = false;
+    const Image norm = prepare::normalize_background(page, photo, true, &light);
+    EXPECT_TRUE(light);
+    const Image faded = prepare::normalize_background(page, photo, false);
+    auto tones = [&](const Image& g) {  // mean letter and paper tone in the unshaded part
+      double ink = 0, paper = 0;
+      int ni = 0, np = 0;
+      for (int y = 100; y < 500; ++y)
+        for (int x = 100; x < 500; ++x) {
+          const int v = gray_at_pix(g, x, y);
+          if (letter(x, y)) ink += v, ++ni;
+          else paper += v, ++np;
+        }
+      return std::pair{ink / ni, paper / np};
+    };
+    const auto [ink, paper] = tones(norm);
+    EXPECT_GE(paper, 245) << "photo " << photo;
+    // 150 on 205 is ink at 73% of the paper, some 70 levels under white once stretched. The
+    // map that counts them as paper leaves the photo's letters at 230 (25 levels: Tesseract's
+    // threshold loses them).
+    EXPECT_GE(paper - ink, 40) << "photo " << photo << ": letters at " << ink;
+    if (photo) EXPECT_LT(tones(faded).second - tones(faded).first, 30) << "the faded reading is what it was";
+    EXPECT_GE(gray_at_pix(norm, 750, 303), 245) << "shadowed paper whitened";
+    EXPECT_LE(gray_at_pix(norm, 752, 310), 140) << "shadowed letters kept";
+  }
+  // Black print is not light ink: the plain map stands, and says so.
+  PIX* dark = pixCopy(nullptr, page.get());
+  for (int y = 0; y < 600; ++y)
+    for (int x = 0; x < 600; ++x)
+      if (letter(x, y)) pixSetPixel(dark, x, y, 20);
+  bool light = true;
+  prepare::normalize_background(Image(dark), false, true, &light);
+  EXPECT_FALSE(light);
 }
