@@ -24,6 +24,7 @@ std::string class_of(const std::string& doc_type) { return doctypes::class_of(do
 namespace {
 
 constexpr double kReviewBelow = 0.6;
+constexpr double kUnaddressedVote = 0.5;  // the model's vote for a type the "Kính gửi" line rules out
 
 std::string fmt(const char* f, double v) {
   char b[64];
@@ -32,7 +33,9 @@ std::string fmt(const char* f, double v) {
 }
 
 /// "Số: 12/QĐ-UBND" in the first lines: the kind abbreviation after the number hints the type
-/// (the catalogue says which abbreviation names what).
+/// (the catalogue says which abbreviation names what). The number line starts with "Số"; one
+/// inside a sentence cites another paper ("Thực hiện Nghị quyết số 42/NQ-CP ngày ...") and says
+/// nothing of this one's type.
 std::string number_hint(const std::vector<layout::PageLayout>& pls, std::string* shown, std::string* kind,
                         bool* no_type_abbrev = nullptr) {
   if (pls.empty()) return {};
@@ -42,6 +45,7 @@ std::string number_hint(const std::vector<layout::PageLayout>& pls, std::string*
     if (++n > 25) break;
     std::smatch m;
     if (!std::regex_search(s.folded, m, re)) continue;
+    if (layout::compact(m.prefix().str()).size() > 2) continue;  // a stray mark or two of OCR junk at most
     *shown = s.text;
     auto [code, k] = doctypes::catalogue().by_abbrev(m[1].str());
     *kind = k;
@@ -66,7 +70,7 @@ bool card_sized(const layout::PageLayout& pl, std::string* why) {
 /// subject in the top left or, where OCR lost that (a photo's small print), the "Nơi nhận" list
 /// of recipients an official's letter ends with (NĐ 30/2020; a citizen's đơn has none).
 /// Returns the cues seen, empty when it does not look like one.
-std::string cong_van_cues(const std::vector<layout::PageLayout>& pls) {
+std::string cong_van_cues(const std::vector<layout::PageLayout>& pls, bool* addressed = nullptr) {
   if (pls.empty()) return {};
   bool vv = false, kg = false, recipients = false;
   int n = 0;
@@ -83,6 +87,7 @@ std::string cong_van_cues(const std::vector<layout::PageLayout>& pls) {
   for (const layout::Seg& s : pls.back().lines)
     if (std::regex_search(layout::compact(s.folded), re_recipients) && s.folded.find(':') != std::string::npos)
       recipients = true;
+  if (addressed) *addressed = kg;
   if (!kg) return {};
   if (vv) return "V/v subject and Kính gửi";
   if (recipients) return "Kính gửi and a Nơi nhận list";
@@ -125,7 +130,8 @@ Classification classify(const Document& doc, const std::vector<Page>& pages) {
     rule["can_cuoc"] = std::max(rule["can_cuoc"], id_words ? 0.9 : 0.6);
     evidence.push_back(why);
   }
-  const std::string cong_van = cong_van_cues(pls);
+  bool addressed = false;
+  const std::string cong_van = cong_van_cues(pls, &addressed);
   if (tm.doc_type.empty() && hint.empty() && !cong_van.empty()) {
     // NĐ 30/2020: a công văn's number names its issuer only ("3531/UBND-NV"); with the subject
     // and the addressee that is the whole of its form, which words cited in its body
@@ -163,6 +169,14 @@ Classification classify(const Document& doc, const std::vector<Page>& pages) {
       model_p *= factor;
     } else {
       evidence.push_back("model: " + model_best + " p=" + fmt("%.2f", model_p));
+    }
+    // A paper that opens with "Kính gửi" is a letter or a citizen's form; a quyết định or a
+    // certificate never is (NĐ 30/2020; the catalogue's "kinh_gui" cue says which types may be).
+    // Words cited in a letter's body ("Thực hiện Nghị quyết số ... quyết định") do not make it one.
+    if (addressed && !doctypes::catalogue().get(model_best).has_cue("kinh_gui")) {
+      evidence.push_back("model: " + model_best + " never opens with Kính gửi: counted x" + fmt("%.2f", kUnaddressedVote));
+      mp[model_best] *= kUnaddressedVote;
+      model_p *= kUnaddressedVote;
     }
   }
 

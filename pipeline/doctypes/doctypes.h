@@ -39,7 +39,7 @@ struct Type {
   bool title_is_first_word = false;  // "ĐƠN …": too short to match as a prefix of anything
   std::vector<std::string> number_abbrevs;          // "QĐ" in "Số: 12/QĐ-UBND"
   std::vector<std::string> number_abbrev_prefixes;  // "TL" for TLKS, TLKT, …
-  std::vector<std::string> cues;                    // "form", "card", "vv_subject", "kinh_gui"
+  std::vector<std::string> cues;                    // "form", "card", "vv_subject", "kinh_gui" (may open with "Kính gửi")
   std::string person;  // whose name the record carries: subject, applicant, holder, both_spouses, named_in_subject, none
   std::vector<std::string> required, optional;  // metadata keys
   std::string review_always;  // non-empty: every record of this type asks a person, for this reason

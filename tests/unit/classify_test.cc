@@ -121,6 +121,26 @@ TEST(Classify, ACongVanWhoseSubjectLineOcrLostIsKnownByItsRecipients) {
   EXPECT_EQ(don.doc_type, "don");
 }
 
+TEST(Classify, ALetterCitingAResolutionAndDecisionsIsNoDecision) {
+  // A công văn whose body cites a resolution by its number and speaks of decisions: the number
+  // in a sentence is not this paper's number line, and a paper that opens with "Kính gửi" is no
+  // quyết định however many of its words are a decision's.
+  std::vector<std::string> lines = {"LÝ HẠN NHÂN ĐẠN", "ĐHUVỆN TÍNH GIÁ", "Nó 41/3 /LIHEIĐE21190%4g",
+                                    "Kính gửi: Chủ tịch UBND các xã, thị trấn.",
+                                    "Thực hiện Nghị quyết số 42/NQ-CP ngày 09 tháng 4 năm 2020 của Chính phủ về các biện pháp hỗ trợ"};
+  for (int i = 0; i < 6; ++i)
+    lines.push_back("Căn cứ Quyết định số 15/2020/QĐ-TTg của Thủ tướng Chính phủ quy định việc thực hiện chính sách hỗ trợ, "
+                    "Ủy ban nhân dân huyện quyết định phê duyệt danh sách " + std::to_string(i));
+  for (const char* l : {"Nơi nhận:", "- Như trên;", "- Lưu: VT."}) lines.push_back(l);
+  const Classification c = cls(lines);
+  EXPECT_EQ(c.doc_type, "van_ban_hanh_chinh");
+  for (auto& e : c.evidence) EXPECT_EQ(e.rfind("number:", 0), std::string::npos) << e;
+  // The number line itself still names the type.
+  const Classification qd = cls(with_header({"Số: 15/QĐ-UBND || Tĩnh Gia, ngày 16 tháng 4 năm 2020",
+                                             "Căn cứ Luật Tổ chức chính quyền địa phương;", "Điều 1. Phê duyệt danh sách"}));
+  EXPECT_EQ(qd.doc_type, "quyet_dinh");
+}
+
 TEST(Classify, CardSizedPageIsAnIdCard) {
   Classification c = cls({"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CĂN CƯỚC CÔNG DÂN", "Số / No.: 056090001234",
                           "Họ và tên / Full name:", "TRẦN THỊ LAN"},
