@@ -388,6 +388,13 @@ class Runner {
     if (page.info.text_source == "ocr") {
       t0 = Mark::now();
       if (read_english(page, prepared, engine) > 0) page.info.ocr_confidence = page.ocr.mean_confidence;
+      // A region read in scraps (a blurred header) read again as one block, where that is proved better.
+      bool replaced = false;
+      for (PrepareStep& step : layout::reread_unsure(page, [&](const Box& b) { return read_part(b, prepared, engine, false); })) {
+        replaced = replaced || step.applied;
+        page.info.prepare.push_back(std::move(step));
+      }
+      if (replaced) page.info.ocr_confidence = page.ocr.mean_confidence;
       timings_.add(kOcr, t0);
     }
     t0 = Mark::now();
@@ -401,9 +408,9 @@ class Runner {
     layout::write_picture(prepared.color, page.regions, config_.debug_layout / name);
   }
 
-  /// A part of the page (page pixels) read with the English model, on the image OCR read; the
-  /// words' boxes in page pixels.
-  static OcrResult read_in_english(const Box& b, const prepare::PreparedPage& prepared, ocr::Engine& engine) {
+  /// A part of the page (page pixels) read with the English model, or in Vietnamese as one
+  /// block, on the image OCR read; the words' boxes in page pixels.
+  static OcrResult read_part(const Box& b, const prepare::PreparedPage& prepared, ocr::Engine& engine, bool english) {
     const double f = prepared.ocr_scale;
     const Image& img = prepared.ocr;
     // A margin of a few pixels keeps the edge letters whole.
@@ -416,7 +423,8 @@ class Runner {
     Image part(pixClipRectangle(img.get(), clip, nullptr));
     boxDestroy(&clip);
     if (!part) return OcrResult{};
-    OcrResult r = engine.recognize_as(part, prepared.ocr_dpi, "eng");
+    OcrResult r = english ? engine.recognize_as(part, prepared.ocr_dpi, "eng")
+                          : engine.recognize(part, prepared.ocr_dpi, /*single_block=*/true);
     for (OcrWord& w : r.words) w.box = {w.box.x + x0, w.box.y + y0, w.box.w, w.box.h};
     for (OcrLine& l : r.lines) {
       l.box = {l.box.x + x0, l.box.y + y0, l.box.w, l.box.h};
@@ -428,7 +436,7 @@ class Runner {
 
   /// The page's English regions read again with the English model, on the image OCR read.
   static int read_english(Page& page, const prepare::PreparedPage& prepared, ocr::Engine& engine) {
-    return layout::reread_english(page, [&](const Box& b) { return read_in_english(b, prepared, engine); });
+    return layout::reread_english(page, [&](const Box& b) { return read_part(b, prepared, engine, true); });
   }
 
   /// A card's machine-readable zone that did not check out, read again with the English model:
@@ -437,7 +445,7 @@ class Runner {
   static void reread_mrz(Page& page, const prepare::PreparedPage& prepared, ocr::Engine& engine) {
     const std::optional<Box> zone = mrz::unchecked_zone(page.ocr);
     if (!zone || !mrz::find_td1(page.ocr).empty()) return;
-    const OcrResult reread = read_in_english(*zone, prepared, engine);
+    const OcrResult reread = read_part(*zone, prepared, engine, true);
     if (mrz::find_td1(reread).empty()) return;
     auto inside = [&](const Box& b) {
       const int cx = b.x + b.w / 2, cy = b.y + b.h / 2;

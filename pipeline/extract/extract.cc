@@ -356,7 +356,8 @@ std::map<std::string, MetadataValue> extract(const Document& doc, const std::vec
     }
     out[key] = mv(f->value, f->seg, page_of(f->seg));
     if (f->known) out[key].catalogue_match = "known_issuers of " + type.code;
-    if (!f->doubt_why.empty()) out[key].doubts.push_back({f->value, f->doubt_after, f->doubt_why});
+    if (!f->read_as.empty()) out[key].doubts.push_back({f->read_as, f->value, f->doubt_why, true});
+    else if (!f->doubt_why.empty()) out[key].doubts.push_back({f->value, f->doubt_after, f->doubt_why});
   };
 
   // The catalogue says which fields a type has: a field it does not name is never read, so a
@@ -403,9 +404,14 @@ std::map<std::string, MetadataValue> extract(const Document& doc, const std::vec
     else if (ex.unreadable) out["review.ngay_het_han"] = mv(ex.unreadable->value, ex.unreadable->seg, page_of(ex.unreadable->seg));
   }
 
+  // A value read as what the garbled words must be (find_issuer's council of a known unit) is
+  // spelt by the gazetteer, not by OCR's words: the mending below would mend what it no longer holds.
+  auto spelt_for_ocr = [](const MetadataValue& v) {
+    return std::none_of(v.doubts.begin(), v.doubts.end(), [&](const Correction& d) { return d.applied && d.after == v.value; });
+  };
   // Accents damaged in one place are read right in others: the document votes.
   for (const char* key : {"co_quan_ban_hanh", "ho_ten"})
-    if (auto it = out.find(key); it != out.end())
+    if (auto it = out.find(key); it != out.end() && spelt_for_ocr(it->second))
       it->second.value = respell(it->second.value, pls, std::string(key) == "ho_ten");
 
   // Glued words and low-confidence slips, mended only where one reading is clearly better; each
@@ -413,7 +419,7 @@ std::map<std::string, MetadataValue> extract(const Document& doc, const std::vec
   for (const auto& [key, field] : {std::pair{"co_quan_ban_hanh", lexicon::Field::co_quan_ban_hanh},
                                    std::pair{"trich_yeu", lexicon::Field::trich_yeu}, std::pair{"ho_ten", lexicon::Field::ho_ten}}) {
     auto it = out.find(key);
-    if (it == out.end() || it->second.source != "ocr") continue;
+    if (it == out.end() || it->second.source != "ocr" || !spelt_for_ocr(it->second)) continue;
     mend(it->second, field, doc, pages);
   }
   // The archive's description of a văn bản (signature block, recipients, office stamps) on

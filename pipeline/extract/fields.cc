@@ -719,6 +719,7 @@ std::optional<Found> find_issuer(const std::vector<PageLayout>& pls, const std::
     }
     return layout::compact(layout::fold_map(v).s).size() >= 5 && v.find(' ') != std::string::npos;
   };
+  const std::vector<Seg> whole_block = block;
   // the last plausible line of the block (a garbled number line may trail it)
   std::optional<Seg> dropped;  // the first line dropped, right under the last kept
   while (!block.empty() && !plausible(clean_body(block.back().text))) {
@@ -765,6 +766,26 @@ std::optional<Found> find_issuer(const std::vector<PageLayout>& pls, const std::
         }
     }
   }
+  // A header OCR garbled (a small or blurred photo) that is plainly still a people's committee
+  // of a unit the gazetteer knows: read so, and kept in doubt beside what OCR read.
+  const doctypes::Type& type = doctypes::catalogue().get(doc_type);
+  if (!whole_block.empty() && (!res || !doctypes::check("authority", res->value, type).empty()))
+    for (size_t k = whole_block.size(); k-- > 0;) {
+      const std::string line = clean_body(whole_block[k].text);
+      const std::string above = k > 0 ? clean_body(whole_block[k - 1].text) : std::string();
+      std::optional<lexicon::CouncilReading> council = lexicon::read_as_council(above, line);
+      std::string read = above + " " + line;
+      if (!council) {
+        council = lexicon::read_as_council("", line);
+        read = line;
+      }
+      if (!council) continue;
+      Found f{council->value, whole_block[k]};
+      f.read_as = text::trim(read);
+      f.doubt_why = "the people's committee of " + council->unit->name + " (gazetteer) is " +
+                    std::to_string(council->edits) + " letters from what OCR read";
+      return f;
+    }
   if (res) return res;
   // 4. Certificates signed without a header block: the body named under the place-date line.
   static const std::regex re_date(R"(ngay\s*[0-9oil]{1,2}\s*thang\s*[0-9oil]{1,2}\s*nam\s*[0-9oil]{4})");

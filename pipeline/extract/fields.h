@@ -18,6 +18,9 @@ struct Found {
   /// What the value may really be and why it is in doubt: the value is kept and a person asked
   /// (a short line under an issuer that may end it, a number OCR cut at a glyph it could not read).
   std::string doubt_after, doubt_why;
+  /// Set when the value is not what OCR read but what that must be (a garbled header read as
+  /// the council of a known unit): what OCR read. The value stays in doubt (doubt_why says why).
+  std::string read_as;
 };
 
 std::optional<Found> find_so_ky_hieu(const std::vector<layout::PageLayout>& pls, const std::string& doc_type);

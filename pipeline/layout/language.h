@@ -29,4 +29,20 @@ using ReadEnglish = std::function<OcrResult(const Box&)>;
 /// The page's words, regions and text are updated; returns how many regions were replaced.
 int reread_english(Page& page, const ReadEnglish& read);
 
+/// Reads a box of the page (pixels of the prepared page) in Vietnamese as one block of text;
+/// words come back in page pixels.
+using ReadBlock = std::function<OcrResult(const Box&)>;
+
+/// A Vietnamese region the page's reading is unsure of (letter-weighted mean confidence under
+/// kUnsureRegionConfidence, at least kMinUnsureLetters letters) is read again by itself as one
+/// block. Tesseract's page segmentation splits a small blurred header into scraps and reads
+/// each as a word of its own; read as a block, its lines come back whole. The block reading
+/// replaces the first one only when it is surer by kBlockGain points, holds more letters in
+/// Vietnamese syllables, and is about as long (0.6 to 1.6 times the letters). Returns, for
+/// each region read again, what was decided and the figures (for the page's `prepare` list).
+inline constexpr double kUnsureRegionConfidence = 60;
+inline constexpr size_t kMinUnsureLetters = 10;
+inline constexpr double kBlockGain = 5;
+std::vector<PrepareStep> reread_unsure(Page& page, const ReadBlock& read);
+
 }  // namespace sohoa::layout

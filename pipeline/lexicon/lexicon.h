@@ -116,10 +116,30 @@ std::optional<PlaceMatch> find_place(std::string_view text, std::string_view on_
                                      std::string_view context = {}, const Lexicon& lx = lexicon());
 const AdminUnit* province_of(const AdminUnit& u, const Lexicon& lx = lexicon());
 
+/// A people's committee's name OCR garbled in a small or blurred header, read as what it must
+/// be: "LÝ HẠN NHÂN ĐẠN" / "ĐHUVỆN TÍNH GIÁ" -> "ỦY BAN NHÂN DÂN HUYỆN TĨNH GIA". head is the
+/// line that should say "Ủy ban nhân dân" (or "UBND"; empty when unit_line starts with it),
+/// unit_line the one with the unit's type and name. Accepted only when every part is near what
+/// it must be (folded: "ủy ban nhân dân" within 3 letters; the type word within 1 letter, 2 for
+/// a word of 5+ letters, unless it is another Vietnamese word such as "PHÒNG"; the name within
+/// 1 letter of exactly one name of that type in the gazetteer) and no other reading fits. The caller keeps it in doubt: a person
+/// confirms what was read as something else.
+struct CouncilReading {
+  std::string value;  // "ỦY BAN NHÂN DÂN HUYỆN TĨNH GIA"
+  const AdminUnit* unit = nullptr;
+  int edits = 0;      // letters changed, after folding, to read it so
+};
+std::optional<CouncilReading> read_as_council(std::string_view head, std::string_view unit_line,
+                                              const Lexicon& lx = lexicon());
+
 // ---- words ------------------------------------------------------------------------------
 
 /// A Vietnamese syllable hunspell-vi knows (any case): "duyệt" yes, "đuyệt" no.
 bool is_valid_syllable(std::string_view word, const Lexicon& lx = lexicon());
+/// The letters of a word that is such a syllable once the punctuation around it is off ("hội,"
+/// -> 3), else 0: how much of a reading is the language, which Tesseract's confidence alone does
+/// not tell on a blurred photo.
+size_t syllable_letters(std::string_view word, const Lexicon& lx = lexicon());
 
 struct Correction {
   size_t index = 0;    // word index (correct_words) or byte offset in the input (resplit_glued)

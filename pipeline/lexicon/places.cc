@@ -260,4 +260,81 @@ std::optional<PlaceMatch> find_place(std::string_view text, std::string_view on_
   return all.front();
 }
 
+namespace {
+std::string compact_folded(const std::vector<Token>& t, size_t b, size_t e) {
+  std::string s;
+  for (size_t k = b; k < e; ++k) s += t[k].folded;
+  return s;
+}
+
+/// How many letters a type word may differ by: none for "xã", one for a word of four, two for
+/// longer ones ("huyen", "phuong", "thanhpho").
+int type_word_slack(size_t letters) { return letters <= 3 ? 0 : letters == 4 ? 1 : 2; }
+}  // namespace
+
+std::optional<CouncilReading> read_as_council(std::string_view head, std::string_view unit_line, const Lexicon& lx) {
+  static const std::string kCouncil = "uybannhandan";
+  constexpr int kCouncilSlack = 3;  // of its 12 letters
+  std::vector<Token> h = detail::tokens(head), t = detail::tokens(unit_line);
+  if (h.empty()) {
+    // "UBND HUYỆN ..." or "ỦY BAN NHÂN DÂN HUYỆN ..." on one line: the head is its first 1 or 4 words.
+    for (size_t n : {size_t{1}, size_t{4}}) {
+      if (t.size() <= n) continue;
+      const std::string c = compact_folded(t, 0, n);
+      if (c == "ubnd" || (n == 4 && detail::bounded_distance(c, kCouncil, kCouncilSlack) <= kCouncilSlack)) {
+        h.assign(t.begin(), t.begin() + static_cast<long>(n));
+        t.erase(t.begin(), t.begin() + static_cast<long>(n));
+        break;
+      }
+    }
+  }
+  if (h.empty() || t.size() < 2) return std::nullopt;
+  const std::string hc = compact_folded(h, 0, h.size());
+  const bool abbreviated = hc == "ubnd";
+  const int head_edits = abbreviated ? 0 : detail::bounded_distance(hc, kCouncil, kCouncilSlack);
+  if (head_edits > kCouncilSlack) return std::nullopt;
+
+  std::vector<CouncilReading> found;
+  for (const TypeWord& tw : type_words()) {
+    if (tw.folded.front().size() <= 2 && tw.folded.size() == 1 && tw.written.size() <= 2) continue;  // "tp", "tx", "tt"
+    const size_t n = tw.folded.size();
+    if (t.size() <= n) continue;
+    std::string want;
+    for (const std::string& f : tw.folded) want += f;
+    const int slack = type_word_slack(want.size());
+    const int type_edits = detail::bounded_distance(compact_folded(t, 0, n), want, slack);
+    if (type_edits > slack) continue;
+    // A word that is another Vietnamese word ("PHÒNG", "QUÂN") is that word, not a slip.
+    if (type_edits > 0 && std::any_of(t.begin(), t.begin() + static_cast<long>(n),
+                                      [&](const Token& w) { return is_valid_syllable(w.text, lx); }))
+      continue;
+    // The rest of the line is the name: exactly, or one letter off one name only.
+    const std::string name = join_folded(t, n, t.size());
+    std::vector<std::pair<std::string, int>> keys;
+    if (lx.by_name.count(name)) keys.push_back({name, 0});
+    else if (name.size() >= kMinFuzzyLetters)
+      for (const auto& [key, idx] : lx.by_name)
+        if (key.size() + 1 >= name.size() && key.size() <= name.size() + 1 && detail::bounded_distance(key, name, 1) == 1)
+          keys.push_back({key, 1});
+    for (const auto& [key, name_edits] : keys) {
+      const AdminUnit* unit = nullptr;
+      for (uint32_t i : lx.by_name.at(key)) {
+        const std::string lt = detail::lower(lx.units[i].type);
+        if (std::find(tw.types.begin(), tw.types.end(), lt) == tw.types.end()) continue;
+        if (!unit || (unit->era == 'n' && lx.units[i].era == 'o')) unit = &lx.units[i];  // councils of the old era sign most papers
+      }
+      if (!unit) continue;
+      CouncilReading r;
+      r.unit = unit;
+      r.edits = head_edits + type_edits + name_edits;
+      r.value = (abbreviated ? std::string("UBND") : std::string("ỦY BAN NHÂN DÂN")) + " " + detail::upper(tw.written) + " " +
+                detail::upper(unit->bare);
+      found.push_back(std::move(r));
+    }
+  }
+  // One reading only: two types or names that fit (a slip away from each other) are a guess.
+  if (found.size() != 1) return std::nullopt;
+  return found.front();
+}
+
 }  // namespace sohoa::lexicon

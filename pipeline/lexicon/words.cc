@@ -1,5 +1,6 @@
 // Syllable validity, re-splitting glued words and low-confidence word correction.
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "core/text.h"
@@ -55,6 +56,12 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
 }  // namespace
 
 bool is_valid_syllable(std::string_view word, const Lexicon& lx) { return lx.syllables.count(lower(text::nfc(word))) > 0; }
+
+size_t syllable_letters(std::string_view t, const Lexicon& lx) {
+  while (!t.empty() && std::ispunct(static_cast<unsigned char>(t.front()))) t.remove_prefix(1);
+  while (!t.empty() && std::ispunct(static_cast<unsigned char>(t.back()))) t.remove_suffix(1);
+  return !t.empty() && is_valid_syllable(t, lx) ? text::length(std::string(t)) : 0;
+}
 
 Resplit resplit_glued(std::string_view text_in, const Lexicon& lx) {
   Resplit r;

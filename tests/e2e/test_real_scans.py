@@ -14,6 +14,11 @@ SHARED = Path(os.environ.get("SOHOA_SHARED", sohoa_run.ROOT.parent / "shared"))
 REAL = SHARED / "real-scans"
 
 
+def council(v):
+    """An authority's name with "UBND" written out, as the archive counts them the same."""
+    return re.sub(r"\bUBND\b", "ỦY BAN NHÂN DÂN", v or "")
+
+
 @unittest.skipUnless((REAL / "van-ban-hanh-chinh-11.png").exists(), f"real scans not found in {REAL} (set SOHOA_SHARED)")
 class RealScans(unittest.TestCase):
     @classmethod
@@ -63,7 +68,8 @@ class RealScans(unittest.TestCase):
             "van-ban-hanh-chinh-11.png": {"doc_type": "van_ban_hanh_chinh", "so_ky_hieu": "1135/TB-BTP",
                                           "ngay_ban_hanh": "2015-04-09", "co_quan_ban_hanh": "BỘ TƯ PHÁP",
                                           "trich_yeu": lambda v: (v or "").startswith("hoán đổi ngày nghỉ")},
-            "thanh-hoa-6.png": {"doc_type": "van_ban_hanh_chinh", "co_quan_ban_hanh": "UBND HUYỆN TĨNH GIA",
+            "thanh-hoa-6.png": {"doc_type": "van_ban_hanh_chinh",
+                                "co_quan_ban_hanh": lambda v: council(v) == "ỦY BAN NHÂN DÂN HUYỆN TĨNH GIA",
                                 "ngay_ban_hanh": "2020-04-16"},
             "don-khoi-kien-vu-an-hanh-chinh-9418.png": {"doc_type": "don"},
         }
@@ -118,13 +124,26 @@ class RealScans(unittest.TestCase):
         self.assertGreaterEqual(len(ours), len(theirs), f"sohoa {ours}, plain tesseract {theirs}")
         self.assertGreaterEqual(len(ours), 7, ours)
 
-    # Levelled line by line or not, the header of this blurred 70 dpi photo (letters of 7 px) does
-    # not read: "HUYỆN TĨNH GIA" comes out as junk, the doc_type as quyet_dinh.
-    @unittest.expectedFailure
-    def test_phone_photo_read(self):
+    def test_phone_photo_header_read_as_the_council_and_asked(self):
+        # The header's letters are 5 px in the file. Read with the page, they come out in scraps
+        # ("NƯ Ủ ẤN ĐỀN"); read again as one block, "LÝ HẠN NHÂN ĐẠN / ĐHUVỆN TÍNH GIÁ", which is
+        # a few letters from the people's committee of a district the gazetteer knows. The value
+        # is that name, and a person is asked to confirm it beside what OCR read.
         r = self.record("thanh-hoa-6.png")
         self.assertEqual(r["doc_type"], "van_ban_hanh_chinh")
-        self.assertEqual(r["metadata"]["co_quan_ban_hanh"], "UBND HUYỆN TĨNH GIA")
+        self.assertEqual(r["metadata"]["co_quan_ban_hanh"], "ỦY BAN NHÂN DÂN HUYỆN TĨNH GIA")
+        steps = [s for s in r["pages"][0]["prepare"] if s["step"] == "reread_unsure_region"]
+        self.assertTrue([s for s in steps if s["applied"]], steps)
+        asked = [x for x in r["review_reasons"] if x["field"] == "co_quan_ban_hanh" and x["code"] == "field_low_confidence"]
+        self.assertTrue(asked and "OCR read" in asked[0]["detail"], r["review_reasons"])
+
+    # The number's digits are handwritten, its symbol and the date line blurred to 5 px letters
+    # ("Nó 41/3 /LIHEIĐE…", "Hình ta, ngủ A( thâm my 2U"): not read yet.
+    @unittest.expectedFailure
+    def test_phone_photo_number_and_date_read(self):
+        r = self.record("thanh-hoa-6.png")
+        self.assertEqual(r["metadata"]["ngay_ban_hanh"], "2020-04-16")
+        self.assertEqual(r["metadata"]["so_ky_hieu"], "1113/UBND-LĐTBXH")
 
 
 if __name__ == "__main__":

@@ -682,3 +682,27 @@ TEST(Extract, APrintedSlotWithoutAValueAsks) {
   EXPECT_FALSE(m.count("review.so_dinh_danh"));
   EXPECT_FALSE(m.count("review.ho_ten"));
 }
+
+TEST(Extract, AGarbledCouncilHeaderIsReadAsItsNameAndAsked) {
+  // A blurred phone photo of a công văn: the header reads as junk close to a council's name.
+  std::vector<Page> pages = one({"LÝ HẠN NHÂN ĐẠN || ĐÔNG (HÓA XÃ HỘI €HÍ: MOHÍA VI NAM",
+                                 "ĐHUVỆN TÍNH GIÁ || Độc lập tự do lạnh phá,",
+                                 "Nó 41/3 /LIHEIĐE21190%4g || Hình ta, ngủ A( thâm my 2U",
+                                 "Kính gửi: Chủ tịch UBND các xã, thị trấn.",
+                                 "Thực hiện Nghị quyết số 42/NQ-CP ngày 09 tháng 4 năm 2020 của Chính phủ"});
+  Document d = doc_of(pages);
+  Classification c = classify::classify(d, pages);
+  const auto m = extract::extract(d, pages, c);
+  ASSERT_TRUE(m.count("co_quan_ban_hanh"));
+  const MetadataValue& v = m.at("co_quan_ban_hanh");
+  EXPECT_EQ(v.value, "ỦY BAN NHÂN DÂN HUYỆN TĨNH GIA");
+  // ... in doubt, with what OCR read, so that a person confirms it
+  ASSERT_EQ(v.doubts.size(), 1u);
+  EXPECT_EQ(v.doubts[0].before, "LÝ HẠN NHÂN ĐẠN ĐHUVỆN TÍNH GIÁ");
+  EXPECT_TRUE(v.doubts[0].applied);
+  // A header read right is taken as read, with no doubt.
+  const auto clean = run(one({"ỦY BAN NHÂN DÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "HUYỆN TĨNH GIA || Độc lập - Tự do - Hạnh phúc",
+                              "Số: 1113/UBND-LĐTBXH || Tĩnh Gia, ngày 16 tháng 4 năm 2020",
+                              "Kính gửi: Chủ tịch UBND các xã, thị trấn."}));
+  EXPECT_EQ(clean.at("co_quan_ban_hanh"), "ỦY BAN NHÂN DÂN HUYỆN TĨNH GIA");
+}

@@ -121,5 +121,86 @@ TEST(Language, EnglishReadingIsRefusedWhenNotSurerOrNotAsLong) {
   }
 }
 
+// A blurred header read in scraps (an unsure region) above a paragraph read well.
+Page blurred_header_page() {
+  Page p;
+  auto add = [&](const std::string& text, int line, int x, float conf) {
+    p.ocr.words.push_back({text, {x, 100 + 40 * line, 100, 30}, conf, line});
+  };
+  p.ocr.lines = {{{100, 100, 500, 30}, 128}, {{100, 140, 500, 30}, 168}, {{100, 300, 900, 30}, 328}};
+  add("LíY", 0, 100, 20);
+  add("HẠNn", 0, 220, 15);
+  add("NHẬẨN", 0, 340, 10);
+  add("HHOYỆN", 1, 100, 20);
+  add("TÍNHI", 1, 220, 25);
+  add("1Á", 1, 340, 30);
+  for (const char* w : {"Kính", "gửi:", "Chủ", "tịch"}) add(w, 2, 100 + 120 * static_cast<int>(p.ocr.words.size() - 6), 92);
+  p.ocr.words.back().box.y = 300;
+  Region head, body;
+  head.box = {100, 100, 500, 70};
+  head.lines = {RegionLine{{{0, 1, 2}}}, RegionLine{{{3, 4, 5}}}};
+  body.box = {100, 300, 900, 30};
+  body.order = 1;
+  body.lines = {RegionLine{{{6, 7, 8, 9}}}};
+  p.regions = {head, body};
+  detect_languages(p.ocr, p.regions);
+  return p;
+}
+
+OcrResult block_reading(float conf, const std::string& first, const std::string& second) {
+  OcrResult r;
+  r.lines = {{{100, 100, 500, 30}, 128}, {{100, 140, 500, 30}, 168}};
+  int line = 0;
+  for (const std::string& text : {first, second}) {
+    int x = 100;
+    for (const std::string& w : split(text)) {
+      r.words.push_back({w, {x, 100 + 40 * line, 100, 30}, conf, line});
+      x += 120;
+    }
+    ++line;
+  }
+  return r;
+}
+
+TEST(Language, AnUnsureRegionIsReadAgainAsOneBlockWhenThatReadsBetter) {
+  Page p = blurred_header_page();
+  std::vector<Box> asked;
+  const auto outcomes = reread_unsure(p, [&](const Box& b) {
+    asked.push_back(b);
+    return block_reading(60, "ỦY BAN NHÂN DÂN", "HUYỆN TĨNH GIA");
+  });
+  ASSERT_EQ(asked.size(), 1u);  // the paragraph read at 92 is not read again
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_TRUE(outcomes[0].applied);
+  EXPECT_EQ(outcomes[0].reason.rfind("read again as one block", 0), 0u) << outcomes[0].reason;
+  EXPECT_EQ(p.ocr.text, "ỦY BAN NHÂN DÂN\nHUYỆN TĨNH GIA\n\nKính gửi: Chủ tịch");
+  // The new lines take the header's place in the page's line order, which later stages sort
+  // by: the header still comes before the paragraph.
+  int header_line = -1, body_line = -1;
+  for (const OcrWord& w : p.ocr.words) {
+    if (w.text == "HUYỆN") header_line = w.line;
+    if (w.text == "Kính") body_line = w.line;
+  }
+  EXPECT_LT(header_line, body_line);
+  EXPECT_LT(body_line, static_cast<int>(p.ocr.lines.size()));
+}
+
+TEST(Language, ABlockReadingIsRefusedWhenNotSurerOrNoMoreVietnamese) {
+  {
+    Page p = blurred_header_page();  // no surer
+    const auto outcomes = reread_unsure(p, [](const Box&) { return block_reading(18, "ỦY BAN NHÂN DÂN", "HUYỆN TĨNH GIA"); });
+    ASSERT_EQ(outcomes.size(), 1u);
+    EXPECT_FALSE(outcomes[0].applied) << outcomes[0].reason;
+    EXPECT_EQ(p.ocr.words[0].text, "LíY");
+  }
+  {
+    Page p = blurred_header_page();  // surer, but junk: no more of it Vietnamese syllables
+    const auto outcomes = reread_unsure(p, [](const Box&) { return block_reading(80, "XQZW WWRT KKPL", "QQVX ZZZT"); });
+    ASSERT_EQ(outcomes.size(), 1u);
+    EXPECT_FALSE(outcomes[0].applied) << outcomes[0].reason;
+    EXPECT_EQ(p.ocr.words[0].text, "LíY");
+  }
+}
+
 }  // namespace
 }  // namespace sohoa::layout

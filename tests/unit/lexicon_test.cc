@@ -322,3 +322,26 @@ TEST(Lexicon, NameChecks) {
   EXPECT_FALSE(is_plausible_vietnamese_name("NGUYỄN VĂN ẢNQ"));
   EXPECT_FALSE(is_plausible_vietnamese_name("Nguyễn"));
 }
+
+TEST(Lexicon, AGarbledCouncilHeaderIsReadAsTheCouncilOfAKnownUnit) {
+  lx();
+  // A 600 px phone photo's header, block-read (../shared/real-scans/thanh-hoa-6.png).
+  auto tg = read_as_council("LÝ HẠN NHÂN ĐẠN", "ĐHUVỆN TÍNH GIÁ");
+  ASSERT_TRUE(tg);
+  EXPECT_EQ(tg->value, "ỦY BAN NHÂN DÂN HUYỆN TĨNH GIA");
+  EXPECT_EQ(tg->unit->name, "Huyện Tĩnh Gia");
+  EXPECT_EQ(tg->edits, 4);  // ly->uy, h->b; dhuven->huyen
+  // on one line, abbreviated, the name one letter off
+  auto kx = read_as_council("", "UBND HUYEN KIEN XUONQ");
+  ASSERT_TRUE(kx);
+  EXPECT_EQ(kx->value, "UBND HUYỆN KIẾN XƯƠNG");
+  // an authority that is no people's committee, or a head too far from one, is not guessed at
+  EXPECT_FALSE(read_as_council("SỞ Y TẾ", "TỈNH NGHỆ AN"));
+  EXPECT_FALSE(read_as_council("BAN QUẢN LÝ DỰ ÁN", "HUYỆN TĨNH GIA"));
+  EXPECT_FALSE(read_as_council("CỘNG HÒA XÃ HỘI", "CHỦ NGHĨA VIỆT NAM"));
+  // nor a type word too far from any ("HUYỆN" read "PHÒNG"), nor a name no unit has
+  EXPECT_FALSE(read_as_council("ỦY BAN NHÂN DÂN", "PHÒNG TĨNH GIA"));
+  EXPECT_FALSE(read_as_council("ỦY BAN NHÂN DÂN", "HUYỆN QWERTY"));
+  // a slip that several names are one letter from is a guess
+  EXPECT_FALSE(read_as_council("ỦY BAN NHÂN DÂN", "XÃ TÂN LẬQ"));
+}
