@@ -14,7 +14,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libarchive-dev libicu-dev nlohmann-json3-dev libcli11-dev libzxing-dev \
   libsqlite3-dev libgtest-dev libgmock-dev libssl-dev \
   python3 python3-pil python3-numpy python3-yaml python3-reportlab python3-qrcode fonts-noto-core fonts-dejavu-core fonts-ocr-b \
-  fonts-liberation2 fonts-freefont-ttf \
+  fonts-liberation2 fonts-freefont-ttf fonts-dejavu-extra \
   python3-opencv python3-sklearn fonts-dkg-handwriting fonts-breip fonts-bwht fonts-rufscript fonts-humor-sans \
   libjpeg-dev libpng-dev libtiff-dev zlib1g-dev \
   zip unzip tar file openssl \

@@ -219,8 +219,8 @@ void mend(MetadataValue& v, lexicon::Field field, const Document& doc, const std
   }
   for (const lexicon::Correction& c : usage) {
     if (c.index >= doubted.size() || doubted[c.index]) continue;
-    v.doubts.push_back({c.before, c.after, c.why, true});
-    marks.push_back(c);
+    v.doubts.push_back({c.before, c.after, c.why, c.apply});
+    if (c.apply) marks.push_back(c);
   }
   if (field == lexicon::Field::trich_yeu)
     for (const lexicon::Correction& c : document_spelling(words, doc, pages)) {
@@ -422,6 +422,13 @@ std::map<std::string, MetadataValue> extract(const Document& doc, const std::vec
     if (it == out.end() || it->second.source != "ocr" || !spelt_for_ocr(it->second)) continue;
     mend(it->second, field, doc, pages);
   }
+  // A unit's name with its letters right and its marks not ("QUẬN HÁI CHẤU"): the gazetteer
+  // spells it, and a person confirms.
+  if (auto it = out.find("co_quan_ban_hanh"); it != out.end() && it->second.source == "ocr" && spelt_for_ocr(it->second))
+    if (std::optional<std::string> spelt = lexicon::respell_place_names(it->second.value); spelt && *spelt != it->second.value) {
+      it->second.doubts.push_back({it->second.value, *spelt, "the gazetteer writes the unit's name with these marks", true});
+      it->second.value = *spelt;
+    }
   // The archive's description of a văn bản (signature block, recipients, office stamps) on
   // papers an office issues; forms and cards have none.
   if (!type.has_cue("form") && !type.has_cue("card")) {

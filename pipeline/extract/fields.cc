@@ -256,6 +256,27 @@ std::string clean_number(std::string v) {
   return o;
 }
 
+/// The number with a dot between the letters of its symbol ("2294/UBND.VP", "UBND.-VP") made a
+/// hyphen: a hyphen blurred to a dot is OCR's, a dot there is rare on paper. Nothing when the
+/// symbol has no such dot. A dot beside a hyphen goes.
+std::optional<std::string> dots_as_hyphens(const std::string& v) {
+  const size_t slash = v.find('/');
+  if (slash == std::string::npos) return std::nullopt;
+  std::string o = v.substr(0, slash + 1);
+  bool changed = false;
+  for (size_t i = slash + 1; i < v.size(); ++i) {
+    if (v[i] != '.') {
+      o.push_back(v[i]);
+      continue;
+    }
+    changed = true;
+    const bool by_hyphen = (!o.empty() && o.back() == '-') || (i + 1 < v.size() && v[i + 1] == '-');
+    if (!by_hyphen) o.push_back('-');
+  }
+  if (!changed) return std::nullopt;
+  return o;
+}
+
 /// Abbreviations are Latin capitals and Đ: an accented letter there is an OCR error ("TNHŠ").
 std::string ascii_abbrev(const std::string& v) {
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(v);
@@ -282,7 +303,9 @@ std::string ascii_abbrev(const std::string& v) {
 
 std::optional<Found> find_so_ky_hieu(const std::vector<PageLayout>& pls, const std::string& doc_type) {
   // "Số: 123/QĐ-UBND", "So: 12 / TB-BTP", "Sổ 45/2023/TLKS-BS"
-  static const std::regex re_so(R"(^[^a-z0-9]{0,3}s[o0]\s*[:;.,]?\s*([0-9oil|]{1,6}(?:\s*[/\-]\s*[a-z0-9]+(?:\.[a-z0-9]+)?)*))");
+  // A dot beside a hyphen ("UBND.-VP") is a speck of a blurred hyphen, not an end.
+  static const std::regex re_so(
+      R"(^[^a-z0-9]{0,3}s[o0]\s*[:;.,]?\s*([0-9oil|]{1,6}(?:\s*(?:[/\-]|\.\s*-|-\s*\.)\s*[a-z0-9]+(?:\.[a-z0-9]+)?)*))");
   static const std::regex re_cert(
       R"((?:ma so (?:ho kinh doanh|doanh nghiep|hop tac xa)|so vao so cap (?:gcn|giay chung nhan)|so hieu(?: van bang| chung chi| bang)?)\s*[:;.]?\s*([a-z]{0,3}\s?[0-9][0-9a-z./\-]*[0-9]))");
   // Certificates are numbered by a printed serial ("Số hiệu", "Số vào sổ cấp GCN"), not by a
@@ -317,6 +340,12 @@ std::optional<Found> find_so_ky_hieu(const std::vector<PageLayout>& pls, const s
     std::string v = ascii_abbrev(clean_number(strip(orig(s, fm, b, e))));
     if (v.empty() || digit_of(v[0]) < 0) continue;
     Found f{v, s};
+    if (std::optional<std::string> hyphens = dots_as_hyphens(v)) {
+      f.read_as = v;
+      f.value = *hyphens;
+      f.doubt_why = "a symbol's parts are joined by hyphens (NĐ 30/2020): the dot OCR read is taken for a blurred hyphen";
+      return f;
+    }
     // The number runs on in a glyph OCR could not read ("Số: 2§6/TLKT-BS" gives "2"): kept as
     // far as it was read, and asked with what was printed.
     if (e < fm.s.size() && fm.s[e] != ' ' && !std::strchr(".,;:)", fm.s[e])) {

@@ -116,6 +116,12 @@ std::optional<PlaceMatch> find_place(std::string_view text, std::string_view on_
                                      std::string_view context = {}, const Lexicon& lx = lexicon());
 const AdminUnit* province_of(const AdminUnit& u, const Lexicon& lx = lexicon());
 
+/// text with every unit name find_places() sees there whose letters are the gazetteer's but whose
+/// marks are not ("QUẬN HÁI CHẤU") written as the gazetteer writes it ("QUẬN HẢI CHÂU", in the
+/// case it was written in); nullopt when there is none, or the units the name may be spell it
+/// differently.
+std::optional<std::string> respell_place_names(std::string_view text, const Lexicon& lx = lexicon());
+
 /// A people's committee's name OCR garbled in a small or blurred header, read as what it must
 /// be: "LÝ HẠN NHÂN ĐẠN" / "ĐHUVỆN TÍNH GIÁ" -> "ỦY BAN NHÂN DÂN HUYỆN TĨNH GIA". head is the
 /// line that should say "Ủy ban nhân dân" (or "UBND"; empty when unit_line starts with it),
@@ -144,6 +150,7 @@ size_t syllable_letters(std::string_view word, const Lexicon& lx = lexicon());
 struct Correction {
   size_t index = 0;    // word index (correct_words) or byte offset in the input (resplit_glued)
   std::string before, after, why;
+  bool apply = true;   // usage_doubts: false when the variant is only likelier, not to be put in
 };
 struct Resplit {
   std::string text;                 // the input with glued words split
@@ -181,12 +188,15 @@ std::vector<Correction> correct_words(const std::vector<WordConf>& words, Field 
 /// exactly one other syllable with the same letters and other marks forms a common one ("không
 /// dùng tiên mặt": "tiền mặt" is common, "tiên mặt" never seen). Only marks change, so a doubt is
 /// a likely slip of a tone or vowel mark, for a person to confirm; rare true words are doubted
-/// too, which is why these are never silent corrections.
+/// too, which is why these are never silent corrections. Where only one neighbour knows the
+/// variant ("rà soát đói tượng": "đối tượng" is common, "soát đối" unseen) it is still a doubt,
+/// with apply false: the word is asked about, the value keeps it.
 std::vector<Correction> usage_doubts(const std::vector<WordConf>& words, const Lexicon& lx = lexicon());
 /// Words that carry Vietnamese marks (a tone, ă â ê ô ơ ư, đ) but are no Vietnamese syllable
 /// ("bù địp"): a misread mark or letter, whatever OCR's confidence. after holds up to three
 /// syllables with its letters, those its neighbours go with first ("?" when there is none).
-/// Unmarked words are left alone: they may be foreign ("website").
+/// Unmarked words are left alone: they may be foreign ("website"); but a lone lower-case letter
+/// that is no word ("đối tượng h chính sách") is a word OCR cut short, and doubted too.
 std::vector<Correction> marked_non_syllables(const std::vector<WordConf>& words, const Lexicon& lx = lexicon());
 /// The words joined by single spaces with the corrections applied.
 std::string apply_corrections(const std::vector<WordConf>& words,

@@ -272,6 +272,36 @@ std::string compact_folded(const std::vector<Token>& t, size_t b, size_t e) {
 int type_word_slack(size_t letters) { return letters <= 3 ? 0 : letters == 4 ? 1 : 2; }
 }  // namespace
 
+std::optional<std::string> respell_place_names(std::string_view text_in, const Lexicon& lx) {
+  const std::string text = text::nfc(text_in);
+  std::string out;
+  size_t done = 0;
+  for (const PlaceMatch& m : find_places(text, {}, {}, lx)) {
+    if (m.diacritics_exact || m.edits != 0 || m.candidates.empty()) continue;
+    const std::string& bare = m.candidates.front()->bare;
+    if (std::any_of(m.candidates.begin(), m.candidates.end(), [&](const AdminUnit* u) { return u->bare != bare; })) continue;
+    // The name is the written unit's last words, as many as the gazetteer's name has.
+    const std::vector<Token> written = detail::tokens(m.written), name = detail::tokens(bare);
+    if (name.empty() || written.size() <= name.size()) continue;
+    const size_t from = m.begin + written[written.size() - name.size()].begin;
+    const std::string_view as_written = std::string_view(text).substr(from, m.end - from);
+    // "THỦY" for the gazetteer's "Thuỷ": both placements of the tone are in use.
+    const std::vector<Token> as_words = detail::tokens(as_written);
+    bool same = as_words.size() == name.size();
+    for (size_t k = 0; same && k < name.size(); ++k) {
+      const std::string a = detail::lower(as_words[k].text), b = detail::lower(name[k].text);
+      same = a == b || detail::other_tone_placement(a) == b;
+    }
+    if (same) continue;
+    out += text.substr(done, from - done);
+    out += detail::shape(as_written) == detail::Shape::upper ? detail::upper(bare) : bare;
+    done = m.end;
+  }
+  if (done == 0) return std::nullopt;
+  out += text.substr(done);
+  return out;
+}
+
 std::optional<CouncilReading> read_as_council(std::string_view head, std::string_view unit_line, const Lexicon& lx) {
   static const std::string kCouncil = "uybannhandan";
   constexpr int kCouncilSlack = 3;  // of its 12 letters

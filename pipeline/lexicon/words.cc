@@ -328,14 +328,16 @@ std::vector<Correction> usage_doubts(const std::vector<WordConf>& words, const L
       }
     }
     if (best < kMinUses || second * 3 > best) continue;
-    // Both neighbours, where there are two, must know the variant: a pair on one side alone is
-    // as often a different word the text meant ("tỉnh Bình Định" is no "tịnh bình").
-    if (!left.empty() && !right.empty() && (uses(left, arg) == 0 || uses(arg, right) == 0)) continue;
+    // Both neighbours, where there are two, must know the variant to put it in: a pair on one
+    // side alone is as often a different word the text meant ("tỉnh Bình Định" is no "tịnh
+    // bình"). The word is still never seen beside either: it is asked about.
+    const bool both = left.empty() || right.empty() || (uses(left, arg) > 0 && uses(arg, right) > 0);
     const std::string pair = !left.empty() && uses(left, arg) ? left + " " + arg : arg + " " + right;
     const std::string conf = std::to_string(static_cast<int>(words[i].confidence));
     out.push_back({i, std::string(p.core), detail::reshape(arg, detail::shape(p.core)),
                    "\"" + std::string(p.core) + "\" (OCR confidence " + conf + ") is never seen beside its neighbours; \"" + pair +
-                       "\" is " + (best >= kKnownPhrase ? std::string("a known phrase") : "seen " + std::to_string(best) + " times in Vietnamese text")});
+                       "\" is " + (best >= kKnownPhrase ? std::string("a known phrase") : "seen " + std::to_string(best) + " times in Vietnamese text"),
+                   both});
   }
   return out;
 }
@@ -354,6 +356,10 @@ std::vector<Correction> marked_non_syllables(const std::vector<WordConf>& words,
     // Unmarked words may be foreign ("website", "online"); Vietnamese marks on a non-syllable
     // are a misread mark or letter.
     const std::string folded = text::fold(low);
+    if (low.size() == 1 && core == low && !lx.syllables.count(low)) {  // one Latin letter: "đ" (đồng) is two bytes
+      out.push_back({i, std::string(core), "?", "\"" + std::string(core) + "\" is a lone letter, no word: a word OCR cut short"});
+      continue;
+    }
     if (folded == low) continue;
     // No vowel, no syllable meant: an abbreviation ("QĐ", "NĐ", "đ" for đồng).
     if (folded.find_first_of("aeiouy") == std::string::npos) continue;

@@ -598,6 +598,22 @@ std::map<std::string, MetadataValue> extract_all(const std::vector<Page>& pages)
 }
 }  // namespace
 
+TEST(Extract, ADotInASymbolIsTakenForABlurredHyphenAndAsked) {
+  for (const char* line : {"Số: 2294/UBND.VP || Đông Sơn, ngày 4 tháng 6 năm 2020", "Số: 2294/UBND.-VP || Đông Sơn, ngày 4 tháng 6 năm 2020"}) {
+    auto m = extract_all(one({"ỦY BAN NHÂN DÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "HUYỆN ĐÔNG SƠN || Độc lập - Tự do - Hạnh phúc",
+                              line, "V/v rà soát đối tượng hưởng chính sách", "Kính gửi: Chủ tịch UBND các xã, thị trấn."}));
+    ASSERT_TRUE(m.count("so_ky_hieu")) << line;
+    EXPECT_EQ(m["so_ky_hieu"].value, "2294/UBND-VP") << line;  // not "2294/UBND", cut at the dot
+    ASSERT_EQ(m["so_ky_hieu"].doubts.size(), 1u) << line;
+    EXPECT_TRUE(m["so_ky_hieu"].doubts[0].applied);
+  }
+  auto clean = extract_all(one({"ỦY BAN NHÂN DÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "HUYỆN ĐÔNG SƠN || Độc lập - Tự do - Hạnh phúc",
+                                "Số: 2294/UBND-VP || Đông Sơn, ngày 4 tháng 6 năm 2020", "V/v rà soát đối tượng hưởng chính sách",
+                                "Kính gửi: Chủ tịch UBND các xã, thị trấn."}));
+  EXPECT_EQ(clean["so_ky_hieu"].value, "2294/UBND-VP");
+  EXPECT_TRUE(clean["so_ky_hieu"].doubts.empty());
+}
+
 // Digits OCR misread into glyphs no code or date has: the field is asked, never dropped silently
 // nor replaced by another date of the text.
 TEST(Extract, CodesAndDatesOcrGarbledAreAsked) {
