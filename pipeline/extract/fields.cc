@@ -802,9 +802,9 @@ std::optional<Found> find_issuer(const std::vector<PageLayout>& pls, const std::
     for (size_t k = whole_block.size(); k-- > 0;) {
       const std::string line = clean_body(whole_block[k].text);
       const std::string above = k > 0 ? clean_body(whole_block[k - 1].text) : std::string();
-      std::optional<lexicon::CouncilReading> council = lexicon::read_as_council(above, line);
+      std::optional<lexicon::CouncilReading> council = above.empty() ? std::nullopt : lexicon::read_as_council(above, line);
       std::string read = above + " " + line;
-      if (!council) {
+      if (!council) {  // the head on the same line
         council = lexicon::read_as_council("", line);
         read = line;
       }

@@ -198,7 +198,7 @@ std::string fmt(double v) {
 
 }  // namespace
 
-int reread_english(Page& page, const ReadEnglish& read) {
+int reread_english(Page& page, const ReadPart& read) {
   std::vector<Replacement> replaced;
   for (size_t ri = 0; ri < page.regions.size(); ++ri) {
     const Region& r = page.regions[ri];
@@ -217,7 +217,7 @@ int reread_english(Page& page, const ReadEnglish& read) {
   return static_cast<int>(replaced.size());
 }
 
-std::vector<PrepareStep> reread_unsure(Page& page, const ReadBlock& read) {
+std::vector<PrepareStep> reread_unsure(Page& page, const ReadPart& read) {
   std::vector<Replacement> replaced;
   std::vector<PrepareStep> outcomes;
   for (size_t ri = 0; ri < page.regions.size(); ++ri) {

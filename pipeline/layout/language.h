@@ -19,30 +19,28 @@ std::string language_of(const std::vector<std::string>& words, int min_words = 3
 /// region's).
 void detect_languages(const OcrResult& ocr, std::vector<Region>& regions);
 
-/// Reads a box of the page (pixels of the prepared page) with the English model; words come
-/// back in page pixels.
-using ReadEnglish = std::function<OcrResult(const Box&)>;
+/// Reads a box of the page (pixels of the prepared page) again, by itself; words come back in
+/// page pixels. Each re-reading below says with which model and how.
+using ReadPart = std::function<OcrResult(const Box&)>;
 
-/// Regions found English are read again in English. The English reading replaces the first one
-/// only when it is surer (its mean confidence at least 1 point higher) and about as long (0.6 to
-/// 1.6 times as many letters): a picture or a Vietnamese block misjudged stays as it was read.
+/// Regions found English are read again in English (`read` uses the English model). The English
+/// reading replaces the first one only when it is surer (its mean confidence at least 1 point
+/// higher) and about as long (0.6 to 1.6 times as many letters): a picture or a Vietnamese block
+/// misjudged stays as it was read.
 /// The page's words, regions and text are updated; returns how many regions were replaced.
-int reread_english(Page& page, const ReadEnglish& read);
-
-/// Reads a box of the page (pixels of the prepared page) in Vietnamese as one block of text;
-/// words come back in page pixels.
-using ReadBlock = std::function<OcrResult(const Box&)>;
+int reread_english(Page& page, const ReadPart& read);
 
 /// A Vietnamese region the page's reading is unsure of (letter-weighted mean confidence under
 /// kUnsureRegionConfidence, at least kMinUnsureLetters letters) is read again by itself as one
-/// block. Tesseract's page segmentation splits a small blurred header into scraps and reads
-/// each as a word of its own; read as a block, its lines come back whole. The block reading
+/// block (`read` uses the Vietnamese model on one block). Tesseract's page segmentation splits a
+/// small blurred header into scraps and reads each as a word of its own; read as a block, its
+/// lines come back whole. The block reading
 /// replaces the first one only when it is surer by kBlockGain points, holds more letters in
 /// Vietnamese syllables, and is about as long (0.6 to 1.6 times the letters). Returns, for
 /// each region read again, what was decided and the figures (for the page's `prepare` list).
 inline constexpr double kUnsureRegionConfidence = 60;
 inline constexpr size_t kMinUnsureLetters = 10;
 inline constexpr double kBlockGain = 5;
-std::vector<PrepareStep> reread_unsure(Page& page, const ReadBlock& read);
+std::vector<PrepareStep> reread_unsure(Page& page, const ReadPart& read);
 
 }  // namespace sohoa::layout

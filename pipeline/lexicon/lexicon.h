@@ -128,8 +128,9 @@ std::optional<std::string> respell_place_names(std::string_view text, const Lexi
 /// unit_line the one with the unit's type and name. Accepted only when every part is near what
 /// it must be (folded: "ủy ban nhân dân" within 3 letters; the type word within 1 letter, 2 for
 /// a word of 5+ letters, unless it is another Vietnamese word such as "PHÒNG"; the name within
-/// 1 letter of exactly one name of that type in the gazetteer) and no other reading fits. The caller keeps it in doubt: a person
-/// confirms what was read as something else.
+/// 1 letter of exactly one name of that type in the gazetteer, as find_places matches names)
+/// and no other reading fits. The caller keeps it in doubt: a person confirms what was read as
+/// something else.
 struct CouncilReading {
   std::string value;  // "ỦY BAN NHÂN DÂN HUYỆN TĨNH GIA"
   const AdminUnit* unit = nullptr;

@@ -326,7 +326,7 @@ std::optional<CouncilReading> read_as_council(std::string_view head, std::string
 
   std::vector<CouncilReading> found;
   for (const TypeWord& tw : type_words()) {
-    if (tw.folded.front().size() <= 2 && tw.folded.size() == 1 && tw.written.size() <= 2) continue;  // "tp", "tx", "tt"
+    if (tw.written == tw.folded.front()) continue;  // the abbreviations "tp", "tx", "tt": too short to be near
     const size_t n = tw.folded.size();
     if (t.size() <= n) continue;
     std::string want;
@@ -338,29 +338,19 @@ std::optional<CouncilReading> read_as_council(std::string_view head, std::string
     if (type_edits > 0 && std::any_of(t.begin(), t.begin() + static_cast<long>(n),
                                       [&](const Token& w) { return is_valid_syllable(w.text, lx); }))
       continue;
-    // The rest of the line is the name: exactly, or one letter off one name only.
-    const std::string name = join_folded(t, n, t.size());
-    std::vector<std::pair<std::string, int>> keys;
-    if (lx.by_name.count(name)) keys.push_back({name, 0});
-    else if (name.size() >= kMinFuzzyLetters)
-      for (const auto& [key, idx] : lx.by_name)
-        if (key.size() + 1 >= name.size() && key.size() <= name.size() + 1 && detail::bounded_distance(key, name, 1) == 1)
-          keys.push_back({key, 1});
-    for (const auto& [key, name_edits] : keys) {
-      const AdminUnit* unit = nullptr;
-      for (uint32_t i : lx.by_name.at(key)) {
-        const std::string lt = detail::lower(lx.units[i].type);
-        if (std::find(tw.types.begin(), tw.types.end(), lt) == tw.types.end()) continue;
-        if (!unit || (unit->era == 'n' && lx.units[i].era == 'o')) unit = &lx.units[i];  // councils of the old era sign most papers
-      }
-      if (!unit) continue;
-      CouncilReading r;
-      r.unit = unit;
-      r.edits = head_edits + type_edits + name_edits;
-      r.value = (abbreviated ? std::string("UBND") : std::string("ỦY BAN NHÂN DÂN")) + " " + detail::upper(tw.written) + " " +
-                detail::upper(unit->bare);
-      found.push_back(std::move(r));
-    }
+    // The rest of the line is the name, as find_places matches one: exactly, or one letter off
+    // one name only.
+    const Hit hit = match_name(t, n, tw.types, {}, lx);
+    if (hit.units.empty() || hit.name_end != t.size()) continue;
+    const AdminUnit* unit = nullptr;
+    for (uint32_t i : hit.units)
+      if (!unit || (unit->era == 'n' && lx.units[i].era == 'o')) unit = &lx.units[i];  // councils of the old era sign most papers
+    CouncilReading r;
+    r.unit = unit;
+    r.edits = head_edits + type_edits + hit.edits;
+    r.value = (abbreviated ? std::string("UBND") : std::string("ỦY BAN NHÂN DÂN")) + " " + detail::upper(tw.written) + " " +
+              detail::upper(unit->bare);
+    found.push_back(std::move(r));
   }
   // One reading only: two types or names that fit (a slip away from each other) are a guess.
   if (found.size() != 1) return std::nullopt;
